@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { channelSchema, locationIdSchema } from "../domain/events";
+
+/**
+ * Global policy, kept in Vercel Edge Config (one item per top-level key).
+ * Per-SKU buffer overrides live in Redis, not here.
+ */
+export const channelPolicySchema = z.object({
+  /** Kill switch: a disabled channel receives no outbound writes. */
+  enabled: z.boolean(),
+  /** Units held back from this channel for every SKU unless the SKU overrides it. */
+  defaultBuffer: z.number().int().min(0).max(100_000),
+  /** Locations this channel may sell from. */
+  locations: z.array(locationIdSchema).min(1),
+  /** Location-aware channels get one number per location; others get the sum. */
+  locationAware: z.boolean(),
+});
+export type ChannelPolicy = z.infer<typeof channelPolicySchema>;
+
+export const locationPolicySchema = z.object({
+  name: z.string().min(1).max(100),
+  /** Shoppers may pick up here (the badge then shows "pick up today at …"). */
+  pickup: z.boolean(),
+});
+
+export const policySchema = z.object({
+  version: z.number().int().min(1),
+  channels: z.record(channelSchema, channelPolicySchema),
+  locations: z.record(locationIdSchema, locationPolicySchema),
+  /** At or below this many units the badge says "only N left". */
+  lowStockThreshold: z.number().int().min(0),
+  storefront: z.object({
+    /** The channel whose numbers the storefront shows. */
+    channel: channelSchema,
+    /** Badge refresh interval while the tab is visible. */
+    refreshMs: z.number().int().min(500).max(60_000),
+  }),
+  drift: z.object({
+    /** Alert when |channel − projection| exceeds this many units. */
+    threshold: z.number().int().min(0),
+    /** Auto-correct drift up to this many units; beyond it a human decides. */
+    autoCorrectLimit: z.number().int().min(0),
+  }),
+  escalation: z.object({
+    /** Oversold orders worth more than this (minor units) go to a human. */
+    orderValueCents: z.number().int().min(0),
+  }),
+});
+export type Policy = z.infer<typeof policySchema>;

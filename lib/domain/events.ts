@@ -1,0 +1,76 @@
+import { z } from "zod";
+
+/**
+ * The normalized stock event: every source (WMS, Shopify, marketplace, POS) is parsed
+ * into these before it is queued. The projection only ever sees this shape.
+ *
+ * `id` is the *effect* id: two deliveries of the same real-world fact must carry the
+ * same id (that is what makes I1 hold across webhook retries with new delivery ids).
+ */
+
+/** SKUs become part of Redis keys inside a `{sku}` hash tag, so braces and control chars are out. */
+export const skuSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/#+:]*$/, "sku may hold letters, digits, space and . _ - / # + : only");
+
+export const locationIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, "locationId may hold letters, digits and . _ - only");
+
+export const channelSchema = z.enum(["shopify", "marketplace", "pos", "erp"]);
+export type Channel = z.infer<typeof channelSchema>;
+
+export const sourceSchema = z.enum(["wms", "shopify", "marketplace", "pos"]);
+export type Source = z.infer<typeof sourceSchema>;
+
+/** Reservation key of one order line: `channel:orderId:lineId`. */
+export const lineKeySchema = z.string().min(3).max(200).regex(/^[^\s{}]+$/, "lineKey has no spaces or braces");
+
+const base = {
+  id: z.string().min(1).max(200),
+  sku: skuSchema,
+  occurredAt: z.iso.datetime({ offset: true }),
+  source: sourceSchema,
+  /** Where the change came from, for the movement ledger (I5), e.g. `shopify://orders/450789469`. */
+  sourceUri: z.string().min(1).max(500),
+};
+
+const quantity = z.number().int().min(0).max(1_000_000);
+const signedQuantity = z.number().int().min(-1_000_000).max(1_000_000);
+
+export const stockEventSchema = z.discriminatedUnion("kind", [
+  /** WMS: +q on-hand. */
+  z.object({ ...base, kind: z.literal("receipt"), locationId: locationIdSchema, quantity }),
+  /** WMS: +q on-hand (unit physically back). */
+  z.object({ ...base, kind: z.literal("return"), locationId: locationIdSchema, quantity }),
+  /** WMS: ±q on-hand (damage, shrinkage, found stock). */
+  z.object({ ...base, kind: z.literal("adjustment"), locationId: locationIdSchema, quantity: signedQuantity }),
+  /** WMS: −q on-hand; releases q of the line's reservation when it names one. */
+  z.object({ ...base, kind: z.literal("pick"), locationId: locationIdSchema, quantity, lineKey: lineKeySchema.optional() }),
+  /** WMS: absolute on-hand as of occurredAt. */
+  z.object({ ...base, kind: z.literal("cycle_count"), locationId: locationIdSchema, quantity }),
+  /** WMS: q units of a line could not be picked: −q on-hand, reservation stays, an oversell incident opens. */
+  z.object({ ...base, kind: z.literal("short_pick"), locationId: locationIdSchema, quantity, lineKey: lineKeySchema.optional() }),
+  /** Order channels: reserve q for one order line (locationId when the channel says where it sells from). */
+  z.object({
+    ...base,
+    kind: z.literal("reserve"),
+    channel: channelSchema,
+    lineKey: lineKeySchema,
+    quantity,
+    locationId: locationIdSchema.optional(),
+    /** Line value in shop currency minor units, for incident triage. */
+    valueCents: z.number().int().min(0).optional(),
+  }),
+  /** Order channels: release q of a line's reservation (refund with restock_type cancel). */
+  z.object({ ...base, kind: z.literal("release"), channel: channelSchema, lineKey: lineKeySchema, quantity }),
+  /** Order channels: the whole line is cancelled; releases whatever is still reserved. */
+  z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema }),
+]);
+
+export type StockEvent = z.infer<typeof stockEventSchema>;
+export type StockEventKind = StockEvent["kind"];
