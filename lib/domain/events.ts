@@ -30,8 +30,15 @@ export type Source = z.infer<typeof sourceSchema>;
 /** Reservation key of one order line: `channel:orderId:lineId`. */
 export const lineKeySchema = z.string().min(3).max(200).regex(/^[^\s{}]+$/, "lineKey has no spaces or braces");
 
+/** Printable ASCII without `|` (the Redis layout uses it as a separator); compared bytewise in Lua and JS alike. */
+export const effectIdSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  .regex(/^[\x21-\x7B\x7D\x7E]+$/, "id must be printable ASCII without spaces or |");
+
 const base = {
-  id: z.string().min(1).max(200),
+  id: effectIdSchema,
   sku: skuSchema,
   occurredAt: z.iso.datetime({ offset: true }),
   source: sourceSchema,

@@ -1,0 +1,5 @@
+import { wmsSource } from "@/lib/sources/webhook-sources";
+import { handleWebhook } from "@/workers/intake";
+
+/** POST /api/webhooks/wms — signed deliveries from the WMS/3PL (DESIGN §9). */
+export const POST = (request: Request): Promise<Response> => handleWebhook(request, wmsSource);

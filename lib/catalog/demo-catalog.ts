@@ -1,0 +1,27 @@
+import { z } from "zod";
+import data from "./demo-catalog.json";
+import { skuSchema } from "../domain/events";
+
+/** The demo store's catalog. The Shopify emulator serves it; the local stack seeds its stock. */
+export const catalogSchema = z.object({
+  currency: z.string().length(3),
+  locations: z.array(z.string()).min(1),
+  products: z
+    .array(
+      z.object({
+        handle: z.string().regex(/^[a-z0-9-]+$/),
+        title: z.string(),
+        description: z.string(),
+        image: z.string(),
+        imageAlt: z.string(),
+        color: z.string(),
+        variants: z.array(z.object({ sku: skuSchema, title: z.string(), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()) })).min(1),
+      }),
+    )
+    .min(1),
+});
+export type Catalog = z.infer<typeof catalogSchema>;
+export type CatalogProduct = Catalog["products"][number];
+
+export const demoCatalog: Catalog = catalogSchema.parse(data);
+export const demoSkus = (): string[] => demoCatalog.products.flatMap((p) => p.variants.map((v) => v.sku));

@@ -1,0 +1,55 @@
+import { createClient, type EdgeConfigClient } from "@vercel/edge-config";
+import { log, errorMessage } from "../log";
+import { policySchema, type Policy } from "./policy";
+
+/**
+ * Reads the global policy from Edge Config (`EDGE_CONFIG`: Vercel's connection string, or the
+ * local Edge Config server's URL). Hot paths call this per request, so the parsed policy is
+ * kept in memory for a short time and refreshed in the background; an invalid policy is
+ * refused and the last good one kept.
+ */
+const FRESH_MS = 2_000;
+
+let client: EdgeConfigClient | undefined;
+let cached: { policy: Policy; at: number } | undefined;
+let refreshing: Promise<Policy> | undefined;
+
+function edgeConfig(): EdgeConfigClient {
+  const connection = process.env.EDGE_CONFIG;
+  if (!connection) throw new Error("Edge Config is not configured: set EDGE_CONFIG");
+  client ??= createClient(connection);
+  return client;
+}
+
+async function fetchPolicy(): Promise<Policy> {
+  const items = await edgeConfig().getAll();
+  const parsed = policySchema.safeParse(items);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Edge Config policy is invalid at ${issue?.path.join(".") || "(root)"}: ${issue?.message ?? "invalid"}`);
+  }
+  cached = { policy: parsed.data, at: Date.now() };
+  return parsed.data;
+}
+
+function refresh(): Promise<Policy> {
+  refreshing ??= fetchPolicy().finally(() => {
+    refreshing = undefined;
+  });
+  return refreshing;
+}
+
+export async function getPolicy(): Promise<Policy> {
+  if (!cached) return refresh();
+  if (Date.now() - cached.at > FRESH_MS) {
+    // Serve the current policy now; the next request sees the refreshed one.
+    refresh().catch((error: unknown) => log.warn("policy.refresh_failed", { error: errorMessage(error) }));
+  }
+  return cached.policy;
+}
+
+/** Tests and the local stack switch Edge Config between runs. */
+export function resetPolicyCache(): void {
+  client = undefined;
+  cached = undefined;
+}

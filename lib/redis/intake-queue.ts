@@ -1,0 +1,135 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+import { stockEventSchema, type Source, type StockEvent } from "../domain/events";
+import { INTAKE_GROUP, keys } from "./keys";
+import { ENQUEUE_LUA } from "./scripts/enqueue";
+
+/** How long a delivery id is remembered for dedupe (Shopify retries for up to 48 h). */
+const SEEN_TTL_SECONDS = 7 * 24 * 3600;
+const DEAD_LETTER_KEEP = 1_000;
+
+const enqueueScripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
+
+/**
+ * Durably queue one delivery's events (I7: this resolves only after Redis has the entry).
+ * Returns the stream id, or `null` when the delivery id was seen before.
+ */
+export async function enqueueDelivery(redis: Redis, source: Source, deliveryId: string | null, events: readonly StockEvent[], now = Date.now()): Promise<string | null> {
+  let script = enqueueScripts.get(redis);
+  if (!script) enqueueScripts.set(redis, (script = redis.createScript(ENQUEUE_LUA)));
+  const id = await script.exec(
+    [keys.intakeStream, keys.intakeSeen(source, deliveryId ?? "-")],
+    [source, JSON.stringify(events), String(now), String(SEEN_TTL_SECONDS), deliveryId ? "1" : "0"],
+  );
+  return typeof id === "string" ? id : null;
+}
+
+export interface QueuedDelivery {
+  streamId: string;
+  source: string;
+  receivedAt: number;
+  events: StockEvent[];
+}
+
+/** The client may hand back field values raw or JSON-decoded; accept both. */
+const jsonish = (value: unknown): unknown => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+
+const entrySchema = z.tuple([z.string(), z.array(z.unknown())]);
+
+function decodeEntry(raw: unknown): QueuedDelivery | { streamId: string; broken: string } | null {
+  const parsed = entrySchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const [streamId, flat] = parsed.data;
+  const fields = new Map<string, unknown>();
+  for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), flat[i + 1]);
+  const events = z.array(stockEventSchema).safeParse(jsonish(fields.get("events")));
+  if (!events.success) return { streamId, broken: events.error.issues[0]?.message ?? "bad entry" };
+  return { streamId, source: String(fields.get("src") ?? ""), receivedAt: Number(jsonish(fields.get("rcv"))) || 0, events: events.data };
+}
+
+export interface ReadBatch {
+  deliveries: QueuedDelivery[];
+  /** Entries that can never be applied (written by a foreign producer): acked and dead-lettered. */
+  broken: { streamId: string; reason: string }[];
+}
+
+function decodeEntries(entries: readonly unknown[]): ReadBatch {
+  const batch: ReadBatch = { deliveries: [], broken: [] };
+  for (const raw of entries) {
+    const entry = decodeEntry(raw);
+    if (entry === null) continue;
+    if ("broken" in entry) batch.broken.push({ streamId: entry.streamId, reason: entry.broken });
+    else batch.deliveries.push(entry);
+  }
+  return batch;
+}
+
+let groupReady: Promise<void> | undefined;
+
+/** Create the consumer group once per process (BUSYGROUP means it exists). */
+export function ensureGroup(redis: Redis): Promise<void> {
+  groupReady ??= redis
+    .xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } })
+    .then(
+      () => undefined,
+      (error: unknown) => {
+        if (!String(error).includes("BUSYGROUP")) {
+          groupReady = undefined;
+          throw error;
+        }
+      },
+    );
+  return groupReady;
+}
+
+/** New entries for this consumer, plus entries another consumer left pending for longer than `claimIdleMs`. */
+export async function readBatch(redis: Redis, consumer: string, count: number, claimIdleMs: number): Promise<ReadBatch> {
+  await ensureGroup(redis);
+  const [claimed, fresh] = await Promise.all([
+    redis.xautoclaim(keys.intakeStream, INTAKE_GROUP, consumer, claimIdleMs, "0-0", { count }),
+    redis.xreadgroup(INTAKE_GROUP, consumer, keys.intakeStream, ">", { count }),
+  ]);
+  const claimedEntries = Array.isArray(claimed[1]) ? claimed[1] : [];
+  const freshEntries = z.array(z.tuple([z.unknown(), z.array(z.unknown())])).safeParse(fresh);
+  return decodeEntries([...claimedEntries, ...(freshEntries.success ? freshEntries.data.flatMap(([, entries]) => entries) : [])]);
+}
+
+/** Done with these entries: ack and delete, so the stream holds only work in flight. */
+export async function acknowledge(redis: Redis, streamIds: readonly string[]): Promise<void> {
+  const [first, ...rest] = streamIds;
+  if (!first) return;
+  const pipeline = redis.pipeline();
+  pipeline.xack(keys.intakeStream, INTAKE_GROUP, [first, ...rest]);
+  pipeline.xdel(keys.intakeStream, [first, ...rest]);
+  await pipeline.exec();
+}
+
+export interface DeadLetter {
+  source: string;
+  receivedAt: string;
+  error: string;
+  field: string | null;
+  body: string;
+}
+
+export async function pushDeadLetter(redis: Redis, letter: DeadLetter): Promise<void> {
+  const pipeline = redis.pipeline();
+  pipeline.lpush(keys.deadLetters, JSON.stringify(letter));
+  pipeline.ltrim(keys.deadLetters, 0, DEAD_LETTER_KEEP - 1);
+  await pipeline.exec();
+}
+
+export async function readDeadLetters(redis: Redis, limit = 50): Promise<DeadLetter[]> {
+  const raw = await redis.lrange(keys.deadLetters, 0, limit - 1);
+  return raw.map((item) => (typeof item === "string" ? JSON.parse(item) : item) as DeadLetter);
+}
+
+/** Entries waiting or in flight: the backlog the ops page and the benchmarks watch. */
+export const queueLength = (redis: Redis): Promise<number> => redis.xlen(keys.intakeStream);

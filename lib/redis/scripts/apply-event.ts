@@ -1,0 +1,103 @@
+// Lua source of the per-SKU apply script; a TS string so every bundler ships it.
+export const APPLY_EVENT_LUA = String.raw`
+-- Apply one normalized stock event to one SKU, atomically (I4). Mirrors lib/domain/projection.ts.
+-- KEYS: 1 projection hash, 2 applied-id set, 3 cycle-count hash, 4 movements zset of the
+--       event's location, 5 order-line hash, 6 ledger stream. All share the {sku} hash tag.
+-- ARGV: 1 event JSON, 2 occurredAt in ms, 3 now in ms, 4 ledger max length.
+local proj, applied, counts, moves, lines, ledger = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local e = cjson.decode(ARGV[1])
+local at = tonumber(ARGV[2])
+
+if redis.call('SADD', applied, e.id) == 0 then
+  return { 'duplicate', redis.call('HGETALL', proj) }
+end
+
+local touched = {}
+local function num(field) return tonumber(redis.call('HGET', proj, field)) or 0 end
+local function touch(field) if touched[field] == nil then touched[field] = num(field) end end
+local function incr(field, by)
+  if by ~= 0 then touch(field); redis.call('HINCRBY', proj, field, by) end
+end
+
+local effect = 'applied'
+local loc = e.locationId
+local kind = e.kind
+
+-- On-hand: cycle counts are absolute as of their time; other movements are deltas.
+if loc ~= nil and kind ~= 'reserve' then
+  local last = redis.call('HGET', counts, loc)
+  local lastAt, lastId
+  if last then
+    lastAt, lastId = string.match(last, '^(-?%d+)|([^|]*)|')
+    lastAt = tonumber(lastAt)
+  end
+  if kind == 'cycle_count' then
+    if last and not (at > lastAt or (at == lastAt and e.id > lastId)) then
+      effect = 'stale_count'
+    else
+      local onHand = e.quantity
+      for _, member in ipairs(redis.call('ZRANGEBYSCORE', moves, '(' .. at, '+inf')) do
+        onHand = onHand + tonumber(string.match(member, '^(-?%d+)|'))
+      end
+      redis.call('ZREMRANGEBYSCORE', moves, '-inf', at)
+      redis.call('HSET', counts, loc, at .. '|' .. e.id .. '|' .. e.quantity)
+      touch('oh:' .. loc)
+      redis.call('HSET', proj, 'oh:' .. loc, onHand)
+    end
+  else
+    local delta = e.quantity
+    if kind == 'pick' or kind == 'short_pick' then delta = -delta end
+    if last and at <= lastAt then
+      effect = 'subsumed'
+    else
+      redis.call('ZADD', moves, at, delta .. '|' .. e.id)
+      incr('oh:' .. loc, delta)
+    end
+  end
+end
+
+-- Reservations: a line keeps sums and a cancelled flag; its outstanding amount is derived.
+local function outstanding(l)
+  if l.c == 1 then return 0 end
+  return math.max(0, l.r - l.x - l.k)
+end
+local function rsField(l)
+  if l.loc == '' then return 'rs:*' end
+  return 'rs:' .. l.loc
+end
+
+local lineKey = e.lineKey
+if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel_line' or kind == 'pick') then
+  local raw = redis.call('HGET', lines, lineKey)
+  local l
+  if raw then l = cjson.decode(raw) else l = { r = 0, x = 0, k = 0, c = 0, loc = '', by = '' } end
+  local beforeAmount, beforeField = outstanding(l), rsField(l)
+  if kind == 'reserve' then
+    l.r = l.r + e.quantity
+    if loc ~= nil and (l.by == '' or e.id > l.by) then l.loc = loc; l.by = e.id end
+  elseif kind == 'release' then
+    l.x = l.x + e.quantity
+  elseif kind == 'cancel_line' then
+    l.c = 1
+  else
+    l.k = l.k + e.quantity
+  end
+  redis.call('HSET', lines, lineKey, cjson.encode(l))
+  incr(beforeField, -beforeAmount)
+  incr(rsField(l), outstanding(l))
+end
+
+-- Ledger (I5): what, why, where from, before and after of every field it changed.
+local before, after = {}, {}
+for field, value in pairs(touched) do
+  before[field] = value
+  after[field] = num(field)
+end
+redis.call('HINCRBY', proj, 'v', 1)
+redis.call('HSET', proj, 'at', ARGV[3])
+redis.call('XADD', ledger, 'MAXLEN', '~', ARGV[4], '*',
+  'event', e.id, 'kind', kind, 'effect', effect, 'source', e.source, 'uri', e.sourceUri,
+  'loc', loc or '', 'line', lineKey or '', 'qty', tostring(e.quantity or ''), 'occurredAt', e.occurredAt,
+  'before', cjson.encode(before), 'after', cjson.encode(after))
+return { effect, redis.call('HGETALL', proj) }
+`;

@@ -1,0 +1,34 @@
+import { z } from "zod";
+import { effectIdSchema, skuSchema, type StockEvent } from "../domain/events";
+import { checkEvent, parseOrThrow } from "./parse";
+
+/** The marketplace's order notification (our emulator speaks it; real adapters map into it). */
+const lineSchema = z.object({
+  id: z.string().min(1).max(100).regex(/^[^\s{}|:]+$/),
+  sku: skuSchema,
+  quantity: z.number().int().min(1).max(10_000),
+  priceCents: z.number().int().min(0).optional(),
+});
+
+export const marketplaceNotificationSchema = z.object({
+  id: effectIdSchema,
+  type: z.enum(["order.created", "order.cancelled"]),
+  occurredAt: z.iso.datetime({ offset: true }),
+  order: z.object({
+    id: z.string().min(1).max(100).regex(/^[^\s{}|:]+$/),
+    lines: z.array(lineSchema).min(1).max(250),
+  }),
+});
+
+export function parseMarketplacePayload(body: unknown): StockEvent[] {
+  const n = parseOrThrow(marketplaceNotificationSchema, body);
+  return n.order.lines.map((line, i) => {
+    const lineKey = `marketplace:${n.order.id}:${line.id}`;
+    const common = { sku: line.sku, occurredAt: n.occurredAt, source: "marketplace", sourceUri: `marketplace://orders/${n.order.id}`, channel: "marketplace", lineKey };
+    const event =
+      n.type === "order.created"
+        ? { ...common, id: `marketplace:reserve:${n.order.id}:${line.id}`, kind: "reserve", quantity: line.quantity, ...(line.priceCents !== undefined ? { valueCents: line.priceCents * line.quantity } : {}) }
+        : { ...common, id: `marketplace:cancel:${n.order.id}:${line.id}`, kind: "cancel_line" };
+    return checkEvent(event, ["order", "lines", i]);
+  });
+}

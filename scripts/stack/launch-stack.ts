@@ -1,0 +1,132 @@
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { startCronRunner, cronPaths } from "./cron-runner";
+import { startEdgeConfigServer } from "./edge-config-server";
+import { ensureBuild, startNextApp } from "./next-app";
+import { assertPortFree } from "./ports";
+import { startRedisServer } from "./redis-server";
+import { appSecretEnv, loadOrCreateSecrets, type StackSecrets } from "./secrets";
+import { seedDemoStock } from "./seed";
+import { startUpstashBridge } from "./upstash-bridge";
+
+/**
+ * The whole local stack (DESIGN §7) as one function, used by `npm start` and by the test
+ * suite: Redis → Upstash-REST bridge → Edge Config server → Next (production build) →
+ * seed → cron runner. Cloud credentials in the env replace the local pieces they stand for.
+ */
+export interface StackOptions {
+  root: string;
+  dataDir: string;
+  ports: { app: number; redis: number; bridge: number; edgeConfig: number };
+  cronIntervalMs: number;
+  seed: boolean;
+  env?: Record<string, string>;
+  log: (line: string) => void;
+}
+
+export interface ServiceInfo {
+  name: string;
+  url: string;
+  note: string;
+}
+
+export interface Stack {
+  appUrl: string;
+  secrets: StackSecrets;
+  /** Where the app's Redis REST endpoint and token are (for tests and tools). */
+  redisRest: { url: string; token: string };
+  edgeConfig: string;
+  services: ServiceInfo[];
+  manifestFile: string;
+  stop(): Promise<void>;
+}
+
+export async function launchStack(opts: StackOptions): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    return await start(opts, stops, stopAll);
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll: () => Promise<void>): Promise<Stack> {
+  const env = { ...process.env, ...opts.env };
+  mkdirSync(opts.dataDir, { recursive: true });
+  const secrets = loadOrCreateSecrets(opts.dataDir);
+  const services: ServiceInfo[] = [];
+
+  const cloudRedisUrl = env.UPSTASH_REDIS_REST_URL ?? env.KV_REST_API_URL;
+  const cloudRedisToken = env.UPSTASH_REDIS_REST_TOKEN ?? env.KV_REST_API_TOKEN;
+  let redisRest: { url: string; token: string };
+  if (cloudRedisUrl && cloudRedisToken) {
+    redisRest = { url: cloudRedisUrl, token: cloudRedisToken };
+    services.push({ name: "redis (Upstash)", url: cloudRedisUrl, note: "cloud, no local bridge" });
+  } else {
+    let redisUrl = env.REDIS_URL;
+    if (!redisUrl) {
+      await assertPortFree(opts.ports.redis, "redis-server");
+      const redis = await startRedisServer({ port: opts.ports.redis, dir: path.join(opts.dataDir, "redis") });
+      stops.push(() => redis.stop());
+      redisUrl = redis.url;
+      services.push({ name: "redis-server", url: redis.url, note: `append-only file in ${path.join(opts.dataDir, "redis")}` });
+    } else {
+      services.push({ name: "redis (REDIS_URL)", url: redisUrl.replace(/\/\/[^@]*@/, "//***@"), note: "given by REDIS_URL" });
+    }
+    await assertPortFree(opts.ports.bridge, "Upstash-REST bridge");
+    const bridge = await startUpstashBridge({ redisUrl, token: secrets.upstashToken, port: opts.ports.bridge });
+    stops.push(() => bridge.stop());
+    redisRest = { url: bridge.url, token: secrets.upstashToken };
+    services.push({ name: "upstash-rest bridge", url: bridge.url, note: "Upstash REST protocol in front of redis-server" });
+  }
+
+  let edgeConfig = env.EDGE_CONFIG;
+  if (edgeConfig) {
+    services.push({ name: "edge config", url: "EDGE_CONFIG", note: "cloud, from EDGE_CONFIG" });
+  } else {
+    await assertPortFree(opts.ports.edgeConfig, "Edge Config server");
+    const file = path.join(opts.root, "scripts", "stack", "edge-config.json");
+    const server = await startEdgeConfigServer({ port: opts.ports.edgeConfig, token: secrets.edgeConfigToken, file });
+    stops.push(() => server.stop());
+    edgeConfig = server.connectionString;
+    services.push({ name: "edge config", url: server.url, note: `policy from ${path.relative(opts.root, file)} (edit it live)` });
+  }
+
+  await assertPortFree(opts.ports.app, "the Next.js app (PORT)");
+  await ensureBuild(opts.root, opts.log);
+  const logFile = path.join(opts.dataDir, "logs", "app.log");
+  const app = await startNextApp({
+    root: opts.root,
+    port: opts.ports.app,
+    logFile,
+    env: {
+      UPSTASH_REDIS_REST_URL: redisRest.url,
+      UPSTASH_REDIS_REST_TOKEN: redisRest.token,
+      EDGE_CONFIG: edgeConfig,
+      ...appSecretEnv(secrets),
+      ...(env.INTAKE_CLAIM_IDLE_MS ? { INTAKE_CLAIM_IDLE_MS: env.INTAKE_CLAIM_IDLE_MS } : {}),
+    },
+  });
+  stops.push(() => app.stop());
+  services.unshift({ name: "storefront + API", url: app.url, note: `next start, logs in ${path.relative(opts.root, logFile)}` });
+
+  if (opts.seed) {
+    const seeded = await seedDemoStock(app.url, secrets.wmsWebhookSecret);
+    opts.log(`seeded ${seeded} warehouse receipts (idempotent: re-seeding changes nothing)`);
+  }
+
+  const cron = startCronRunner({ appUrl: app.url, secret: secrets.cronSecret, paths: cronPaths(opts.root), intervalMs: opts.cronIntervalMs, onError: (m) => opts.log(`cron: ${m}`) });
+  stops.push(() => cron.stop());
+  services.push({ name: "cron runner", url: cron.paths.map((p) => `${app.url}${p}`).join(", "), note: `every ${cron.intervalMs / 1000} s with CRON_SECRET` });
+
+  const manifestFile = path.join(opts.dataDir, "stack.json");
+  writeFileSync(
+    manifestFile,
+    JSON.stringify({ startedAt: new Date().toISOString(), appUrl: app.url, secretsFile: path.join(opts.dataDir, "secrets.json"), services }, null, 2),
+  );
+  return { appUrl: app.url, secrets, redisRest, edgeConfig, services, manifestFile, stop: stopAll };
+}

@@ -1,0 +1,36 @@
+import { demoCatalog } from "@/lib/catalog/demo-catalog";
+import { signBody } from "@/lib/http/hmac";
+
+/**
+ * Demo stock, sent the way a warehouse would: signed `receipt` events through the real
+ * webhook. Ids are fixed, so seeding on every start changes nothing after the first time.
+ */
+export function seedEvents(): object[] {
+  const occurredAt = "2026-01-01T00:00:00.000Z";
+  const soldOut = demoCatalog.products[1]?.variants[0]?.sku;
+  return demoCatalog.products.flatMap((product, p) =>
+    product.variants.flatMap((variant, v) =>
+      demoCatalog.locations.map((locationId, l) => ({
+        id: `seed-${variant.sku}-${locationId}`,
+        type: variant.sku === soldOut ? "cycle_count" : "receipt",
+        sku: variant.sku,
+        locationId,
+        // Deterministic spread: mostly healthy stock, some low, one sold out.
+        quantity: variant.sku === soldOut ? 0 : (p * 7 + v * 5 + l * 11) % 4 === 0 ? 1 + ((p + v + l) % 3) : 6 + ((p * 13 + v * 17 + l * 5) % 40),
+        occurredAt,
+      })),
+    ),
+  );
+}
+
+export async function seedDemoStock(appUrl: string, wmsSecret: string): Promise<number> {
+  const events = seedEvents();
+  const body = JSON.stringify({ events });
+  const response = await fetch(`${appUrl}/api/webhooks/wms`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, wmsSecret) },
+    body,
+  });
+  if (!response.ok) throw new Error(`seeding failed: ${response.status} ${await response.text()}`);
+  return events.length;
+}

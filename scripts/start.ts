@@ -1,0 +1,38 @@
+import path from "node:path";
+import { launchStack, type Stack } from "./stack/launch-stack";
+
+/** `npm start`: the whole local stack and the demo store, until Ctrl-C. */
+const root = path.resolve(import.meta.dirname, "..");
+const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const say = (line: string) => console.log(`[stack] ${line}`);
+
+let stack: Stack | undefined;
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  say(`${signal}: stopping…`);
+  await stack?.stop();
+  say("stopped cleanly");
+  process.exit(0);
+}
+process.on("SIGINT", () => void shutdown("SIGINT"));
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+
+try {
+  stack = await launchStack({
+    root,
+    dataDir: path.join(root, ".data"),
+    ports: { app: port("PORT", 3000), redis: port("REDIS_PORT", 6390), bridge: port("UPSTASH_BRIDGE_PORT", 8079), edgeConfig: port("EDGE_CONFIG_PORT", 8078) },
+    cronIntervalMs: port("CRON_INTERVAL_MS", 10_000),
+    seed: process.env.SEED !== "0",
+    log: say,
+  });
+  const width = Math.max(...stack.services.map((s) => s.name.length));
+  console.log("\n  Stock layer is running\n");
+  for (const s of stack.services) console.log(`  ${s.name.padEnd(width)}  ${s.url}\n  ${" ".repeat(width)}  ${s.note}`);
+  console.log(`\n  Open ${stack.appUrl}  ·  manifest: ${path.relative(root, stack.manifestFile)}  ·  Ctrl-C to stop\n`);
+} catch (error) {
+  console.error(`error: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+  process.exit(1);
+}

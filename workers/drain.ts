@@ -1,0 +1,102 @@
+import type { Redis } from "@upstash/redis";
+import { randomUUID } from "node:crypto";
+import { errorMessage, log } from "@/lib/log";
+import { keys } from "@/lib/redis/keys";
+import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue";
+import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
+
+/**
+ * The intake drain: read queued deliveries through the consumer group, apply every event
+ * (idempotent, atomic per SKU), then ack. A process that dies mid-batch leaves its entries
+ * pending; the next drain anywhere claims them after `claimIdleMs` and applies them — the
+ * per-event dedupe makes that exactly-once in effect (I7 + I1).
+ */
+export interface DrainOptions {
+  consumer?: string;
+  batchSize?: number;
+  claimIdleMs?: number;
+  /** Stop starting new batches after this long (serverless time limits). */
+  maxMs?: number;
+}
+
+export interface DrainStats {
+  deliveries: number;
+  events: number;
+  applied: number;
+  duplicates: number;
+  ms: number;
+}
+
+/** One consumer name per process: entries it leaves pending are claimable by the others. */
+export const PROCESS_CONSUMER = `c-${process.pid}-${randomUUID().slice(0, 8)}`;
+
+const claimIdleDefault = () => Number(process.env.INTAKE_CLAIM_IDLE_MS ?? 30_000);
+
+export async function drainIntake(redis: Redis, options: DrainOptions = {}): Promise<DrainStats> {
+  const started = Date.now();
+  const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000 } = options;
+  const stats: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
+  while (Date.now() - started < maxMs) {
+    const batch = await readBatch(redis, consumer, batchSize, claimIdleMs);
+    if (batch.deliveries.length === 0 && batch.broken.length === 0) break;
+    const outcomes = await applyEvents(redis, batch.deliveries.flatMap((d) => d.events));
+    await Promise.all([
+      recordIncidents(redis, outcomes),
+      ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date().toISOString(), error: b.reason, field: "events", body: b.streamId })),
+    ]);
+    await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
+    for (const { event, effect, snapshot } of outcomes) {
+      if (effect === "duplicate") stats.duplicates++;
+      else stats.applied++;
+      log.info("stock.event", { eventId: event.id, sku: event.sku, kind: event.kind, effect, channel: "channel" in event ? event.channel : null, version: snapshot?.version ?? null });
+    }
+    stats.deliveries += batch.deliveries.length;
+    stats.events += outcomes.length;
+  }
+  stats.ms = Date.now() - started;
+  return stats;
+}
+
+/** A short pick means someone was sold a unit that is not on the shelf: open an incident once. */
+async function recordIncidents(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
+  const shortPicks = outcomes.filter((o) => o.event.kind === "short_pick" && o.effect !== "duplicate");
+  await Promise.all(
+    shortPicks.map(({ event }) => {
+      const incident = { sku: event.sku, eventId: event.id, lineKey: "lineKey" in event ? (event.lineKey ?? null) : null, units: "quantity" in event ? event.quantity : 0, openedAt: new Date().toISOString() };
+      log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id });
+      return redis.hsetnx(keys.incidents, event.id, JSON.stringify(incident));
+    }),
+  );
+}
+
+let running: Promise<DrainStats> | null = null;
+let again = false;
+
+/**
+ * Drain now unless this process is already draining, in which case that drain goes round
+ * once more. Webhooks call this from `after()`, so bursts collapse into few drains.
+ */
+export function drainSoon(redis: Redis): Promise<DrainStats> {
+  if (running) {
+    again = true;
+    return running;
+  }
+  const loop = async (): Promise<DrainStats> => {
+    let total: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
+    do {
+      again = false;
+      const stats = await drainIntake(redis);
+      total = { deliveries: total.deliveries + stats.deliveries, events: total.events + stats.events, applied: total.applied + stats.applied, duplicates: total.duplicates + stats.duplicates, ms: total.ms + stats.ms };
+    } while (again);
+    return total;
+  };
+  running = loop()
+    .catch((error: unknown) => {
+      log.error("drain.failed", { error: errorMessage(error) });
+      throw error;
+    })
+    .finally(() => {
+      running = null;
+    });
+  return running;
+}

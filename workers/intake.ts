@@ -1,0 +1,80 @@
+import { after } from "next/server";
+import { verifySignature } from "@/lib/http/hmac";
+import { BodyTooLargeError, readRawBody } from "@/lib/http/read-body";
+import { errorMessage, log } from "@/lib/log";
+import { getRedis } from "@/lib/redis/client";
+import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
+import { PayloadError } from "@/lib/sources/payload-error";
+import type { WebhookSource } from "@/lib/sources/webhook-sources";
+import { drainSoon } from "./drain";
+
+/**
+ * The one intake path for every webhook: size limit → HMAC on the raw bytes → parse →
+ * durable enqueue → 202, then apply right after the response. Nothing is applied before
+ * the signature checks out; nothing is acknowledged before Redis holds it (I7).
+ */
+export async function handleWebhook(request: Request, def: WebhookSource): Promise<Response> {
+  const secret = process.env[def.secretEnv];
+  if (!secret) {
+    log.error("webhook.misconfigured", { source: def.source, missing: def.secretEnv });
+    return Response.json({ error: "webhook receiver is not configured" }, { status: 500 });
+  }
+
+  let raw: Buffer;
+  try {
+    raw = await readRawBody(request);
+  } catch (error) {
+    if (error instanceof BodyTooLargeError) return Response.json({ error: `body too large: limit is ${error.limit} bytes` }, { status: 413 });
+    throw error;
+  }
+
+  if (!verifySignature(raw, request.headers.get(def.signatureHeader), secret)) {
+    log.warn("webhook.rejected_signature", { source: def.source, bytes: raw.length });
+    return Response.json({ error: `missing or invalid ${def.signatureHeader} signature` }, { status: 401 });
+  }
+
+  const redis = getRedis();
+  const deliveryId = def.deliveryId(request.headers);
+  let events;
+  try {
+    events = def.parse(request.headers, parseJson(raw));
+  } catch (error) {
+    if (!(error instanceof PayloadError)) throw error;
+    log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });
+    try {
+      await pushDeadLetter(redis, { source: def.source, receivedAt: new Date().toISOString(), error: error.message, field: error.field, body: raw.toString("utf8") });
+    } catch (storeError) {
+      // Without the dead letter the sender must keep its copy: ask it to retry.
+      log.error("webhook.dead_letter_failed", { source: def.source, error: errorMessage(storeError) });
+      return unavailable();
+    }
+    return Response.json({ error: error.message, field: error.field }, { status: 400 });
+  }
+
+  if (events === null) {
+    log.info("webhook.ignored_topic", { source: def.source, topic: request.headers.get("x-shopify-topic"), deliveryId });
+    return Response.json({ accepted: 0, ignored: true });
+  }
+
+  let streamId: string | null;
+  try {
+    streamId = events.length === 0 ? null : await enqueueDelivery(redis, def.source, deliveryId, events);
+  } catch (error) {
+    log.error("webhook.enqueue_failed", { source: def.source, deliveryId, error: errorMessage(error) });
+    return unavailable();
+  }
+  const duplicate = events.length > 0 && streamId === null;
+  if (streamId) after(() => drainSoon(redis).then(() => undefined, () => undefined));
+  log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
+  return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
+}
+
+function parseJson(raw: Buffer): unknown {
+  try {
+    return JSON.parse(raw.toString("utf8"));
+  } catch {
+    throw new PayloadError("(body)", "body is not valid JSON");
+  }
+}
+
+const unavailable = () => Response.json({ error: "temporarily unavailable, retry" }, { status: 503, headers: { "Retry-After": "2" } });
