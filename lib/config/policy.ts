@@ -25,7 +25,8 @@ export const locationPolicySchema = z.object({
 
 export const policySchema = z.object({
   version: z.number().int().min(1),
-  channels: z.record(channelSchema, channelPolicySchema),
+  // A merchant without a marketplace or POS simply leaves that channel out.
+  channels: z.partialRecord(channelSchema, channelPolicySchema),
   locations: z.record(locationIdSchema, locationPolicySchema),
   /** At or below this many units the badge says "only N left". */
   lowStockThreshold: z.number().int().min(0),

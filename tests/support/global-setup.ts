@@ -1,0 +1,59 @@
+import { rmSync } from "node:fs";
+import path from "node:path";
+import type { TestProject } from "vitest/node";
+import { launchStack } from "@/scripts/stack/launch-stack";
+import { freePort } from "@/scripts/stack/ports";
+
+/**
+ * One real local stack for every integration and browser test: redis-server, the
+ * Upstash-REST bridge, the Edge Config server, the production Next build, the cron runner.
+ * Fresh data folder and free ports each run, so it never touches `npm start`'s data.
+ */
+export interface TestStack {
+  appUrl: string;
+  redisRestUrl: string;
+  redisRestToken: string;
+  edgeConfig: string;
+  secrets: {
+    cronSecret: string;
+    wmsWebhookSecret: string;
+    shopifyWebhookSecret: string;
+    marketplaceWebhookSecret: string;
+    posWebhookSecret: string;
+  };
+  dataDir: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: TestStack;
+  }
+}
+
+export default async function setup(project: TestProject) {
+  const root = path.resolve(import.meta.dirname, "..", "..");
+  const dataDir = path.join(root, ".data", `test-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const stack = await launchStack({
+    root,
+    dataDir,
+    ports: { app: await freePort(), redis: await freePort(), bridge: await freePort(), edgeConfig: await freePort() },
+    cronIntervalMs: 1_000,
+    seed: true,
+    // Short claim window so the crash-recovery test does not wait 30 s.
+    env: { INTAKE_CLAIM_IDLE_MS: "1500" },
+    log: (line) => console.log(`[stack] ${line}`),
+  });
+  project.provide("stack", {
+    appUrl: stack.appUrl,
+    redisRestUrl: stack.redisRest.url,
+    redisRestToken: stack.redisRest.token,
+    edgeConfig: stack.edgeConfig,
+    secrets: stack.secrets,
+    dataDir,
+  });
+  return async () => {
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
