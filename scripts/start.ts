@@ -22,7 +22,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 try {
   stack = await launchStack({
     root,
-    dataDir: path.join(root, ".data"),
+    dataDir: process.env.STACK_DATA_DIR ?? path.join(root, ".data"),
     ports: { app: port("PORT", 3000), redis: port("REDIS_PORT", 6390), bridge: port("UPSTASH_BRIDGE_PORT", 8079), edgeConfig: port("EDGE_CONFIG_PORT", 8078) },
     cronIntervalMs: port("CRON_INTERVAL_MS", 10_000),
     seed: process.env.SEED !== "0",

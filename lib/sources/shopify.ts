@@ -1,0 +1,263 @@
+import { z } from "zod";
+import { skuSchema, type StockEvent } from "../domain/events";
+import { checkEvent, parseOrThrow } from "./parse";
+import { payloadErrorFromZod } from "./payload-error";
+
+/**
+ * Shopify order webhooks (Admin API 2026-10, REST-shaped JSON bodies) → stock events.
+ *
+ * The schemas cover only the fields we read; zod objects strip the rest, so Shopify can
+ * add fields without breaking intake. Every event id is an *effect* id built from Shopify's
+ * own ids (order, line item, refund, refund line item), never from the delivery, so a
+ * redelivery or a retry with a new X-Shopify-Webhook-Id yields the same ids (I1).
+ */
+
+export const shopifyTopicSchema = z.enum(["orders/create", "orders/cancelled", "refunds/create"]);
+export type ShopifyTopic = z.infer<typeof shopifyTopicSchema>;
+
+/**
+ * Shopify ids are 64-bit integers sent as JSON numbers. Plain `JSON.parse` keeps them exact
+ * only up to 2^53; past that two ids can round onto one double and two lines would share one
+ * reservation key, so we refuse them rather than guess. Digit strings are accepted, so a
+ * bigint-preserving JSON parser upstream would lift that limit. Output: the canonical decimal string.
+ */
+const shopifyIdSchema = z
+  .union([z.number(), z.string()], { error: (issue) => `expected a Shopify id (positive integer), received ${issue.input === null ? "null" : typeof issue.input}` })
+  .transform((value, ctx) => {
+    if (typeof value === "string" ? /^[1-9]\d{0,19}$/.test(value) : Number.isSafeInteger(value) && value > 0) return String(value);
+    const lostPrecision = typeof value === "number" && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER;
+    ctx.addIssue({ code: "custom", input: value, message: lostPrecision ? "id is beyond 2^53 and lost precision in JSON parsing" : "expected a positive integer id" });
+    return z.NEVER;
+  });
+
+/** Shopify timestamps carry an offset (`2026-11-27T08:14:03-06:00`); events carry UTC ISO. */
+const timestampSchema = z.iso.datetime({ offset: true }).transform((value, ctx) => {
+  const time = Date.parse(value);
+  if (Number.isNaN(time)) {
+    ctx.addIssue({ code: "custom", input: value, message: "not a real date" });
+    return z.NEVER;
+  }
+  return new Date(time).toISOString();
+});
+
+/** Money is a decimal string ("19.99", "20" for zero-decimal currencies); newer versions send some as numbers. */
+const decimalSchema = z
+  .union([z.string(), z.number()], { error: "expected a decimal amount" })
+  .transform(String)
+  .pipe(z.string().regex(/^\d{1,15}(\.\d{1,10})?$/, 'expected a non-negative decimal amount like "19.99"'));
+
+const currencySchema = z.string().regex(/^[A-Z]{3}$/, "expected an ISO 4217 currency code");
+
+const moneySetSchema = z.object({ shop_money: z.object({ amount: decimalSchema, currency_code: currencySchema }) });
+
+/** Nulls are accepted wherever Shopify sends them for "not applicable" (custom items, POS, filtered payloads). */
+export const shopifyLineItemSchema = z.object({
+  id: shopifyIdSchema,
+  sku: z.string().nullish(),
+  /** Units ordered. Immutable, unlike `current_quantity`/`fulfillable_quantity` (see `reserveEvents`). */
+  quantity: z.number().int().min(0),
+  gift_card: z.boolean().nullish(),
+  /** "shopify" (or a fulfillment service handle) when tracked, null when not; absent when the subscription filters fields. */
+  variant_inventory_management: z.string().nullable().optional(),
+  price: decimalSchema.nullish(),
+  price_set: moneySetSchema.nullish(),
+});
+export type ShopifyLineItem = z.infer<typeof shopifyLineItemSchema>;
+
+export const shopifyOrderSchema = z.object({
+  id: shopifyIdSchema,
+  created_at: timestampSchema,
+  /** Shop currency (`presentment_currency` is the buyer's). */
+  currency: currencySchema.nullish(),
+  /** Where the order was taken: set for POS (and staff-created) orders, null for online checkout. */
+  location_id: shopifyIdSchema.nullish(),
+  line_items: z.array(shopifyLineItemSchema),
+});
+export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
+
+export const shopifyCancelledOrderSchema = shopifyOrderSchema.extend({ cancelled_at: timestampSchema });
+export type ShopifyCancelledOrder = z.infer<typeof shopifyCancelledOrderSchema>;
+
+export const shopifyRefundLineItemSchema = z
+  .object({
+    id: shopifyIdSchema,
+    line_item_id: shopifyIdSchema,
+    quantity: z.number().int().min(0),
+    /** "cancel" | "return" | "no_restock" | "legacy_restock"; kept open so a new value cannot reject the refund. */
+    restock_type: z.string().nullish(),
+    line_item: z.object({ sku: z.string().nullish(), gift_card: z.boolean().nullish() }).nullish(),
+  })
+  .superRefine((line, ctx) => {
+    // The SKU of a cancelled unit lives only on the nested line item.
+    if (line.restock_type === "cancel" && !line.line_item)
+      ctx.addIssue({ code: "custom", path: ["line_item"], message: "a cancel restock needs the nested line_item (for its sku)" });
+  });
+export type ShopifyRefundLineItem = z.infer<typeof shopifyRefundLineItemSchema>;
+
+export const shopifyRefundSchema = z.object({
+  id: shopifyIdSchema,
+  order_id: shopifyIdSchema,
+  created_at: timestampSchema,
+  refund_line_items: z.array(shopifyRefundLineItemSchema),
+});
+export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;
+
+/** Parse one Shopify webhook body for `topic`. Throws PayloadError naming the bad field. */
+export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown): StockEvent[] {
+  switch (topic) {
+    case "orders/create":
+      return reserveEvents(parseOrThrow(shopifyOrderSchema, body));
+    case "orders/cancelled":
+      return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body));
+    case "refunds/create":
+      return releaseEvents(parseOrThrow(shopifyRefundSchema, body));
+  }
+}
+
+const orderUri = (orderId: string) => `shopify://orders/${orderId}`;
+const lineKey = (orderId: string, lineItemId: string) => `shopify:${orderId}:${lineItemId}`;
+
+/**
+ * One reserve per line that takes stock: a real SKU, not a gift card, inventory-tracked.
+ *
+ * Quantity is `quantity`, not `current_quantity`: later removals reach us as refunds with
+ * restock_type "cancel" (→ release) or as the cancellation (→ cancel_line). Reserving the
+ * net `current_quantity` of a late or replayed payload and then applying those releases
+ * would subtract the same units twice. `fulfillable_quantity` is wrong for the same reason
+ * and is 0 on POS orders handed over at the counter; picks release reservations instead.
+ */
+function reserveEvents(order: ShopifyOrder): StockEvent[] {
+  const events: StockEvent[] = [];
+  order.line_items.forEach((line, i) => {
+    if (line.gift_card === true || line.variant_inventory_management === null || line.quantity === 0) return;
+    const sku = skuOf(line.sku, ["line_items", i, "sku"]);
+    if (sku === null) return;
+    const valueCents = lineValueCents(line, order.currency, line.quantity);
+    const event = {
+      id: `shopify:reserve:${order.id}:${line.id}`,
+      kind: "reserve",
+      sku,
+      occurredAt: order.created_at,
+      source: "shopify",
+      sourceUri: orderUri(order.id),
+      channel: "shopify",
+      lineKey: lineKey(order.id, line.id),
+      quantity: line.quantity,
+      ...(order.location_id ? { locationId: order.location_id } : {}),
+      ...(valueCents !== undefined ? { valueCents } : {}),
+    };
+    events.push(checkEvent(event, ["line_items", i]));
+  });
+  return events;
+}
+
+/**
+ * One cancel_line per line that could hold a reservation. Tracking is not checked here: the
+ * payload shows the variant as it is now, and a cancel for a line never reserved is a no-op,
+ * while a missed cancel would strand units.
+ */
+function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
+  const events: StockEvent[] = [];
+  order.line_items.forEach((line, i) => {
+    if (line.gift_card === true) return;
+    const sku = releasableSku(line.sku);
+    if (sku === null) return;
+    const event = {
+      id: `shopify:cancel:${order.id}:${line.id}`,
+      kind: "cancel_line",
+      sku,
+      occurredAt: order.cancelled_at,
+      source: "shopify",
+      sourceUri: orderUri(order.id),
+      channel: "shopify",
+      lineKey: lineKey(order.id, line.id),
+    };
+    events.push(checkEvent(event, ["line_items", i]));
+  });
+  return events;
+}
+
+/**
+ * restock_type "cancel" = unfulfilled units given back → release them. "return" and
+ * "no_restock" produce nothing: a returned unit touches on-hand only when the WMS reports it
+ * back (DESIGN §3), and "legacy_restock" can no longer be created.
+ */
+function releaseEvents(refund: ShopifyRefund): StockEvent[] {
+  const events: StockEvent[] = [];
+  refund.refund_line_items.forEach((item, i) => {
+    if (item.restock_type !== "cancel" || item.quantity === 0 || item.line_item?.gift_card === true) return;
+    const sku = releasableSku(item.line_item?.sku);
+    if (sku === null) return;
+    const event = {
+      id: `shopify:refund:${refund.id}:${item.id}`,
+      kind: "release",
+      sku,
+      occurredAt: refund.created_at,
+      source: "shopify",
+      sourceUri: orderUri(refund.order_id),
+      channel: "shopify",
+      lineKey: lineKey(refund.order_id, item.line_item_id),
+      quantity: item.quantity,
+    };
+    events.push(checkEvent(event, ["refund_line_items", i]));
+  });
+  return events;
+}
+
+/** Blank SKU = not a stock item (custom line, service). A SKU we must reserve has to be usable as a key, or the payload is rejected naming it. */
+function skuOf(raw: string | null | undefined, path: readonly PropertyKey[]): string | null {
+  if (raw === null || raw === undefined || raw.trim() === "") return null;
+  const result = skuSchema.safeParse(raw);
+  if (!result.success) throw payloadErrorFromZod(result.error, path);
+  return result.data;
+}
+
+/**
+ * For cancels and releases an unusable SKU cannot hold a reservation (its reserve was
+ * rejected, or the line was never reserved), so it is skipped: rejecting the whole payload
+ * would also drop the cancels of the order's good lines and strand their units.
+ */
+function releasableSku(raw: string | null | undefined): string | null {
+  if (raw === null || raw === undefined || raw.trim() === "") return null;
+  const result = skuSchema.safeParse(raw);
+  return result.success ? result.data : null;
+}
+
+/** price × quantity in minor units of the shop currency, exact (integer math), or undefined when unknown. */
+function lineValueCents(line: ShopifyLineItem, shopCurrency: string | null | undefined, quantity: number): number | undefined {
+  const money = line.price_set?.shop_money;
+  const amount = money?.amount ?? line.price;
+  const currency = money?.currency_code ?? shopCurrency;
+  if (amount === null || amount === undefined || !currency) return undefined;
+  return decimalToMinorUnits(amount, currencyExponent(currency), quantity);
+}
+
+/** "19.99" × 3 at exponent 2 → 5997. Digits beyond the exponent round half up. */
+export function decimalToMinorUnits(amount: string, exponent: number, quantity = 1): number | undefined {
+  const [whole = "0", fraction = ""] = amount.split(".");
+  const scaled = BigInt(whole + fraction) * BigInt(quantity); // value × 10^fraction.length
+  const shift = exponent - fraction.length;
+  let minor: bigint;
+  if (shift >= 0) minor = scaled * 10n ** BigInt(shift);
+  else {
+    const divisor = 10n ** BigInt(-shift);
+    minor = (scaled + divisor / 2n) / divisor;
+  }
+  return minor <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(minor) : undefined;
+}
+
+const exponents = new Map<string, number>();
+
+/** Minor-unit digits from ICU: USD 2, JPY 0, KWD 3; 2 for a code ICU does not know. */
+export function currencyExponent(currency: string): number {
+  let exponent = exponents.get(currency);
+  if (exponent === undefined) {
+    try {
+      exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+    } catch {
+      exponent = 2;
+    }
+    exponents.set(currency, exponent);
+  }
+  return exponent;
+}
