@@ -1,5 +1,6 @@
 import { after } from "next/server";
 import { verifySignature } from "@/lib/http/hmac";
+import { parseJsonExact } from "@/lib/http/parse-json";
 import { BodyTooLargeError, readRawBody } from "@/lib/http/read-body";
 import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
@@ -71,7 +72,7 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
 
 function parseJson(raw: Buffer): unknown {
   try {
-    return JSON.parse(raw.toString("utf8"));
+    return parseJsonExact(raw.toString("utf8"));
   } catch {
     throw new PayloadError("(body)", "body is not valid JSON");
   }

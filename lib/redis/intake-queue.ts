@@ -111,13 +111,15 @@ export async function acknowledge(redis: Redis, streamIds: readonly string[]): P
   await pipeline.exec();
 }
 
-export interface DeadLetter {
-  source: string;
-  receivedAt: string;
-  error: string;
-  field: string | null;
-  body: string;
-}
+export const deadLetterSchema = z.object({
+  source: z.string(),
+  receivedAt: z.string(),
+  error: z.string(),
+  field: z.string().nullable(),
+  /** The raw payload as received, so a fix can replay it. */
+  body: z.string(),
+});
+export type DeadLetter = z.infer<typeof deadLetterSchema>;
 
 export async function pushDeadLetter(redis: Redis, letter: DeadLetter): Promise<void> {
   const pipeline = redis.pipeline();
@@ -128,7 +130,10 @@ export async function pushDeadLetter(redis: Redis, letter: DeadLetter): Promise<
 
 export async function readDeadLetters(redis: Redis, limit = 50): Promise<DeadLetter[]> {
   const raw = await redis.lrange(keys.deadLetters, 0, limit - 1);
-  return raw.map((item) => (typeof item === "string" ? JSON.parse(item) : item) as DeadLetter);
+  return raw.flatMap((item) => {
+    const letter = deadLetterSchema.safeParse(jsonish(item));
+    return letter.success ? [letter.data] : [];
+  });
 }
 
 /** Entries waiting or in flight: the backlog the ops page and the benchmarks watch. */

@@ -393,7 +393,7 @@ describe("CLI", () => {
   });
 
   it("exits 1 with a one-line reason when EDGE_CONFIG_TOKEN is missing", async () => {
-    const env = { ...process.env, EDGE_CONFIG_FILE: main.file, EDGE_CONFIG_PORT: String(await freePort()) };
+    const env: NodeJS.ProcessEnv = { ...process.env, EDGE_CONFIG_FILE: main.file, EDGE_CONFIG_PORT: String(await freePort()) };
     delete env.EDGE_CONFIG_TOKEN;
     const child = spawn(tsx, [script], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     let err = "";

@@ -51,6 +51,15 @@ describe("POST /api/webhooks/shopify", () => {
     expect(await eventually(() => available(sku), (n) => n === 8)).toBe(8);
   });
 
+  it("ids beyond 2^53 (Shopify's sample/test deliveries) are kept exact, not rounded into collisions", async () => {
+    const sku = uniqueSku("BIGID");
+    await postWms(wmsEvent(sku, "receipt", 10));
+    await eventually(() => available(sku), (n) => n === 8);
+    const order = fixture("orders-create.json", sku).replaceAll("6524199518253", "820982911946154508").replaceAll("16138219012141", "466157049");
+    expect((await sendShopify("orders/create", order)).status).toBe(202);
+    expect(await eventually(() => available(sku), (n) => n === 5)).toBe(5);
+  });
+
   it("a refund with restock_type return leaves stock alone (the warehouse's return event moves it)", async () => {
     const sku = uniqueSku("RET");
     await postWms(wmsEvent(sku, "receipt", 10));
