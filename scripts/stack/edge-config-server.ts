@@ -16,7 +16,7 @@
  *
  *   EDGE_CONFIG_TOKEN=… EDGE_CONFIG_PORT=8078 EDGE_CONFIG_FILE=scripts/stack/edge-config.json tsx scripts/stack/edge-config-server.ts
  */
-import { createHash, timingSafeEqual } from "node:crypto";
+import { createHash } from "node:crypto";
 import fs from "node:fs";
 import { readFile } from "node:fs/promises";
 import http from "node:http";
@@ -24,7 +24,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 import { policySchema } from "../../lib/config/policy";
+import { secretEquals } from "../../lib/http/bearer";
 import { errorMessage, log } from "../../lib/log";
+import { listenHttp } from "./ports";
 
 /** The Edge Config id in the connection string; the client sends it as the first path segment. */
 export const LOCAL_EDGE_CONFIG_ID = "ecfg_local";
@@ -219,10 +221,7 @@ export async function startEdgeConfigServer(options: EdgeConfigServerOptions): P
   let current = first.snapshot;
   if (first.dropped.length > 0) log.warn("edge_config.unknown_fields_ignored", { file, fields: first.dropped });
 
-  const expectedAuth = sha256(`Bearer ${opts.token}`);
-  // Hashing both sides first makes the compare constant-time regardless of header length.
-  const authorized = (header: string | undefined) =>
-    timingSafeEqual(Buffer.from(sha256(header ?? ""), "hex"), Buffer.from(expectedAuth, "hex"));
+  const authorized = (header: string | undefined) => secretEquals(header, `Bearer ${opts.token}`);
 
   let lastUnauthorizedLog = 0;
   let suppressedUnauthorized = 0;
@@ -255,21 +254,7 @@ export async function startEdgeConfigServer(options: EdgeConfigServerOptions): P
   // The client's fetch (undici) keeps sockets alive between reads.
   server.keepAliveTimeout = 65_000;
 
-  try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port, opts.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
-  } catch (error) {
-    throw new Error(`edge config server cannot listen on ${opts.host}:${opts.port}: ${errorMessage(error)}`);
-  }
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : opts.port;
-  const host = opts.host === "0.0.0.0" ? "127.0.0.1" : opts.host === "::" ? "::1" : opts.host;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const url = await listenHttp(server, opts.host, opts.port, "edge config server");
   const connectionString = `${url}/${LOCAL_EDGE_CONFIG_ID}?token=${encodeURIComponent(opts.token)}`;
 
   // ------------------------------------------------------------ reloading

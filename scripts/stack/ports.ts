@@ -1,3 +1,4 @@
+import type { Server } from "node:http";
 import net from "node:net";
 
 /** A port the OS says is free right now (for tests and ephemeral services). */
@@ -22,4 +23,23 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });
+}
+
+/** Listen, then return the URL clients should use (the real port when 0 was asked for). */
+export async function listenHttp(server: Server, host: string, port: number, what: string): Promise<string> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    throw new Error(`${what} cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const address = server.address();
+  const actual = typeof address === "object" && address ? address.port : port;
+  const shown = host === "0.0.0.0" ? "127.0.0.1" : host === "::" ? "::1" : host;
+  return `http://${shown.includes(":") ? `[${shown}]` : shown}:${actual}`;
 }

@@ -150,7 +150,7 @@ async function waitForPing(port: number, failure: () => string | undefined): Pro
 }
 
 /** True when 127.0.0.1:port answers an inline PING with +PONG (not -LOADING or an error). */
-function ping(port: number): Promise<boolean> {
+export function ping(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.createConnection({ host: "127.0.0.1", port });
     let reply = "";

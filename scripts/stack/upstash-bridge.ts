@@ -5,13 +5,14 @@
  *
  *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx scripts/stack/upstash-bridge.ts
  */
-import { createHash, timingSafeEqual } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
+import { secretEquals } from "../../lib/http/bearer";
 import { errorMessage, log } from "../../lib/log";
+import { listenHttp } from "./ports";
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_BLOCKING_POOL_SIZE = 8;
@@ -466,11 +467,10 @@ function redisTarget(redisUrl: string): string {
   }
 }
 
-function tokenMatcher(token: string): (given: string | undefined) => boolean {
-  // Comparing fixed-length digests keeps the check constant-time and hides the token's length.
-  const expected = createHash("sha256").update(token).digest();
-  return (given) => given !== undefined && timingSafeEqual(createHash("sha256").update(given).digest(), expected);
-}
+const tokenMatcher =
+  (token: string) =>
+  (given: string | undefined): boolean =>
+    secretEquals(given, token);
 
 function waitForReady(redis: Redis, timeoutMs: number): Promise<boolean> {
   if (redis.status === "ready") return Promise.resolve(true);
@@ -545,23 +545,14 @@ export async function startUpstashBridge(options: UpstashBridgeOptions): Promise
   server.keepAliveTimeout = 120_000;
   server.headersTimeout = 125_000;
 
+  let url: string;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(opts.port, opts.host, () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    url = await listenHttp(server, opts.host, opts.port, "upstash bridge");
   } catch (error) {
     silenceHealth();
     redis.disconnect();
-    throw new Error(`upstash bridge cannot listen on ${opts.host}:${opts.port}: ${errorMessage(error)}`);
+    throw error;
   }
-  const address = server.address();
-  const port = typeof address === "object" && address ? address.port : opts.port;
-  const host = opts.host === "0.0.0.0" || opts.host === "::" ? "127.0.0.1" : opts.host;
-  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
   log.info("upstash_bridge.started", { url, redis: target, blockingPoolSize: opts.blockingPoolSize, maxBodyBytes: opts.maxBodyBytes });
 
   let stopping: Promise<void> | undefined;

@@ -1,14 +1,13 @@
 import { spawn } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { errors, Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertPortFree, freePort } from "@/scripts/stack/ports";
-import { redisServerBinary, startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
+import { ping, redisServerBinary, startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
 import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
 
 /**
@@ -441,11 +440,11 @@ describe("redis-server helper", () => {
       parent.stdout.on("data", (chunk: Buffer) => chunk.toString().includes("ready") && resolve());
       parent.once("exit", (code) => reject(new Error(`parent exited early with ${code}`)));
     });
-    expect(await answersPing(port)).toBe(true);
+    expect(await ping(port)).toBe(true);
     parent.kill("SIGKILL");
     const deadline = Date.now() + 5_000;
-    while (Date.now() < deadline && (await answersPing(port))) await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(await answersPing(port)).toBe(false);
+    while (Date.now() < deadline && (await ping(port))) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await ping(port)).toBe(false);
   });
 });
 
@@ -481,16 +480,3 @@ describe("redis outage", () => {
   });
 });
 
-function answersPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.createConnection({ host: "127.0.0.1", port });
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once("error", () => done(false));
-    socket.once("connect", () => socket.write("PING\r\n"));
-    socket.once("data", (chunk: Buffer) => done(chunk.toString().startsWith("+PONG")));
-  });
-}
