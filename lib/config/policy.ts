@@ -10,7 +10,7 @@ export const channelPolicySchema = z.object({
   enabled: z.boolean(),
   /** Units held back from this channel for every SKU unless the SKU overrides it. */
   defaultBuffer: z.number().int().min(0).max(100_000),
-  /** Locations this channel may sell from. */
+  /** Locations this channel may sell from, in the channel's routing priority. */
   locations: z.array(locationIdSchema).min(1),
   /** Location-aware channels get one number per location; others get the sum. */
   locationAware: z.boolean(),
@@ -21,6 +21,8 @@ export const locationPolicySchema = z.object({
   name: z.string().min(1).max(100),
   /** Shoppers may pick up here (the badge then shows "pick up today at …"). */
   pickup: z.boolean(),
+  /** The same place in Shopify (`gid://shopify/Location/…`), for inventory writes. */
+  shopifyLocationId: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/).optional(),
 });
 
 export const policySchema = z.object({
