@@ -1,6 +1,12 @@
 import type { Redis } from "@upstash/redis";
 import { randomUUID } from "node:crypto";
+import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { writableChannelIds } from "@/lib/channels/registry";
+import { targetKey } from "@/lib/channels/types";
+import { getPolicy } from "@/lib/config/edge-config";
+import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";
+import { adjustBelieved, markDirty, readBelieved } from "@/lib/redis/channel-store";
 import { keys } from "@/lib/redis/keys";
 import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue";
 import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
@@ -42,6 +48,7 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
     const outcomes = await applyEvents(redis, batch.deliveries.flatMap((d) => d.events));
     await Promise.all([
       recordIncidents(redis, outcomes),
+      queueChannelWrites(redis, outcomes),
       ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date().toISOString(), error: b.reason, field: "events", body: b.streamId })),
     ]);
     await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
@@ -55,6 +62,33 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
   }
   stats.ms = Date.now() - started;
   return stats;
+}
+
+/**
+ * Tell the channel writers what changed: mirror each channel's own sales in what we believe
+ * it holds, then mark the changed SKUs dirty for every writable channel (coalesced per SKU).
+ */
+async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
+  const changed = outcomes.filter((o) => o.effect !== "duplicate" && o.snapshot);
+  if (changed.length === 0) return;
+  const policy = await getPolicy();
+  const channels = writableChannelIds(redis, policy);
+  if (channels.length === 0) return;
+
+  const sales = changed.filter((o) => o.lineDelta !== 0 && "channel" in o.event && channels.includes(o.event.channel));
+  if (sales.length > 0) {
+    const believed = new Map<Channel, Map<string, number>>();
+    for (const channel of channels) {
+      const locations = policy.channels[channel]?.locations ?? [];
+      const targets = sales.filter((o) => "channel" in o.event && o.event.channel === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
+      believed.set(channel, await readBelieved(redis, channel, targets));
+    }
+    const adjustments = sales.flatMap((o) => ownSaleAdjustment(o, policy, (c, t) => believed.get(c)?.get(t)) ?? []);
+    await Promise.all(channels.map((c) => adjustBelieved(redis, c, adjustments.filter((a) => a.channel === c))));
+  }
+  const latest = new Map<string, number>();
+  for (const o of changed) latest.set(o.event.sku, Math.max(latest.get(o.event.sku) ?? 0, o.snapshot?.version ?? 0));
+  await markDirty(redis, channels, [...latest].map(([sku, version]) => ({ sku, version })));
 }
 
 /** A short pick means someone was sold a unit that is not on the shelf: open an incident once. */

@@ -8,6 +8,7 @@ import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
 import { drainSoon } from "./drain";
+import { flushSoon } from "./flush";
 
 /**
  * The one intake path for every webhook: size limit → HMAC on the raw bytes → parse →
@@ -65,7 +66,8 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
     return unavailable();
   }
   const duplicate = events.length > 0 && streamId === null;
-  if (streamId) after(() => drainSoon(redis).then(() => undefined, () => undefined));
+  // Apply right after the response, then push the changes to the channels.
+  if (streamId) after(() => drainSoon(redis).then(() => flushSoon(redis), () => undefined));
   log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
   return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
 }

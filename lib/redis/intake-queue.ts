@@ -2,22 +2,21 @@ import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { stockEventSchema, type Source, type StockEvent } from "../domain/events";
 import { INTAKE_GROUP, keys } from "./keys";
+import { runScript } from "./run-script";
 import { ENQUEUE_LUA } from "./scripts/enqueue";
 
 /** How long a delivery id is remembered for dedupe (Shopify retries for up to 48 h). */
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 const DEAD_LETTER_KEEP = 1_000;
 
-const enqueueScripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
-
 /**
  * Durably queue one delivery's events (I7: this resolves only after Redis has the entry).
  * Returns the stream id, or `null` when the delivery id was seen before.
  */
 export async function enqueueDelivery(redis: Redis, source: Source, deliveryId: string | null, events: readonly StockEvent[], now = Date.now()): Promise<string | null> {
-  let script = enqueueScripts.get(redis);
-  if (!script) enqueueScripts.set(redis, (script = redis.createScript(ENQUEUE_LUA)));
-  const id = await script.exec(
+  const id = await runScript(
+    redis,
+    ENQUEUE_LUA,
     [keys.intakeStream, keys.intakeSeen(source, deliveryId ?? "-")],
     [source, JSON.stringify(events), String(now), String(SEEN_TTL_SECONDS), deliveryId ? "1" : "0"],
   );

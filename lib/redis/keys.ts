@@ -29,4 +29,24 @@ export const keys = {
   incidents: "incidents:open",
 } as const;
 
+/** Per-channel keys share the `{channel}` hash tag: one Lua script can update them together. */
+const ch = (c: string) => `ch:{${c}}`;
+export const channelKeys = {
+  /** Hash: SKU → projection version that needs writing. */
+  dirty: (c: string) => `${ch(c)}:dirty`,
+  /** Hash: `sku|location` → the quantity we believe the channel holds. */
+  believed: (c: string) => `${ch(c)}:believed`,
+  /** Hash: idempotency key → batch JSON, saved before sending, deleted once applied. */
+  inflight: (c: string) => `${ch(c)}:inflight`,
+  /** Hash: the channel's token bucket. */
+  bucket: (c: string) => `${ch(c)}:bucket`,
+  /** Stream: the sync log (one entry per write). */
+  log: (c: string) => `${ch(c)}:log`,
+  /** Hash: counters for the ops page and benchmarks. */
+  stats: (c: string) => `${ch(c)}:stats`,
+};
+
+/** Hash: SKU → Shopify inventory item gid (looked up once). */
+export const shopifyItemsKey = "shopify:items";
+
 export const INTAKE_GROUP = "appliers";

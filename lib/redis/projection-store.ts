@@ -4,6 +4,7 @@ import type { StockEvent } from "../domain/events";
 import { timeOf, type Effect } from "../domain/projection";
 import { keys } from "./keys";
 import { decodeProjectionHash, type SkuSnapshot } from "./projection-codec";
+import { runScript } from "./run-script";
 import { APPLY_EVENT_LUA } from "./scripts/apply-event";
 
 /** Ledger entries kept per SKU (approximate trim); older history belongs in an archive. */
@@ -13,34 +14,38 @@ export interface ApplyOutcome {
   event: StockEvent;
   effect: Effect;
   snapshot: SkuSnapshot | null;
+  /** Change of the order line's outstanding reservation (0 when the event names no line). */
+  lineDelta: number;
+  /** Location the line's reservation sits at, `null` when unassigned. */
+  lineLocation: string | null;
 }
 
-const scriptResultSchema = z.tuple([z.enum(["applied", "duplicate", "subsumed", "stale_count"]), z.array(z.unknown())]);
+const scriptResultSchema = z.tuple([
+  z.enum(["applied", "duplicate", "subsumed", "stale_count"]),
+  z.array(z.unknown()),
+  z.coerce.number().int(),
+  z.union([z.string(), z.number()]).transform(String),
+]);
 
-const scripts = new WeakMap<Redis, ReturnType<Redis["createScript"]>>();
-const applyScript = (redis: Redis) => {
-  let script = scripts.get(redis);
-  if (!script) scripts.set(redis, (script = redis.createScript(APPLY_EVENT_LUA)));
-  return script;
-};
 
 /**
  * Apply events, each atomically in its SKU's Lua script (I4). Concurrent calls share one
  * HTTP round trip through the client's auto-pipelining.
  */
 export async function applyEvents(redis: Redis, events: readonly StockEvent[], now = Date.now()): Promise<ApplyOutcome[]> {
-  const script = applyScript(redis);
   const [first, ...rest] = [...new Set(events.map((e) => e.sku))].map((member) => ({ score: now, member }));
   const [outcomes] = await Promise.all([
     Promise.all(
       events.map(async (event) => {
         const loc = "locationId" in event && event.locationId !== undefined ? event.locationId : "-";
-        const raw = await script.exec(
+        const raw = await runScript(
+          redis,
+          APPLY_EVENT_LUA,
           [keys.projection(event.sku), keys.applied(event.sku), keys.counts(event.sku), keys.movements(event.sku, loc), keys.lines(event.sku), keys.ledger(event.sku)],
           [JSON.stringify(event), String(timeOf(event.occurredAt)), String(now), String(LEDGER_MAX_LENGTH)],
         );
-        const [effect, hash] = scriptResultSchema.parse(raw);
-        return { event, effect, snapshot: decodeProjectionHash(hash) };
+        const [effect, hash, lineDelta, lineLocation] = scriptResultSchema.parse(raw);
+        return { event, effect, snapshot: decodeProjectionHash(hash), lineDelta, lineLocation: lineLocation === "" ? null : lineLocation };
       }),
     ),
     first ? redis.zadd(keys.trackedSkus, { nx: true }, first, ...rest) : null,

@@ -9,7 +9,7 @@ local e = cjson.decode(ARGV[1])
 local at = tonumber(ARGV[2])
 
 if redis.call('SADD', applied, e.id) == 0 then
-  return { 'duplicate', redis.call('HGETALL', proj) }
+  return { 'duplicate', redis.call('HGETALL', proj), 0, '' }
 end
 
 local touched = {}
@@ -67,6 +67,7 @@ local function rsField(l)
 end
 
 local lineKey = e.lineKey
+local lineDelta, lineLoc = 0, ''
 if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel_line' or kind == 'pick') then
   local raw = redis.call('HGET', lines, lineKey)
   local l
@@ -85,6 +86,7 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
   redis.call('HSET', lines, lineKey, cjson.encode(l))
   incr(beforeField, -beforeAmount)
   incr(rsField(l), outstanding(l))
+  lineDelta, lineLoc = outstanding(l) - beforeAmount, l.loc
 end
 
 -- Ledger (I5): what, why, where from, before and after of every field it changed.
@@ -99,5 +101,7 @@ redis.call('XADD', ledger, 'MAXLEN', '~', ARGV[4], '*',
   'event', e.id, 'kind', kind, 'effect', effect, 'source', e.source, 'uri', e.sourceUri,
   'loc', loc or '', 'line', lineKey or '', 'qty', tostring(e.quantity or ''), 'occurredAt', e.occurredAt,
   'before', cjson.encode(before), 'after', cjson.encode(after))
-return { effect, redis.call('HGETALL', proj) }
+-- The line's change of outstanding reservation tells the channel writers what the selling
+-- channel did to its own count (see lib/channels/own-sales.ts).
+return { effect, redis.call('HGETALL', proj), lineDelta, lineLoc }
 `;

@@ -1,0 +1,24 @@
+import type { Redis } from "@upstash/redis";
+import type { Policy } from "../config/policy";
+import type { Channel } from "../domain/events";
+import { getErpClient } from "../erp/client";
+import { getMarketplaceClient } from "../marketplace/client";
+import { getShopifyAdmin } from "../shopify/admin-client";
+import { erpAdapter } from "./erp-adapter";
+import { marketplaceAdapter } from "./marketplace-adapter";
+import { shopifyAdapter } from "./shopify-adapter";
+import type { ChannelAdapter } from "./types";
+
+/** The channels we write to: configured in env, enabled in Edge Config (the kill switch). */
+export function writableChannels(redis: Redis, policy: Policy): ChannelAdapter[] {
+  const adapters: ChannelAdapter[] = [];
+  const shopify = getShopifyAdmin();
+  const marketplace = getMarketplaceClient();
+  const erp = getErpClient();
+  if (shopify) adapters.push(shopifyAdapter(shopify, redis, policy));
+  if (marketplace) adapters.push(marketplaceAdapter(marketplace));
+  if (erp) adapters.push(erpAdapter(erp));
+  return adapters.filter((a) => policy.channels[a.channel]?.enabled);
+}
+
+export const writableChannelIds = (redis: Redis, policy: Policy): Channel[] => writableChannels(redis, policy).map((a) => a.channel);

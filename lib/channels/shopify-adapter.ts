@@ -1,0 +1,85 @@
+import type { Redis } from "@upstash/redis";
+import type { Policy } from "../config/policy";
+import { log } from "../log";
+import { shopifyItemsKey } from "../redis/keys";
+import type { ShopifyAdmin, ThrottleStatus } from "../shopify/admin-client";
+import { adjustAvailable, lookupItems, SKUS_PER_LOOKUP } from "../shopify/inventory";
+import { deltaOf, targetKey, type ChannelAdapter, type WriteBatch, type WriteResult } from "./types";
+
+/**
+ * Shopify as a channel: per-location `available`, written as deltas with
+ * `inventoryAdjustQuantities` (`changeFromQuantity: null`, `@idempotent(key:)`), up to 250
+ * changes per mutation, inside a token bucket at half Shopify's bucket and 80 % of its restore
+ * rate. SKU → inventory item ids are looked up once and cached in Redis.
+ */
+export const SHOPIFY_MAX_CHANGES = 250;
+
+const budgetLeft = (t: ThrottleStatus | null) => (t ? t.currentlyAvailable / t.maximumAvailable : undefined);
+
+export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy): ChannelAdapter {
+  const gidOf = (location: string) => policy.locations[location]?.shopifyLocationId;
+  const locationOf = new Map(Object.entries(policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [[l.shopifyLocationId, id] as const] : [])));
+
+  async function itemIds(skus: readonly string[]): Promise<Map<string, string>> {
+    const unique = [...new Set(skus)];
+    const cached = unique.length ? ((await redis.hmget<Record<string, string>>(shopifyItemsKey, ...unique)) ?? {}) : {};
+    const ids = new Map(unique.flatMap((s) => (typeof cached[s] === "string" ? [[s, cached[s]] as const] : [])));
+    const missing = unique.filter((s) => !ids.has(s));
+    for (let i = 0; i < missing.length; i += SKUS_PER_LOOKUP) {
+      const result = await lookupItems(admin, missing.slice(i, i + SKUS_PER_LOOKUP));
+      if (result.kind !== "ok") throw new Error(`Shopify item lookup failed: ${result.kind === "error" ? result.message : result.reason}`);
+      for (const item of result.data) ids.set(item.sku, item.inventoryItemId);
+      if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
+    }
+    return ids;
+  }
+
+  return {
+    channel: "shopify",
+    maxBatch: SHOPIFY_MAX_CHANGES,
+    writeCost: 10,
+    bucket: { capacity: admin.plan.bucketSize / 2, refillPerSecond: admin.plan.restoreRate * 0.8 },
+
+    async readActual(targets) {
+      const skus = [...new Set(targets.map((t) => t.sku))];
+      const actual = new Map<string, number>();
+      for (let i = 0; i < skus.length; i += SKUS_PER_LOOKUP) {
+        const result = await lookupItems(admin, skus.slice(i, i + SKUS_PER_LOOKUP));
+        if (result.kind !== "ok") throw new Error(`Shopify read failed: ${result.kind === "error" ? result.message : result.reason}`);
+        for (const item of result.data) {
+          for (const [gid, available] of item.available) {
+            const location = locationOf.get(gid);
+            if (location) actual.set(targetKey(item.sku, location), available);
+          }
+        }
+        if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
+      }
+      return actual;
+    },
+
+    async applyDeltas(batch: WriteBatch): Promise<WriteResult> {
+      const ids = await itemIds(batch.items.map((i) => i.sku));
+      const changes = batch.items.flatMap((item) => {
+        const inventoryItemId = ids.get(item.sku);
+        const locationId = gidOf(item.location);
+        if (!inventoryItemId || !locationId) {
+          log.warn("channel.unmapped_target", { channel: "shopify", sku: item.sku, location: item.location });
+          return [];
+        }
+        return [{ inventoryItemId, locationId, delta: deltaOf(item) }];
+      });
+      if (changes.length === 0) return { ok: false, permanent: "no Shopify inventory item or location for these SKUs" };
+      const { outcome, throttle } = await adjustAvailable(admin, batch.key, changes, `stock-layer://sync/${batch.key}`);
+      switch (outcome.kind) {
+        case "applied":
+          return { ok: true, budgetLeft: budgetLeft(throttle) };
+        case "retry":
+          return { ok: false, reason: outcome.reason, retryAfterMs: outcome.retryAfterMs, budgetLeft: budgetLeft(throttle) };
+        case "rejected":
+          return { ok: false, permanent: `${outcome.codes.join(",")}: ${outcome.message}` };
+        case "error":
+          return { ok: false, permanent: outcome.message };
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+import type { Channel } from "../domain/events";
+import { deltaOf, targetKey, type WriteBatch, type WriteItem } from "../channels/types";
+import { channelKeys } from "./keys";
+import { runScript } from "./run-script";
+import { ADJUST_BELIEVED_LUA, CLEAR_DIRTY_LUA, COMPLETE_BATCH_LUA } from "./scripts/channel-scripts";
+
+/** The outbound state of each channel in Redis: dirty SKUs, beliefs, batches in flight. */
+const SYNC_LOG_MAX = 10_000;
+
+export async function markDirty(redis: Redis, channels: readonly Channel[], entries: readonly { sku: string; version: number }[]): Promise<void> {
+  if (channels.length === 0 || entries.length === 0) return;
+  const fields = Object.fromEntries(entries.map((e) => [e.sku, e.version]));
+  await Promise.all(channels.map((c) => redis.hset(channelKeys.dirty(c), fields)));
+}
+
+/** Up to `count` dirty SKUs with the version each was marked at. */
+export async function readDirty(redis: Redis, channel: Channel, count: number): Promise<{ sku: string; version: string }[]> {
+  const [, flat] = await redis.hscan(channelKeys.dirty(channel), 0, { count });
+  const out: { sku: string; version: string }[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) out.push({ sku: String(flat[i]), version: String(flat[i + 1]) });
+  return out.slice(0, count);
+}
+
+export const dirtyCount = (redis: Redis, channel: Channel): Promise<number> => redis.hlen(channelKeys.dirty(channel));
+
+export async function clearDirty(redis: Redis, channel: Channel, entries: readonly { sku: string; version: string }[]): Promise<void> {
+  if (entries.length === 0) return;
+  await runScript(redis, CLEAR_DIRTY_LUA, [channelKeys.dirty(channel)], entries.flatMap((e) => [e.sku, e.version]));
+}
+
+export async function readBelieved(redis: Redis, channel: Channel, targets: readonly string[]): Promise<Map<string, number>> {
+  if (targets.length === 0) return new Map();
+  const values = await redis.hmget<Record<string, unknown>>(channelKeys.believed(channel), ...targets);
+  const out = new Map<string, number>();
+  for (const target of targets) {
+    const n = z.coerce.number().int().safeParse(values?.[target]);
+    if (values?.[target] !== null && values?.[target] !== undefined && n.success) out.set(target, n.data);
+  }
+  return out;
+}
+
+export async function setBelieved(redis: Redis, channel: Channel, values: ReadonlyMap<string, number>): Promise<void> {
+  if (values.size === 0) return;
+  await redis.hset(channelKeys.believed(channel), Object.fromEntries(values));
+}
+
+export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { target: string; delta: number }[]): Promise<void> {
+  const args = adjustments.filter((a) => a.delta !== 0).flatMap((a) => [a.target, String(a.delta)]);
+  if (args.length > 0) await runScript(redis, ADJUST_BELIEVED_LUA, [channelKeys.believed(channel)], args);
+}
+
+const batchSchema = z.object({
+  key: z.string(),
+  items: z.array(z.object({ sku: z.string(), location: z.string(), from: z.number(), to: z.number(), version: z.number() })),
+});
+
+/** Persist the batch before sending it, so a crash mid-send re-sends it under the same key. */
+export const saveInflight = (redis: Redis, channel: Channel, batch: WriteBatch): Promise<number> =>
+  redis.hset(channelKeys.inflight(channel), { [batch.key]: JSON.stringify(batch) });
+
+export async function listInflight(redis: Redis, channel: Channel): Promise<WriteBatch[]> {
+  const all = (await redis.hgetall<Record<string, unknown>>(channelKeys.inflight(channel))) ?? {};
+  return Object.values(all).flatMap((raw) => {
+    const parsed = batchSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
+    return parsed.success ? [parsed.data] : [];
+  });
+}
+
+/** The channel applied the batch: beliefs move by its deltas, once, atomically with removing it. */
+export async function completeBatch(redis: Redis, channel: Channel, batch: WriteBatch, now = Date.now()): Promise<void> {
+  await runScript(
+    redis,
+    COMPLETE_BATCH_LUA,
+    [channelKeys.inflight(channel), channelKeys.believed(channel), channelKeys.log(channel), channelKeys.stats(channel)],
+    [batch.key, String(now), String(SYNC_LOG_MAX), ...batch.items.flatMap((i: WriteItem) => [targetKey(i.sku, i.location), String(deltaOf(i))])],
+  );
+}
+
+/** Drop a batch the channel refused for good (it stays in the sync log with the reason). */
+export async function dropInflight(redis: Redis, channel: Channel, batch: WriteBatch, reason: string): Promise<void> {
+  const pipeline = redis.pipeline();
+  pipeline.hdel(channelKeys.inflight(channel), batch.key);
+  pipeline.hincrby(channelKeys.stats(channel), "refused", 1);
+  pipeline.xadd(channelKeys.log(channel), "*", { key: batch.key, refused: reason, at: String(Date.now()) });
+  await pipeline.exec();
+}
+
+export const bumpStat = (redis: Redis, channel: Channel, field: string, by = 1): Promise<number> => redis.hincrby(channelKeys.stats(channel), field, by);

@@ -1,0 +1,98 @@
+import { createAdminApiClient, type AdminApiClient } from "@shopify/admin-api-client";
+import { z } from "zod";
+
+/**
+ * The one door to Shopify's Admin GraphQL API: a typed request wrapper around
+ * @shopify/admin-api-client that turns every outcome into one shape (data, cost, throttle,
+ * retry hints, errors). `SHOPIFY_ADMIN_API_URL` points it at the local emulator.
+ */
+export const SHOPIFY_API_VERSION = "2026-10";
+
+const envSchema = z.object({
+  SHOPIFY_STORE_DOMAIN: z.string().min(1),
+  SHOPIFY_ADMIN_ACCESS_TOKEN: z.string().min(1),
+  SHOPIFY_ADMIN_API_URL: z.url().optional(),
+  SHOPIFY_PLAN: z.enum(["standard", "advanced", "plus"]).default("standard"),
+});
+
+/** Published GraphQL Admin limits per plan (restore points/s, bucket size). */
+export const SHOPIFY_PLANS = {
+  standard: { restoreRate: 100, bucketSize: 2_000 },
+  advanced: { restoreRate: 200, bucketSize: 4_000 },
+  plus: { restoreRate: 1_000, bucketSize: 20_000 },
+} as const;
+
+const throttleStatusSchema = z.object({ maximumAvailable: z.number(), currentlyAvailable: z.number(), restoreRate: z.number() });
+const costSchema = z.object({ requestedQueryCost: z.number().nullish(), actualQueryCost: z.number().nullish(), throttleStatus: throttleStatusSchema });
+export type ThrottleStatus = z.infer<typeof throttleStatusSchema>;
+
+export type AdminResult<T> =
+  | { kind: "ok"; data: T; throttle: ThrottleStatus | null }
+  /** Retry the same request (same idempotency key) after `retryAfterMs`. */
+  | { kind: "retry"; reason: "throttled" | "rate_limited" | "unavailable"; retryAfterMs: number; throttle: ThrottleStatus | null }
+  | { kind: "error"; message: string };
+
+export interface ShopifyAdmin {
+  plan: (typeof SHOPIFY_PLANS)[keyof typeof SHOPIFY_PLANS];
+  request<T>(document: string, variables: Record<string, unknown>, dataSchema: z.ZodType<T>): Promise<AdminResult<T>>;
+}
+
+let admin: ShopifyAdmin | null | undefined;
+
+/** `null` when Shopify is not configured (the channel is then skipped, not failed). */
+export function getShopifyAdmin(): ShopifyAdmin | null {
+  if (admin !== undefined) return admin;
+  const env = envSchema.safeParse(process.env);
+  admin = env.success ? createShopifyAdmin(env.data) : null;
+  return admin;
+}
+
+export function createShopifyAdmin(env: z.infer<typeof envSchema>): ShopifyAdmin {
+  const override = env.SHOPIFY_ADMIN_API_URL ? new URL(env.SHOPIFY_ADMIN_API_URL) : null;
+  const client: AdminApiClient = createAdminApiClient({
+    storeDomain: env.SHOPIFY_STORE_DOMAIN,
+    apiVersion: SHOPIFY_API_VERSION,
+    accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN,
+    // Same path and headers; only the origin changes (the emulator speaks plain http).
+    customFetchApi: (url, init) => {
+      if (!override) return fetch(url, init);
+      const target = new URL(String(url));
+      return fetch(`${override.origin}${target.pathname}${target.search}`, init);
+    },
+  });
+  return { plan: SHOPIFY_PLANS[env.SHOPIFY_PLAN], request: (document, variables, schema) => request(client, document, variables, schema) };
+}
+
+const graphQLErrorSchema = z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).passthrough().optional() });
+
+async function request<T>(client: AdminApiClient, document: string, variables: Record<string, unknown>, dataSchema: z.ZodType<T>): Promise<AdminResult<T>> {
+  let response: Awaited<ReturnType<AdminApiClient["request"]>>;
+  try {
+    response = await client.request(document, { variables });
+  } catch (error) {
+    return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle: null };
+  }
+  const cost = costSchema.safeParse((response.extensions as { cost?: unknown } | undefined)?.cost);
+  const throttle = cost.success ? cost.data.throttleStatus : null;
+  const errors = response.errors;
+  if (errors) {
+    const status = errors.networkStatusCode;
+    const codes = z.array(graphQLErrorSchema).safeParse(errors.graphQLErrors ?? []);
+    if (codes.success && codes.data.some((e) => e.extensions?.code === "THROTTLED")) {
+      const needed = (cost.success ? (cost.data.requestedQueryCost ?? 10) : 10) - (throttle?.currentlyAvailable ?? 0);
+      return { kind: "retry", reason: "throttled", retryAfterMs: Math.max(100, Math.ceil((needed / (throttle?.restoreRate ?? 50)) * 1000)), throttle };
+    }
+    if (status === 429) return { kind: "retry", reason: "rate_limited", retryAfterMs: 2_000, throttle };
+    if (status !== undefined && status >= 500) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
+    if (status === undefined && !errors.graphQLErrors?.length) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
+    return { kind: "error", message: errors.message ?? codes.data?.[0]?.message ?? "Shopify request failed" };
+  }
+  const data = dataSchema.safeParse(response.data);
+  if (!data.success) return { kind: "error", message: `unexpected response shape: ${data.error.issues[0]?.path.join(".")}` };
+  return { kind: "ok", data: data.data, throttle };
+}
+
+/** Tests switch env between stacks. */
+export const resetShopifyAdmin = (): void => {
+  admin = undefined;
+};

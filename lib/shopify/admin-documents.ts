@@ -1,0 +1,69 @@
+/**
+ * Every Admin GraphQL document we send, as tagged constants (validated against Shopify's
+ * published 2026-10 schema in tests/unit/shopify-documents.test.ts).
+ */
+const INVENTORY_LEVEL_FRAGMENT = /* GraphQL */ `
+  fragment AvailableAtLocation on InventoryLevel {
+    location {
+      id
+    }
+    quantities(names: ["available"]) {
+      name
+      quantity
+    }
+  }
+`;
+
+/** SKU → inventory item, with what Shopify holds per location (first: ≤ 50 SKUs a page). */
+export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `
+  query VariantsBySku($query: String!, $first: Int!) {
+    productVariants(first: $first, query: $query) {
+      nodes {
+        sku
+        inventoryItem {
+          id
+          inventoryLevels(first: 10) {
+            nodes {
+              ...AvailableAtLocation
+            }
+          }
+        }
+      }
+    }
+  }
+  ${INVENTORY_LEVEL_FRAGMENT}
+`;
+
+/** Event path: relative changes (they commute), so `changeFromQuantity: null` on each item. */
+export const ADJUST_AVAILABLE_MUTATION = /* GraphQL */ `
+  mutation AdjustAvailable($input: InventoryAdjustQuantitiesInput!, $key: String!) {
+    inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
+      inventoryAdjustmentGroup {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+/** Reconciliation path only: absolute set with compare-and-swap (`changeFromQuantity` = value just read). */
+export const SET_AVAILABLE_MUTATION = /* GraphQL */ `
+  mutation SetAvailable($input: InventorySetQuantitiesInput!, $key: String!) {
+    inventorySetQuantities(input: $input) @idempotent(key: $key) {
+      inventoryAdjustmentGroup {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const ALL_ADMIN_DOCUMENTS = { VARIANTS_BY_SKU_QUERY, ADJUST_AVAILABLE_MUTATION, SET_AVAILABLE_MUTATION };

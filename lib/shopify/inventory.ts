@@ -1,0 +1,86 @@
+import { z } from "zod";
+import { ADJUST_AVAILABLE_MUTATION, VARIANTS_BY_SKU_QUERY } from "./admin-documents";
+import type { AdminResult, ShopifyAdmin, ThrottleStatus } from "./admin-client";
+
+/** Inventory reads and writes on Shopify, reshaped from wire shapes into ours. */
+const variantsSchema = z.object({
+  productVariants: z.object({
+    nodes: z.array(
+      z.object({
+        sku: z.string().nullable(),
+        inventoryItem: z.object({
+          id: z.string(),
+          inventoryLevels: z.object({
+            nodes: z.array(z.object({ location: z.object({ id: z.string() }), quantities: z.array(z.object({ name: z.string(), quantity: z.number() })) })),
+          }),
+        }),
+      }),
+    ),
+  }),
+});
+
+const userErrorsSchema = z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string(), code: z.string().nullish() }));
+const adjustSchema = z.object({ inventoryAdjustQuantities: z.object({ userErrors: userErrorsSchema }).nullable() });
+
+export interface ShopifyItem {
+  sku: string;
+  inventoryItemId: string;
+  /** Shopify location gid → `available`. */
+  available: Map<string, number>;
+}
+
+/** Shopify search syntax: quote SKUs that are not a plain token. */
+const skuTerm = (sku: string) => (/^[A-Za-z0-9._\-]+$/.test(sku) ? `sku:${sku}` : `sku:"${sku.replaceAll('"', '\\"')}"`);
+
+export const SKUS_PER_LOOKUP = 50;
+
+export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[]): Promise<AdminResult<ShopifyItem[]>> {
+  const result = await admin.request(VARIANTS_BY_SKU_QUERY, { query: skus.map(skuTerm).join(" OR "), first: Math.min(250, skus.length * 2) }, variantsSchema);
+  if (result.kind !== "ok") return result;
+  const wanted = new Set(skus);
+  const items = result.data.productVariants.nodes.flatMap((node) =>
+    node.sku && wanted.has(node.sku)
+      ? [
+          {
+            sku: node.sku,
+            inventoryItemId: node.inventoryItem.id,
+            available: new Map(node.inventoryItem.inventoryLevels.nodes.map((level) => [level.location.id, level.quantities.find((q) => q.name === "available")?.quantity ?? 0])),
+          },
+        ]
+      : [],
+  );
+  return { ...result, data: items };
+}
+
+export interface AvailableChange {
+  inventoryItemId: string;
+  locationId: string;
+  delta: number;
+}
+
+export type AdjustOutcome = { kind: "applied" } | { kind: "rejected"; codes: string[]; message: string } | Exclude<AdminResult<never>, { kind: "ok" }>;
+
+/** Relative `available` changes under one idempotency key. */
+export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes: readonly AvailableChange[], referenceDocumentUri: string): Promise<{ outcome: AdjustOutcome; throttle: ThrottleStatus | null }> {
+  const result = await admin.request(
+    ADJUST_AVAILABLE_MUTATION,
+    {
+      key,
+      input: {
+        name: "available",
+        reason: "correction",
+        referenceDocumentUri,
+        changes: changes.map((c) => ({ inventoryItemId: c.inventoryItemId, locationId: c.locationId, delta: c.delta, changeFromQuantity: null })),
+      },
+    },
+    adjustSchema,
+  );
+  if (result.kind === "error") return { outcome: result, throttle: null };
+  if (result.kind === "retry") return { outcome: result, throttle: result.throttle };
+  const userErrors = result.data.inventoryAdjustQuantities?.userErrors ?? [];
+  if (userErrors.length === 0) return { outcome: { kind: "applied" }, throttle: result.throttle };
+  const codes = userErrors.map((e) => e.code ?? "UNKNOWN");
+  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST") || codes.includes("SERVICE_UNAVAILABLE"))
+    return { outcome: { kind: "retry", reason: "unavailable", retryAfterMs: 500, throttle: result.throttle }, throttle: result.throttle };
+  return { outcome: { kind: "rejected", codes, message: userErrors.map((e) => e.message).join("; ") }, throttle: result.throttle };
+}
