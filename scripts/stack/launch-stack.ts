@@ -1,6 +1,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { readFileSync } from "node:fs";
+import { policySchema } from "@/lib/config/policy";
+import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { startCronRunner, cronPaths } from "./cron-runner";
+import { startDemoTraffic } from "./demo-traffic";
+import { startEmulators, type EmulatorPorts } from "./emulators";
 import { startEdgeConfigServer } from "./edge-config-server";
 import { ensureBuild, startNextApp } from "./next-app";
 import { assertPortFree } from "./ports";
@@ -17,7 +22,12 @@ import { startUpstashBridge } from "./upstash-bridge";
 export interface StackOptions {
   root: string;
   dataDir: string;
-  ports: { app: number; redis: number; bridge: number; edgeConfig: number };
+  ports: { app: number; redis: number; bridge: number; edgeConfig: number } & EmulatorPorts;
+  /** Start the Shopify, WMS, marketplace, POS and ERP emulators (default: yes). */
+  emulators?: boolean;
+  /** Steady simulated shoppers and warehouse work for the demo. */
+  demoTraffic?: boolean;
+  delivery?: DeliveryProfile;
   cronIntervalMs: number;
   seed: boolean;
   env?: Record<string, string>;
@@ -35,6 +45,8 @@ export interface Stack {
   secrets: StackSecrets;
   /** Where the app's Redis REST endpoint and token are (for tests and tools). */
   redisRest: { url: string; token: string };
+  /** Emulator base URLs, when they run. */
+  emulators: Partial<Record<keyof EmulatorPorts, string>>;
   edgeConfig: string;
   services: ServiceInfo[];
   manifestFile: string;
@@ -97,6 +109,18 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   }
 
   await assertPortFree(opts.ports.app, "the Next.js app (PORT)");
+  const appUrl = `http://127.0.0.1:${opts.ports.app}`;
+  let emulatorEnv: Record<string, string> = {};
+  let emulatorUrls: Partial<Record<keyof EmulatorPorts, string>> = {};
+  if (opts.emulators !== false) {
+    const localPolicy = policySchema.parse(JSON.parse(readFileSync(path.join(opts.root, "scripts", "stack", "edge-config.json"), "utf8")));
+    for (const name of ["shopify", "wms", "marketplace", "pos", "erp"] as const) await assertPortFree(opts.ports[name], `${name} emulator`);
+    const emulators = await startEmulators({ appUrl, secrets, ports: opts.ports, policy: localPolicy, ...(opts.delivery ? { delivery: opts.delivery } : {}) });
+    stops.push(() => emulators.stop());
+    emulatorEnv = emulators.appEnv;
+    emulatorUrls = emulators.urls;
+    for (const [name, url] of Object.entries(emulators.urls)) services.push({ name: `${name} emulator`, url, note: `control API under ${url}/_emulator/` });
+  }
   await ensureBuild(opts.root, opts.log);
   const logFile = path.join(opts.dataDir, "logs", "app.log");
   const app = await startNextApp({
@@ -108,6 +132,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
       UPSTASH_REDIS_REST_TOKEN: redisRest.token,
       EDGE_CONFIG: edgeConfig,
       ...appSecretEnv(secrets),
+      ...emulatorEnv,
       ...(env.INTAKE_CLAIM_IDLE_MS ? { INTAKE_CLAIM_IDLE_MS: env.INTAKE_CLAIM_IDLE_MS } : {}),
     },
   });
@@ -123,10 +148,16 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   stops.push(() => cron.stop());
   services.push({ name: "cron runner", url: cron.paths.map((p) => `${app.url}${p}`).join(", "), note: `every ${cron.intervalMs / 1000} s with CRON_SECRET` });
 
+  if (opts.demoTraffic && emulatorUrls.shopify && emulatorUrls.marketplace && emulatorUrls.pos && emulatorUrls.wms) {
+    const traffic = startDemoTraffic({ shopify: emulatorUrls.shopify, marketplace: emulatorUrls.marketplace, pos: emulatorUrls.pos, wms: emulatorUrls.wms });
+    stops.push(() => traffic.stop());
+    services.push({ name: "demo traffic", url: "-", note: "simulated shoppers on every channel (DEMO_TRAFFIC=0 turns it off)" });
+  }
+
   const manifestFile = path.join(opts.dataDir, "stack.json");
   writeFileSync(
     manifestFile,
-    JSON.stringify({ startedAt: new Date().toISOString(), appUrl: app.url, secretsFile: path.join(opts.dataDir, "secrets.json"), services }, null, 2),
+    JSON.stringify({ startedAt: new Date().toISOString(), appUrl: app.url, secretsFile: path.join(opts.dataDir, "secrets.json"), emulators: emulatorUrls, services }, null, 2),
   );
-  return { appUrl: app.url, secrets, redisRest, edgeConfig, services, manifestFile, stop: stopAll };
+  return { appUrl: app.url, secrets, redisRest, edgeConfig, emulators: emulatorUrls, services, manifestFile, stop: stopAll };
 }

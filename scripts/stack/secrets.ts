@@ -12,6 +12,10 @@ export const stackSecretsSchema = z.object({
   shopifyWebhookSecret: z.string().min(16),
   marketplaceWebhookSecret: z.string().min(16),
   posWebhookSecret: z.string().min(16),
+  shopifyAdminToken: z.string().min(16),
+  shopifyStorefrontToken: z.string().min(16),
+  marketplaceApiKey: z.string().min(16),
+  erpApiKey: z.string().min(16),
 });
 export type StackSecrets = z.infer<typeof stackSecretsSchema>;
 
@@ -25,16 +29,19 @@ const fresh = (): StackSecrets => {
     shopifyWebhookSecret: secret(),
     marketplaceWebhookSecret: secret(),
     posWebhookSecret: secret(),
+    shopifyAdminToken: `shpat_${secret()}`,
+    shopifyStorefrontToken: secret(),
+    marketplaceApiKey: secret(),
+    erpApiKey: secret(),
   };
 };
 
 export function loadOrCreateSecrets(dataDir: string): StackSecrets {
   const file = path.join(dataDir, "secrets.json");
-  if (existsSync(file)) {
-    const parsed = stackSecretsSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
-    if (parsed.success) return parsed.data;
-  }
-  const secrets = fresh();
+  // Keep the secrets a previous run made; add any a newer version needs.
+  const previous = existsSync(file) ? stackSecretsSchema.partial().safeParse(JSON.parse(readFileSync(file, "utf8"))) : null;
+  const secrets = { ...fresh(), ...(previous?.success ? previous.data : {}) };
+  if (previous?.success && Object.keys(previous.data).length === Object.keys(secrets).length) return secrets;
   mkdirSync(dataDir, { recursive: true });
   writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
   return secrets;

@@ -5,14 +5,23 @@ import { signBody } from "@/lib/http/hmac";
  * Demo stock, sent the way a warehouse would: signed `receipt` events through the real
  * webhook. Ids are fixed, so seeding on every start changes nothing after the first time.
  */
-export function seedEvents(): object[] {
+export interface SeedEvent {
+  id: string;
+  type: "receipt" | "cycle_count";
+  sku: string;
+  locationId: string;
+  quantity: number;
+  occurredAt: string;
+}
+
+export function seedEvents(): SeedEvent[] {
   const occurredAt = "2026-01-01T00:00:00.000Z";
   const soldOut = demoCatalog.products[1]?.variants[0]?.sku;
   return demoCatalog.products.flatMap((product, p) =>
     product.variants.flatMap((variant, v) =>
       demoCatalog.locations.map((locationId, l) => ({
         id: `seed-${variant.sku}-${locationId}`,
-        type: variant.sku === soldOut ? "cycle_count" : "receipt",
+        type: variant.sku === soldOut ? ("cycle_count" as const) : ("receipt" as const),
         sku: variant.sku,
         locationId,
         // Deterministic spread: mostly healthy stock, some low, one sold out.
@@ -21,6 +30,13 @@ export function seedEvents(): object[] {
       })),
     ),
   );
+}
+
+/** The same stock as the seed events, as the WMS emulator's physical truth. */
+export function seedStock(): Record<string, Record<string, number>> {
+  const stock: Record<string, Record<string, number>> = {};
+  for (const e of seedEvents()) (stock[e.sku] ??= {})[e.locationId] = e.quantity;
+  return stock;
 }
 
 export async function seedDemoStock(appUrl: string, wmsSecret: string): Promise<number> {

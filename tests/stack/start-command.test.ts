@@ -23,15 +23,25 @@ function runStart(env: Record<string, string>) {
 
 describe("the start command", () => {
   it("comes up, writes the manifest, serves, and stops every service on SIGTERM", async () => {
-    const ports = { PORT: await freePort(), REDIS_PORT: await freePort(), UPSTASH_BRIDGE_PORT: await freePort(), EDGE_CONFIG_PORT: await freePort() };
-    const run = runStart({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SEED: "1" });
+    const ports = {
+      PORT: await freePort(),
+      REDIS_PORT: await freePort(),
+      UPSTASH_BRIDGE_PORT: await freePort(),
+      EDGE_CONFIG_PORT: await freePort(),
+      SHOPIFY_EMULATOR_PORT: await freePort(),
+      WMS_EMULATOR_PORT: await freePort(),
+      MARKETPLACE_EMULATOR_PORT: await freePort(),
+      POS_EMULATOR_PORT: await freePort(),
+      ERP_EMULATOR_PORT: await freePort(),
+    };
+    const run = runStart({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SEED: "1", DEMO_TRAFFIC: "1" });
     const deadline = Date.now() + 90_000;
     while (!run.out().includes("Stock layer is running") && Date.now() < deadline) {
       if (run.child.exitCode !== null) throw new Error(`start exited early: ${run.err()}`);
       await new Promise((r) => setTimeout(r, 200));
     }
     expect(run.out()).toContain("Stock layer is running");
-    for (const name of ["storefront + API", "redis-server", "upstash-rest bridge", "edge config", "cron runner"]) expect(run.out()).toContain(name);
+    for (const name of ["storefront + API", "redis-server", "upstash-rest bridge", "edge config", "cron runner", "shopify emulator", "wms emulator", "marketplace emulator", "pos emulator", "erp emulator", "demo traffic"]) expect(run.out()).toContain(name);
 
     const manifest = JSON.parse(readFileSync(path.join(dataDir, "stack.json"), "utf8")) as { appUrl: string; services: { name: string; url: string }[] };
     expect(manifest.appUrl).toBe(`http://127.0.0.1:${ports.PORT}`);

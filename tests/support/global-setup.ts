@@ -14,7 +14,11 @@ export interface TestStack {
   redisRestUrl: string;
   redisRestToken: string;
   edgeConfig: string;
+  emulators: Partial<Record<"shopify" | "wms" | "marketplace" | "pos" | "erp", string>>;
   secrets: {
+    shopifyAdminToken: string;
+    marketplaceApiKey: string;
+    erpApiKey: string;
     cronSecret: string;
     wmsWebhookSecret: string;
     shopifyWebhookSecret: string;
@@ -37,7 +41,19 @@ export default async function setup(project: TestProject) {
   const stack = await launchStack({
     root,
     dataDir,
-    ports: { app: await freePort(), redis: await freePort(), bridge: await freePort(), edgeConfig: await freePort() },
+    ports: {
+      app: await freePort(),
+      redis: await freePort(),
+      bridge: await freePort(),
+      edgeConfig: await freePort(),
+      shopify: await freePort(),
+      wms: await freePort(),
+      marketplace: await freePort(),
+      pos: await freePort(),
+      erp: await freePort(),
+    },
+    emulators: true,
+    demoTraffic: false,
     cronIntervalMs: 1_000,
     seed: true,
     // Short claim window so the crash-recovery test does not wait 30 s.
@@ -50,6 +66,7 @@ export default async function setup(project: TestProject) {
     redisRestToken: stack.redisRest.token,
     edgeConfig: stack.edgeConfig,
     secrets: stack.secrets,
+    emulators: stack.emulators,
     dataDir,
   });
   return async () => {

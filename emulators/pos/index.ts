@@ -1,0 +1,1 @@
+export { startPosEmulator, type PosEmulator, type PosEmulatorOptions, type PosSale, type PosSaleLine, type PosStats } from "./pos-emulator";

@@ -1,0 +1,172 @@
+import { z } from "zod";
+import { locationIdSchema, skuSchema } from "../../lib/domain/events";
+import { log } from "../../lib/log";
+import { HttpError, sendJson, startJsonServer } from "../shared/http";
+import { immediateDelivery, WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
+import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
+
+/**
+ * A store's point of sale. The unit leaves the shelf the moment it is sold (so the WMS is
+ * told at once), but the app hears about sales only when the POS posts its batch, late
+ * (every `batchEveryMs`, default one minute), to `/api/webhooks/pos`.
+ */
+export interface PosEmulatorOptions {
+  port: number;
+  host?: string;
+  webhook: { url: string; secret: string; delivery?: DeliveryProfile };
+  /** The store's location, as the app and the WMS name it. */
+  locationId: string;
+  batchEveryMs?: number;
+  /** The WMS `/orders` endpoint. */
+  fulfillmentUrl?: string;
+  random?: () => number;
+}
+
+export interface PosSaleLine {
+  id: string;
+  sku: string;
+  quantity: number;
+  priceCents?: number;
+}
+
+export interface PosSale {
+  id: string;
+  occurredAt: string;
+  status: "completed" | "voided";
+  lines: PosSaleLine[];
+}
+
+export interface PosStats {
+  sales: number;
+  voids: number;
+  batchesPosted: number;
+  salesPosted: number;
+  pendingSales: number;
+  delivery: SenderStats;
+  fulfillment: FulfillmentStats | null;
+}
+
+export interface PosEmulator {
+  url: string;
+  stop(): Promise<void>;
+  /** Post pending sales now; resolves when the batch (and the WMS calls) are delivered. */
+  flush(): Promise<void>;
+  stats(): PosStats;
+}
+
+const SIGNATURE_HEADER = "x-signature-sha256";
+/** The app's per-batch limit. */
+const MAX_SALES_PER_BATCH = 1_000;
+
+const optionsSchema = z.object({
+  port: z.number().int().min(0).max(65_535),
+  host: z.string().min(1).optional(),
+  webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
+  locationId: locationIdSchema,
+  batchEveryMs: z.number().int().min(1).max(86_400_000).optional(),
+  fulfillmentUrl: z.url().optional(),
+});
+
+const saleSchema = z.object({
+  lines: z
+    .array(z.object({ sku: skuSchema, quantity: z.number().int().min(1).max(10_000), priceCents: z.number().int().min(0).max(100_000_000).optional() }))
+    .min(1)
+    .max(250),
+});
+
+const tag = (random: () => number, chars: number): string =>
+  Math.floor(random() * 36 ** chars)
+    .toString(36)
+    .padStart(chars, "0");
+
+export async function startPosEmulator(options: PosEmulatorOptions): Promise<PosEmulator> {
+  const opts = optionsSchema.parse(options);
+  const random = options.random ?? Math.random;
+  // In every id, so a restarted POS never reuses a sale id the app already applied.
+  const runTag = tag(random, 4);
+  const sender = new WebhookSender(options.webhook.delivery ?? immediateDelivery, random);
+  const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "pos") : undefined;
+  const sales = new Map<string, PosSale>();
+  /** Sales whose current status the app has not been sent yet. */
+  const pending = new Set<string>();
+  const counters = { sales: 0, voids: 0, batchesPosted: 0, salesPosted: 0 };
+  let saleSeq = 0;
+  let batchSeq = 0;
+
+  const post = (): void => {
+    const due = [...pending].flatMap((id) => {
+      const sale = sales.get(id);
+      return sale ? [structuredClone(sale)] : [];
+    });
+    pending.clear();
+    for (let i = 0; i < due.length; i += MAX_SALES_PER_BATCH) {
+      const batch = { batchId: `B-${runTag}-${++batchSeq}`, locationId: opts.locationId, sales: due.slice(i, i + MAX_SALES_PER_BATCH) };
+      sender.send({ url: opts.webhook.url, secret: opts.webhook.secret, signatureHeader: SIGNATURE_HEADER, body: batch });
+      counters.batchesPosted++;
+      counters.salesPosted += batch.sales.length;
+    }
+  };
+  const timer = setInterval(post, opts.batchEveryMs ?? 60_000);
+
+  const stats = (): PosStats => ({ ...counters, pendingSales: pending.size, delivery: { ...sender.stats }, fulfillment: fulfillment ? { ...fulfillment.stats } : null });
+  const flush = async (): Promise<void> => {
+    post();
+    await Promise.all([sender.idle(), fulfillment?.idle()]);
+  };
+
+  const server = await startJsonServer({
+    name: "pos emulator",
+    port: opts.port,
+    ...(opts.host ? { host: opts.host } : {}),
+    routes: {
+      "POST /_emulator/sale": async (ctx) => {
+        const { lines } = await ctx.json(saleSchema);
+        const sale: PosSale = {
+          id: `S-${runTag}-${String(++saleSeq).padStart(6, "0")}`,
+          occurredAt: new Date().toISOString(),
+          status: "completed",
+          lines: lines.map((l, i) => ({ id: String(i + 1), ...l })),
+        };
+        sales.set(sale.id, sale);
+        pending.add(sale.id);
+        counters.sales++;
+        fulfillment?.submit({
+          orderId: `pos:${sale.id}`,
+          lines: sale.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, locationId: opts.locationId })),
+          pickNow: true,
+        });
+        return sendJson(ctx.res, 201, { sale });
+      },
+      /** The cashier voids the sale; the unit goes back on the shelf. */
+      "POST /_emulator/void/:saleId": (ctx) => {
+        const sale = sales.get(ctx.params.saleId ?? "");
+        if (!sale) throw new HttpError(404, `no sale ${ctx.params.saleId ?? ""}`);
+        if (sale.status === "voided") throw new HttpError(409, `sale ${sale.id} is already voided`);
+        sale.status = "voided";
+        pending.add(sale.id);
+        counters.voids++;
+        fulfillment?.cancel(`pos:${sale.id}`, true);
+        return { sale };
+      },
+      "GET /_emulator/sales": () => ({ sales: [...sales.values()], pending: [...pending] }),
+      "GET /_emulator/stats": () => stats(),
+      "POST /_emulator/flush": async () => {
+        await flush();
+        return stats();
+      },
+    },
+  });
+
+  log.info("pos_emulator.started", { url: server.url, locationId: opts.locationId, batchEveryMs: opts.batchEveryMs ?? 60_000 });
+  return {
+    url: server.url,
+    flush,
+    stats,
+    stop: async () => {
+      clearInterval(timer);
+      sender.stop();
+      fulfillment?.stop();
+      await server.stop();
+    },
+  };
+}

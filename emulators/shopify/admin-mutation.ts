@@ -1,0 +1,83 @@
+import { GraphQLError, type GraphQLResolveInfo } from "graphql";
+import { canonicalJson, idempotencyKeyOf } from "./idempotency";
+import type { ShopState } from "./shop-state";
+import type { RequestRecord } from "./stats";
+
+/**
+ * The frame every Admin mutation resolver runs in. Idempotent mutations (2026-04+: inventory
+ * adjust/set, refundCreate, …) require `@idempotent(key:)`, replay the first result for the
+ * same key and input, and answer IDEMPOTENCY_KEY_PARAMETER_MISMATCH for the same key with
+ * other input. A later mutation (refundCreate, discountCodeBasicCreate) is one more
+ * `idempotentMutation(...)`/`plainMutation(...)` entry in admin-resolvers.ts.
+ */
+export type Args = Record<string, unknown>;
+
+export interface AdminContext {
+  shop: ShopState;
+  record: RequestRecord;
+}
+
+export interface UserError {
+  field: string[] | null;
+  message: string;
+  code: string;
+}
+
+export interface MutationPayload {
+  userErrors: UserError[];
+  [field: string]: unknown;
+}
+
+export type MutationResolver = (args: Args, context: AdminContext, info: GraphQLResolveInfo) => MutationPayload;
+
+export interface MutationSpec {
+  /** Top-level argument checks that Shopify reports as GraphQL errors (throw a GraphQLError). */
+  precheck?: (args: Args) => void;
+  run: (args: Args, context: AdminContext) => MutationPayload;
+}
+
+const MISSING_DIRECTIVE = "The @idempotent directive is required for this mutation but was not provided.";
+
+export function idempotentMutation(fieldName: string, spec: MutationSpec): MutationResolver {
+  return (args, context, info) => {
+    const key = idempotencyKeyOf(info);
+    if (key === undefined) throw new GraphQLError(MISSING_DIRECTIVE, { extensions: { code: "BAD_REQUEST" } });
+    if (key.trim() === "") throw new GraphQLError("The idempotency key cannot be an empty string or whitespace only.", { extensions: { code: "BAD_REQUEST" } });
+    context.record.idempotencyKey = key;
+    spec.precheck?.(args);
+    const fingerprint = `${fieldName}:${canonicalJson(args)}`;
+    const prior = context.shop.idempotency.check(key, fingerprint);
+    if (prior.kind === "replay") {
+      context.shop.stats.counters.idempotentReplays++;
+      context.record.replayed = true;
+      const payload = prior.result as MutationPayload;
+      context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
+      return payload;
+    }
+    if (prior.kind === "mismatch") {
+      context.shop.stats.counters.idempotencyMismatches++;
+      context.record.userErrorCodes.push("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
+      return { userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] };
+    }
+    const payload = spec.run(args, context);
+    context.shop.idempotency.remember(key, fingerprint, payload);
+    context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
+    return payload;
+  };
+}
+
+/** A mutation without idempotency rules. */
+export function plainMutation(spec: MutationSpec): MutationResolver {
+  return (args, context) => {
+    spec.precheck?.(args);
+    const payload = spec.run(args, context);
+    context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
+    return payload;
+  };
+}
+
+/** Shopify caps every input array at 250 items. */
+export function checkInputArraySize(items: unknown, path: string): void {
+  if (Array.isArray(items) && items.length > 250)
+    throw new GraphQLError(`The input array size of ${items.length} is greater than the maximum allowed of 250.`, { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED", path } });
+}

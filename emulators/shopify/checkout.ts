@@ -1,0 +1,194 @@
+import { z } from "zod";
+import { HttpError } from "../shared/http";
+import { hexFrom } from "./ids";
+import { orderPayload } from "./order-payload";
+import { unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
+import { refundPayload } from "./refund-payload";
+import type { ShopState } from "./shop-state";
+
+/**
+ * The shop's own sales: a checkout that enforces Shopify's `available` per location, and
+ * the order lifecycle after it (cancel, refund, fulfil). Each step moves Shopify's inventory
+ * the way Shopify does (available ↔ committed) and emits its webhook.
+ */
+export const checkoutBodySchema = z.object({
+  lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1).max(10_000) })).min(1).max(250),
+  email: z.email().optional(),
+});
+
+export const refundBodySchema = z.object({
+  lines: z
+    .array(z.object({ lineItemId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(Number), quantity: z.number().int().min(1), restockType: z.enum(["cancel", "return", "no_restock"]) }))
+    .min(1),
+  note: z.string().max(500).optional(),
+});
+
+export interface CheckoutResult {
+  orderId: number;
+  name: string;
+  lines: { lineItemId: number; sku: string; quantity: number; locationId: string }[];
+}
+
+export interface Shortage {
+  sku: string;
+  requested: number;
+  /** The most one location could still give this line (what routing needed). */
+  available: number;
+}
+
+/** Every line from the first location (priority order) whose available covers it, or nothing at all. */
+export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchema>): { ok: true; result: CheckoutResult } | { ok: false; shortages: Shortage[] } {
+  const { catalog, inventory } = shop;
+  for (const line of body.lines) if (!catalog.variantBySku(line.sku)) throw new HttpError(400, `unknown sku ${line.sku}`);
+  // Plan on a scratch copy first: two lines of one SKU draw from the same shelf.
+  const scratch = new Map<string, number>();
+  const left = (sku: string, loc: string) => scratch.get(`${sku}\u0000${loc}`) ?? inventory.level(sku, loc).available;
+  const plan: { sku: string; quantity: number; locationId: string }[] = [];
+  const shortages: Shortage[] = [];
+  for (const line of body.lines) {
+    const location = catalog.locations.find((l) => left(line.sku, l.id) >= line.quantity);
+    if (!location) {
+      shortages.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, ...catalog.locations.map((l) => left(line.sku, l.id))) });
+      continue;
+    }
+    scratch.set(`${line.sku}\u0000${location.id}`, left(line.sku, location.id) - line.quantity);
+    plan.push({ ...line, locationId: location.id });
+  }
+  if (shortages.length > 0) {
+    shop.stats.counters.checkoutsRefused++;
+    return { ok: false, shortages };
+  }
+  const now = shop.now();
+  const lines: OrderLine[] = plan.map((p) => {
+    inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now);
+    const variant = catalog.variantBySku(p.sku);
+    if (!variant) throw new Error(`sku vanished: ${p.sku}`);
+    return { id: shop.ids.lineItem.next(), variant, quantity: p.quantity, priceCents: variant.priceCents, locationId: p.locationId, fulfilled: 0, removed: 0, refundedFulfilled: 0 };
+  });
+  const number = shop.orders.takeNumber();
+  const order: Order = {
+    id: shop.ids.order.next(),
+    number,
+    name: `#${number}`,
+    email: body.email ?? "shopper@example.com",
+    token: hexFrom(shop.random, 32),
+    cartToken: hexFrom(shop.random, 32),
+    checkoutId: shop.ids.checkout.next(),
+    checkoutToken: hexFrom(shop.random, 32),
+    confirmationNumber: hexFrom(shop.random, 9).toUpperCase(),
+    customerId: shop.ids.customer.next(),
+    addressId: shop.ids.address.next(),
+    shippingLineId: shop.ids.shippingLine.next(),
+    paymentTransactionId: shop.ids.transaction.next(),
+    createdAt: now,
+    updatedAt: now,
+    cancelledAt: null,
+    lines,
+    refunds: [],
+  };
+  shop.orders.add(order);
+  shop.stats.counters.checkouts++;
+  shop.webhooks.send("orders/create", orderPayload(shop, order), now);
+  forwardToFulfillment(shop, order);
+  return { ok: true, result: { orderId: order.id, name: order.name, lines: lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) } };
+}
+
+/** Hands the new order to the WMS (fire and forget; the sender retries until it is taken). */
+function forwardToFulfillment(shop: ShopState, order: Order): void {
+  if (!shop.fulfillment) return;
+  const { sender, url, secret } = shop.fulfillment;
+  sender.send({
+    url,
+    secret,
+    signatureHeader: "X-Shopify-Hmac-Sha256",
+    body: { orderId: `shopify:${order.id}`, channel: "shopify", lines: order.lines.map((l) => ({ lineId: String(l.id), sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) },
+  });
+}
+
+function orderOr404(shop: ShopState, rawId: string): Order {
+  const order = /^\d+$/.test(rawId) ? shop.orders.get(Number(rawId)) : undefined;
+  if (!order) throw new HttpError(404, `no order ${rawId}`);
+  return order;
+}
+
+/** Cancel: every unfulfilled unit goes back to available at its location. */
+export function cancelOrder(shop: ShopState, rawId: string) {
+  const order = orderOr404(shop, rawId);
+  if (order.cancelledAt !== null) throw new HttpError(409, "order is already cancelled");
+  const now = shop.now();
+  const restocked = order.lines.map((line) => {
+    const quantity = unfulfilled(line);
+    if (quantity > 0) shop.inventory.move(line.variant.sku, line.locationId, { available: quantity, committed: -quantity }, now);
+    line.removed += quantity;
+    return { lineItemId: line.id, sku: line.variant.sku, quantity, locationId: line.locationId };
+  });
+  order.cancelledAt = now;
+  order.updatedAt = now;
+  shop.stats.counters.cancels++;
+  shop.webhooks.send("orders/cancelled", orderPayload(shop, order), now);
+  return { orderId: order.id, cancelledAt: new Date(now).toISOString(), restocked };
+}
+
+/**
+ * Refund lines: "cancel" takes unfulfilled units off (back to available), "return" takes back
+ * fulfilled units (restocked to available), "no_restock" refunds without restocking
+ * (unfulfilled units leave committed, fulfilled ones stay gone).
+ */
+export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof refundBodySchema>) {
+  const order = orderOr404(shop, rawId);
+  const planned = body.lines.map((req, i) => {
+    const line = order.lines.find((l) => l.id === req.lineItemId);
+    if (!line) throw new HttpError(400, `lines.${i}.lineItemId: no line item ${req.lineItemId} on order ${order.id}`);
+    return { line, quantity: req.quantity, restockType: req.restockType };
+  });
+  // Check the whole refund against what each line still holds before touching anything.
+  const budget = new Map(order.lines.map((l) => [l.id, { unfulfilled: unfulfilled(l), fulfilled: l.fulfilled - l.refundedFulfilled }]));
+  planned.forEach((p, i) => {
+    const b = budget.get(p.line.id);
+    if (!b) return;
+    const fromUnfulfilled = p.restockType === "cancel" || (p.restockType === "no_restock" && b.unfulfilled >= p.quantity);
+    const pool = fromUnfulfilled ? "unfulfilled" : "fulfilled";
+    if (b[pool] < p.quantity) throw new HttpError(409, `lines.${i}.quantity: only ${b[pool]} ${pool} unit(s) of line ${p.line.id} can be refunded with restockType ${p.restockType}`);
+    b[pool] -= p.quantity;
+  });
+  const now = shop.now();
+  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: body.note ?? null, lines: [], transactionId: shop.ids.transaction.next() };
+  for (const p of planned) {
+    const { line, quantity } = p;
+    const restockType: RestockType = p.restockType;
+    const sku = line.variant.sku;
+    if (restockType === "cancel") {
+      shop.inventory.move(sku, line.locationId, { available: quantity, committed: -quantity }, now);
+      line.removed += quantity;
+    } else if (restockType === "return") {
+      shop.inventory.move(sku, line.locationId, { available: quantity }, now);
+      line.refundedFulfilled += quantity;
+    } else if (unfulfilled(line) >= quantity) {
+      shop.inventory.move(sku, line.locationId, { committed: -quantity }, now);
+      line.removed += quantity;
+    } else line.refundedFulfilled += quantity;
+    refund.lines.push({ id: shop.ids.refundLine.next(), line, quantity, restockType, locationId: restockType === "no_restock" ? null : line.locationId });
+  }
+  order.refunds.push(refund);
+  order.updatedAt = now;
+  shop.stats.counters.refunds++;
+  shop.webhooks.send("refunds/create", refundPayload(shop, order, refund), now);
+  return { orderId: order.id, refundId: refund.id, lines: refund.lines.map((l) => ({ refundLineItemId: l.id, lineItemId: l.line.id, sku: l.line.variant.sku, quantity: l.quantity, restockType: l.restockType, locationId: l.locationId })) };
+}
+
+/** Fulfil everything still open: committed units leave the building (on_hand drops). */
+export function fulfillOrder(shop: ShopState, rawId: string) {
+  const order = orderOr404(shop, rawId);
+  if (order.cancelledAt !== null) throw new HttpError(409, "order is cancelled");
+  const now = shop.now();
+  const fulfilled = order.lines.flatMap((line) => {
+    const quantity = unfulfilled(line);
+    if (quantity === 0) return [];
+    shop.inventory.move(line.variant.sku, line.locationId, { committed: -quantity }, now);
+    line.fulfilled += quantity;
+    return [{ lineItemId: line.id, sku: line.variant.sku, quantity, locationId: line.locationId }];
+  });
+  order.updatedAt = now;
+  shop.stats.counters.fulfillments++;
+  return { orderId: order.id, fulfilled };
+}

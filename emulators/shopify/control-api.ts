@@ -1,0 +1,116 @@
+import { z } from "zod";
+import { log } from "../../lib/log";
+import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
+import { cancelOrder, checkout, checkoutBodySchema, fulfillOrder, refundBodySchema, refundOrder } from "./checkout";
+import { productPayload } from "./product-payload";
+import type { ShopState } from "./shop-state";
+
+/**
+ * `/_emulator/*`: drive and inspect the emulated shop (tests, demo, load runs). No auth, so
+ * loopback callers only.
+ */
+const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
+
+const inventoryBodySchema = z.object({ sku: z.string().min(1), locationId: z.string().min(1), available: z.number().int().min(-2_000_000_000).max(2_000_000_000) });
+const planBodySchema = z.object({ restoreRate: z.number().positive().max(100_000), bucketSize: z.number().int().positive().max(1_000_000) });
+const deliveryBodySchema = z
+  .object({
+    lagMs: z.object({ min: z.number().int().min(0), max: z.number().int().min(0) }).refine((l) => l.max >= l.min, "max must be ≥ min"),
+    duplicateRate: z.number().min(0).max(1),
+    maxAttempts: z.number().int().min(1).max(50),
+  })
+  .partial();
+const faultsBodySchema = z.object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000) }).partial();
+const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
+
+function loopbackOnly(handler: Handler): Handler {
+  return (ctx) => {
+    const address = ctx.req.socket.remoteAddress ?? "";
+    if (!LOOPBACK.has(address)) throw new HttpError(403, "the control API answers loopback callers only");
+    return handler(ctx);
+  };
+}
+
+
+export function controlRoutes(shop: ShopState): Routes {
+  const routes: Routes = {
+    "POST /_emulator/checkout": async (ctx) => {
+      const outcome = checkout(shop, await ctx.json(checkoutBodySchema));
+      if (outcome.ok) return outcome.result;
+      sendJson(ctx.res, 409, { error: "insufficient_stock", lines: outcome.shortages });
+      return undefined;
+    },
+    "GET /_emulator/orders/:id": (ctx) => {
+      const order = shop.orders.get(Number(ctx.params.id));
+      if (!order) throw new HttpError(404, `no order ${ctx.params.id}`);
+      return { orderId: order.id, name: order.name, cancelledAt: order.cancelledAt === null ? null : new Date(order.cancelledAt).toISOString(), lines: order.lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId, fulfilled: l.fulfilled, removed: l.removed, refundedFulfilled: l.refundedFulfilled })), refunds: order.refunds.map((r) => r.id) };
+    },
+    "POST /_emulator/orders/:id/cancel": (ctx) => cancelOrder(shop, ctx.params.id ?? ""),
+    "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
+    "POST /_emulator/orders/:id/fulfill": (ctx) => fulfillOrder(shop, ctx.params.id ?? ""),
+    "POST /_emulator/products/:handle": async (ctx) => {
+      const patch = await ctx.json(productBodySchema);
+      const product = shop.catalog.productByHandle(ctx.params.handle ?? "");
+      if (!product) throw new HttpError(404, `no product ${ctx.params.handle}`);
+      if (patch.title !== undefined) product.title = patch.title;
+      if (patch.description !== undefined) product.description = patch.description;
+      if (patch.priceCents !== undefined) for (const v of product.variants) v.priceCents = patch.priceCents;
+      product.updatedAt = Math.max(shop.now(), product.updatedAt + 1000);
+      shop.stats.counters.productUpdates++;
+      const payload = productPayload(shop, product);
+      shop.webhooks.send("products/update", payload, product.updatedAt);
+      return { productId: product.id, handle: product.handle, title: product.title, updatedAt: new Date(product.updatedAt).toISOString() };
+    },
+    "POST /_emulator/inventory": async (ctx) => {
+      const body = await ctx.json(inventoryBodySchema);
+      if (!shop.catalog.variantBySku(body.sku)) throw new HttpError(404, `unknown sku ${body.sku}`);
+      if (!shop.catalog.locationById(body.locationId)) throw new HttpError(404, `unknown location ${body.locationId}`);
+      shop.inventory.setAvailable(body.sku, body.locationId, body.available, shop.now());
+      return { [body.sku]: { [body.locationId]: shop.inventory.view(body.sku, body.locationId) } };
+    },
+    "GET /_emulator/inventory": (ctx) => {
+      const asked = ctx.query.getAll("sku");
+      const unknown = asked.filter((sku) => !shop.catalog.variantBySku(sku));
+      if (unknown.length) throw new HttpError(404, `unknown sku ${unknown.join(", ")}`);
+      return shop.inventory.snapshot(asked.length ? asked : shop.catalog.skus());
+    },
+    "GET /_emulator/requests": (ctx) => {
+      const limit = z.coerce.number().int().min(1).max(5_000).catch(100).parse(ctx.query.get("limit") ?? 100);
+      return { requests: shop.stats.recent(limit) };
+    },
+    "GET /_emulator/stats": () => ({
+      ...shop.stats.counters,
+      bucket: shop.bucket.status(),
+      peakBucketUsage: Math.ceil(shop.bucket.peakUsed),
+      orders: shop.orders.size,
+      webhooks: shop.stats.webhookStats(shop.webhooks.sender.stats),
+      delivery: shop.webhooks.sender.profile,
+      faults: shop.faults,
+      fulfillment: shop.fulfillment ? shop.fulfillment.sender.stats : null,
+    }),
+    "POST /_emulator/plan": async (ctx) => {
+      const plan = await ctx.json(planBodySchema);
+      shop.bucket.configure(plan);
+      log.info("shopify_emulator.plan", { restoreRate: plan.restoreRate, bucketSize: plan.bucketSize });
+      return { bucket: shop.bucket.status() };
+    },
+    "POST /_emulator/delivery": async (ctx) => {
+      const patch = await ctx.json(deliveryBodySchema);
+      const sender = shop.webhooks.sender;
+      sender.profile = { ...sender.profile, ...patch };
+      log.info("shopify_emulator.delivery", { lagMin: sender.profile.lagMs.min, lagMax: sender.profile.lagMs.max, duplicateRate: sender.profile.duplicateRate });
+      return { delivery: sender.profile };
+    },
+    "POST /_emulator/faults": async (ctx) => {
+      Object.assign(shop.faults, await ctx.json(faultsBodySchema));
+      log.info("shopify_emulator.faults", { errorRate: shop.faults.errorRate, latencyMs: shop.faults.latencyMs });
+      return { faults: shop.faults };
+    },
+    "POST /_emulator/reset-stats": () => {
+      shop.stats.reset(shop.webhooks.sender.stats);
+      shop.bucket.resetPeak();
+      return { ok: true };
+    },
+  };
+  return Object.fromEntries(Object.entries(routes).map(([key, handler]) => [key, loopbackOnly(handler)]));
+}

@@ -1,0 +1,25 @@
+import { setTimeout as sleep } from "node:timers/promises";
+import type { ServerResponse } from "node:http";
+import { sendJson } from "../shared/http";
+
+/**
+ * Injected trouble on the GraphQL APIs (never on the control API): extra latency on every
+ * request and a share of requests answered 503 before anything runs, as Shopify does under
+ * load. Clients must retry those (the admin-api-client retries 429/500/503 when asked to).
+ */
+export interface Faults {
+  errorRate: number;
+  latencyMs: number;
+}
+
+export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0 });
+
+/** True when the request was answered with a fault and must not run. */
+export async function injectFaults(faults: Faults, random: () => number, res: ServerResponse): Promise<boolean> {
+  if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+  if (faults.errorRate > 0 && random() < faults.errorRate) {
+    sendJson(res, 503, { errors: "Service Unavailable" }, { "retry-after": "1" });
+    return true;
+  }
+  return false;
+}

@@ -1,0 +1,131 @@
+import { z } from "zod";
+import type { Catalog } from "../../lib/catalog/demo-catalog";
+import { log } from "../../lib/log";
+import { startJsonServer } from "../shared/http";
+import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../shared/webhook-sender";
+import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
+import { adminRootValue } from "./admin-resolvers";
+import { controlRoutes } from "./control-api";
+import { noFaults } from "./faults";
+import { IdempotencyStore } from "./idempotency";
+import { IdSequence } from "./ids";
+import { InventoryState } from "./inventory-state";
+import { LeakyBucket, STANDARD_PLAN, type Plan } from "./leaky-bucket";
+import { OrderBook } from "./orders";
+import { adminSchema, storefrontSchema } from "./schemas";
+import { ShopCatalog } from "./shop-catalog";
+import type { ShopState } from "./shop-state";
+import { EmulatorStats } from "./stats";
+import { storefrontHandler, storefrontRootValue } from "./storefront";
+import { ShopifyWebhooks } from "./webhooks";
+
+/**
+ * A Shopify shop on loopback for the demo, the tests and load runs: Admin GraphQL against the
+ * real 2026-10 schema (inventory reads and writes with the 2026-04+ rules, cost-based
+ * throttling), the Storefront API subset the storefront reads, a checkout that enforces
+ * Shopify's per-location `available`, and signed webhooks delivered at least once.
+ */
+export interface ShopifyEmulatorOptions {
+  port: number;
+  host?: string;
+  shopDomain: string;
+  adminAccessToken: string;
+  storefrontAccessToken: string;
+  webhook: { url: string; secret: string; delivery?: DeliveryProfile };
+  plan?: Plan;
+  catalog: Catalog;
+  /** Our ids ↔ Shopify gids, in routing priority order. */
+  locations: { id: string; gid: string; name: string }[];
+  initialAvailable?: Record<string, Record<string, number>>;
+  /** POST each new order's lines here (the WMS emulator's /orders). */
+  fulfillmentUrl?: string;
+  random?: () => number;
+}
+
+export interface ShopifyEmulator {
+  url: string;
+  adminGraphqlUrl: string;
+  storefrontGraphqlUrl: string;
+  sender: WebhookSender;
+  stop(): Promise<void>;
+}
+
+export { ADMIN_API_VERSION };
+export const ADMIN_GRAPHQL_PATH = `/admin/api/${ADMIN_API_VERSION}/graphql.json`;
+export const STOREFRONT_GRAPHQL_PATH = `/api/${ADMIN_API_VERSION}/graphql.json`;
+
+const optionsSchema = z.object({
+  port: z.number().int().min(0).max(65_535),
+  shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "expected <name>.myshopify.com"),
+  adminAccessToken: z.string().min(1),
+  storefrontAccessToken: z.string().min(1),
+  webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
+  plan: z.object({ restoreRate: z.number().positive(), bucketSize: z.number().positive() }).optional(),
+  fulfillmentUrl: z.url().optional(),
+});
+
+export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promise<ShopifyEmulator> {
+  optionsSchema.parse(opts);
+  const random = opts.random ?? Math.random;
+  const now = Date.now;
+  const startedAt = now();
+  const catalog = new ShopCatalog(opts.catalog, opts.locations, startedAt);
+  const unknownSkus = Object.keys(opts.initialAvailable ?? {}).filter((sku) => !catalog.variantBySku(sku));
+  const unknownLocations = Object.values(opts.initialAvailable ?? {}).flatMap((perLocation) => Object.keys(perLocation).filter((id) => !catalog.locationById(id)));
+  if (unknownSkus.length || unknownLocations.length) throw new Error(`initialAvailable names unknown ${unknownSkus.length ? `skus ${unknownSkus.join(", ")}` : `locations ${[...new Set(unknownLocations)].join(", ")}`}`);
+  const sender = new WebhookSender(opts.webhook.delivery ?? immediateDelivery, random);
+  const fulfillmentSender = opts.fulfillmentUrl ? new WebhookSender({ ...immediateDelivery }, random) : null;
+  const seq = (start: number) => new IdSequence(start, random);
+  const shop: ShopState = {
+    shopDomain: opts.shopDomain,
+    shopName: opts.shopDomain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+    adminAccessToken: opts.adminAccessToken,
+    storefrontAccessToken: opts.storefrontAccessToken,
+    catalog,
+    inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), opts.initialAvailable, startedAt),
+    orders: new OrderBook(),
+    bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN),
+    idempotency: new IdempotencyStore(now),
+    stats: new EmulatorStats(),
+    webhooks: new ShopifyWebhooks(sender, { url: opts.webhook.url, secret: opts.webhook.secret, shopDomain: opts.shopDomain }, random),
+    fulfillment: fulfillmentSender && opts.fulfillmentUrl ? { sender: fulfillmentSender, url: opts.fulfillmentUrl, secret: opts.webhook.secret } : null,
+    faults: noFaults(),
+    ids: {
+      order: seq(6_524_199_000_000),
+      lineItem: seq(16_138_219_000_000),
+      refund: seq(1_009_817_000_000),
+      refundLine: seq(681_023_000_000),
+      transaction: seq(8_413_155_000_000),
+      customer: seq(8_012_346_000_000),
+      address: seq(9_874_512_000_000),
+      checkout: seq(39_877_412_000_000),
+      shippingLine: seq(5_012_266_000_000),
+      adjustmentGroup: seq(30_467_000_000),
+    },
+    random,
+    now,
+  };
+  const server = await startJsonServer({
+    name: "shopify emulator",
+    port: opts.port,
+    host: opts.host,
+    routes: {
+      [`POST ${ADMIN_GRAPHQL_PATH}`]: adminGraphqlHandler(shop, adminSchema(), adminRootValue(shop)),
+      [`POST ${STOREFRONT_GRAPHQL_PATH}`]: storefrontHandler(shop, storefrontSchema(), storefrontRootValue(shop)),
+      ...controlRoutes(shop),
+    },
+  });
+  log.info("shopify_emulator.started", { url: server.url, shop: opts.shopDomain, skus: catalog.variants.length, locations: catalog.locations.length });
+  return {
+    url: server.url,
+    adminGraphqlUrl: `${server.url}${ADMIN_GRAPHQL_PATH}`,
+    storefrontGraphqlUrl: `${server.url}${STOREFRONT_GRAPHQL_PATH}`,
+    sender,
+    stop: async () => {
+      sender.stop();
+      fulfillmentSender?.stop();
+      await server.stop();
+      log.info("shopify_emulator.stopped", { url: server.url });
+    },
+  };
+}

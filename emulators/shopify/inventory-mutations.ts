@@ -1,0 +1,218 @@
+import { GraphQLError } from "graphql";
+import { z } from "zod";
+import { inventoryItemNode, locationNode, type GraphQLObject } from "./admin-objects";
+import { checkInputArraySize, idempotentMutation, type Args, type MutationPayload, type MutationResolver, type UserError } from "./admin-mutation";
+import { graphqlDateTime } from "./format";
+import { gid } from "./ids";
+import type { LocationRecord, VariantRecord } from "./shop-catalog";
+import type { ShopState } from "./shop-state";
+
+/**
+ * inventoryAdjustQuantities and inventorySetQuantities with Shopify's 2026-04+ rules:
+ * `@idempotent` required, `changeFromQuantity` required on every item (explicit null opts out
+ * of the compare-and-swap), and all-or-nothing: any user error and nothing is applied.
+ * Messages are the schema's own error-code descriptions.
+ */
+
+/** Shopify's inventory reasons (shopify.dev "Manage inventory quantities and states"). */
+const REASONS = new Set([
+  "correction",
+  "cycle_count_available",
+  "damaged",
+  "movement_created",
+  "movement_updated",
+  "movement_received",
+  "movement_canceled",
+  "other",
+  "promotion",
+  "quality_control",
+  "received",
+  "reservation_created",
+  "reservation_deleted",
+  "reservation_updated",
+  "restock",
+  "safety_stock",
+  "shrinkage",
+]);
+
+const ADJUST_LIMIT = 2_000_000_000;
+const SET_LIMIT = 1_000_000_000;
+
+const changeSchema = z.object({
+  inventoryItemId: z.string(),
+  locationId: z.string(),
+  delta: z.number().int(),
+  changeFromQuantity: z.number().int().nullish(),
+  ledgerDocumentUri: z.string().nullish(),
+});
+const adjustInputSchema = z.object({ name: z.string(), reason: z.string(), referenceDocumentUri: z.string().nullish(), changes: z.array(changeSchema) });
+
+const quantitySchema = z.object({ inventoryItemId: z.string(), locationId: z.string(), quantity: z.number().int(), changeFromQuantity: z.number().int().nullish() });
+const setInputSchema = z.object({ name: z.string(), reason: z.string(), referenceDocumentUri: z.string().nullish(), quantities: z.array(quantitySchema) });
+
+/** Presence, not value: an explicit `null` is the documented opt-out, a missing key is an error. */
+function requireChangeFrom(items: unknown, inputType: string): void {
+  if (!Array.isArray(items)) return;
+  for (const item of items) {
+    if (item !== null && typeof item === "object" && !("changeFromQuantity" in item))
+      throw new GraphQLError(`${inputType} must include the following argument: changeFromQuantity.`, { extensions: { code: "INVALID_FIELD_ARGUMENTS" } });
+  }
+}
+
+const inputOf = (args: Args): Record<string, unknown> => (args.input !== null && typeof args.input === "object" ? (args.input as Record<string, unknown>) : {});
+
+const validUri = (uri: string): boolean => /^[A-Za-z][A-Za-z0-9+.-]*:\S+$/.test(uri);
+
+function commonErrors(input: { reason: string; referenceDocumentUri?: string | null }): UserError[] {
+  const errors: UserError[] = [];
+  if (!REASONS.has(input.reason)) errors.push({ field: ["input", "reason"], message: "The specified reason is invalid.", code: "INVALID_REASON" });
+  if (input.referenceDocumentUri != null && !validUri(input.referenceDocumentUri))
+    errors.push({ field: ["input", "referenceDocumentUri"], message: "The specified reference document is invalid.", code: "INVALID_REFERENCE_DOCUMENT" });
+  return errors;
+}
+
+interface ChangeRecord {
+  name: "available" | "on_hand";
+  delta: number;
+  quantityAfterChange: number;
+  variant: VariantRecord;
+  location: LocationRecord;
+  ledgerDocumentUri: string | null;
+}
+
+function adjustmentGroup(shop: ShopState, reason: string, referenceDocumentUri: string | null, changes: ChangeRecord[]): GraphQLObject {
+  const createdAt = graphqlDateTime(shop.now());
+  return {
+    __typename: "InventoryAdjustmentGroup",
+    id: gid("InventoryAdjustmentGroup", shop.ids.adjustmentGroup.next()),
+    createdAt,
+    reason,
+    referenceDocumentUri,
+    app: null,
+    staffMember: null,
+    changes: (args: Args) => {
+      const only = (list: unknown) => (Array.isArray(list) ? new Set(list.filter((x): x is string => typeof x === "string")) : null);
+      const items = only(args.inventoryItemIds);
+      const locations = only(args.locationIds);
+      const names = only(args.quantityNames);
+      return changes
+        .filter((c) => (!items || items.has(c.variant.inventoryItemGid)) && (!locations || locations.has(c.location.gid)) && (!names || names.has(c.name)))
+        .map((c) => ({
+          __typename: "InventoryChange",
+          name: c.name,
+          delta: c.delta,
+          quantityAfterChange: c.quantityAfterChange,
+          ledgerDocumentUri: c.ledgerDocumentUri,
+          item: () => inventoryItemNode(shop, c.variant),
+          location: () => locationNode(shop, c.location),
+        }));
+    },
+  };
+}
+
+function failed(shop: ShopState, userErrors: UserError[]): MutationPayload {
+  shop.stats.counters.staleCas += userErrors.filter((e) => e.code === "CHANGE_FROM_QUANTITY_STALE").length;
+  return { inventoryAdjustmentGroup: null, userErrors };
+}
+
+const pairKey = (variant: VariantRecord, location: LocationRecord) => `${variant.sku}\u0000${location.id}`;
+
+function adjust(args: Args, shop: ShopState): MutationPayload {
+  const input = adjustInputSchema.parse(args.input);
+  const errors = commonErrors(input);
+  if (input.name !== "available") errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
+  const running = new Map<string, number>();
+  const resolved: { variant: VariantRecord; location: LocationRecord; delta: number; ledgerDocumentUri: string | null }[] = [];
+  input.changes.forEach((change, i) => {
+    const at = (field: string) => ["input", "changes", String(i), field];
+    const variant = shop.catalog.variantByItemGid(change.inventoryItemId);
+    const location = shop.catalog.locationByGid(change.locationId);
+    if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+    if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+    if (change.ledgerDocumentUri != null && input.name === "available")
+      errors.push({ field: at("ledgerDocumentUri"), message: "A ledger document URI is not allowed when adjusting available.", code: "INVALID_AVAILABLE_DOCUMENT" });
+    if (!variant || !location) return;
+    const key = pairKey(variant, location);
+    const current = running.get(key) ?? shop.inventory.level(variant.sku, location.id).available;
+    if (change.changeFromQuantity != null && change.changeFromQuantity !== current)
+      errors.push({ field: at("changeFromQuantity"), message: "The changeFromQuantity argument no longer matches the persisted quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
+    const after = current + change.delta;
+    if (after > ADJUST_LIMIT) errors.push({ field: at("delta"), message: "The quantity can't be higher than 2,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (after < -ADJUST_LIMIT) errors.push({ field: at("delta"), message: "The quantity can't be lower than -2,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
+    running.set(key, after);
+    resolved.push({ variant, location, delta: change.delta, ledgerDocumentUri: change.ledgerDocumentUri ?? null });
+  });
+  if (errors.length > 0) return failed(shop, errors);
+  // Negative available is allowed, as on Shopify (oversold stock).
+  const now = shop.now();
+  const changes: ChangeRecord[] = [];
+  for (const { variant, location, delta, ledgerDocumentUri } of resolved) {
+    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now);
+    changes.push({ name: "available", delta, quantityAfterChange: level.available, variant, location, ledgerDocumentUri });
+    changes.push({ name: "on_hand", delta, quantityAfterChange: level.available + level.committed, variant, location, ledgerDocumentUri });
+  }
+  shop.stats.counters.mutationsApplied++;
+  return { inventoryAdjustmentGroup: adjustmentGroup(shop, input.reason, input.referenceDocumentUri ?? null, changes), userErrors: [] };
+}
+
+function set(args: Args, shop: ShopState): MutationPayload {
+  const input = setInputSchema.parse(args.input);
+  const errors = commonErrors(input);
+  const name = input.name;
+  if (name !== "available" && name !== "on_hand") errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
+  const seen = new Set<string>();
+  const resolved: { variant: VariantRecord; location: LocationRecord; quantity: number }[] = [];
+  input.quantities.forEach((item, i) => {
+    const at = (field: string) => ["input", "quantities", String(i), field];
+    const variant = shop.catalog.variantByItemGid(item.inventoryItemId);
+    const location = shop.catalog.locationByGid(item.locationId);
+    if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+    if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+    if (item.quantity < 0) errors.push({ field: at("quantity"), message: "The quantity can't be negative.", code: "INVALID_QUANTITY_NEGATIVE" });
+    if (item.quantity > SET_LIMIT) errors.push({ field: at("quantity"), message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (!variant || !location) return;
+    const key = pairKey(variant, location);
+    if (seen.has(key))
+      errors.push({ field: at("locationId"), message: "The combination of inventoryItemId and locationId must be unique.", code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR" });
+    seen.add(key);
+    if (name === "available" || name === "on_hand") {
+      const current = shop.inventory.quantity(variant.sku, location.id, name);
+      if (item.changeFromQuantity != null && item.changeFromQuantity !== current)
+        errors.push({ field: at("changeFromQuantity"), message: "The changeFromQuantity value does not match persisted value.", code: "CHANGE_FROM_QUANTITY_STALE" });
+    }
+    resolved.push({ variant, location, quantity: item.quantity });
+  });
+  if (errors.length > 0) return failed(shop, errors);
+  const now = shop.now();
+  const changes: ChangeRecord[] = [];
+  for (const { variant, location, quantity } of resolved) {
+    const before = shop.inventory.quantity(variant.sku, location.id, name);
+    const delta = quantity - before;
+    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now);
+    const onHand = level.available + level.committed;
+    const pair = { variant, location, ledgerDocumentUri: null };
+    if (name === "available") changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair }, { name: "on_hand", delta, quantityAfterChange: onHand, ...pair });
+    else changes.push({ name: "on_hand", delta, quantityAfterChange: onHand, ...pair }, { name: "available", delta, quantityAfterChange: level.available, ...pair });
+  }
+  shop.stats.counters.mutationsApplied++;
+  return { inventoryAdjustmentGroup: adjustmentGroup(shop, input.reason, input.referenceDocumentUri ?? null, changes), userErrors: [] };
+}
+
+export function inventoryMutations(): Record<string, MutationResolver> {
+  return {
+    inventoryAdjustQuantities: idempotentMutation("inventoryAdjustQuantities", {
+      precheck: (args) => {
+        checkInputArraySize(inputOf(args).changes, "changes");
+        requireChangeFrom(inputOf(args).changes, "InventoryChangeInput");
+      },
+      run: (args, { shop }) => adjust(args, shop),
+    }),
+    inventorySetQuantities: idempotentMutation("inventorySetQuantities", {
+      precheck: (args) => {
+        checkInputArraySize(inputOf(args).quantities, "quantities");
+        requireChangeFrom(inputOf(args).quantities, "InventoryQuantityInput");
+      },
+      run: (args, { shop }) => set(args, shop),
+    }),
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * Shopify's own inventory numbers per item per location. Only `available` and `committed`
+ * are kept; `on_hand = available + committed` (no reserved/damaged/incoming stock here).
+ * `available` may go negative: Shopify allows it (oversold, or adjusted below zero).
+ */
+export interface Level {
+  available: number;
+  committed: number;
+  updatedAt: number;
+}
+
+export interface LevelView {
+  available: number;
+  committed: number;
+  onHand: number;
+}
+
+/** Every quantity name Shopify knows; the ones not modelled here read as 0. */
+export const QUANTITY_NAMES = ["available", "committed", "damaged", "incoming", "on_hand", "quality_control", "reserved", "safety_stock"] as const;
+
+export class InventoryState {
+  private readonly levels = new Map<string, Map<string, Level>>();
+
+  constructor(
+    skus: readonly string[],
+    private readonly locationIds: readonly string[],
+    initial: Record<string, Record<string, number>> = {},
+    now = Date.now(),
+  ) {
+    for (const sku of skus) this.levels.set(sku, new Map(locationIds.map((loc) => [loc, { available: 0, committed: 0, updatedAt: now }])));
+    for (const [sku, perLocation] of Object.entries(initial)) {
+      for (const [loc, available] of Object.entries(perLocation)) {
+        if (!Number.isInteger(available)) throw new Error(`initialAvailable ${sku}@${loc} is not an integer`);
+        this.level(sku, loc).available = available;
+      }
+    }
+  }
+
+  has = (sku: string): boolean => this.levels.has(sku);
+
+  /** Throws on an unknown sku or location: callers resolve ids first. */
+  level(sku: string, locationId: string): Level {
+    const level = this.levels.get(sku)?.get(locationId);
+    if (!level) throw new Error(`no inventory level for ${sku} at ${locationId}`);
+    return level;
+  }
+
+  /** One named quantity, as the Admin API reports it. */
+  quantity(sku: string, locationId: string, name: string): number {
+    const level = this.level(sku, locationId);
+    if (name === "available") return level.available;
+    if (name === "committed") return level.committed;
+    if (name === "on_hand") return level.available + level.committed;
+    return 0;
+  }
+
+  totalAvailable(sku: string): number {
+    let total = 0;
+    for (const level of this.levels.get(sku)?.values() ?? []) total += level.available;
+    return total;
+  }
+
+  setAvailable(sku: string, locationId: string, available: number, now: number): Level {
+    const level = this.level(sku, locationId);
+    level.available = available;
+    level.updatedAt = now;
+    return level;
+  }
+
+  /** Relative move: checkout (available→committed), restock, fulfilment, adjustments. */
+  move(sku: string, locationId: string, delta: { available?: number; committed?: number }, now: number): Level {
+    const level = this.level(sku, locationId);
+    level.available += delta.available ?? 0;
+    level.committed += delta.committed ?? 0;
+    level.updatedAt = now;
+    return level;
+  }
+
+  view(sku: string, locationId: string): LevelView {
+    const { available, committed } = this.level(sku, locationId);
+    return { available, committed, onHand: available + committed };
+  }
+
+  snapshot(skus: readonly string[]): Record<string, Record<string, LevelView>> {
+    const out: Record<string, Record<string, LevelView>> = {};
+    for (const sku of skus) out[sku] = Object.fromEntries(this.locationIds.map((loc) => [loc, this.view(sku, loc)]));
+    return out;
+  }
+}

@@ -1,0 +1,239 @@
+import { decimalAmount, moneySet, shopTimestamp } from "./format";
+import { gid, ID_BASE } from "./ids";
+import { currentQuantity, unfulfilled, type Order, type OrderLine } from "./orders";
+import { refundPayload } from "./refund-payload";
+import type { ShopState } from "./shop-state";
+
+/**
+ * The REST-shaped order body of `orders/create` and `orders/cancelled` (API 2026-10), in the
+ * same full shape as tests/fixtures/shopify/orders-create.json: every key Shopify sends, with
+ * values from the emulated order. Online checkout: `location_id` null, no taxes, one flat
+ * "Standard" shipping line.
+ */
+export const SHIPPING_CENTS = 695;
+/** Shopify's Online Store sales channel app id (orders from the web checkout carry it). */
+const ONLINE_STORE_APP_ID = 580111;
+const GRAMS_PER_UNIT = 200;
+
+const DEMO_ADDRESS = {
+  first_name: "Demo",
+  address1: "1804 Bouldin Ave",
+  phone: "+15125550147",
+  city: "Austin",
+  zip: "78704",
+  province: "Texas",
+  country: "United States",
+  last_name: "Shopper",
+  address2: null,
+  company: null,
+  latitude: 30.2508,
+  longitude: -97.7597,
+  name: "Demo Shopper",
+  country_code: "US",
+  province_code: "TX",
+};
+
+export function lineItemPayload(shop: ShopState, order: Order, line: OrderLine) {
+  const currency = shop.catalog.currency;
+  const { variant } = line;
+  const remaining = order.cancelledAt === null ? unfulfilled(line) : 0;
+  return {
+    id: line.id,
+    admin_graphql_api_id: gid("LineItem", line.id),
+    attributed_staffs: [],
+    current_quantity: currentQuantity(line),
+    fulfillable_quantity: remaining,
+    fulfillment_service: "manual",
+    fulfillment_status: line.fulfilled === 0 ? null : line.fulfilled >= line.quantity - line.removed ? "fulfilled" : "partial",
+    gift_card: false,
+    grams: GRAMS_PER_UNIT,
+    name: `${variant.product.title} - ${variant.title}`,
+    price: decimalAmount(line.priceCents, currency),
+    price_set: moneySet(line.priceCents, currency),
+    product_exists: true,
+    product_id: variant.product.id,
+    properties: [],
+    quantity: line.quantity,
+    requires_shipping: true,
+    sales_line_item_group_id: null,
+    sku: variant.sku,
+    taxable: true,
+    title: variant.product.title,
+    total_discount: decimalAmount(0, currency),
+    total_discount_set: moneySet(0, currency),
+    variant_id: variant.id,
+    variant_inventory_management: "shopify",
+    variant_title: variant.title,
+    vendor: shop.shopName,
+    tax_lines: [],
+    duties: [],
+    discount_allocations: [],
+  };
+}
+
+function financialStatus(order: Order): string {
+  if (order.cancelledAt !== null) return "refunded";
+  if (order.refunds.length === 0) return "paid";
+  return order.lines.every((l) => currentQuantity(l) === 0) ? "refunded" : "partially_refunded";
+}
+
+function fulfillmentStatus(order: Order): string | null {
+  const fulfilled = order.lines.reduce((n, l) => n + l.fulfilled, 0);
+  if (fulfilled === 0) return null;
+  return order.lines.every((l) => unfulfilled(l) === 0) ? "fulfilled" : "partial";
+}
+
+export function orderPayload(shop: ShopState, order: Order) {
+  const currency = shop.catalog.currency;
+  const money = (minor: number) => decimalAmount(minor, currency);
+  const zero = moneySet(0, currency);
+  const subtotal = order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
+  const currentSubtotal = order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
+  const currentShipping = order.cancelledAt === null ? SHIPPING_CENTS : 0;
+  const created = shopTimestamp(order.createdAt);
+  const cancelled = order.cancelledAt === null ? null : shopTimestamp(order.cancelledAt);
+  const email = order.email;
+  const customerCreated = shopTimestamp(order.createdAt - 86_400_000 * 30);
+  return {
+    id: order.id,
+    admin_graphql_api_id: gid("Order", order.id),
+    app_id: ONLINE_STORE_APP_ID,
+    browser_ip: "203.0.113.58",
+    buyer_accepts_marketing: false,
+    cancel_reason: cancelled ? "customer" : null,
+    cancelled_at: cancelled,
+    cart_token: order.cartToken,
+    checkout_id: order.checkoutId,
+    checkout_token: order.checkoutToken,
+    client_details: {
+      accept_language: "en-US",
+      browser_height: null,
+      browser_ip: "203.0.113.58",
+      browser_width: null,
+      session_hash: null,
+      user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/142.0 Safari/537.36",
+    },
+    closed_at: cancelled,
+    company: null,
+    confirmation_number: order.confirmationNumber,
+    confirmed: true,
+    contact_email: email,
+    created_at: created,
+    currency,
+    current_shipping_price_set: moneySet(currentShipping, currency),
+    current_subtotal_price: money(currentSubtotal),
+    current_subtotal_price_set: moneySet(currentSubtotal, currency),
+    current_total_additional_fees_set: null,
+    current_total_discounts: money(0),
+    current_total_discounts_set: zero,
+    current_total_duties_set: null,
+    current_total_price: money(currentSubtotal + currentShipping),
+    current_total_price_set: moneySet(currentSubtotal + currentShipping, currency),
+    current_total_tax: money(0),
+    current_total_tax_set: zero,
+    customer_locale: "en-US",
+    device_id: null,
+    discount_codes: [],
+    duties_included: false,
+    email,
+    estimated_taxes: false,
+    financial_status: financialStatus(order),
+    fulfillment_status: fulfillmentStatus(order),
+    landing_site: `/products/${order.lines[0]?.variant.product.handle ?? ""}`,
+    landing_site_ref: null,
+    location_id: null,
+    merchant_business_entity_id: "NzMxODI4NTUyMTM",
+    merchant_of_record_app_id: null,
+    name: order.name,
+    note: null,
+    note_attributes: [],
+    number: order.number - 1000,
+    order_number: order.number,
+    order_status_url: `https://${shop.shopDomain}/${ID_BASE.shop}/orders/${order.token}/authenticate?key=${order.checkoutToken}`,
+    original_total_additional_fees_set: null,
+    original_total_duties_set: null,
+    payment_gateway_names: ["shopify_payments"],
+    phone: null,
+    po_number: null,
+    presentment_currency: currency,
+    processed_at: created,
+    reference: null,
+    referring_site: null,
+    source_identifier: null,
+    source_name: "web",
+    source_url: null,
+    subtotal_price: money(subtotal),
+    subtotal_price_set: moneySet(subtotal, currency),
+    tags: "",
+    tax_exempt: false,
+    tax_lines: [],
+    taxes_included: false,
+    test: false,
+    token: order.token,
+    total_cash_rounding_payment_adjustment_set: zero,
+    total_cash_rounding_refund_adjustment_set: zero,
+    total_discounts: money(0),
+    total_discounts_set: zero,
+    total_line_items_price: money(subtotal),
+    total_line_items_price_set: moneySet(subtotal, currency),
+    total_outstanding: money(0),
+    total_price: money(subtotal + SHIPPING_CENTS),
+    total_price_set: moneySet(subtotal + SHIPPING_CENTS, currency),
+    total_shipping_price_set: moneySet(SHIPPING_CENTS, currency),
+    total_tax: money(0),
+    total_tax_set: zero,
+    total_tip_received: money(0),
+    total_weight: order.lines.reduce((n, l) => n + GRAMS_PER_UNIT * l.quantity, 0),
+    updated_at: shopTimestamp(order.updatedAt),
+    user_id: null,
+    billing_address: DEMO_ADDRESS,
+    customer: {
+      id: order.customerId,
+      created_at: customerCreated,
+      updated_at: created,
+      first_name: DEMO_ADDRESS.first_name,
+      last_name: DEMO_ADDRESS.last_name,
+      state: "disabled",
+      note: null,
+      verified_email: true,
+      multipass_identifier: null,
+      tax_exempt: false,
+      email,
+      phone: null,
+      currency,
+      tax_exemptions: [],
+      email_marketing_consent: { state: "not_subscribed", opt_in_level: "single_opt_in", consent_updated_at: null },
+      sms_marketing_consent: null,
+      tags: "",
+      admin_graphql_api_id: gid("Customer", order.customerId),
+      default_address: { id: order.addressId, customer_id: order.customerId, ...DEMO_ADDRESS, country_name: DEMO_ADDRESS.country, default: true },
+    },
+    discount_applications: [],
+    fulfillments: [],
+    line_items: order.lines.map((line) => lineItemPayload(shop, order, line)),
+    payment_terms: null,
+    refunds: order.refunds.map((refund) => refundPayload(shop, order, refund)),
+    shipping_address: DEMO_ADDRESS,
+    shipping_lines: [
+      {
+        id: order.shippingLineId,
+        carrier_identifier: null,
+        code: "Standard",
+        current_discounted_price_set: moneySet(currentShipping, currency),
+        discounted_price: money(SHIPPING_CENTS),
+        discounted_price_set: moneySet(SHIPPING_CENTS, currency),
+        is_removed: false,
+        phone: null,
+        price: money(SHIPPING_CENTS),
+        price_set: moneySet(SHIPPING_CENTS, currency),
+        requested_fulfillment_service_id: null,
+        source: "shopify",
+        title: "Standard (3-5 business days)",
+        tax_lines: [],
+        discount_allocations: [],
+      },
+    ],
+    returns: [],
+    line_item_groups: [],
+  };
+}

@@ -1,0 +1,135 @@
+import { z } from "zod";
+import type { Catalog } from "../../lib/catalog/demo-catalog";
+import { gid, ID_BASE } from "./ids";
+
+/**
+ * The shop's products, variants, inventory items and locations with Shopify ids, indexed
+ * every way the APIs look them up. Product copy (title, description, price) is mutable: the
+ * control API edits it to drive `products/update`.
+ */
+export interface LocationRecord {
+  /** Our id (`wh-east`). */
+  id: string;
+  gid: string;
+  legacyId: number;
+  name: string;
+  /** 0 = first choice when routing an online order. */
+  priority: number;
+}
+
+export interface ProductRecord {
+  id: number;
+  gid: string;
+  handle: string;
+  title: string;
+  description: string;
+  image: string;
+  imageAlt: string;
+  imageId: number;
+  variants: VariantRecord[];
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface VariantRecord {
+  id: number;
+  gid: string;
+  sku: string;
+  title: string;
+  priceCents: number;
+  options: Record<string, string>;
+  /** 1-based within the product, as Shopify's `position`. */
+  position: number;
+  inventoryItemId: number;
+  inventoryItemGid: string;
+  product: ProductRecord;
+  /** Catalog-wide index (stable id source). */
+  index: number;
+}
+
+export const locationConfigSchema = z
+  .array(
+    z.object({
+      id: z.string().min(1),
+      gid: z.string().regex(/^gid:\/\/shopify\/Location\/\d{1,15}$/, "expected gid://shopify/Location/<number>"),
+      name: z.string().min(1),
+    }),
+  )
+  .min(1);
+
+export class ShopCatalog {
+  readonly products: ProductRecord[] = [];
+  readonly variants: VariantRecord[] = [];
+  readonly locations: LocationRecord[];
+  readonly currency: string;
+  private readonly bySku = new Map<string, VariantRecord>();
+  private readonly byVariantGid = new Map<string, VariantRecord>();
+  private readonly byItemGid = new Map<string, VariantRecord>();
+  private readonly byHandle = new Map<string, ProductRecord>();
+  private readonly byProductGid = new Map<string, ProductRecord>();
+  private readonly byLocationGid = new Map<string, LocationRecord>();
+  private readonly byLocationId = new Map<string, LocationRecord>();
+
+  constructor(catalog: Catalog, locations: z.input<typeof locationConfigSchema>, createdAt: number) {
+    this.currency = catalog.currency;
+    this.locations = locationConfigSchema.parse(locations).map((l, priority) => ({ ...l, legacyId: Number(l.gid.split("/").pop()), priority }));
+    for (const location of this.locations) {
+      if (this.byLocationId.has(location.id) || this.byLocationGid.has(location.gid)) throw new Error(`duplicate location ${location.id} / ${location.gid}`);
+      this.byLocationId.set(location.id, location);
+      this.byLocationGid.set(location.gid, location);
+    }
+    catalog.products.forEach((p, i) => {
+      const id = ID_BASE.product + i + 1;
+      const product: ProductRecord = {
+        id,
+        gid: gid("Product", id),
+        handle: p.handle,
+        title: p.title,
+        description: p.description,
+        image: p.image,
+        imageAlt: p.imageAlt,
+        imageId: ID_BASE.productImage + i + 1,
+        variants: [],
+        createdAt,
+        updatedAt: createdAt,
+      };
+      if (this.byHandle.has(p.handle)) throw new Error(`duplicate product handle ${p.handle}`);
+      this.products.push(product);
+      this.byHandle.set(product.handle, product);
+      this.byProductGid.set(product.gid, product);
+      p.variants.forEach((v, position) => {
+        const index = this.variants.length;
+        const variantId = ID_BASE.variant + index + 1;
+        const itemId = ID_BASE.inventoryItem + index + 1;
+        const variant: VariantRecord = {
+          id: variantId,
+          gid: gid("ProductVariant", variantId),
+          sku: v.sku,
+          title: v.title,
+          priceCents: v.priceCents,
+          options: { ...v.options },
+          position: position + 1,
+          inventoryItemId: itemId,
+          inventoryItemGid: gid("InventoryItem", itemId),
+          product,
+          index,
+        };
+        if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
+        product.variants.push(variant);
+        this.variants.push(variant);
+        this.bySku.set(variant.sku, variant);
+        this.byVariantGid.set(variant.gid, variant);
+        this.byItemGid.set(variant.inventoryItemGid, variant);
+      });
+    });
+  }
+
+  variantBySku = (sku: string): VariantRecord | undefined => this.bySku.get(sku);
+  variantByGid = (id: string): VariantRecord | undefined => this.byVariantGid.get(id);
+  variantByItemGid = (id: string): VariantRecord | undefined => this.byItemGid.get(id);
+  productByHandle = (handle: string): ProductRecord | undefined => this.byHandle.get(handle);
+  productByGid = (id: string): ProductRecord | undefined => this.byProductGid.get(id);
+  locationByGid = (id: string): LocationRecord | undefined => this.byLocationGid.get(id);
+  locationById = (id: string): LocationRecord | undefined => this.byLocationId.get(id);
+  skus = (): string[] => this.variants.map((v) => v.sku);
+}

@@ -1,0 +1,31 @@
+import type { WebhookSender } from "../shared/webhook-sender";
+import type { Faults } from "./faults";
+import type { IdempotencyStore } from "./idempotency";
+import type { IdSequence } from "./ids";
+import type { InventoryState } from "./inventory-state";
+import type { LeakyBucket } from "./leaky-bucket";
+import type { OrderBook } from "./orders";
+import type { ShopCatalog } from "./shop-catalog";
+import type { EmulatorStats } from "./stats";
+import type { ShopifyWebhooks } from "./webhooks";
+
+/** Everything one emulated shop holds; handlers and resolvers receive it. */
+export interface ShopState {
+  shopDomain: string;
+  shopName: string;
+  adminAccessToken: string;
+  storefrontAccessToken: string;
+  catalog: ShopCatalog;
+  inventory: InventoryState;
+  orders: OrderBook;
+  bucket: LeakyBucket;
+  idempotency: IdempotencyStore;
+  stats: EmulatorStats;
+  webhooks: ShopifyWebhooks;
+  /** Forwards new orders to the WMS (`fulfillmentUrl`), or null. */
+  fulfillment: { sender: WebhookSender; url: string; secret: string } | null;
+  faults: Faults;
+  ids: Record<"order" | "lineItem" | "refund" | "refundLine" | "transaction" | "customer" | "address" | "checkout" | "shippingLine" | "adjustmentGroup", IdSequence>;
+  random: () => number;
+  now: () => number;
+}

@@ -1,0 +1,55 @@
+import { MAX_WMS_BATCH, type WmsEvent } from "../../lib/sources/wms";
+import type { WebhookSender } from "../shared/webhook-sender";
+
+/**
+ * WMSs post events in batches, not one request per scan: collect for `batchMs` after the
+ * first event, then send `{"events": [...]}` (≤ 500 per body, the app's limit).
+ */
+export const SIGNATURE_HEADER = "x-signature-sha256";
+
+export interface BatcherStats {
+  eventsQueued: number;
+  eventsSent: number;
+  batchesSent: number;
+}
+
+export class EventBatcher {
+  readonly stats: BatcherStats = { eventsQueued: 0, eventsSent: 0, batchesSent: 0 };
+  private buffer: WmsEvent[] = [];
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly sender: WebhookSender,
+    private readonly target: { url: string; secret: string },
+    private readonly batchMs: number,
+  ) {}
+
+  push(event: WmsEvent): void {
+    this.buffer.push(event);
+    this.stats.eventsQueued++;
+    if (this.buffer.length >= MAX_WMS_BATCH) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+  }
+
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Hand everything buffered to the sender now. */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.buffer.length > 0) {
+      const events = this.buffer.splice(0, MAX_WMS_BATCH);
+      this.sender.send({ url: this.target.url, secret: this.target.secret, signatureHeader: SIGNATURE_HEADER, body: { events } });
+      this.stats.eventsSent += events.length;
+      this.stats.batchesSent++;
+    }
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.buffer = [];
+  }
+}

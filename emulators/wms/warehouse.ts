@@ -1,0 +1,355 @@
+import type { Channel } from "../../lib/domain/events";
+import { log } from "../../lib/log";
+import type { WmsEvent } from "../../lib/sources/wms";
+import { HttpError } from "../shared/http";
+import { channelPrefix, type OrderRequest } from "./schemas";
+
+/**
+ * The warehouse floor: physical units per SKU per location, the open fulfillment orders and
+ * the picker who works through them. Every physical change that a real WMS would record
+ * becomes an event; a silent shrink does not (that is the point of it).
+ */
+export type LineStatus = "open" | "picked" | "short" | "cancelled";
+export type OrderStatus = "open" | "picked" | "short" | "cancelled";
+
+export interface WmsOrderLine {
+  lineId: string;
+  sku: string;
+  quantity: number;
+  locationId?: string;
+  status: LineStatus;
+  picked: number;
+  short: number;
+  /** Picked units put back on the shelf when the order was cancelled. */
+  restocked: number;
+  pickedFrom?: string;
+  pickedAt?: string;
+  /** When the picker gets to this line (epoch ms). */
+  dueAt: number;
+}
+
+export interface WmsOrder {
+  orderId: string;
+  channel?: Channel;
+  receivedAt: string;
+  status: OrderStatus;
+  lines: WmsOrderLine[];
+}
+
+export interface Lag {
+  min: number;
+  max: number;
+}
+
+export interface WarehouseCounters {
+  ordersReceived: number;
+  duplicateOrders: number;
+  picks: number;
+  pickedUnits: number;
+  shortPicks: number;
+  shortUnits: number;
+  receipts: number;
+  returns: number;
+  adjustments: number;
+  cycleCounts: number;
+  silentShrinks: number;
+  cancelledLines: number;
+}
+
+export interface WarehouseOptions {
+  locations: readonly string[];
+  initialStock: Record<string, Record<string, number>>;
+  lagMs: Lag;
+  paused: boolean;
+  random: () => number;
+  emit(event: WmsEvent): void;
+  now?: () => number;
+}
+
+interface OpenLine {
+  order: WmsOrder;
+  line: WmsOrderLine;
+}
+
+type OrderRef = Pick<WmsEvent, "orderId" | "lineId" | "channel">;
+
+export class Warehouse {
+  readonly counters: WarehouseCounters = {
+    ordersReceived: 0,
+    duplicateOrders: 0,
+    picks: 0,
+    pickedUnits: 0,
+    shortPicks: 0,
+    shortUnits: 0,
+    receipts: 0,
+    returns: 0,
+    adjustments: 0,
+    cycleCounts: 0,
+    silentShrinks: 0,
+    cancelledLines: 0,
+  };
+  private readonly stock = new Map<string, Map<string, number>>();
+  private readonly orders = new Map<string, WmsOrder>();
+  private readonly open = new Set<OpenLine>();
+  private readonly now: () => number;
+  private lag: Lag;
+  private paused: boolean;
+  private timer: NodeJS.Timeout | undefined;
+  private timerDue = Infinity;
+  private eventSeq = 0;
+
+  constructor(private readonly opts: WarehouseOptions) {
+    this.now = opts.now ?? Date.now;
+    this.lag = opts.lagMs;
+    this.paused = opts.paused;
+    for (const [sku, perLocation] of Object.entries(opts.initialStock)) {
+      for (const [location, n] of Object.entries(perLocation)) {
+        if (!opts.locations.includes(location)) throw new Error(`initialStock names unknown location ${location} (locations: ${opts.locations.join(", ")})`);
+        this.set(sku, location, n);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ fulfillment orders
+
+  /** Queue an order; the same orderId again returns the first one unchanged (idempotent). */
+  submit(request: OrderRequest): { order: WmsOrder; created: boolean } {
+    const existing = this.orders.get(request.orderId);
+    if (existing) {
+      this.counters.duplicateOrders++;
+      return { order: existing, created: false };
+    }
+    for (const line of request.lines) if (line.locationId !== undefined) this.assertLocation(line.locationId);
+    const received = this.now();
+    const order: WmsOrder = {
+      orderId: request.orderId,
+      ...(request.channel && !channelPrefix(request.orderId) ? { channel: request.channel } : {}),
+      receivedAt: new Date(received).toISOString(),
+      status: "open",
+      lines: request.lines.map((l) => ({
+        lineId: l.lineId,
+        sku: l.sku,
+        quantity: l.quantity,
+        ...(l.locationId !== undefined ? { locationId: l.locationId } : {}),
+        status: "open",
+        picked: 0,
+        short: 0,
+        restocked: 0,
+        dueAt: request.pickNow ? received : received + this.drawLag(),
+      })),
+    };
+    this.orders.set(order.orderId, order);
+    this.counters.ordersReceived++;
+    const entries = order.lines.map((line) => ({ order, line }));
+    if (request.pickNow) {
+      for (const entry of entries) this.pick(entry);
+    } else {
+      for (const entry of entries) this.open.add(entry);
+      this.arm(Math.min(...order.lines.map((l) => l.dueAt)));
+    }
+    return { order, created: true };
+  }
+
+  /** Cancel what is not picked yet; with `restock`, put picked units back (a `return` each). */
+  cancel(orderId: string, restock: boolean): WmsOrder {
+    const order = this.orders.get(orderId);
+    if (!order) throw new HttpError(404, `no order ${orderId}`);
+    for (const entry of [...this.open]) {
+      if (entry.order !== order) continue;
+      this.open.delete(entry);
+      entry.line.status = "cancelled";
+      this.counters.cancelledLines++;
+    }
+    if (restock) {
+      for (const line of order.lines) {
+        const back = line.picked - line.restocked;
+        if (back <= 0 || line.pickedFrom === undefined) continue;
+        this.set(line.sku, line.pickedFrom, this.count(line.sku, line.pickedFrom) + back);
+        line.restocked += back;
+        line.status = "cancelled";
+        this.counters.returns++;
+        this.emitEvent("return", line.sku, line.pickedFrom, back, this.reference(order, line));
+      }
+    }
+    order.status = orderStatus(order);
+    return order;
+  }
+
+  listOrders(status?: OrderStatus): WmsOrder[] {
+    return [...this.orders.values()].filter((o) => status === undefined || o.status === status);
+  }
+
+  // ------------------------------------------------------------------ the floor (control API)
+
+  receive(sku: string, location: string, quantity: number): void {
+    this.assertLocation(location);
+    this.set(sku, location, this.count(sku, location) + quantity);
+    this.counters.receipts++;
+    this.emitEvent("receipt", sku, location, quantity);
+  }
+
+  returnUnits(sku: string, location: string, quantity: number): void {
+    this.assertLocation(location);
+    this.set(sku, location, this.count(sku, location) + quantity);
+    this.counters.returns++;
+    this.emitEvent("return", sku, location, quantity);
+  }
+
+  /** A count is the truth found on the shelf: physical becomes it. Without a number, the shelf is counted as it is. */
+  cycleCount(sku: string, location: string, quantity?: number): number {
+    this.assertLocation(location);
+    const counted = quantity ?? this.count(sku, location);
+    this.set(sku, location, counted);
+    this.counters.cycleCounts++;
+    this.emitEvent("cycle_count", sku, location, counted);
+    return counted;
+  }
+
+  damage(sku: string, location: string, quantity: number): void {
+    this.takeOff(sku, location, quantity);
+    this.counters.adjustments++;
+    this.emitEvent("adjustment", sku, location, -quantity);
+  }
+
+  /** Theft or loss nobody records: no event, so the app finds out at the next pick or count. */
+  shrink(sku: string, location: string, quantity: number): void {
+    this.takeOff(sku, location, quantity);
+    this.counters.silentShrinks++;
+  }
+
+  snapshot(): Record<string, Record<string, number>> {
+    const out: Record<string, Record<string, number>> = {};
+    for (const [sku, perLocation] of this.stock) out[sku] = Object.fromEntries(perLocation);
+    return out;
+  }
+
+  count(sku: string, location: string): number {
+    return this.stock.get(sku)?.get(location) ?? 0;
+  }
+
+  // ------------------------------------------------------------------ the picker
+
+  picking(): { paused: boolean; lagMs: Lag; openLines: number } {
+    return { paused: this.paused, lagMs: { ...this.lag }, openLines: this.open.size };
+  }
+
+  /** New lag applies to orders received from now on; resuming picks what fell due meanwhile. */
+  setPicking(change: { paused?: boolean | undefined; lagMs?: Lag | undefined }): void {
+    if (change.lagMs) this.lag = change.lagMs;
+    if (change.paused !== undefined && change.paused !== this.paused) {
+      this.paused = change.paused;
+      this.disarm();
+      if (!this.paused) this.armNext();
+    }
+  }
+
+  stop(): void {
+    this.paused = true;
+    this.disarm();
+  }
+
+  private drawLag(): number {
+    return this.lag.min + Math.floor(this.opts.random() * (this.lag.max - this.lag.min + 1));
+  }
+
+  /** One timer for the earliest due line (not one per line: a flash sale queues thousands). */
+  private arm(due: number): void {
+    if (this.paused || due >= this.timerDue) return;
+    this.disarm();
+    this.timerDue = due;
+    this.timer = setTimeout(() => this.pickDue(), Math.max(0, due - this.now()));
+  }
+
+  private disarm(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.timerDue = Infinity;
+  }
+
+  private armNext(): void {
+    let next = Infinity;
+    for (const { line } of this.open) next = Math.min(next, line.dueAt);
+    if (next < Infinity) this.arm(next);
+  }
+
+  private pickDue(): void {
+    this.disarm();
+    const now = this.now();
+    // Stable sort: lines due at the same moment are picked in arrival order.
+    const due = [...this.open].filter((e) => e.line.dueAt <= now).sort((a, b) => a.line.dueAt - b.line.dueAt);
+    for (const entry of due) this.pick(entry);
+    this.armNext();
+  }
+
+  /** Pick what the shelf holds; report the rest as short (the app opens an oversell incident). */
+  private pick(entry: OpenLine): void {
+    const { order, line } = entry;
+    this.open.delete(entry);
+    const location = line.locationId ?? this.chooseLocation(line.sku, line.quantity);
+    const have = this.count(line.sku, location);
+    const picked = Math.min(have, line.quantity);
+    const short = line.quantity - picked;
+    const ref = this.reference(order, line);
+    if (picked > 0) {
+      this.set(line.sku, location, have - picked);
+      this.counters.picks++;
+      this.counters.pickedUnits += picked;
+      this.emitEvent("pick", line.sku, location, picked, ref);
+    }
+    if (short > 0) {
+      this.counters.shortPicks++;
+      this.counters.shortUnits += short;
+      this.emitEvent("short_pick", line.sku, location, short, ref);
+      log.warn("wms.short_pick", { orderId: order.orderId, lineId: line.lineId, sku: line.sku, locationId: location, short });
+    }
+    line.status = short > 0 ? "short" : "picked";
+    line.picked = picked;
+    line.short = short;
+    line.pickedFrom = location;
+    line.pickedAt = new Date(this.now()).toISOString();
+    order.status = orderStatus(order);
+  }
+
+  /** The first location (in configured order) holding the whole line, else the first holding any, else the first. */
+  private chooseLocation(sku: string, quantity: number): string {
+    const locations = this.opts.locations;
+    return locations.find((l) => this.count(sku, l) >= quantity) ?? locations.find((l) => this.count(sku, l) > 0) ?? locations[0] ?? "";
+  }
+
+  /** Echo the reference as received, adding `channel` only when the orderId does not carry it. */
+  private reference(order: WmsOrder, line: WmsOrderLine): OrderRef {
+    return { orderId: order.orderId, lineId: line.lineId, ...(order.channel ? { channel: order.channel } : {}) };
+  }
+
+  private takeOff(sku: string, location: string, quantity: number): void {
+    this.assertLocation(location);
+    const have = this.count(sku, location);
+    if (quantity > have) throw new HttpError(409, `only ${have} of ${sku} on the shelf at ${location}`);
+    this.set(sku, location, have - quantity);
+  }
+
+  private assertLocation(location: string): void {
+    if (!this.opts.locations.includes(location)) throw new HttpError(400, `unknown location ${location} (locations: ${this.opts.locations.join(", ")})`);
+  }
+
+  private set(sku: string, location: string, n: number): void {
+    let perLocation = this.stock.get(sku);
+    if (!perLocation) this.stock.set(sku, (perLocation = new Map(this.opts.locations.map((l) => [l, 0]))));
+    perLocation.set(location, n);
+  }
+
+  private emitEvent(type: WmsEvent["type"], sku: string, locationId: string, quantity: number, ref: OrderRef = {}): void {
+    const suffix = Math.floor(this.opts.random() * 0x1000000)
+      .toString(16)
+      .padStart(6, "0");
+    // Counter for uniqueness within a run, random suffix so a restarted emulator never reuses an id the app already applied.
+    this.opts.emit({ id: `wms-${++this.eventSeq}-${suffix}`, type, sku, locationId, quantity, occurredAt: new Date(this.now()).toISOString(), ...ref });
+  }
+}
+
+function orderStatus(order: WmsOrder): OrderStatus {
+  const statuses = order.lines.map((l) => l.status);
+  if (statuses.includes("open")) return "open";
+  if (statuses.every((s) => s === "cancelled")) return "cancelled";
+  return statuses.includes("short") ? "short" : "picked";
+}

@@ -1,0 +1,108 @@
+import { demoCatalog } from "@/lib/catalog/demo-catalog";
+import type { Policy } from "@/lib/config/policy";
+import { startErpEmulator } from "@/emulators/erp";
+import { startMarketplaceEmulator } from "@/emulators/marketplace";
+import { startPosEmulator } from "@/emulators/pos";
+import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
+import { startShopifyEmulator } from "@/emulators/shopify";
+import { startWmsEmulator } from "@/emulators/wms";
+import type { StackSecrets } from "./secrets";
+import { seedStock } from "./seed";
+
+/**
+ * The commerce world around the app, on loopback: Shopify, the WMS (physical truth), the
+ * marketplace, the store POS and the ERP. Returns the env that points the app at them.
+ */
+export interface EmulatorPorts {
+  shopify: number;
+  wms: number;
+  marketplace: number;
+  pos: number;
+  erp: number;
+}
+
+export interface RunningEmulators {
+  urls: Record<keyof EmulatorPorts, string>;
+  appEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+export const SHOP_DOMAIN = "northwind-demo.myshopify.com";
+
+export async function startEmulators(opts: {
+  appUrl: string;
+  secrets: StackSecrets;
+  ports: EmulatorPorts;
+  policy: Policy;
+  /** Webhook lag, duplicates and reordering of Shopify and the marketplace. */
+  delivery?: DeliveryProfile;
+  posBatchEveryMs?: number;
+}): Promise<RunningEmulators> {
+  const stops: (() => Promise<void>)[] = [];
+  try {
+    const locations = Object.keys(opts.policy.locations);
+    const wms = await startWmsEmulator({
+      port: opts.ports.wms,
+      webhook: { url: `${opts.appUrl}/api/webhooks/wms`, secret: opts.secrets.wmsWebhookSecret },
+      locations,
+      initialStock: seedStock(),
+      picking: { lagMs: { min: 2_000, max: 8_000 } },
+    });
+    stops.push(() => wms.stop());
+    const fulfillmentUrl = `${wms.url}/orders`;
+
+    const shopify = await startShopifyEmulator({
+      port: opts.ports.shopify,
+      shopDomain: SHOP_DOMAIN,
+      adminAccessToken: opts.secrets.shopifyAdminToken,
+      storefrontAccessToken: opts.secrets.shopifyStorefrontToken,
+      webhook: { url: `${opts.appUrl}/api/webhooks/shopify`, secret: opts.secrets.shopifyWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
+      catalog: demoCatalog,
+      locations: Object.entries(opts.policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [{ id, gid: l.shopifyLocationId, name: l.name }] : [])),
+      fulfillmentUrl,
+    });
+    stops.push(() => shopify.stop());
+
+    const marketplace = await startMarketplaceEmulator({
+      port: opts.ports.marketplace,
+      apiKey: opts.secrets.marketplaceApiKey,
+      webhook: { url: `${opts.appUrl}/api/webhooks/marketplace`, secret: opts.secrets.marketplaceWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
+      fulfillmentUrl,
+    });
+    stops.push(() => marketplace.stop());
+
+    const posLocation = opts.policy.channels.pos?.locations[0] ?? locations[0] ?? "wh-east";
+    const pos = await startPosEmulator({
+      port: opts.ports.pos,
+      webhook: { url: `${opts.appUrl}/api/webhooks/pos`, secret: opts.secrets.posWebhookSecret },
+      locationId: posLocation,
+      batchEveryMs: opts.posBatchEveryMs ?? 30_000,
+      fulfillmentUrl,
+    });
+    stops.push(() => pos.stop());
+
+    const erp = await startErpEmulator({ port: opts.ports.erp, apiKey: opts.secrets.erpApiKey });
+    stops.push(() => erp.stop());
+
+    return {
+      urls: { shopify: shopify.url, wms: wms.url, marketplace: marketplace.url, pos: pos.url, erp: erp.url },
+      appEnv: {
+        SHOPIFY_STORE_DOMAIN: SHOP_DOMAIN,
+        SHOPIFY_ADMIN_ACCESS_TOKEN: opts.secrets.shopifyAdminToken,
+        SHOPIFY_ADMIN_API_URL: shopify.url,
+        SHOPIFY_STOREFRONT_ACCESS_TOKEN: opts.secrets.shopifyStorefrontToken,
+        SHOPIFY_STOREFRONT_API_URL: shopify.url,
+        MARKETPLACE_API_URL: marketplace.url,
+        MARKETPLACE_API_KEY: opts.secrets.marketplaceApiKey,
+        ERP_API_URL: erp.url,
+        ERP_API_KEY: opts.secrets.erpApiKey,
+      },
+      stop: async () => {
+        for (const stop of stops.reverse()) await stop().catch(() => undefined);
+      },
+    };
+  } catch (error) {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,187 @@
+import http from "node:http";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { StockEvent } from "@/lib/domain/events";
+import { verifySignature } from "@/lib/http/hmac";
+import { parsePosPayload } from "@/lib/sources/pos";
+import { parseWmsPayload } from "@/lib/sources/wms";
+import { startPosEmulator, type PosEmulator, type PosEmulatorOptions, type PosSale } from "@/emulators/pos";
+import { startWmsEmulator } from "@/emulators/wms";
+import { freePort } from "@/scripts/stack/ports";
+
+/**
+ * The POS emulator: store sales reach a stand-in for the app late, as one signed batch that
+ * `parsePosPayload` accepts; the WMS hears about each sale at once.
+ */
+const SECRET = "pos-test-secret";
+const STORE = "store-soho";
+const SKU = "TEE-BLK-M";
+
+interface Delivery {
+  at: number;
+  raw: unknown;
+  events: StockEvent[];
+}
+
+interface Receiver {
+  url: string;
+  deliveries: Delivery[];
+  rejected: string[];
+  stop(): Promise<void>;
+}
+
+async function startReceiver(secret: string, parse: (body: unknown) => StockEvent[]): Promise<Receiver> {
+  const deliveries: Delivery[] = [];
+  const rejected: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const body = Buffer.concat(chunks);
+      const header = req.headers["x-signature-sha256"];
+      if (!verifySignature(body, typeof header === "string" ? header : null, secret)) {
+        rejected.push("bad signature");
+        res.writeHead(401).end();
+        return;
+      }
+      try {
+        const raw: unknown = JSON.parse(body.toString("utf8"));
+        deliveries.push({ at: Date.now(), raw, events: parse(raw) });
+        res.writeHead(202).end();
+      } catch (error) {
+        rejected.push(error instanceof Error ? error.message : String(error));
+        res.writeHead(400).end();
+      }
+    });
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { url: `http://127.0.0.1:${port}/api/webhooks`, deliveries, rejected, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+beforeEach(() => {
+  vi.spyOn(console, "log").mockImplementation(() => undefined);
+});
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+  vi.restoreAllMocks();
+});
+
+async function setup(overrides: Partial<PosEmulatorOptions> = {}): Promise<{ pos: PosEmulator; rx: Receiver }> {
+  const rx = await startReceiver(SECRET, parsePosPayload);
+  cleanups.push(() => rx.stop());
+  const pos = await startPosEmulator({ port: 0, webhook: { url: rx.url, secret: SECRET }, locationId: STORE, batchEveryMs: 400, ...overrides });
+  cleanups.push(() => pos.stop());
+  return { pos, rx };
+}
+
+async function post(url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  return { status: response.status, json: (await response.json()) as unknown };
+}
+
+const sale = async (base: string, lines: { sku: string; quantity: number; priceCents?: number }[]): Promise<PosSale> => {
+  const res = await post(`${base}/_emulator/sale`, { lines });
+  expect(res.status).toBe(201);
+  return (res.json as { sale: PosSale }).sale;
+};
+
+describe("POS emulator", () => {
+  it("posts the sales late, as one signed batch the app parses (completed reserve at the store, voided cancel)", async () => {
+    const { pos, rx } = await setup();
+    const started = Date.now();
+    const a = await sale(pos.url, [{ sku: SKU, quantity: 1, priceCents: 2500 }]);
+    const b = await sale(pos.url, [
+      { sku: SKU, quantity: 2 },
+      { sku: "MUG-SND", quantity: 1 },
+    ]);
+    const c = await sale(pos.url, [{ sku: "MUG-SND", quantity: 1 }]);
+    expect((await post(`${pos.url}/_emulator/void/${c.id}`)).status).toBe(200);
+    expect((await post(`${pos.url}/_emulator/void/${c.id}`)).status).toBe(409);
+    expect((await post(`${pos.url}/_emulator/void/S-nope`)).status).toBe(404);
+
+    await new Promise((r) => setTimeout(r, 100));
+    expect(rx.deliveries).toHaveLength(0);
+    const deadline = Date.now() + 3_000;
+    while (rx.deliveries.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    expect(rx.rejected).toEqual([]);
+    expect(rx.deliveries).toHaveLength(1);
+    expect((rx.deliveries[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(380);
+
+    const batch = rx.deliveries[0]?.raw as { batchId: string; locationId: string; sales: PosSale[] };
+    expect(batch.locationId).toBe(STORE);
+    expect(batch.batchId).toMatch(/^B-[0-9a-z]{4}-1$/);
+    expect(batch.sales.map((s) => [s.id, s.status])).toEqual([
+      [a.id, "completed"],
+      [b.id, "completed"],
+      [c.id, "voided"],
+    ]);
+    expect(rx.deliveries[0]?.events).toEqual([
+      expect.objectContaining({ kind: "reserve", channel: "pos", locationId: STORE, lineKey: `pos:${a.id}:1`, quantity: 1, valueCents: 2500 }),
+      expect.objectContaining({ kind: "reserve", locationId: STORE, lineKey: `pos:${b.id}:1`, quantity: 2 }),
+      expect.objectContaining({ kind: "reserve", locationId: STORE, lineKey: `pos:${b.id}:2`, sku: "MUG-SND", quantity: 1 }),
+      expect.objectContaining({ kind: "cancel_line", lineKey: `pos:${c.id}:1` }),
+    ]);
+
+    // Nothing new: the next interval posts nothing.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(rx.deliveries).toHaveLength(1);
+    expect(pos.stats()).toMatchObject({ sales: 3, voids: 1, batchesPosted: 1, salesPosted: 3, pendingSales: 0 });
+  });
+
+  it("a void after the batch went out is posted in the next one; flush posts now", async () => {
+    const { pos, rx } = await setup({ batchEveryMs: 60_000 });
+    const s = await sale(pos.url, [{ sku: SKU, quantity: 1 }]);
+    await post(`${pos.url}/_emulator/flush`);
+    await post(`${pos.url}/_emulator/void/${s.id}`);
+    expect(rx.deliveries).toHaveLength(1);
+    await pos.flush();
+    expect(rx.rejected).toEqual([]);
+    expect(rx.deliveries.map((d) => (d.raw as { sales: PosSale[] }).sales.map((x) => x.status))).toEqual([["completed"], ["voided"]]);
+    expect(rx.deliveries.flatMap((d) => d.events).map((e) => e.kind)).toEqual(["reserve", "cancel_line"]);
+    await pos.flush();
+    expect(rx.deliveries).toHaveLength(2);
+  });
+
+  it("rejects a sale the app could not parse", async () => {
+    const { pos } = await setup();
+    expect((await post(`${pos.url}/_emulator/sale`, { lines: [] })).status).toBe(400);
+    expect((await post(`${pos.url}/_emulator/sale`, { lines: [{ sku: "{bad}", quantity: 1 }] })).status).toBe(400);
+    expect(pos.stats().sales).toBe(0);
+  });
+
+  it("the unit leaves the store shelf at once: the WMS picks it under the same line key; a void puts it back", async () => {
+    const wmsRx = await startReceiver("wms-secret", parseWmsPayload);
+    cleanups.push(() => wmsRx.stop());
+    const wms = await startWmsEmulator({
+      port: 0,
+      webhook: { url: wmsRx.url, secret: "wms-secret" },
+      locations: ["wh-east", STORE],
+      initialStock: { [SKU]: { [STORE]: 3, "wh-east": 50 } },
+      // A warehouse picker would take minutes; a store sale does not wait for one.
+      picking: { lagMs: { min: 60_000, max: 60_000 } },
+      batchMs: 5,
+    });
+    cleanups.push(() => wms.stop());
+    const { pos, rx } = await setup({ batchEveryMs: 60_000, fulfillmentUrl: `${wms.url}/orders` });
+
+    const s = await sale(pos.url, [{ sku: SKU, quantity: 2 }]);
+    await pos.flush();
+    expect(wms.stock()[SKU]).toEqual({ "wh-east": 50, [STORE]: 1 });
+    await wms.flush();
+    expect([rx.rejected, wmsRx.rejected]).toEqual([[], []]);
+    const pick = wmsRx.deliveries[0]?.events[0];
+    expect(pick).toMatchObject({ kind: "pick", locationId: STORE, quantity: 2, lineKey: `pos:${s.id}:1` });
+    expect(rx.deliveries[0]?.events[0]).toMatchObject({ kind: "reserve", lineKey: `pos:${s.id}:1` });
+
+    await post(`${pos.url}/_emulator/void/${s.id}`);
+    await pos.flush();
+    await wms.flush();
+    expect(wms.stock()[SKU]?.[STORE]).toBe(3);
+    expect(wmsRx.deliveries.flatMap((d) => d.events).map((e) => [e.kind, "locationId" in e ? e.locationId : undefined])).toEqual([
+      ["pick", STORE],
+      ["return", STORE],
+    ]);
+    expect(pos.stats().fulfillment).toMatchObject({ requested: 1, accepted: 1, cancelled: 1, failed: 0 });
+  });
+});

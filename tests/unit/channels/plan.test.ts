@@ -1,0 +1,78 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { policySchema, type Policy } from "@/lib/config/policy";
+import { batchKey, desiredTargets, planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
+import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { deltaOf, targetKey, type WriteItem } from "@/lib/channels/types";
+import type { SkuSnapshot } from "@/lib/redis/projection-codec";
+import type { StockEvent } from "@/lib/domain/events";
+
+const policy: Policy = policySchema.parse({
+  version: 1,
+  channels: {
+    shopify: { enabled: true, defaultBuffer: 2, locations: ["wh-east", "wh-west"], locationAware: true },
+    marketplace: { enabled: true, defaultBuffer: 3, locations: ["wh-east", "wh-west"], locationAware: false },
+  },
+  locations: { "wh-east": { name: "E", pickup: true }, "wh-west": { name: "W", pickup: false } },
+  lowStockThreshold: 5,
+  storefront: { channel: "shopify", refreshMs: 3000 },
+  drift: { threshold: 3, autoCorrectLimit: 25 },
+  escalation: { orderValueCents: 50000 },
+});
+const snap = (east: number, west: number, version = 1, unassigned = 0): SkuSnapshot => ({ projection: { onHand: { "wh-east": east, "wh-west": west }, reserved: {}, unassigned }, buffers: {}, version, updatedAt: 0 });
+
+describe("planning channel writes", () => {
+  it("location-aware channels get one target per location, others one summed target", () => {
+    expect(desiredTargets(snap(10, 5), "shopify", policy.channels.shopify!)).toEqual(new Map([["wh-east", 8], ["wh-west", 3]]));
+    expect(desiredTargets(snap(10, 5), "marketplace", policy.channels.marketplace!)).toEqual(new Map([["*", 7 + 2]]));
+  });
+
+  it("writes desired − believed, skips targets already right and targets never read", () => {
+    const believed = new Map([[targetKey("A", "wh-east"), 5], [targetKey("A", "wh-west"), 3]]);
+    const items = planItems({ channel: "shopify", policy: policy.channels.shopify!, snapshots: new Map([["A", snap(10, 5, 7)], ["B", snap(1, 1)]]), believed });
+    expect(items).toEqual([{ sku: "A", location: "wh-east", from: 5, to: 8, version: 7 }]);
+    expect(unknownTargets({ channel: "shopify", policy: policy.channels.shopify!, skus: ["A", "B"], believed })).toEqual([
+      { sku: "B", location: "wh-east" },
+      { sku: "B", location: "wh-west" },
+    ]);
+  });
+
+  it("coalesces: however many events moved a SKU, one item per target", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 50 })), { minLength: 1, maxLength: 30 }), (states) => {
+        const [east, west] = states.at(-1)!;
+        const items = planItems({ channel: "shopify", policy: policy.channels.shopify!, snapshots: new Map([["A", snap(east, west, states.length)]]), believed: new Map([[targetKey("A", "wh-east"), 0], [targetKey("A", "wh-west"), 0]]) });
+        expect(items.length).toBeLessThanOrEqual(2);
+        for (const item of items) expect(item.to).toBe(Math.max(0, (item.location === "wh-east" ? east : west) - 2));
+      }),
+    );
+  });
+
+  it("batches at most maxBatch items, each with a deterministic key that changes with the version", () => {
+    const items: WriteItem[] = Array.from({ length: 600 }, (_, i) => ({ sku: `S${i}`, location: "*", from: 0, to: i + 1, version: 1 }));
+    const batches = toBatches("shopify", items, 250);
+    expect(batches.map((b) => b.items.length)).toEqual([250, 250, 100]);
+    expect(toBatches("shopify", items, 250).map((b) => b.key)).toEqual(batches.map((b) => b.key));
+    const bumped = items.map((i) => ({ ...i, version: 2 }));
+    expect(toBatches("shopify", bumped, 250)[0]!.key).not.toBe(batches[0]!.key);
+    expect(batchKey("shopify", items.slice(0, 3))).not.toBe(batchKey("marketplace", items.slice(0, 3)));
+    expect(batches[0]!.key).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+    expect(batches.flatMap((b) => b.items).every((i) => deltaOf(i) !== 0)).toBe(true);
+  });
+});
+
+describe("a channel's own sales", () => {
+  const reserve = (channel: "shopify" | "marketplace", quantity: number): StockEvent => ({ id: "r", kind: "reserve", sku: "A", channel, lineKey: `${channel}:1:1`, quantity, occurredAt: "2026-11-27T10:00:00Z", source: channel, sourceUri: "x" });
+
+  it("lower what we believe the channel holds, at the location its routing would use", () => {
+    const believed = new Map([[targetKey("A", "wh-east"), 1], [targetKey("A", "wh-west"), 6]]);
+    const adjustment = ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy, (_c, t) => believed.get(t));
+    expect(adjustment).toEqual({ channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
+  });
+
+  it("summed channels adjust their one number; duplicates and no-op lines adjust nothing", () => {
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toEqual({ channel: "marketplace", target: "A|*", delta: -4 });
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toBeNull();
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy, () => undefined)).toBeNull();
+  });
+});
