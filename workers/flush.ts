@@ -31,7 +31,13 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export async function flushChannels(redis: Redis, options: { maxMs?: number } = {}): Promise<FlushStats[]> {
   const policy = await getPolicy();
   const deadline = Date.now() + (options.maxMs ?? 20_000);
-  return Promise.all(writableChannels(redis, policy).map((adapter) => flushChannel(redis, adapter, policy, deadline)));
+  // One channel failing (down, misconfigured) must not hold back the others.
+  const results = await Promise.allSettled(writableChannels(redis, policy).map((adapter) => flushChannel(redis, adapter, policy, deadline)));
+  return results.flatMap((r) => {
+    if (r.status === "fulfilled") return [r.value];
+    log.error("flush.channel_failed", { error: errorMessage(r.reason) });
+    return [];
+  });
 }
 
 export async function flushChannel(redis: Redis, adapter: ChannelAdapter, policy: Policy, deadline: number): Promise<FlushStats> {

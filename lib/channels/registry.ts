@@ -9,7 +9,11 @@ import { marketplaceAdapter } from "./marketplace-adapter";
 import { shopifyAdapter } from "./shopify-adapter";
 import type { ChannelAdapter } from "./types";
 
-/** The channels we write to: configured in env, enabled in Edge Config (the kill switch). */
+/**
+ * The channels we write to: configured in env and present in the policy. A channel switched
+ * off in Edge Config (the kill switch) still collects dirty SKUs; only its flush stops, so
+ * switching it back on catches up.
+ */
 export function writableChannels(redis: Redis, policy: Policy): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
   const shopify = getShopifyAdmin();
@@ -18,7 +22,7 @@ export function writableChannels(redis: Redis, policy: Policy): ChannelAdapter[]
   if (shopify) adapters.push(shopifyAdapter(shopify, redis, policy));
   if (marketplace) adapters.push(marketplaceAdapter(marketplace));
   if (erp) adapters.push(erpAdapter(erp));
-  return adapters.filter((a) => policy.channels[a.channel]?.enabled);
+  return adapters.filter((a) => policy.channels[a.channel] !== undefined);
 }
 
 export const writableChannelIds = (redis: Redis, policy: Policy): Channel[] => writableChannels(redis, policy).map((a) => a.channel);

@@ -3,7 +3,7 @@ import type { Policy } from "../config/policy";
 import { log } from "../log";
 import { shopifyItemsKey } from "../redis/keys";
 import type { ShopifyAdmin, ThrottleStatus } from "../shopify/admin-client";
-import { adjustAvailable, lookupItems, SKUS_PER_LOOKUP } from "../shopify/inventory";
+import { adjustAvailable, lookupItems, SKUS_PER_LOOKUP, type ShopifyItem } from "../shopify/inventory";
 import { deltaOf, targetKey, type ChannelAdapter, type WriteBatch, type WriteResult } from "./types";
 
 /**
@@ -20,16 +20,26 @@ export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy
   const gidOf = (location: string) => policy.locations[location]?.shopifyLocationId;
   const locationOf = new Map(Object.entries(policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [[l.shopifyLocationId, id] as const] : [])));
 
+  /** Reads wait out throttling like writes do; they are rare (first sight of a SKU). */
+  async function lookup(skus: readonly string[]): Promise<ShopifyItem[]> {
+    for (let attempt = 0; ; attempt++) {
+      const result = await lookupItems(admin, skus, locationOf.size);
+      if (result.kind === "ok") {
+        if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
+        return result.data;
+      }
+      if (result.kind === "error" || attempt >= 5) throw new Error(`Shopify lookup failed: ${result.kind === "error" ? result.message : result.reason}`);
+      await new Promise((r) => setTimeout(r, result.retryAfterMs));
+    }
+  }
+
   async function itemIds(skus: readonly string[]): Promise<Map<string, string>> {
     const unique = [...new Set(skus)];
     const cached = unique.length ? ((await redis.hmget<Record<string, string>>(shopifyItemsKey, ...unique)) ?? {}) : {};
     const ids = new Map(unique.flatMap((s) => (typeof cached[s] === "string" ? [[s, cached[s]] as const] : [])));
     const missing = unique.filter((s) => !ids.has(s));
     for (let i = 0; i < missing.length; i += SKUS_PER_LOOKUP) {
-      const result = await lookupItems(admin, missing.slice(i, i + SKUS_PER_LOOKUP));
-      if (result.kind !== "ok") throw new Error(`Shopify item lookup failed: ${result.kind === "error" ? result.message : result.reason}`);
-      for (const item of result.data) ids.set(item.sku, item.inventoryItemId);
-      if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
+      for (const item of await lookup(missing.slice(i, i + SKUS_PER_LOOKUP))) ids.set(item.sku, item.inventoryItemId);
     }
     return ids;
   }
@@ -44,15 +54,12 @@ export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy
       const skus = [...new Set(targets.map((t) => t.sku))];
       const actual = new Map<string, number>();
       for (let i = 0; i < skus.length; i += SKUS_PER_LOOKUP) {
-        const result = await lookupItems(admin, skus.slice(i, i + SKUS_PER_LOOKUP));
-        if (result.kind !== "ok") throw new Error(`Shopify read failed: ${result.kind === "error" ? result.message : result.reason}`);
-        for (const item of result.data) {
+        for (const item of await lookup(skus.slice(i, i + SKUS_PER_LOOKUP))) {
           for (const [gid, available] of item.available) {
             const location = locationOf.get(gid);
             if (location) actual.set(targetKey(item.sku, location), available);
           }
         }
-        if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
       }
       return actual;
     },

@@ -5,8 +5,10 @@ import type { Projection } from "./projection";
  * Available-to-sell for one channel (DESIGN §3):
  *   ats(c, sku, l) = max(0, onHand(sku, l) − reserved(sku, l) − buffer(c, sku))
  * A channel's total is the sum over the locations it may sell from, less reservations
- * not yet assigned to a location. Per-location numbers never exceed the total, so a
- * pickup promise cannot outrun unassigned online orders.
+ * not yet assigned to a location. Those unassigned units are taken from the locations in the
+ * channel's routing priority (as Shopify's default routing would), so the per-location
+ * numbers always add up to the total: a location-aware channel selling against them can
+ * never sell the same unit twice.
  */
 
 export interface Availability {
@@ -30,7 +32,11 @@ export function availableToSell(
     const reserved = projection.reserved[loc] ?? 0;
     return [loc, Math.max(0, onHand - reserved - buffer)] as const;
   });
-  const sum = perLocation.reduce((acc, [, n]) => acc + n, 0);
-  const total = Math.max(0, sum - Math.max(0, projection.unassigned));
-  return { total, locations: Object.fromEntries(perLocation.map(([loc, n]) => [loc, Math.min(n, total)])) };
+  let unassigned = Math.max(0, projection.unassigned);
+  const locations = perLocation.map(([loc, n]) => {
+    const taken = Math.min(n, unassigned);
+    unassigned -= taken;
+    return [loc, n - taken] as const;
+  });
+  return { total: locations.reduce((acc, [, n]) => acc + n, 0), locations: Object.fromEntries(locations) };
 }

@@ -14,15 +14,18 @@ const INVENTORY_LEVEL_FRAGMENT = /* GraphQL */ `
   }
 `;
 
-/** SKU → inventory item, with what Shopify holds per location (first: ≤ 50 SKUs a page). */
+/**
+ * SKU → inventory item, with what Shopify holds per location. Cost ≈ 2 + first × (4 + 2 ×
+ * levels): keep first × levels small enough to stay far below the 1,000-point query limit.
+ */
 export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `
-  query VariantsBySku($query: String!, $first: Int!) {
+  query VariantsBySku($query: String!, $first: Int!, $levels: Int!) {
     productVariants(first: $first, query: $query) {
       nodes {
         sku
         inventoryItem {
           id
-          inventoryLevels(first: 10) {
+          inventoryLevels(first: $levels) {
             nodes {
               ...AvailableAtLocation
             }

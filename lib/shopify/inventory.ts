@@ -32,10 +32,11 @@ export interface ShopifyItem {
 /** Shopify search syntax: quote SKUs that are not a plain token. */
 const skuTerm = (sku: string) => (/^[A-Za-z0-9._\-]+$/.test(sku) ? `sku:${sku}` : `sku:"${sku.replaceAll('"', '\\"')}"`);
 
-export const SKUS_PER_LOOKUP = 50;
+export const SKUS_PER_LOOKUP = 25;
 
-export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[]): Promise<AdminResult<ShopifyItem[]>> {
-  const result = await admin.request(VARIANTS_BY_SKU_QUERY, { query: skus.map(skuTerm).join(" OR "), first: Math.min(250, skus.length * 2) }, variantsSchema);
+/** One page of SKUs (≤ SKUS_PER_LOOKUP); `locations`: how many inventory levels to read per item. */
+export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[], locations: number): Promise<AdminResult<ShopifyItem[]>> {
+  const result = await admin.request(VARIANTS_BY_SKU_QUERY, { query: skus.map(skuTerm).join(" OR "), first: skus.length, levels: Math.max(1, locations) }, variantsSchema);
   if (result.kind !== "ok") return result;
   const wanted = new Set(skus);
   const items = result.data.productVariants.nodes.flatMap((node) =>

@@ -28,6 +28,8 @@ export interface StackOptions {
   /** Steady simulated shoppers and warehouse work for the demo. */
   demoTraffic?: boolean;
   delivery?: DeliveryProfile;
+  /** The policy the local Edge Config server serves (default: scripts/stack/edge-config.json). */
+  policyFile?: string;
   cronIntervalMs: number;
   seed: boolean;
   env?: Record<string, string>;
@@ -70,6 +72,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   const env = { ...process.env, ...opts.env };
   mkdirSync(opts.dataDir, { recursive: true });
   const secrets = loadOrCreateSecrets(opts.dataDir);
+  const policyFile = opts.policyFile ?? path.join(opts.root, "scripts", "stack", "edge-config.json");
   const services: ServiceInfo[] = [];
 
   const cloudRedisUrl = env.UPSTASH_REDIS_REST_URL ?? env.KV_REST_API_URL;
@@ -101,7 +104,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
     services.push({ name: "edge config", url: "EDGE_CONFIG", note: "cloud, from EDGE_CONFIG" });
   } else {
     await assertPortFree(opts.ports.edgeConfig, "Edge Config server");
-    const file = path.join(opts.root, "scripts", "stack", "edge-config.json");
+    const file = policyFile;
     const server = await startEdgeConfigServer({ port: opts.ports.edgeConfig, token: secrets.edgeConfigToken, file });
     stops.push(() => server.stop());
     edgeConfig = server.connectionString;
@@ -113,7 +116,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   let emulatorEnv: Record<string, string> = {};
   let emulatorUrls: Partial<Record<keyof EmulatorPorts, string>> = {};
   if (opts.emulators !== false) {
-    const localPolicy = policySchema.parse(JSON.parse(readFileSync(path.join(opts.root, "scripts", "stack", "edge-config.json"), "utf8")));
+    const localPolicy = policySchema.parse(JSON.parse(readFileSync(policyFile, "utf8")));
     for (const name of ["shopify", "wms", "marketplace", "pos", "erp"] as const) await assertPortFree(opts.ports[name], `${name} emulator`);
     const emulators = await startEmulators({ appUrl, secrets, ports: opts.ports, policy: localPolicy, ...(opts.delivery ? { delivery: opts.delivery } : {}) });
     stops.push(() => emulators.stop());

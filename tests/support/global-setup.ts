@@ -1,4 +1,4 @@
-import { rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { launchStack } from "@/scripts/stack/launch-stack";
@@ -26,6 +26,7 @@ export interface TestStack {
     posWebhookSecret: string;
   };
   dataDir: string;
+  policyFile: string;
 }
 
 declare module "vitest" {
@@ -38,6 +39,10 @@ export default async function setup(project: TestProject) {
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dataDir = path.join(root, ".data", `test-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
+  // Tests may edit the policy (kill switches): give them their own copy.
+  mkdirSync(dataDir, { recursive: true });
+  const policyFile = path.join(dataDir, "edge-config.json");
+  copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
   const stack = await launchStack({
     root,
     dataDir,
@@ -53,6 +58,7 @@ export default async function setup(project: TestProject) {
       erp: await freePort(),
     },
     emulators: true,
+    policyFile,
     demoTraffic: false,
     cronIntervalMs: 1_000,
     seed: true,
@@ -67,6 +73,7 @@ export default async function setup(project: TestProject) {
     edgeConfig: stack.edgeConfig,
     secrets: stack.secrets,
     emulators: stack.emulators,
+    policyFile,
     dataDir,
   });
   return async () => {

@@ -95,6 +95,8 @@ describe("projection: invariants over random histories", () => {
           expect(ats.locations[loc]).toBeLessThanOrEqual(clampedOnHand(loc));
           expect(ats.locations[loc]).toBeLessThanOrEqual(ats.total);
         }
+        // A location-aware channel sells against the parts: they must never add up to more.
+        expect(LOCATIONS.reduce((sum, loc) => sum + (ats.locations[loc] ?? 0), 0)).toBe(ats.total);
       }),
       { numRuns: 2_000 },
     );

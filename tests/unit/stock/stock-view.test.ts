@@ -23,7 +23,9 @@ const policy: Policy = policySchema.parse({
 describe("available-to-sell", () => {
   it("subtracts reservations and the buffer per location, then unassigned reservations from the total", () => {
     const ats = availableToSell({ onHand: { "wh-east": 10, "wh-west": 4 }, reserved: { "wh-east": 3 }, unassigned: 2 }, { defaultBuffer: 2, locations: ["wh-east", "wh-west"] });
-    expect(ats).toEqual({ total: 5 + 2 - 2, locations: { "wh-east": 5, "wh-west": 2 } });
+    // Unassigned units come off the first location in routing priority: the parts add up to the total.
+    expect(ats).toEqual({ total: 5 + 2 - 2, locations: { "wh-east": 3, "wh-west": 2 } });
+    expect(availableToSell({ onHand: { "wh-east": 3, "wh-west": 9 }, reserved: {}, unassigned: 4 }, { defaultBuffer: 0, locations: ["wh-east", "wh-west"] })).toEqual({ total: 8, locations: { "wh-east": 0, "wh-west": 8 } });
   });
 
   it("a SKU override beats the channel default, even when it is 0", () => {
@@ -49,7 +51,7 @@ describe("stock view", () => {
     expect(skuStock(fromRecord, policy)).toEqual({
       available: 7 + 1 - 1,
       status: "in_stock",
-      locations: { "wh-east": { available: 7, name: "East", pickup: true }, "wh-west": { available: 1, name: "West", pickup: false } },
+      locations: { "wh-east": { available: 6, name: "East", pickup: true }, "wh-west": { available: 1, name: "West", pickup: false } },
     });
   });
 
