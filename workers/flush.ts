@@ -8,7 +8,7 @@ import { targetKey, type ChannelAdapter, type WriteBatch } from "@/lib/channels/
 import { errorMessage, log } from "@/lib/log";
 import { bumpStat, clearDirty, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved } from "@/lib/redis/channel-store";
 import { readSnapshots } from "@/lib/redis/projection-store";
-import { correctTokens, takeTokens } from "@/lib/redis/token-bucket";
+import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
 
 /**
  * Channel flush: for each writable channel, coalesce its dirty SKUs into writes of
@@ -81,11 +81,7 @@ export async function flushChannel(redis: Redis, adapter: ChannelAdapter, policy
 /** Send one saved batch until the channel confirms it or the time budget runs out. */
 async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, deadline: number, stats: FlushStats): Promise<boolean> {
   while (Date.now() < deadline) {
-    const wait = await takeTokens(redis, adapter.channel, adapter.bucket, adapter.writeCost);
-    if (wait > 0) {
-      await sleep(Math.min(wait, Math.max(0, deadline - Date.now())));
-      continue;
-    }
+    if (!(await waitForTokens(redis, adapter.channel, adapter.bucket, adapter.writeCost, deadline))) return false;
     const started = Date.now();
     const result = await adapter.applyDeltas(batch);
     if (result.ok === true || "retryAfterMs" in result) {

@@ -1,5 +1,8 @@
 import type { MarketplaceClient } from "../marketplace/client";
+import { readWithRetry } from "./retry-reads";
 import { ANY_LOCATION, deltaOf, targetKey, type ChannelAdapter } from "./types";
+
+const MAX_SKUS_PER_READ = 100;
 
 /** The marketplace as a channel: one summed number per SKU, written as deltas (≤ 100 a call). */
 export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
@@ -10,9 +13,16 @@ export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
     // Published limit 10 requests/s, burst 20: stay below both.
     bucket: { capacity: 10, refillPerSecond: 8 },
     async readActual(targets) {
-      const result = await client.listings([...new Set(targets.map((t) => t.sku))]);
-      if (result.kind !== "ok") throw new Error(`marketplace read failed: ${result.kind === "error" ? result.message : result.reason}`);
-      return new Map([...result.data].map(([sku, quantity]) => [targetKey(sku, ANY_LOCATION), quantity]));
+      const skus = [...new Set(targets.map((t) => t.sku))];
+      const actual = new Map<string, number>();
+      for (let i = 0; i < skus.length; i += MAX_SKUS_PER_READ) {
+        const page = await readWithRetry("marketplace read", async () => {
+          const result = await client.listings(skus.slice(i, i + MAX_SKUS_PER_READ));
+          return result.kind === "error" ? { kind: "error", message: result.message } : result;
+        });
+        for (const [sku, quantity] of page) actual.set(targetKey(sku, ANY_LOCATION), quantity);
+      }
+      return actual;
     },
     async applyDeltas(batch) {
       const result = await client.adjust(batch.key, batch.items.map((i) => ({ sku: i.sku, delta: deltaOf(i) })));

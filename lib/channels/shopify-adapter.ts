@@ -3,7 +3,9 @@ import type { Policy } from "../config/policy";
 import { log } from "../log";
 import { shopifyItemsKey } from "../redis/keys";
 import type { ShopifyAdmin, ThrottleStatus } from "../shopify/admin-client";
-import { adjustAvailable, lookupItems, SKUS_PER_LOOKUP, type ShopifyItem } from "../shopify/inventory";
+import { waitForTokens } from "../redis/token-bucket";
+import { adjustAvailable, lookupCost, lookupItems, SKUS_PER_LOOKUP, type ShopifyItem } from "../shopify/inventory";
+import { readWithRetry } from "./retry-reads";
 import { deltaOf, targetKey, type ChannelAdapter, type WriteBatch, type WriteResult } from "./types";
 
 /**
@@ -17,20 +19,16 @@ export const SHOPIFY_MAX_CHANGES = 250;
 const budgetLeft = (t: ThrottleStatus | null) => (t ? t.currentlyAvailable / t.maximumAvailable : undefined);
 
 export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy): ChannelAdapter {
+  const bucket = { capacity: admin.plan.bucketSize / 2, refillPerSecond: admin.plan.restoreRate * 0.8 };
   const gidOf = (location: string) => policy.locations[location]?.shopifyLocationId;
   const locationOf = new Map(Object.entries(policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [[l.shopifyLocationId, id] as const] : [])));
 
-  /** Reads wait out throttling like writes do; they are rare (first sight of a SKU). */
   async function lookup(skus: readonly string[]): Promise<ShopifyItem[]> {
-    for (let attempt = 0; ; attempt++) {
-      const result = await lookupItems(admin, skus, locationOf.size);
-      if (result.kind === "ok") {
-        if (result.data.length) await redis.hset(shopifyItemsKey, Object.fromEntries(result.data.map((item) => [item.sku, item.inventoryItemId])));
-        return result.data;
-      }
-      if (result.kind === "error" || attempt >= 5) throw new Error(`Shopify lookup failed: ${result.kind === "error" ? result.message : result.reason}`);
-      await new Promise((r) => setTimeout(r, result.retryAfterMs));
-    }
+    // Reads share the write budget: Shopify charges them to the same bucket.
+    await waitForTokens(redis, "shopify", bucket, lookupCost(skus.length, locationOf.size));
+    const items = await readWithRetry("Shopify lookup", () => lookupItems(admin, skus, locationOf.size));
+    if (items.length) await redis.hset(shopifyItemsKey, Object.fromEntries(items.map((item) => [item.sku, item.inventoryItemId])));
+    return items;
   }
 
   async function itemIds(skus: readonly string[]): Promise<Map<string, string>> {
@@ -48,7 +46,7 @@ export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy
     channel: "shopify",
     maxBatch: SHOPIFY_MAX_CHANGES,
     writeCost: 10,
-    bucket: { capacity: admin.plan.bucketSize / 2, refillPerSecond: admin.plan.restoreRate * 0.8 },
+    bucket,
 
     async readActual(targets) {
       const skus = [...new Set(targets.map((t) => t.sku))];

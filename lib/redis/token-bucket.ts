@@ -26,3 +26,13 @@ export async function bucketState(redis: Redis, channel: Channel): Promise<{ tok
   const raw = await redis.hgetall<Record<string, unknown>>(channelKeys.bucket(channel));
   return { tokens: Number(raw?.tokens ?? NaN), peakUsed: Number(raw?.peakUsed ?? 0) };
 }
+
+/** Wait until `cost` can be taken (or the deadline passes: then `false`). */
+export async function waitForTokens(redis: Redis, channel: Channel, size: BucketSize, cost: number, deadline = Number.POSITIVE_INFINITY): Promise<boolean> {
+  for (;;) {
+    const wait = await takeTokens(redis, channel, size, cost);
+    if (wait === 0) return true;
+    if (Date.now() + wait > deadline) return false;
+    await new Promise((r) => setTimeout(r, wait));
+  }
+}

@@ -34,6 +34,9 @@ const skuTerm = (sku: string) => (/^[A-Za-z0-9._\-]+$/.test(sku) ? `sku:${sku}` 
 
 export const SKUS_PER_LOOKUP = 25;
 
+/** Shopify's requested cost of one lookup page (connection 2 + per variant: itself, item, levels). */
+export const lookupCost = (skus: number, locations: number): number => 2 + skus * (4 + 2 * Math.max(1, locations));
+
 /** One page of SKUs (≤ SKUS_PER_LOOKUP); `locations`: how many inventory levels to read per item. */
 export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[], locations: number): Promise<AdminResult<ShopifyItem[]>> {
   const result = await admin.request(VARIANTS_BY_SKU_QUERY, { query: skus.map(skuTerm).join(" OR "), first: skus.length, levels: Math.max(1, locations) }, variantsSchema);

@@ -1,0 +1,74 @@
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import type { Catalog } from "@/lib/catalog/demo-catalog";
+import { startMarketplaceEmulator } from "@/emulators/marketplace";
+import { startShopifyEmulator } from "@/emulators/shopify";
+import { startEdgeConfigServer } from "@/scripts/stack/edge-config-server";
+import { freePort } from "@/scripts/stack/ports";
+import { startRedisServer } from "@/scripts/stack/redis-server";
+import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+
+/**
+ * Real redis-server + bridge + Edge Config server + Shopify and marketplace emulators, with
+ * the app's env pointed at them, for tests that drive the workers in-process at scale.
+ */
+export function loadCatalog(products: number, variantsPerProduct: number): Catalog {
+  return {
+    currency: "USD",
+    locations: ["wh-east", "wh-west"],
+    products: Array.from({ length: products }, (_, p) => ({
+      handle: `load-${p}`,
+      title: `Load product ${p}`,
+      description: "generated",
+      image: "/products/classic-tee.svg",
+      imageAlt: "generated",
+      color: "#000000",
+      variants: Array.from({ length: variantsPerProduct }, (_, v) => ({ sku: `LOAD-${p}-${v}`, title: `V${v}`, priceCents: 1000, options: { Size: `V${v}` } })),
+    })),
+  };
+}
+
+export async function startChannelWorld(catalog: Catalog) {
+  const root = path.resolve(import.meta.dirname, "..", "..");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
+  const policyFile = path.join(dir, "edge-config.json");
+  copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
+  const token = "bridge-token-for-tests-0123456789";
+  const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendFsync: "everysec" });
+  const bridge = await startUpstashBridge({ redisUrl: redis.url, token, port: await freePort() });
+  const edge = await startEdgeConfigServer({ port: await freePort(), token: "edge-config-token-0123456789", file: policyFile });
+  const nowhere = `http://127.0.0.1:${await freePort()}/nowhere`;
+  const shopify = await startShopifyEmulator({
+    port: await freePort(),
+    shopDomain: "load-test.myshopify.com",
+    adminAccessToken: "shpat_load_test_token",
+    storefrontAccessToken: "storefront-load-token",
+    webhook: { url: nowhere, secret: "unused-secret-0123456789" },
+    catalog,
+    locations: [
+      { id: "wh-east", gid: "gid://shopify/Location/71001", name: "East" },
+      { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West" },
+    ],
+  });
+  const marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", webhook: { url: nowhere, secret: "unused-secret-0123456789" } });
+  Object.assign(process.env, {
+    UPSTASH_REDIS_REST_URL: bridge.url,
+    UPSTASH_REDIS_REST_TOKEN: token,
+    EDGE_CONFIG: edge.connectionString,
+    SHOPIFY_STORE_DOMAIN: "load-test.myshopify.com",
+    SHOPIFY_ADMIN_ACCESS_TOKEN: "shpat_load_test_token",
+    SHOPIFY_ADMIN_API_URL: shopify.url,
+    MARKETPLACE_API_URL: marketplace.url,
+    MARKETPLACE_API_KEY: "marketplace-key-0123456789",
+  });
+  return {
+    shopify,
+    marketplace,
+    policyFile,
+    stop: async () => {
+      for (const stop of [() => marketplace.stop(), () => shopify.stop(), () => edge.stop(), () => bridge.stop(), () => redis.stop()]) await stop().catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
