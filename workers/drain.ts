@@ -23,6 +23,8 @@ export interface DrainOptions {
   claimIdleMs?: number;
   /** Stop starting new batches after this long (serverless time limits). */
   maxMs?: number;
+  /** Called after each applied batch (the process flushes channels without waiting for the queue to empty). */
+  onApplied?: () => void;
 }
 
 export interface DrainStats {
@@ -40,7 +42,7 @@ const claimIdleDefault = () => Number(process.env.INTAKE_CLAIM_IDLE_MS ?? 30_000
 
 export async function drainIntake(redis: Redis, options: DrainOptions = {}): Promise<DrainStats> {
   const started = Date.now();
-  const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000 } = options;
+  const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000, onApplied } = options;
   const stats: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
   while (Date.now() - started < maxMs) {
     const batch = await readBatch(redis, consumer, batchSize, claimIdleMs);
@@ -52,6 +54,7 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
       ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date().toISOString(), error: b.reason, field: "events", body: b.streamId })),
     ]);
     await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
+    onApplied?.();
     for (const { event, effect, snapshot } of outcomes) {
       if (effect === "duplicate") stats.duplicates++;
       else stats.applied++;
@@ -110,7 +113,7 @@ let again = false;
  * Drain now unless this process is already draining, in which case that drain goes round
  * once more. Webhooks call this from `after()`, so bursts collapse into few drains.
  */
-export function drainSoon(redis: Redis): Promise<DrainStats> {
+export function drainSoon(redis: Redis, onApplied?: () => void): Promise<DrainStats> {
   if (running) {
     again = true;
     return running;
@@ -119,7 +122,7 @@ export function drainSoon(redis: Redis): Promise<DrainStats> {
     let total: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
     do {
       again = false;
-      const stats = await drainIntake(redis);
+      const stats = await drainIntake(redis, onApplied ? { onApplied } : {});
       total = { deliveries: total.deliveries + stats.deliveries, events: total.events + stats.events, applied: total.applied + stats.applied, duplicates: total.duplicates + stats.duplicates, ms: total.ms + stats.ms };
     } while (again);
     return total;

@@ -6,7 +6,9 @@ import { planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
 import { writableChannels } from "@/lib/channels/registry";
 import { targetKey, type ChannelAdapter, type WriteBatch } from "@/lib/channels/types";
 import { errorMessage, log } from "@/lib/log";
-import { bumpStat, clearDirty, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved } from "@/lib/redis/channel-store";
+import { channelKeys } from "@/lib/redis/keys";
+import { acquireLock, releaseLock } from "@/lib/redis/lock";
+import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved } from "@/lib/redis/channel-store";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
 
@@ -40,14 +42,38 @@ export async function flushChannels(redis: Redis, options: { maxMs?: number } = 
   });
 }
 
+/**
+ * One flusher per channel at a time (a Redis lease): two flushers planning from the same
+ * beliefs would send one change twice under different keys. Whoever holds the lease keeps
+ * going while there is work, and looks once more after letting go.
+ */
 export async function flushChannel(redis: Redis, adapter: ChannelAdapter, policy: Policy, deadline: number): Promise<FlushStats> {
   const stats: FlushStats = { channel: adapter.channel, skus: 0, writes: 0, items: 0, retries: 0, pending: 0 };
+  if (!policy.channels[adapter.channel]?.enabled) return stats;
+  const lockKey = channelKeys.flushLock(adapter.channel);
+  while (Date.now() < deadline) {
+    const token = await acquireLock(redis, lockKey, deadline - Date.now() + 10_000);
+    if (!token) return stats;
+    try {
+      await flushLocked(redis, adapter, policy, deadline, stats);
+    } finally {
+      await releaseLock(redis, lockKey, token);
+    }
+    if (stats.pending > 0 || (await dirtyCount(redis, adapter.channel)) === 0) return stats;
+  }
+  return stats;
+}
+
+async function flushLocked(redis: Redis, adapter: ChannelAdapter, policy: Policy, deadline: number, stats: FlushStats): Promise<FlushStats> {
   const channelPolicy = policy.channels[adapter.channel];
-  if (!channelPolicy?.enabled) return stats;
+  if (!channelPolicy) return stats;
 
   // First whatever a previous run left unconfirmed, under its original key.
   for (const batch of await listInflight(redis, adapter.channel)) {
-    if (!(await send(redis, adapter, batch, deadline, stats))) return { ...stats, pending: stats.pending + 1 };
+    if (!(await send(redis, adapter, batch, deadline, stats))) {
+      stats.pending++;
+      return stats;
+    }
   }
 
   while (Date.now() < deadline) {
@@ -107,24 +133,34 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
   return false;
 }
 
-let running: Promise<unknown> | null = null;
-let again = false;
+/** Per channel: the flush in progress, and whether more work arrived meanwhile. */
+const inProgress = new Map<Channel, { run: Promise<unknown>; again: boolean }>();
 
-/** Flush now unless this process is already flushing; then that flush goes round once more. */
-export function flushSoon(redis: Redis): Promise<unknown> {
-  if (running) {
-    again = true;
-    return running;
-  }
-  running = (async () => {
-    do {
-      again = false;
-      await flushChannels(redis);
-    } while (again);
-  })()
-    .catch((error: unknown) => log.error("flush.failed", { error: errorMessage(error) }))
-    .finally(() => {
-      running = null;
-    });
-  return running;
+/**
+ * Flush every channel now, each on its own: a slow or rate-limited channel (the marketplace)
+ * must not hold back a fast one (Shopify). A channel already flushing in this process just
+ * goes round once more.
+ */
+export async function flushSoon(redis: Redis): Promise<unknown> {
+  const policy = await getPolicy();
+  return Promise.all(
+    writableChannels(redis, policy).map((adapter) => {
+      const current = inProgress.get(adapter.channel);
+      if (current) {
+        current.again = true;
+        return current.run;
+      }
+      const state = { run: Promise.resolve() as Promise<unknown>, again: false };
+      state.run = (async () => {
+        do {
+          state.again = false;
+          await flushChannel(redis, adapter, await getPolicy(), Date.now() + 20_000);
+        } while (state.again);
+      })()
+        .catch((error: unknown) => log.error("flush.failed", { channel: adapter.channel, error: errorMessage(error) }))
+        .finally(() => inProgress.delete(adapter.channel));
+      inProgress.set(adapter.channel, state);
+      return state.run;
+    }),
+  );
 }

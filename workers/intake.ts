@@ -66,8 +66,9 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
     return unavailable();
   }
   const duplicate = events.length > 0 && streamId === null;
-  // Apply right after the response, then push the changes to the channels.
-  if (streamId) after(() => drainSoon(redis).then(() => flushSoon(redis), () => undefined));
+  // Apply right after the response; every applied batch wakes the channel flush, which keeps
+  // going while there is work (a steady stream must not starve the channels).
+  if (streamId) after(() => drainSoon(redis, () => void flushSoon(redis)).then(() => flushSoon(redis), () => undefined));
   log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
   return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
 }

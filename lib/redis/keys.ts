@@ -44,6 +44,8 @@ export const channelKeys = {
   log: (c: string) => `${ch(c)}:log`,
   /** Hash: counters for the ops page and benchmarks. */
   stats: (c: string) => `${ch(c)}:stats`,
+  /** String: the flush lease (one flusher per channel). */
+  flushLock: (c: string) => `${ch(c)}:flush-lock`,
 };
 
 /** Hash: SKU → Shopify inventory item gid (looked up once). */

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { stackSecretsSchema } from "../stack/secrets";
 
 /** Benchmarks run against a running `npm start`; they find it through its manifest. */
-const manifestSchema = z.object({ appUrl: z.url(), secretsFile: z.string() });
+const manifestSchema = z.object({ appUrl: z.url(), secretsFile: z.string(), emulators: z.record(z.string(), z.string()).default({}) });
 
 export function runningStack() {
   const file = path.resolve(import.meta.dirname, "..", "..", ".data", "stack.json");
@@ -14,7 +14,19 @@ export function runningStack() {
   } catch {
     throw new Error(`no running stack found (${file}); start one with npm start`);
   }
-  return { appUrl: process.env.APP_URL ?? manifest.appUrl, secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))) };
+  return { appUrl: process.env.APP_URL ?? manifest.appUrl, emulators: manifest.emulators, secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))) };
 }
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+/** A signed webhook, retried like a real sender retries (a reused keep-alive socket can be reset). */
+export async function signedPost(url: string, body: unknown, secret: string, sign: (raw: string, secret: string) => string): Promise<Response> {
+  const raw = JSON.stringify(body);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fetch(url, { method: "POST", headers: { "content-type": "application/json", "x-signature-sha256": sign(raw, secret) }, body: raw });
+    } catch (error) {
+      if (attempt >= 3) throw error;
+    }
+  }
+}

@@ -63,3 +63,10 @@ if tokens == nil or reported < tokens then
 end
 return 1
 `;
+
+/** Release a lock only if we still hold it (our token), so a late holder cannot free another's lock.
+ * KEYS: 1 lock. ARGV: 1 token. */
+export const RELEASE_LOCK_LUA = String.raw`
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
