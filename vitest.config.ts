@@ -5,9 +5,14 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     projects: [
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"] } },
+      // Groups run one after another (unit → integration → stack), so the CPU-heavy load tests
+      // of one group do not starve the timing-sensitive tests of another on a 2-core machine.
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], sequence: { groupOrder: 0 } } },
       // Real services each test file starts for itself (redis-server, bridge, Edge Config server).
-      { extends: true, test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000 } },
+      {
+        extends: true,
+        test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000, sequence: { groupOrder: 1 } },
+      },
       // Against the whole launched stack over HTTP, and in real Chromium.
       {
         extends: true,
@@ -15,11 +20,11 @@ export default defineConfig({
           name: "stack",
           include: ["tests/stack/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
       },
-      { extends: true, test: { name: "edge", include: ["tests/edge/**/*.test.ts"], environment: "edge-runtime" } },
     ],
   },
 });

@@ -78,12 +78,13 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
   const channels = writableChannelIds(redis, policy);
   if (channels.length === 0) return;
 
-  const sales = changed.filter((o) => o.lineDelta !== 0 && "channel" in o.event && channels.includes(o.event.channel));
+  const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? o.event.lineKey.split(":")[0] : undefined);
+  const sales = changed.filter((o) => o.lineDelta !== 0 && channels.some((c) => c === lineChannel(o)));
   if (sales.length > 0) {
     const believed = new Map<Channel, Map<string, number>>();
     for (const channel of channels) {
       const locations = policy.channels[channel]?.locations ?? [];
-      const targets = sales.filter((o) => "channel" in o.event && o.event.channel === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
+      const targets = sales.filter((o) => lineChannel(o) === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
       believed.set(channel, await readBelieved(redis, channel, targets));
     }
     const adjustments = sales.flatMap((o) => ownSaleAdjustment(o, policy, (c, t) => believed.get(c)?.get(t)) ?? []);

@@ -1,5 +1,5 @@
 import type { Policy } from "../config/policy";
-import type { Channel, StockEvent } from "../domain/events";
+import { channelSchema, type Channel, type StockEvent } from "../domain/events";
 import { ANY_LOCATION, targetKey } from "./types";
 
 /**
@@ -7,9 +7,12 @@ import { ANY_LOCATION, targetKey } from "./types";
  * the marketplace lowers its listing) and when it restocks a cancellation. We mirror that in
  * what we believe it holds, so the next write does not undo or repeat it.
  *
- * The amount is the change of the order line's outstanding reservation, not the raw event
- * quantity: a cancellation that arrived before its order nets to zero either way, and any
- * mismatch errs on the side of a channel holding less than we think (undersell, never oversell).
+ * The amount comes from the order line's state, not the raw event: what the channel holds
+ * back for the line is `reserved − released` (on cancellation: only what was already picked).
+ * Its change per event telescopes to the same total in any delivery order — an order webhook
+ * that arrives after the warehouse already picked the line still counts, and a cancellation
+ * that arrives before its order nets to zero. The channel comes from the line key
+ * (`channel:order:line`), so a WMS pick of a Shopify line is accounted to Shopify.
  */
 export interface BeliefAdjustment {
   channel: Channel;
@@ -23,16 +26,18 @@ export function ownSaleAdjustment(
   believedAt: (channel: Channel, target: string) => number | undefined,
 ): BeliefAdjustment | null {
   const { event, lineDelta } = outcome;
-  if (outcome.effect === "duplicate" || lineDelta === 0 || !("channel" in event)) return null;
-  const channel = policy.channels[event.channel];
+  if (outcome.effect === "duplicate" || lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
+  const channelId = channelSchema.safeParse(event.lineKey.split(":")[0]);
+  if (!channelId.success) return null;
+  const channel = policy.channels[channelId.data];
   if (!channel) return null;
   const delta = -lineDelta;
-  if (!channel.locationAware) return { channel: event.channel, target: targetKey(event.sku, ANY_LOCATION), delta };
+  if (!channel.locationAware) return { channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
   // Where the channel moved its number: the line's location, else the first location in
   // routing priority that could serve the units (Shopify's default order routing).
   const location =
     outcome.lineLocation ??
-    (delta < 0 ? channel.locations.find((loc) => (believedAt(event.channel, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ??
+    (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ??
     channel.locations[0];
-  return location ? { channel: event.channel, target: targetKey(event.sku, location), delta } : null;
+  return location ? { channel: channelId.data, target: targetKey(event.sku, location), delta } : null;
 }

@@ -64,6 +64,8 @@ export type Effect =
 export interface ApplyResult {
   state: SkuState;
   effect: Effect;
+  /** Change of `channelHeld` for the event's order line (0 when it names none). */
+  lineDelta: number;
 }
 
 export const emptySkuState = (): SkuState => ({
@@ -94,6 +96,15 @@ export function onHandDelta(event: StockEvent): number | null {
 /** Outstanding reservation of one order line. */
 export const outstanding = (line: OrderLine): number =>
   line.cancelled ? 0 : Math.max(0, line.reserved - line.released - line.picked);
+
+/**
+ * What the line's selling channel has taken off its own count: it lowers its number at the
+ * sale and puts back refunds with restock; a cancellation restocks all but what was picked.
+ */
+export const channelHeld = (line: OrderLine): number => {
+  const open = Math.max(0, line.reserved - line.released);
+  return line.cancelled ? Math.min(line.picked, open) : open;
+};
 
 /** Strict order of cycle counts: later `occurredAt` wins, ties broken by id. */
 export const countIsNewer = (a: { at: number; id: string }, b: { at: number; id: string } | undefined): boolean =>
@@ -147,11 +158,12 @@ function applyOnHand(state: SkuState, event: StockEvent & { locationId: string }
   const list = state.movements[loc] ?? [];
   if (event.kind === "cycle_count") {
     const fact = { at, id: event.id, qty: event.quantity };
-    if (!countIsNewer(fact, count)) return { state, effect: "stale_count" };
+    if (!countIsNewer(fact, count)) return { state, effect: "stale_count", lineDelta: 0 };
     const after = list.filter((m) => m.at > at);
     const onHand = fact.qty + after.reduce((sum, m) => sum + m.delta, 0);
     return {
       effect: "applied",
+      lineDelta: 0,
       state: {
         ...state,
         counts: { ...state.counts, [loc]: fact },
@@ -161,9 +173,10 @@ function applyOnHand(state: SkuState, event: StockEvent & { locationId: string }
     };
   }
   const delta = onHandDelta(event) ?? 0;
-  if (count !== undefined && at <= count.at) return { state, effect: "subsumed" };
+  if (count !== undefined && at <= count.at) return { state, effect: "subsumed", lineDelta: 0 };
   return {
     effect: "applied",
+    lineDelta: 0,
     state: {
       ...state,
       movements: { ...state.movements, [loc]: [...list, { id: event.id, at, delta }] },
@@ -180,10 +193,11 @@ function applyOnHand(state: SkuState, event: StockEvent & { locationId: string }
  * callers route events to the state of their SKU.
  */
 export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
-  if (state.applied.has(event.id)) return { state, effect: "duplicate" };
+  if (state.applied.has(event.id)) return { state, effect: "duplicate", lineDelta: 0 };
   const at = timeOf(event.occurredAt);
   let next: SkuState = { ...state, applied: new Set(state.applied).add(event.id) };
   let effect: Effect = "applied";
+  let lineDelta = 0;
 
   if ("locationId" in event && event.locationId !== undefined && event.kind !== "reserve") {
     const result = applyOnHand(next, event as StockEvent & { locationId: string }, at);
@@ -195,6 +209,7 @@ export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
     const before = next.lines[event.lineKey] ?? emptyLine();
     const after = lineChange(event, before);
     if (after !== null) {
+      lineDelta = channelHeld(after) - channelHeld(before);
       next = {
         ...next,
         lines: { ...next.lines, [event.lineKey]: after },
@@ -202,7 +217,7 @@ export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
       };
     }
   }
-  return { state: next, effect };
+  return { state: next, effect, lineDelta };
 }
 
 export const applyAll = (state: SkuState, events: readonly StockEvent[]): SkuState =>

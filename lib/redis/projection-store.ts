@@ -14,7 +14,7 @@ export interface ApplyOutcome {
   event: StockEvent;
   effect: Effect;
   snapshot: SkuSnapshot | null;
-  /** Change of the order line's outstanding reservation (0 when the event names no line). */
+  /** Change of what the line's selling channel has taken off its own count (0 when no line). */
   lineDelta: number;
   /** Location the line's reservation sits at, `null` when unassigned. */
   lineLocation: string | null;

@@ -301,12 +301,12 @@ describe("Admin GraphQL: reads", () => {
 
   it("refuses a query over the single-query cost limit, e.g. the flush worker's 50-SKU lookup", async () => {
     const skus = demoCatalog.products.flatMap((p) => p.variants.map((v) => v.sku)).slice(0, 15);
-    const { body } = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: skus.map((s) => `sku:${s}`).join(" OR "), first: 30 });
+    const { body } = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: skus.map((s) => `sku:${s}`).join(" OR "), first: 30, levels: 10 });
     // 2 + 30 × (variant 1 + inventoryItem 1 + inventoryLevels(first: 10) (2 + 10 × (level 1 + location 1 + quantities 1))) = 1022
     expect(body.extensions?.cost.requestedQueryCost).toBe(1022);
     expect(body.errors?.[0]).toMatchObject({ message: "Query cost is 1022, which exceeds the single query max cost limit (1000).", extensions: { code: "MAX_COST_EXCEEDED", maxCost: 1000 } });
     expect(body.data).toBeUndefined();
-    const small = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: "sku:TEE-BLK-M", first: 2 });
+    const small = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: "sku:TEE-BLK-M", first: 2, levels: 2 });
     expect(small.body.errors).toBeUndefined();
     expect((small.body.data?.productVariants as { nodes: unknown[] }).nodes).toHaveLength(1);
   });

@@ -61,6 +61,14 @@ local function outstanding(l)
   if l.c == 1 then return 0 end
   return math.max(0, l.r - l.x - l.k)
 end
+-- What the selling channel itself has taken off its own count for this line: it lowers its
+-- number at the sale, puts back refunds with restock, and on cancellation restocks all but
+-- what was already fulfilled. Picks do not move the channel's number.
+local function held(l)
+  local open = math.max(0, l.r - l.x)
+  if l.c == 1 then return math.min(l.k, open) end
+  return open
+end
 local function rsField(l)
   if l.loc == '' then return 'rs:*' end
   return 'rs:' .. l.loc
@@ -72,7 +80,7 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
   local raw = redis.call('HGET', lines, lineKey)
   local l
   if raw then l = cjson.decode(raw) else l = { r = 0, x = 0, k = 0, c = 0, loc = '', by = '' } end
-  local beforeAmount, beforeField = outstanding(l), rsField(l)
+  local beforeAmount, beforeField, beforeHeld = outstanding(l), rsField(l), held(l)
   if kind == 'reserve' then
     l.r = l.r + e.quantity
     if loc ~= nil and (l.by == '' or e.id > l.by) then l.loc = loc; l.by = e.id end
@@ -86,7 +94,7 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
   redis.call('HSET', lines, lineKey, cjson.encode(l))
   incr(beforeField, -beforeAmount)
   incr(rsField(l), outstanding(l))
-  lineDelta, lineLoc = outstanding(l) - beforeAmount, l.loc
+  lineDelta, lineLoc = held(l) - beforeHeld, l.loc
 end
 
 -- Ledger (I5): what, why, where from, before and after of every field it changed.
@@ -101,7 +109,6 @@ redis.call('XADD', ledger, 'MAXLEN', '~', ARGV[4], '*',
   'event', e.id, 'kind', kind, 'effect', effect, 'source', e.source, 'uri', e.sourceUri,
   'loc', loc or '', 'line', lineKey or '', 'qty', tostring(e.quantity or ''), 'occurredAt', e.occurredAt,
   'before', cjson.encode(before), 'after', cjson.encode(after))
--- The line's change of outstanding reservation tells the channel writers what the selling
--- channel did to its own count (see lib/channels/own-sales.ts).
+-- How much the line's selling channel changed its own count (see lib/channels/own-sales.ts).
 return { effect, redis.call('HGETALL', proj), lineDelta, lineLoc }
 `;

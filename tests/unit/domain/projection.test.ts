@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stockEventSchema, type StockEvent } from "@/lib/domain/events";
-import { applyAll, applyEvent, emptySkuState, outstanding } from "@/lib/domain/projection";
+import { applyAll, applyEvent, channelHeld, emptySkuState, outstanding } from "@/lib/domain/projection";
 import { availableToSell } from "@/lib/domain/available";
 import { deliveryArbitrary, historyArbitrary, LOCATIONS, normalizeProjection } from "../../support/event-arbitraries";
 
@@ -60,6 +60,13 @@ describe("projection: worked examples", () => {
     expect(state.projection).toMatchObject({ onHand: { "wh-east": 0 }, reserved: { "wh-east": 2 } });
   });
 
+  it("a channel's own count for a line: the order webhook after the pick still counts; cancel restocks only what was not picked", () => {
+    const pickFirst = applyAll(emptySkuState(), [wms("p", "pick", 1, 1, { lineKey: "shopify:1:1" })]);
+    const reserve = applyEvent(pickFirst, order("res", "reserve", 2, { quantity: 3 }));
+    expect(reserve.lineDelta).toBe(3);
+    expect(applyEvent(reserve.state, order("can", "cancel_line", 3, {})).lineDelta).toBe(-2);
+  });
+
   it("the same event twice is a duplicate", () => {
     const e = wms("a", "receipt", 10, 1);
     const once = applyEvent(emptySkuState(), e).state;
@@ -79,6 +86,23 @@ describe("projection: invariants over random histories", () => {
         },
       ),
       { numRuns: 2_000 },
+    );
+  });
+
+  it("what a channel holds back for its lines telescopes to the same total in any delivery order", () => {
+    fc.assert(
+      fc.property(historyArbitrary(SKU).chain((history) => fc.tuple(fc.constant(history), deliveryArbitrary(history))), ([history, delivery]) => {
+        let state = emptySkuState();
+        let sum = 0;
+        for (const event of delivery) {
+          const result = applyEvent(state, event);
+          state = result.state;
+          sum += result.lineDelta;
+        }
+        const final = applyAll(emptySkuState(), history);
+        expect(sum).toBe(Object.values(final.lines).reduce((acc, line) => acc + channelHeld(line), 0));
+      }),
+      { numRuns: 1_000 },
     );
   });
 
