@@ -1,18 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createErpClient } from "@/lib/erp/client";
 import { startErpEmulator, type ErpEmulator, type ErpProjections } from "@/emulators/erp";
+import { emulatorTestHooks } from "@/tests/support/fake-app";
+import { apiHeaders, requestJson, type JsonAnswer } from "@/tests/support/http-json";
 
 /** The ERP emulator: a Bearer-protected, idempotent sink for what the app pushes. */
 const API_KEY = "erp-test-key";
 
-const cleanups: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  vi.restoreAllMocks();
-});
+const cleanups = emulatorTestHooks();
 
 async function setup(): Promise<ErpEmulator> {
   const erp = await startErpEmulator({ port: 0, apiKey: API_KEY });
@@ -20,12 +15,8 @@ async function setup(): Promise<ErpEmulator> {
   return erp;
 }
 
-async function push(base: string, path: string, body: unknown, opts: { key?: string | null; idem?: string } = {}): Promise<{ status: number; headers: Headers; json: unknown }> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? API_KEY}`;
-  if (opts.idem !== undefined) headers["idempotency-key"] = opts.idem;
-  const response = await fetch(`${base}${path}`, { method: "POST", headers, body: JSON.stringify(body) });
-  return { status: response.status, headers: response.headers, json: (await response.json()) as unknown };
+async function push(base: string, path: string, body: unknown, opts: { key?: string | null; idem?: string } = {}): Promise<JsonAnswer> {
+  return requestJson(`${base}${path}`, { method: "POST", body, headers: apiHeaders(API_KEY, opts) });
 }
 
 const T1 = "2026-11-27T10:00:00.000Z";

@@ -1,14 +1,12 @@
-import http from "node:http";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { StockEvent } from "@/lib/domain/events";
-import { verifySignature } from "@/lib/http/hmac";
+import { describe, expect, it } from "vitest";
 import { createMarketplaceClient } from "@/lib/marketplace/client";
 import { parseMarketplacePayload } from "@/lib/sources/marketplace";
 import { parseWmsPayload } from "@/lib/sources/wms";
 import { startMarketplaceEmulator, type MarketOrder, type MarketplaceEmulator, type MarketplaceEmulatorOptions } from "@/emulators/marketplace";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { startWmsEmulator } from "@/emulators/wms";
-import { freePort } from "@/scripts/stack/ports";
+import { emulatorTestHooks, seeded, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
+import { apiHeaders, requestJson, type JsonAnswer } from "@/tests/support/http-json";
 
 /**
  * The marketplace emulator: seller API (auth, idempotency, rate limit, CAS) and buyers whose
@@ -19,89 +17,18 @@ const API_KEY = "mkt-test-key";
 const SKU = "MUG-SND";
 const NOW_DELIVERY = { lagMs: { min: 0, max: 0 }, duplicateRate: 0, maxAttempts: 3 };
 
-interface Delivery {
-  at: number;
-  raw: unknown;
-  events: StockEvent[];
-}
+const cleanups = emulatorTestHooks();
 
-interface Receiver {
-  url: string;
-  deliveries: Delivery[];
-  rejected: string[];
-  stop(): Promise<void>;
-}
-
-async function startReceiver(secret: string, parse: (body: unknown) => StockEvent[]): Promise<Receiver> {
-  const deliveries: Delivery[] = [];
-  const rejected: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const header = req.headers["x-signature-sha256"];
-      if (!verifySignature(body, typeof header === "string" ? header : null, secret)) {
-        rejected.push("bad signature");
-        res.writeHead(401).end();
-        return;
-      }
-      try {
-        const raw: unknown = JSON.parse(body.toString("utf8"));
-        deliveries.push({ at: Date.now(), raw, events: parse(raw) });
-        res.writeHead(202).end();
-      } catch (error) {
-        rejected.push(error instanceof Error ? error.message : String(error));
-        res.writeHead(400).end();
-      }
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}/api/webhooks`, deliveries, rejected, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  vi.restoreAllMocks();
-});
-
-async function setup(overrides: Partial<MarketplaceEmulatorOptions> = {}, delivery: DeliveryProfile = NOW_DELIVERY): Promise<{ mkt: MarketplaceEmulator; rx: Receiver }> {
-  const rx = await startReceiver(SECRET, parseMarketplacePayload);
+async function setup(overrides: Partial<MarketplaceEmulatorOptions> = {}, delivery: DeliveryProfile = NOW_DELIVERY): Promise<{ mkt: MarketplaceEmulator; rx: FakeApp }> {
+  const rx = await startFakeApp({ secret: SECRET, parse: parseMarketplacePayload, path: "/api/webhooks" });
   cleanups.push(() => rx.stop());
   const mkt = await startMarketplaceEmulator({ port: 0, apiKey: API_KEY, webhook: { url: rx.url, secret: SECRET, delivery }, random: seeded(1), ...overrides });
   cleanups.push(() => mkt.stop());
   return { mkt, rx };
 }
 
-interface Answer {
-  status: number;
-  headers: Headers;
-  json: unknown;
-}
-
-async function call(base: string, method: string, path: string, opts: { body?: unknown; key?: string | null; idem?: string } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (opts.key !== null) headers.authorization = `Bearer ${opts.key ?? API_KEY}`;
-  if (opts.idem !== undefined) headers["idempotency-key"] = opts.idem;
-  const response = await fetch(`${base}${path}`, { method, headers, ...(opts.body === undefined ? {} : { body: JSON.stringify(opts.body) }) });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as unknown) : null };
+async function call(base: string, method: string, path: string, opts: { body?: unknown; key?: string | null; idem?: string } = {}): Promise<JsonAnswer> {
+  return requestJson(`${base}${path}`, { method, body: opts.body, headers: apiHeaders(API_KEY, opts) });
 }
 
 const adjust = (base: string, idem: string | undefined, items: { sku: string; delta: number }[], key?: string | null) =>
@@ -264,7 +191,7 @@ describe("marketplace buyers and notifications", () => {
     expect(rx.rejected).toEqual([]);
     expect(rx.deliveries).toHaveLength(1);
     expect((rx.deliveries[0]?.at ?? 0) - bought).toBeGreaterThanOrEqual(300);
-    expect(rx.deliveries[0]?.raw).toMatchObject({ type: "order.created", order: { id: order.id, lines: [{ id: "1", sku: SKU, quantity: 2, priceCents: 1250 }] } });
+    expect(rx.deliveries[0]?.body).toMatchObject({ type: "order.created", order: { id: order.id, lines: [{ id: "1", sku: SKU, quantity: 2, priceCents: 1250 }] } });
     expect(rx.deliveries[0]?.events).toEqual([
       expect.objectContaining({ kind: "reserve", channel: "marketplace", lineKey: `marketplace:${order.id}:1`, quantity: 2, valueCents: 2500, id: `marketplace:reserve:${order.id}:1` }),
     ]);
@@ -275,7 +202,7 @@ describe("marketplace buyers and notifications", () => {
     expect((await call(mkt.url, "POST", `/_emulator/orders/${order.id}/cancel`)).status).toBe(409);
     await mkt.idle();
     expect(rx.rejected).toEqual([]);
-    expect(rx.deliveries.map((d) => (d.raw as { type: string }).type)).toEqual(["order.created", "order.cancelled"]);
+    expect(rx.deliveries.map((d) => (d.body as { type: string }).type)).toEqual(["order.created", "order.cancelled"]);
     expect(rx.deliveries[1]?.events).toEqual([expect.objectContaining({ kind: "cancel_line", lineKey: `marketplace:${order.id}:1` })]);
   });
 
@@ -299,7 +226,7 @@ describe("marketplace buyers and notifications", () => {
   });
 
   it("each purchase becomes a WMS fulfillment request whose pick matches the reservation's line key", async () => {
-    const wmsRx = await startReceiver("wms-secret", parseWmsPayload);
+    const wmsRx = await startFakeApp({ secret: "wms-secret", parse: parseWmsPayload, path: "/api/webhooks" });
     cleanups.push(() => wmsRx.stop());
     const wms = await startWmsEmulator({ port: 0, webhook: { url: wmsRx.url, secret: "wms-secret" }, locations: ["wh-east"], initialStock: { [SKU]: { "wh-east": 5 } }, picking: { lagMs: { min: 0, max: 10 } }, batchMs: 5 });
     cleanups.push(() => wms.stop());

@@ -1,12 +1,10 @@
-import http from "node:http";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { StockEvent } from "@/lib/domain/events";
-import { verifySignature } from "@/lib/http/hmac";
+import { describe, expect, it } from "vitest";
 import { parsePosPayload } from "@/lib/sources/pos";
 import { parseWmsPayload } from "@/lib/sources/wms";
 import { startPosEmulator, type PosEmulator, type PosEmulatorOptions, type PosSale } from "@/emulators/pos";
 import { startWmsEmulator } from "@/emulators/wms";
-import { freePort } from "@/scripts/stack/ports";
+import { emulatorTestHooks, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
+import { postJson as post } from "@/tests/support/http-json";
 
 /**
  * The POS emulator: store sales reach a stand-in for the app late, as one signed batch that
@@ -16,68 +14,14 @@ const SECRET = "pos-test-secret";
 const STORE = "store-soho";
 const SKU = "TEE-BLK-M";
 
-interface Delivery {
-  at: number;
-  raw: unknown;
-  events: StockEvent[];
-}
+const cleanups = emulatorTestHooks();
 
-interface Receiver {
-  url: string;
-  deliveries: Delivery[];
-  rejected: string[];
-  stop(): Promise<void>;
-}
-
-async function startReceiver(secret: string, parse: (body: unknown) => StockEvent[]): Promise<Receiver> {
-  const deliveries: Delivery[] = [];
-  const rejected: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const header = req.headers["x-signature-sha256"];
-      if (!verifySignature(body, typeof header === "string" ? header : null, secret)) {
-        rejected.push("bad signature");
-        res.writeHead(401).end();
-        return;
-      }
-      try {
-        const raw: unknown = JSON.parse(body.toString("utf8"));
-        deliveries.push({ at: Date.now(), raw, events: parse(raw) });
-        res.writeHead(202).end();
-      } catch (error) {
-        rejected.push(error instanceof Error ? error.message : String(error));
-        res.writeHead(400).end();
-      }
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return { url: `http://127.0.0.1:${port}/api/webhooks`, deliveries, rejected, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  vi.restoreAllMocks();
-});
-
-async function setup(overrides: Partial<PosEmulatorOptions> = {}): Promise<{ pos: PosEmulator; rx: Receiver }> {
-  const rx = await startReceiver(SECRET, parsePosPayload);
+async function setup(overrides: Partial<PosEmulatorOptions> = {}): Promise<{ pos: PosEmulator; rx: FakeApp }> {
+  const rx = await startFakeApp({ secret: SECRET, parse: parsePosPayload, path: "/api/webhooks" });
   cleanups.push(() => rx.stop());
   const pos = await startPosEmulator({ port: 0, webhook: { url: rx.url, secret: SECRET }, locationId: STORE, batchEveryMs: 400, ...overrides });
   cleanups.push(() => pos.stop());
   return { pos, rx };
-}
-
-async function post(url: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, { method: "POST", headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  return { status: response.status, json: (await response.json()) as unknown };
 }
 
 const sale = async (base: string, lines: { sku: string; quantity: number; priceCents?: number }[]): Promise<PosSale> => {
@@ -102,13 +46,12 @@ describe("POS emulator", () => {
 
     await new Promise((r) => setTimeout(r, 100));
     expect(rx.deliveries).toHaveLength(0);
-    const deadline = Date.now() + 3_000;
-    while (rx.deliveries.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await rx.waitFor(1);
     expect(rx.rejected).toEqual([]);
     expect(rx.deliveries).toHaveLength(1);
     expect((rx.deliveries[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(380);
 
-    const batch = rx.deliveries[0]?.raw as { batchId: string; locationId: string; sales: PosSale[] };
+    const batch = rx.deliveries[0]?.body as { batchId: string; locationId: string; sales: PosSale[] };
     expect(batch.locationId).toBe(STORE);
     expect(batch.batchId).toMatch(/^B-[0-9a-z]{4}-1$/);
     expect(batch.sales.map((s) => [s.id, s.status])).toEqual([
@@ -137,7 +80,7 @@ describe("POS emulator", () => {
     expect(rx.deliveries).toHaveLength(1);
     await pos.flush();
     expect(rx.rejected).toEqual([]);
-    expect(rx.deliveries.map((d) => (d.raw as { sales: PosSale[] }).sales.map((x) => x.status))).toEqual([["completed"], ["voided"]]);
+    expect(rx.deliveries.map((d) => (d.body as { sales: PosSale[] }).sales.map((x) => x.status))).toEqual([["completed"], ["voided"]]);
     expect(rx.deliveries.flatMap((d) => d.events).map((e) => e.kind)).toEqual(["reserve", "cancel_line"]);
     await pos.flush();
     expect(rx.deliveries).toHaveLength(2);
@@ -151,7 +94,7 @@ describe("POS emulator", () => {
   });
 
   it("the unit leaves the store shelf at once: the WMS picks it under the same line key; a void puts it back", async () => {
-    const wmsRx = await startReceiver("wms-secret", parseWmsPayload);
+    const wmsRx = await startFakeApp({ secret: "wms-secret", parse: parseWmsPayload, path: "/api/webhooks" });
     cleanups.push(() => wmsRx.stop());
     const wms = await startWmsEmulator({
       port: 0,

@@ -1,4 +1,3 @@
-import http from "node:http";
 import { createAdminApiClient } from "@shopify/admin-api-client";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { startShopifyEmulator, type ShopifyEmulator, type ShopifyEmulatorOptions } from "@/emulators/shopify";
@@ -8,6 +7,8 @@ import { parseShopifyWebhook, type ShopifyTopic } from "@/lib/sources/shopify";
 import { VARIANTS_BY_SKU_QUERY } from "@/lib/shopify/admin-documents";
 import { freePort } from "@/scripts/stack/ports";
 import ordersCreateFixture from "@/tests/fixtures/shopify/orders-create.json";
+import { deliveryHeader as header, seeded, startFakeApp, type FakeApp, type FakeAppDelivery } from "@/tests/support/fake-app";
+import { requestJson } from "@/tests/support/http-json";
 
 /**
  * The Shopify emulator over real HTTP: Admin GraphQL against the published 2026-10 schema
@@ -24,62 +25,14 @@ const WEST = { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West w
 
 // ---------------------------------------------------------------- the app stand-in
 
-interface Delivery {
-  path: string;
-  headers: http.IncomingHttpHeaders;
-  raw: Buffer;
-  body: unknown;
-}
+/** Every Shopify request (webhooks and the fulfillment forward) is signed with the webhook secret. */
+const startReceiver = () => startFakeApp({ secret: SECRET, signatureHeader: "x-shopify-hmac-sha256" });
 
-interface Receiver {
-  url: string;
-  deliveries: Delivery[];
-  clear(): void;
-  close(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const deliveries: Delivery[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const raw = Buffer.concat(chunks);
-      deliveries.push({ path: req.url ?? "", headers: req.headers, raw, body: JSON.parse(raw.toString("utf8")) as unknown });
-      res.writeHead(200).end();
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}`,
-    deliveries,
-    clear: () => deliveries.splice(0),
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-const header = (d: Delivery, name: string): string => {
-  const value = d.headers[name.toLowerCase()];
-  return Array.isArray(value) ? (value[0] ?? "") : (value ?? "");
-};
-const webhooks = (r: Receiver, topic: string) => r.deliveries.filter((d) => d.path === "/api/webhooks/shopify" && header(d, "x-shopify-topic") === topic);
+const webhooks = (r: FakeApp, topic: string) => r.deliveries.filter((d) => d.path === "/api/webhooks/shopify" && header(d, "x-shopify-topic") === topic);
 
 // ---------------------------------------------------------------- emulator + helpers
 
-/** Deterministic RNG (mulberry32) so ids and delivery choices repeat run to run. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-async function start(receiver: Receiver, overrides: Partial<ShopifyEmulatorOptions> = {}): Promise<ShopifyEmulator> {
+async function start(receiver: FakeApp, overrides: Partial<ShopifyEmulatorOptions> = {}): Promise<ShopifyEmulator> {
   return startShopifyEmulator({
     port: await freePort(),
     shopDomain: SHOP,
@@ -100,26 +53,18 @@ interface GraphqlBody {
 }
 
 async function admin(emu: ShopifyEmulator, query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: GraphqlBody }> {
-  const response = await fetch(emu.adminGraphqlUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token === null ? {} : { "x-shopify-access-token": token }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as GraphqlBody };
+  const { status, json } = await requestJson(emu.adminGraphqlUrl, { method: "POST", body: { query, variables }, headers: token === null ? {} : { "x-shopify-access-token": token } });
+  return { status, body: json as GraphqlBody };
 }
 
 async function storefront(emu: ShopifyEmulator, query: string, variables: Record<string, unknown> = {}, token: string | null = STOREFRONT_TOKEN): Promise<{ status: number; body: GraphqlBody }> {
-  const response = await fetch(emu.storefrontGraphqlUrl, {
-    method: "POST",
-    headers: { "content-type": "application/json", ...(token === null ? {} : { "x-shopify-storefront-access-token": token }) },
-    body: JSON.stringify({ query, variables }),
-  });
-  return { status: response.status, body: (await response.json()) as GraphqlBody };
+  const { status, json } = await requestJson(emu.storefrontGraphqlUrl, { method: "POST", body: { query, variables }, headers: token === null ? {} : { "x-shopify-storefront-access-token": token } });
+  return { status, body: json as GraphqlBody };
 }
 
 async function control(emu: ShopifyEmulator, method: "GET" | "POST", path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${emu.url}${path}`, { method, ...(body === undefined ? {} : { body: JSON.stringify(body), headers: { "content-type": "application/json" } }) });
-  return { status: response.status, body: (await response.json()) as unknown };
+  const { status, json } = await requestJson(`${emu.url}${path}`, { method, body });
+  return { status, body: json };
 }
 
 type Levels = Record<string, Record<string, { available: number; committed: number; onHand: number }>>;
@@ -167,7 +112,7 @@ interface Payload {
 }
 const payloadOf = (body: GraphqlBody, field: string): Payload => body.data?.[field] as Payload;
 
-let receiver: Receiver;
+let receiver: FakeApp;
 let emu: ShopifyEmulator;
 let keySeq = 0;
 const newKey = () => `test-key-${Date.now()}-${++keySeq}`;
@@ -179,7 +124,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await emu.stop();
-  await receiver.close();
+  await receiver.stop();
 });
 
 beforeEach(() => receiver.clear());
@@ -554,7 +499,7 @@ interface CheckoutResult {
   lines: { lineItemId: number; sku: string; quantity: number; locationId: string }[];
 }
 
-function expectSignedShopifyDelivery(d: Delivery, topic: string): void {
+function expectSignedShopifyDelivery(d: FakeAppDelivery, topic: string): void {
   expect(verifySignature(d.raw, header(d, "x-shopify-hmac-sha256"), SECRET)).toBe(true);
   expect(verifySignature(d.raw, header(d, "x-shopify-hmac-sha256"), "another-secret")).toBe(false);
   expect(header(d, "x-shopify-topic")).toBe(topic);
@@ -634,6 +579,8 @@ describe("checkout", () => {
     expect(await levels(emu, "TRL-GRY-43", "TRL-GRY-44")).toEqual(before);
     await emu.sender.idle();
     expect(receiver.deliveries).toHaveLength(0);
+    // The stand-in refuses a badly signed body instead of recording it: that must not hide a webhook either.
+    expect(receiver.rejected).toEqual([]);
     const unknown = await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "NOPE", quantity: 1 }] });
     expect(unknown.status).toBe(400);
   });
@@ -732,7 +679,7 @@ describe("checkout", () => {
       expect(wms.deliveries[0]?.body).toEqual({ orderId: `shopify:${order.orderId}`, channel: "shopify", lines: [{ lineId: String(order.lines[0]?.lineItemId), sku: "MUG-SND", quantity: 2, locationId: "wh-west" }] });
     } finally {
       await local.stop();
-      await wms.close();
+      await wms.stop();
     }
   });
 });

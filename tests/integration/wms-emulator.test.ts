@@ -1,10 +1,9 @@
-import http from "node:http";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
-import { verifySignature } from "@/lib/http/hmac";
 import { parseWmsPayload, type WmsEvent } from "@/lib/sources/wms";
 import { startWmsEmulator, type WmsEmulator, type WmsEmulatorOptions, type WmsOrder } from "@/emulators/wms";
-import { freePort } from "@/scripts/stack/ports";
+import { emulatorTestHooks, seeded, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
+import { requestJson } from "@/tests/support/http-json";
 
 /**
  * The WMS emulator against a stand-in for the app: every delivery must carry a valid
@@ -13,78 +12,13 @@ import { freePort } from "@/scripts/stack/ports";
 const SECRET = "wms-test-secret";
 const SKU = "TEE-BLK-M";
 
-interface Delivery {
-  at: number;
-  raw: { events: WmsEvent[] };
-  events: StockEvent[];
-}
+type WmsBody = { events: WmsEvent[] };
+type Receiver = FakeApp<WmsBody>;
 
-interface Receiver {
-  url: string;
-  deliveries: Delivery[];
-  /** Anything the app would have refused: bad signature, unparseable payload. */
-  rejected: string[];
-  stop(): Promise<void>;
-}
-
-async function startReceiver(): Promise<Receiver> {
-  const deliveries: Delivery[] = [];
-  const rejected: string[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => {
-      const body = Buffer.concat(chunks);
-      const header = req.headers["x-signature-sha256"];
-      if (!verifySignature(body, typeof header === "string" ? header : null, SECRET)) {
-        rejected.push("bad signature");
-        res.writeHead(401).end();
-        return;
-      }
-      try {
-        const raw = JSON.parse(body.toString("utf8")) as { events: WmsEvent[] };
-        deliveries.push({ at: Date.now(), raw, events: parseWmsPayload(raw) });
-        res.writeHead(202).end();
-      } catch (error) {
-        rejected.push(error instanceof Error ? error.message : String(error));
-        res.writeHead(400).end();
-      }
-    });
-  });
-  const port = await freePort();
-  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
-  return {
-    url: `http://127.0.0.1:${port}/api/webhooks/wms`,
-    deliveries,
-    rejected,
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
-}
-
-/** Seeded PRNG (mulberry32) for repeatable lags and ids. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const cleanups: (() => Promise<void>)[] = [];
-beforeEach(() => {
-  // The emulator's structured logs are not under test here.
-  vi.spyOn(console, "log").mockImplementation(() => undefined);
-});
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  vi.restoreAllMocks();
-});
+const cleanups = emulatorTestHooks();
 
 async function setup(overrides: Partial<WmsEmulatorOptions> = {}): Promise<{ wms: WmsEmulator; rx: Receiver }> {
-  const rx = await startReceiver();
+  const rx = await startFakeApp<WmsBody>({ secret: SECRET, parse: parseWmsPayload, path: "/api/webhooks/wms" });
   cleanups.push(() => rx.stop());
   const wms = await startWmsEmulator({
     port: 0,
@@ -100,12 +34,12 @@ async function setup(overrides: Partial<WmsEmulatorOptions> = {}): Promise<{ wms
 }
 
 async function call(base: string, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { "content-type": "application/json" }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
+  // Only status and body: some assertions compare the whole answer.
+  const { status, json } = await requestJson(`${base}${path}`, { method, body });
+  return { status, json };
 }
 
-const allRaw = (rx: Receiver): WmsEvent[] => rx.deliveries.flatMap((d) => d.raw.events);
+const allRaw = (rx: Receiver): WmsEvent[] => rx.deliveries.flatMap((d) => d.body.events);
 const allParsed = (rx: Receiver): StockEvent[] => rx.deliveries.flatMap((d) => d.events);
 
 async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
@@ -311,10 +245,10 @@ describe("WMS emulator: batching", () => {
     const { wms, rx } = await setup({ batchMs: 150 });
     for (let i = 0; i < 5; i++) await call(wms.url, "POST", "/_emulator/receive", { sku: SKU, locationId: "wh-east", quantity: 1 });
     expect(rx.deliveries).toHaveLength(0);
-    await until(() => rx.deliveries.length > 0);
+    await rx.waitFor(1);
     await new Promise((r) => setTimeout(r, 50));
     expect(rx.deliveries).toHaveLength(1);
-    expect(rx.deliveries[0]?.raw.events).toHaveLength(5);
+    expect(rx.deliveries[0]?.body.events).toHaveLength(5);
     expect(new Set(allRaw(rx).map((e) => e.id)).size).toBe(5);
     expect(wms.stats().events).toMatchObject({ eventsSent: 5, batchesSent: 1, delivered: 1 });
   });
@@ -327,7 +261,7 @@ describe("WMS emulator: batching", () => {
     }
     await wms.flush();
     expect(rx.rejected).toEqual([]);
-    expect(rx.deliveries.map((d) => d.raw.events.length)).toEqual([500, 250]);
+    expect(rx.deliveries.map((d) => d.body.events.length)).toEqual([500, 250]);
     expect(allParsed(rx)).toHaveLength(750);
     expect(wms.stock()[SKU]?.["wh-east"]).toBe(10_000 - 750);
   });
