@@ -69,10 +69,12 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
 
 /**
  * Tell the channel writers what changed: mirror each channel's own sales in what we believe
- * it holds, then mark the changed SKUs dirty for every writable channel (coalesced per SKU).
+ * it holds (once per event), then mark the SKUs dirty for every writable channel (coalesced
+ * per SKU). Duplicates are passed on too: a worker that died after applying an entry but
+ * before this step leaves it to be re-read, and then only this step still has work to do.
  */
 async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
-  const changed = outcomes.filter((o) => o.effect !== "duplicate" && o.snapshot);
+  const changed = outcomes.filter((o) => o.snapshot);
   if (changed.length === 0) return;
   const policy = await getPolicy();
   const channels = writableChannelIds(redis, policy);

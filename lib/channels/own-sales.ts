@@ -15,6 +15,8 @@ import { ANY_LOCATION, targetKey } from "./types";
  * (`channel:order:line`), so a WMS pick of a Shopify line is accounted to Shopify.
  */
 export interface BeliefAdjustment {
+  /** The causing event: an adjustment is applied once per event. */
+  eventId: string;
   channel: Channel;
   target: string;
   delta: number;
@@ -26,18 +28,19 @@ export function ownSaleAdjustment(
   believedAt: (channel: Channel, target: string) => number | undefined,
 ): BeliefAdjustment | null {
   const { event, lineDelta } = outcome;
-  if (outcome.effect === "duplicate" || lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
+  // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
+  if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
   const channelId = channelSchema.safeParse(event.lineKey.split(":")[0]);
   if (!channelId.success) return null;
   const channel = policy.channels[channelId.data];
   if (!channel) return null;
   const delta = -lineDelta;
-  if (!channel.locationAware) return { channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
+  if (!channel.locationAware) return { eventId: event.id, channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
   // Where the channel moved its number: the line's location, else the first location in
   // routing priority that could serve the units (Shopify's default order routing).
   const location =
     outcome.lineLocation ??
     (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ??
     channel.locations[0];
-  return location ? { channel: channelId.data, target: targetKey(event.sku, location), delta } : null;
+  return location ? { eventId: event.id, channel: channelId.data, target: targetKey(event.sku, location), delta } : null;
 }

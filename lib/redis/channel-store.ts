@@ -46,9 +46,9 @@ export async function setBelieved(redis: Redis, channel: Channel, values: Readon
   await redis.hset(channelKeys.believed(channel), Object.fromEntries(values));
 }
 
-export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { target: string; delta: number }[]): Promise<void> {
-  const args = adjustments.filter((a) => a.delta !== 0).flatMap((a) => [a.target, String(a.delta)]);
-  if (args.length > 0) await runScript(redis, ADJUST_BELIEVED_LUA, [channelKeys.believed(channel)], args);
+export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { eventId: string; target: string; delta: number }[]): Promise<void> {
+  const args = adjustments.filter((a) => a.delta !== 0).flatMap((a) => [a.eventId, a.target, String(a.delta)]);
+  if (args.length > 0) await runScript(redis, ADJUST_BELIEVED_LUA, [channelKeys.believed(channel), channelKeys.sales(channel)], args);
 }
 
 const batchSchema = z.object({

@@ -7,8 +7,8 @@ const sku = (s: string) => `stk:{${s}}`;
 export const keys = {
   /** Hash: `oh:<loc>` on-hand, `rs:<loc>` / `rs:*` outstanding reservations, `buf:<channel>` buffer override, `v`, `at`. */
   projection: (s: string) => `${sku(s)}:p`,
-  /** Set of applied effect ids (I1). */
-  applied: (s: string) => `${sku(s)}:e`,
+  /** Hash of applied effect ids (I1) → `lineDelta|lineLocation` of their first application. */
+  applied: (s: string) => `${sku(s)}:ev`,
   /** Hash: location → `atMs|eventId|qty` of the last applied cycle count. */
   counts: (s: string) => `${sku(s)}:c`,
   /** Sorted set of on-hand deltas after the last count: member `delta|eventId`, score occurredAt ms. */
@@ -44,6 +44,8 @@ export const channelKeys = {
   log: (c: string) => `${ch(c)}:log`,
   /** Hash: counters for the ops page and benchmarks. */
   stats: (c: string) => `${ch(c)}:stats`,
+  /** Hash: event ids whose own-sale effect is already in `believed` (applied once). */
+  sales: (c: string) => `${ch(c)}:sales`,
   /** String: the flush lease (one flusher per channel). */
   flushLock: (c: string) => `${ch(c)}:flush-lock`,
 };

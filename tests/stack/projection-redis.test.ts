@@ -25,7 +25,8 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
           let held = 0;
           for (let i = 0; i < delivery.length; i += parallel) {
             const outcomes = await Promise.all(delivery.slice(i, i + parallel).map((event: StockEvent) => applyEvents(redis, [event])));
-            held += outcomes.flat().reduce((sum, o) => sum + o.lineDelta, 0);
+            // A repeat reports its first application's delta again: count first applications only.
+            held += outcomes.flat().reduce((sum, o) => sum + (o.effect === "duplicate" ? 0 : o.lineDelta), 0);
           }
           const stored = (await readSnapshots(redis, [sku])).get(sku);
           const model = applyAll(emptySkuState(), history);
@@ -53,5 +54,12 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
     expect(oldOutcome?.effect).toBe("stale_count");
     expect(again?.effect).toBe("duplicate");
     expect(again?.snapshot?.projection.onHand["wh-east"]).toBe(10);
+
+    // A repeated order event reports what its first application did to the line.
+    const reserve: StockEvent = { sku, id: "res-1", kind: "reserve", channel: "marketplace", lineKey: "marketplace:M-1:1", quantity: 2, occurredAt: at(20), source: "marketplace", sourceUri: "test://effects" };
+    const [first] = await applyEvents(redis, [reserve]);
+    const [repeat] = await applyEvents(redis, [reserve]);
+    expect(first).toMatchObject({ effect: "applied", lineDelta: 2, lineLocation: null });
+    expect(repeat).toMatchObject({ effect: "duplicate", lineDelta: 2, lineLocation: null });
   });
 });

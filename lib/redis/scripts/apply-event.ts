@@ -1,15 +1,19 @@
 // Lua source of the per-SKU apply script; a TS string so every bundler ships it.
 export const APPLY_EVENT_LUA = String.raw`
 -- Apply one normalized stock event to one SKU, atomically (I4). Mirrors lib/domain/projection.ts.
--- KEYS: 1 projection hash, 2 applied-id set, 3 cycle-count hash, 4 movements zset of the
+-- KEYS: 1 projection hash, 2 applied-id hash (id → its line delta and location), 3 cycle-count hash, 4 movements zset of the
 --       event's location, 5 order-line hash, 6 ledger stream. All share the {sku} hash tag.
 -- ARGV: 1 event JSON, 2 occurredAt in ms, 3 now in ms, 4 ledger max length.
 local proj, applied, counts, moves, lines, ledger = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local e = cjson.decode(ARGV[1])
 local at = tonumber(ARGV[2])
 
-if redis.call('SADD', applied, e.id) == 0 then
-  return { 'duplicate', redis.call('HGETALL', proj), 0, '' }
+-- A repeat returns what the first application did to its line, so a worker that died
+-- before passing it on to the channel writers can pass it on when the entry is re-read.
+local seen = redis.call('HGET', applied, e.id)
+if seen then
+  local delta, loc = string.match(seen, '^(-?%d+)|(.*)$')
+  return { 'duplicate', redis.call('HGETALL', proj), tonumber(delta) or 0, loc or '' }
 end
 
 local touched = {}
@@ -96,6 +100,7 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
   incr(rsField(l), outstanding(l))
   lineDelta, lineLoc = held(l) - beforeHeld, l.loc
 end
+redis.call('HSET', applied, e.id, lineDelta .. '|' .. lineLoc)
 
 -- Ledger (I5): what, why, where from, before and after of every field it changed.
 local before, after = {}, {}

@@ -12,12 +12,13 @@ end
 return cleared
 `;
 
-/** Own-channel sales: adjust beliefs we already hold (an unknown belief is read fresh later).
- * KEYS: 1 believed hash. ARGV: field, delta, field, delta, … */
+/** Own-channel sales: adjust beliefs we already hold (an unknown belief is read fresh later),
+ * once per causing event even when a re-read entry passes the same event on again.
+ * KEYS: 1 believed hash, 2 applied-sales hash. ARGV: eventId, field, delta, eventId, field, delta, … */
 export const ADJUST_BELIEVED_LUA = String.raw`
-for i = 1, #ARGV, 2 do
-  if redis.call('HEXISTS', KEYS[1], ARGV[i]) == 1 then
-    redis.call('HINCRBY', KEYS[1], ARGV[i], ARGV[i + 1])
+for i = 1, #ARGV, 3 do
+  if redis.call('HSETNX', KEYS[2], ARGV[i], ARGV[i + 2]) == 1 and redis.call('HEXISTS', KEYS[1], ARGV[i + 1]) == 1 then
+    redis.call('HINCRBY', KEYS[1], ARGV[i + 1], ARGV[i + 2])
   end
 end
 return 1

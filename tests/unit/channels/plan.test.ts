@@ -67,12 +67,12 @@ describe("a channel's own sales", () => {
   it("lower what we believe the channel holds, at the location its routing would use", () => {
     const believed = new Map([[targetKey("A", "wh-east"), 1], [targetKey("A", "wh-west"), 6]]);
     const adjustment = ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy, (_c, t) => believed.get(t));
-    expect(adjustment).toEqual({ channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
+    expect(adjustment).toEqual({ eventId: "r", channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
   });
 
-  it("summed channels adjust their one number; duplicates and no-op lines adjust nothing", () => {
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toEqual({ channel: "marketplace", target: "A|*", delta: -4 });
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toBeNull();
+  it("summed channels adjust their one number; a duplicate carries the same event id (deduped in Redis); no-op lines adjust nothing", () => {
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toEqual({ eventId: "r", channel: "marketplace", target: "A|*", delta: -4 });
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy, () => undefined)?.eventId).toBe("r");
     expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy, () => undefined)).toBeNull();
   });
 });
