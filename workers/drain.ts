@@ -83,12 +83,16 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
   const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? o.event.lineKey.split(":")[0] : undefined);
   const sales = changed.filter((o) => o.lineDelta !== 0 && channels.some((c) => c === lineChannel(o)));
   if (sales.length > 0) {
-    const believed = new Map<Channel, Map<string, number>>();
-    for (const channel of channels) {
-      const locations = policy.channels[channel]?.locations ?? [];
-      const targets = sales.filter((o) => lineChannel(o) === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
-      believed.set(channel, await readBelieved(redis, channel, targets));
-    }
+    // One round trip for all channels' beliefs (the client pipelines concurrent reads).
+    const believed = new Map<Channel, Map<string, number>>(
+      await Promise.all(
+        channels.map(async (channel) => {
+          const locations = policy.channels[channel]?.locations ?? [];
+          const targets = sales.filter((o) => lineChannel(o) === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
+          return [channel, await readBelieved(redis, channel, targets)] as const;
+        }),
+      ),
+    );
     const adjustments = sales.flatMap((o) => ownSaleAdjustment(o, policy, (c, t) => believed.get(c)?.get(t)) ?? []);
     await Promise.all(channels.map((c) => adjustBelieved(redis, c, adjustments.filter((a) => a.channel === c))));
   }

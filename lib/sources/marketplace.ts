@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { effectIdSchema, skuSchema, type StockEvent } from "../domain/events";
-import { checkEvent, parseOrThrow } from "./parse";
+import { orderLineEvent } from "./order-lines";
+import { parseOrThrow } from "./parse";
 
 /** The marketplace's order notification (our emulator speaks it; real adapters map into it). */
 const lineSchema = z.object({
@@ -22,13 +23,18 @@ export const marketplaceNotificationSchema = z.object({
 
 export function parseMarketplacePayload(body: unknown): StockEvent[] {
   const n = parseOrThrow(marketplaceNotificationSchema, body);
-  return n.order.lines.map((line, i) => {
-    const lineKey = `marketplace:${n.order.id}:${line.id}`;
-    const common = { sku: line.sku, occurredAt: n.occurredAt, source: "marketplace", sourceUri: `marketplace://orders/${n.order.id}`, channel: "marketplace", lineKey };
-    const event =
-      n.type === "order.created"
-        ? { ...common, id: `marketplace:reserve:${n.order.id}:${line.id}`, kind: "reserve", quantity: line.quantity, ...(line.priceCents !== undefined ? { valueCents: line.priceCents * line.quantity } : {}) }
-        : { ...common, id: `marketplace:cancel:${n.order.id}:${line.id}`, kind: "cancel_line" };
-    return checkEvent(event, ["order", "lines", i]);
-  });
+  return n.order.lines.map((line, i) =>
+    orderLineEvent(
+      {
+        source: "marketplace",
+        orderId: n.order.id,
+        lineId: line.id,
+        sku: line.sku,
+        occurredAt: n.occurredAt,
+        sourceUri: `marketplace://orders/${n.order.id}`,
+        sale: n.type === "order.created" ? { quantity: line.quantity, ...(line.priceCents !== undefined ? { priceCents: line.priceCents } : {}) } : "cancelled",
+      },
+      ["order", "lines", i],
+    ),
+  );
 }

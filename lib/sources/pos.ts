@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { locationIdSchema, skuSchema, type StockEvent } from "../domain/events";
-import { checkEvent, parseOrThrow } from "./parse";
+import { orderLineEvent } from "./order-lines";
+import { parseOrThrow } from "./parse";
 
 /** A batch of store sales, posted late by the POS (end of shift / day). */
 const idSchema = z.string().min(1).max(100).regex(/^[^\s{}|:]+$/);
@@ -25,13 +26,22 @@ export const posBatchSchema = z.object({
 export function parsePosPayload(body: unknown): StockEvent[] {
   const batch = parseOrThrow(posBatchSchema, body);
   return batch.sales.flatMap((sale, s) =>
-    sale.lines.map((line, i) => {
-      const common = { sku: line.sku, occurredAt: sale.occurredAt, source: "pos", sourceUri: `pos://sales/${sale.id}`, channel: "pos", lineKey: `pos:${sale.id}:${line.id}` };
-      const event =
-        sale.status === "completed"
-          ? { ...common, id: `pos:reserve:${sale.id}:${line.id}`, kind: "reserve", quantity: line.quantity, locationId: batch.locationId, ...(line.priceCents !== undefined ? { valueCents: line.priceCents * line.quantity } : {}) }
-          : { ...common, id: `pos:cancel:${sale.id}:${line.id}`, kind: "cancel_line" };
-      return checkEvent(event, ["sales", s, "lines", i]);
-    }),
+    sale.lines.map((line, i) =>
+      orderLineEvent(
+        {
+          source: "pos",
+          orderId: sale.id,
+          lineId: line.id,
+          sku: line.sku,
+          occurredAt: sale.occurredAt,
+          sourceUri: `pos://sales/${sale.id}`,
+          sale:
+            sale.status === "completed"
+              ? { quantity: line.quantity, locationId: batch.locationId, ...(line.priceCents !== undefined ? { priceCents: line.priceCents } : {}) }
+              : "cancelled",
+        },
+        ["sales", s, "lines", i],
+      ),
+    ),
   );
 }
