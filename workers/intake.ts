@@ -7,6 +7,7 @@ import { getRedis } from "@/lib/redis/client";
 import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
+import { applyCatalogChange } from "./catalog";
 import { drainSoon } from "./drain";
 import { flushSoon } from "./flush";
 
@@ -38,8 +39,11 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
   const redis = getRedis();
   const deliveryId = def.deliveryId(request.headers);
   let events;
+  let change;
   try {
-    events = def.parse(request.headers, parseJson(raw));
+    const body = parseJson(raw);
+    change = def.catalogChange?.(request.headers, body) ?? null;
+    events = change ? [] : def.parse(request.headers, body);
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });
@@ -51,6 +55,11 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
       return unavailable();
     }
     return Response.json({ error: error.message, field: error.field }, { status: 400 });
+  }
+
+  if (change) {
+    const tags = applyCatalogChange(change, new URL(request.url).origin);
+    return Response.json({ accepted: 0, revalidated: tags });
   }
 
   if (events === null) {

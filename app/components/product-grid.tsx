@@ -1,37 +1,56 @@
 "use client";
 
-import type { CatalogProduct } from "@/lib/catalog/demo-catalog";
+import { Image, Money } from "@shopify/hydrogen-react";
+import Link from "next/link";
+import type { ProductCard } from "@/lib/shopify/storefront-shapes";
+import { productStock } from "@/lib/stock/product-stock";
 import { StockBadge } from "./stock-badge";
 import { useStock } from "./use-stock";
 
-/** The product cards come prerendered; only the badges are live (one batched request). */
-export function ProductGrid({ products, currency }: { products: CatalogProduct[]; currency: string }) {
-  const { data } = useStock(products.flatMap((p) => p.variants.map((v) => v.sku)));
-  const money = new Intl.NumberFormat("en-US", { style: "currency", currency });
+/** Prerendered product cards; only the badges are live (one batched request for the grid). */
+export function ProductGrid({ products }: { products: ProductCard[] }) {
+  const live = useStock(products.flatMap((p) => p.skus));
   return (
-    <ul className="grid gap-6 sm:grid-cols-2 lg:grid-cols-3">
-      {products.map((product) => (
-        <li key={product.handle} className="overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm">
-          {/* eslint-disable-next-line @next/next/no-img-element -- local SVG placeholder art */}
-          <img src={product.image} alt={product.imageAlt} width={600} height={600} className="aspect-square w-full object-cover" />
-          <div className="space-y-3 p-4">
-            <div className="flex items-baseline justify-between gap-2">
-              <h2 className="font-semibold">{product.title}</h2>
-              <p className="text-sm text-stone-600">{money.format((product.variants[0]?.priceCents ?? 0) / 100)}</p>
+    <ul className="grid grid-cols-2 gap-4 sm:gap-6 lg:grid-cols-3 xl:grid-cols-4">
+      {products.map((product, index) => {
+        const soldOutOptions = product.skus.filter((sku) => live.stockOf(sku)?.status === "sold_out").length;
+        const { minVariantPrice, maxVariantPrice } = product.priceRange;
+        return (
+          <li key={product.handle} className="group relative flex flex-col overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md">
+            <div className="aspect-square overflow-hidden bg-stone-100">
+              {product.featuredImage ? (
+                <Image
+                  data={product.featuredImage}
+                  sizes="(min-width: 1280px) 25vw, (min-width: 1024px) 33vw, 50vw"
+                  aspectRatio="1/1"
+                  loading={index < 4 ? "eager" : "lazy"}
+                  className="size-full object-cover transition group-hover:scale-[1.02]"
+                />
+              ) : null}
             </div>
-            <ul className="space-y-1.5" aria-label={`${product.title} variants`}>
-              {product.variants.map((variant) => (
-                <li key={variant.sku} className="flex items-center justify-between gap-2 text-sm">
-                  <span className="text-stone-700">
-                    {variant.title} <span className="text-xs text-stone-400">{variant.sku}</span>
-                  </span>
-                  <StockBadge sku={variant.sku} stock={data?.skus[variant.sku]} />
-                </li>
-              ))}
-            </ul>
-          </div>
-        </li>
-      ))}
+            <div className="flex flex-1 flex-col gap-2 p-3 sm:p-4">
+              <h2 className="text-sm font-semibold sm:text-base">
+                <Link href={`/products/${product.handle}`} className="after:absolute after:inset-0 focus-visible:outline-none">
+                  {product.title}
+                </Link>
+              </h2>
+              <p className="text-sm text-stone-700">
+                {minVariantPrice.amount === maxVariantPrice.amount ? (
+                  <Money data={minVariantPrice} as="span" />
+                ) : (
+                  <>
+                    From <Money data={minVariantPrice} as="span" />
+                  </>
+                )}
+              </p>
+              <div className="mt-auto flex h-6 items-center justify-between gap-2">
+                <StockBadge testId={`stock-product-${product.handle}`} stock={productStock(product.skus, live.stockOf)} checking={live.checking} />
+                <span className="truncate text-xs text-stone-500">{soldOutOptions > 0 && product.skus.length > 1 ? `${soldOutOptions} of ${product.skus.length} sold out` : ""}</span>
+              </div>
+            </div>
+          </li>
+        );
+      })}
     </ul>
   );
 }

@@ -3,12 +3,14 @@
 import type { SkuStock } from "@/lib/stock/stock-view";
 
 /**
- * The live stock line. It always occupies the same box, so a number arriving after
- * hydration shifts nothing; `aria-live` tells screen readers when it changes.
+ * The live stock pill. It always occupies the same box (a number arriving after hydration
+ * shifts nothing), says "Checking stock…" until it knows, and `aria-live` tells screen
+ * readers when it changes. While a failed read is retried it keeps the last value and
+ * shows a small pulsing dot in space reserved for it.
  */
 const STYLES: Record<SkuStock["status"] | "checking", string> = {
   in_stock: "bg-emerald-50 text-emerald-800 ring-emerald-200",
-  low_stock: "bg-amber-50 text-amber-800 ring-amber-200",
+  low_stock: "bg-amber-50 text-amber-900 ring-amber-300",
   sold_out: "bg-stone-100 text-stone-600 ring-stone-300",
   unknown: "bg-stone-100 text-stone-600 ring-stone-300",
   checking: "bg-white text-stone-500 ring-stone-200",
@@ -28,17 +30,22 @@ export function stockLabel(stock: SkuStock | undefined): string {
   }
 }
 
-export function StockBadge({ sku, stock }: { sku: string; stock: SkuStock | undefined }) {
+const SIZES = { sm: "h-6 w-32 text-xs", lg: "h-8 w-40 text-sm" } as const;
+
+export function StockBadge({ testId, stock, checking = false, size = "sm" }: { testId: string; stock: SkuStock | undefined; checking?: boolean; size?: keyof typeof SIZES }) {
   const status = stock?.status ?? "checking";
   return (
     <span
-      data-testid={`stock-${sku}`}
+      data-testid={testId}
       data-status={status}
       data-available={stock?.available ?? ""}
+      data-checking={checking}
       aria-live="polite"
-      className={`inline-flex h-6 min-w-28 items-center justify-center rounded-full px-2.5 text-xs font-medium ring-1 ring-inset tabular-nums ${STYLES[status]}`}
+      className={`inline-flex shrink-0 items-center justify-center gap-1.5 rounded-full px-2.5 font-medium tabular-nums ring-1 ring-inset ${SIZES[size]} ${STYLES[status]}`}
     >
-      {stockLabel(stock)}
+      <span aria-hidden="true" className={`size-1.5 rounded-full ${checking && stock ? "animate-pulse bg-current" : "bg-transparent"}`} />
+      <span>{stockLabel(stock)}</span>
+      {checking && stock ? <span className="sr-only">(checking stock)</span> : null}
     </span>
   );
 }

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import type { Catalog } from "../../lib/catalog/demo-catalog";
 import { log } from "../../lib/log";
-import { startJsonServer } from "../shared/http";
+import { HttpError, startJsonServer } from "../shared/http";
 import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../shared/webhook-sender";
 import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
+import { CartBook } from "./carts";
 import { controlRoutes } from "./control-api";
+import { hostedCheckoutRoutes } from "./hosted-checkout";
 import { noFaults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
 import { IdSequence } from "./ids";
@@ -39,6 +41,8 @@ export interface ShopifyEmulatorOptions {
   initialAvailable?: Record<string, Record<string, number>>;
   /** POST each new order's lines here (the WMS emulator's /orders). */
   fulfillmentUrl?: string;
+  /** The headless storefront's origin: checkout links back to its cart. */
+  storefrontUrl?: string;
   random?: () => number;
 }
 
@@ -53,6 +57,8 @@ export interface ShopifyEmulator {
 export { ADMIN_API_VERSION };
 export const ADMIN_GRAPHQL_PATH = `/admin/api/${ADMIN_API_VERSION}/graphql.json`;
 export const STOREFRONT_GRAPHQL_PATH = `/api/${ADMIN_API_VERSION}/graphql.json`;
+/** Storefront versions served (one schema: the one hydrogen-react ships). */
+const STOREFRONT_VERSIONS = new Set(["2026-04", "2026-07", ADMIN_API_VERSION]);
 
 const optionsSchema = z.object({
   port: z.number().int().min(0).max(65_535),
@@ -62,6 +68,7 @@ const optionsSchema = z.object({
   webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
   plan: z.object({ restoreRate: z.number().positive(), bucketSize: z.number().positive() }).optional(),
   fulfillmentUrl: z.url().optional(),
+  storefrontUrl: z.url().optional(),
 });
 
 export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promise<ShopifyEmulator> {
@@ -84,6 +91,9 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     catalog,
     inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), opts.initialAvailable, startedAt),
     orders: new OrderBook(),
+    carts: new CartBook(() => shop),
+    publicUrl: "",
+    storefrontUrl: opts.storefrontUrl?.replace(/\/$/, "") ?? null,
     bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN),
     idempotency: new IdempotencyStore(now),
     stats: new EmulatorStats(),
@@ -105,16 +115,22 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     random,
     now,
   };
+  const storefront = storefrontHandler(shop, storefrontSchema(), storefrontRootValue(shop));
   const server = await startJsonServer({
     name: "shopify emulator",
     port: opts.port,
     host: opts.host,
     routes: {
       [`POST ${ADMIN_GRAPHQL_PATH}`]: adminGraphqlHandler(shop, adminSchema(), adminRootValue(shop)),
-      [`POST ${STOREFRONT_GRAPHQL_PATH}`]: storefrontHandler(shop, storefrontSchema(), storefrontRootValue(shop)),
+      "POST /api/:version/graphql.json": (ctx) => {
+        if (!STOREFRONT_VERSIONS.has(ctx.params.version ?? "")) throw new HttpError(404, `Storefront API version ${ctx.params.version} is not supported`);
+        return storefront(ctx);
+      },
+      ...hostedCheckoutRoutes(shop),
       ...controlRoutes(shop),
     },
   });
+  shop.publicUrl = server.url;
   log.info("shopify_emulator.started", { url: server.url, shop: opts.shopDomain, skus: catalog.variants.length, locations: catalog.locations.length });
   return {
     url: server.url,

@@ -38,6 +38,8 @@ export interface VariantRecord {
   title: string;
   priceCents: number;
   options: Record<string, string>;
+  /** Its own picture (a colour), else the product's. */
+  image: string | null;
   /** 1-based within the product, as Shopify's `position`. */
   position: number;
   inventoryItemId: number;
@@ -108,6 +110,7 @@ export class ShopCatalog {
           title: v.title,
           priceCents: v.priceCents,
           options: { ...v.options },
+          image: v.image ?? null,
           position: position + 1,
           inventoryItemId: itemId,
           inventoryItemGid: gid("InventoryItem", itemId),

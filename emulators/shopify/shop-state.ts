@@ -1,4 +1,5 @@
 import type { WebhookSender } from "../shared/webhook-sender";
+import type { CartBook } from "./carts";
 import type { Faults } from "./faults";
 import type { IdempotencyStore } from "./idempotency";
 import type { IdSequence } from "./ids";
@@ -18,6 +19,11 @@ export interface ShopState {
   catalog: ShopCatalog;
   inventory: InventoryState;
   orders: OrderBook;
+  carts: CartBook;
+  /** Where shoppers reach this shop (checkout URLs); set once the server listens. */
+  publicUrl: string;
+  /** The headless storefront, for "return to cart" from checkout; null when unknown. */
+  storefrontUrl: string | null;
   bucket: LeakyBucket;
   idempotency: IdempotencyStore;
   stats: EmulatorStats;

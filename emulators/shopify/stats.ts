@@ -6,6 +6,8 @@ export interface RequestRecord {
   api: "admin" | "storefront";
   operationName: string | null;
   rootFields: string[];
+  /** The operation's variables as JSON (first 500 characters), to see what was asked for. */
+  variables: string | null;
   status: number;
   requestedCost: number | null;
   actualCost: number | null;
@@ -22,6 +24,7 @@ export const newRequestRecord = (api: RequestRecord["api"]): RequestRecord => ({
   api,
   operationName: null,
   rootFields: [],
+  variables: null,
   status: 200,
   requestedCost: null,
   actualCost: null,

@@ -16,14 +16,15 @@ export const ALL_COLLECTION = { handle: "all", title: "All products", id: ID_BAS
 
 const money = (shop: ShopState, minor: number) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, shop.catalog.currency), currencyCode: shop.catalog.currency });
 
-function imageOf(product: ProductRecord): GraphQLObject {
+function imageOf(product: ProductRecord, variant?: VariantRecord): GraphQLObject {
+  const src = variant?.image ?? product.image;
   return {
     __typename: "Image",
-    id: gid("ProductImage", product.imageId),
-    url: () => product.image,
-    src: product.image,
-    originalSrc: product.image,
-    transformedSrc: () => product.image,
+    id: gid("ProductImage", variant?.image ? product.imageId * 100 + variant.position : product.imageId),
+    url: () => src,
+    src,
+    originalSrc: src,
+    transformedSrc: () => src,
     altText: product.imageAlt,
     width: 1200,
     height: 1200,
@@ -61,7 +62,7 @@ export function storefrontVariant(shop: ShopState, variant: VariantRecord): Grap
     weightUnit: "KILOGRAMS",
     quantityRule: { __typename: "QuantityRule", minimum: 1, maximum: null, increment: 1 },
     selectedOptions: Object.entries(variant.options).map(([name, value]) => ({ __typename: "SelectedOption", name, value })),
-    image: imageOf(variant.product),
+    image: imageOf(variant.product, variant),
     product: () => storefrontProduct(shop, variant.product),
     storeAvailability: (args: Args) =>
       paginate(

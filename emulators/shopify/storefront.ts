@@ -11,6 +11,7 @@ import type { ShopState } from "./shop-state";
 import { newRequestRecord } from "./stats";
 import { ALL_COLLECTION, storefrontCollection, storefrontProduct } from "./storefront-objects";
 import { gid, ID_BASE } from "./ids";
+import { addLines, removeLines, storefrontCart, updateLines, type CartRecord } from "./carts";
 
 /**
  * `POST /api/2026-10/graphql.json`, the Storefront API subset the headless storefront uses:
@@ -64,6 +65,19 @@ export function storefrontRootValue(shop: ShopState): Record<string, (args: Args
     product: productBy,
     collections: (args) => paginate([ALL_COLLECTION], args, (c) => c.id, () => storefrontCollection(shop)),
     collection: (args) => (str(args.handle) === ALL_COLLECTION.handle || str(args.id) === gid("Collection", ALL_COLLECTION.id) ? storefrontCollection(shop) : null),
+    cart: (args) => {
+      const cart = shop.carts.byGid(str(args.id) ?? "");
+      // A cart that went through checkout is gone, as on Shopify.
+      return cart && cart.completedOrderId === null ? storefrontCart(shop, cart, shop.publicUrl) : null;
+    },
+    cartCreate: (args) => {
+      const input = (args.input ?? {}) as Args;
+      const cart = shop.carts.create();
+      return cartPayload(shop, cart, addLines(shop, cart, input.lines, ["input", "lines"]));
+    },
+    cartLinesAdd: (args) => withCart(shop, args, (cart) => addLines(shop, cart, args.lines, ["lines"])),
+    cartLinesUpdate: (args) => withCart(shop, args, (cart) => updateLines(shop, cart, args.lines)),
+    cartLinesRemove: (args) => withCart(shop, args, (cart) => removeLines(shop, cart, args.lineIds)),
     node: (args) => {
       const id = str(args.id) ?? "";
       const product = catalog.productByGid(id);
@@ -71,6 +85,17 @@ export function storefrontRootValue(shop: ShopState): Record<string, (args: Args
       return id === gid("Collection", ALL_COLLECTION.id) ? storefrontCollection(shop) : null;
     },
   };
+}
+
+type CartOutcome = { userErrors: unknown[]; warnings: unknown[] };
+
+const cartPayload = (shop: ShopState, cart: CartRecord, outcome: CartOutcome) => ({ cart: storefrontCart(shop, cart, shop.publicUrl), ...outcome });
+
+function withCart(shop: ShopState, args: Args, change: (cart: CartRecord) => CartOutcome) {
+  const cart = shop.carts.byGid(str(args.cartId) ?? "");
+  if (!cart || cart.completedOrderId !== null)
+    return { cart: null, warnings: [], userErrors: [{ __typename: "CartUserError", field: ["cartId"], message: "The specified cart does not exist.", code: "INVALID" }] };
+  return cartPayload(shop, cart, change(cart));
 }
 
 export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootValue: Record<string, unknown>) {
@@ -102,6 +127,7 @@ export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootVa
       }
       record.operationName = prepared.prepared.operation.name?.value ?? null;
       record.rootFields = prepared.prepared.rootFields;
+      record.variables = JSON.stringify(request.variables).slice(0, 500);
       const result = await run(schema, prepared.prepared, request, rootValue, { shop });
       record.errorCodes.push(...result.errors.map((e) => e.extensions.code));
       reply(200, { ...(result.errors.length ? { errors: result.errors } : {}), data: result.data ?? null });

@@ -21,7 +21,7 @@ export type ShopifyTopic = z.infer<typeof shopifyTopicSchema>;
  * reservation key, so we refuse them rather than guess. Digit strings are accepted, so a
  * bigint-preserving JSON parser upstream would lift that limit. Output: the canonical decimal string.
  */
-const shopifyIdSchema = z
+export const shopifyIdSchema = z
   .union([z.number(), z.string()], { error: (issue) => `expected a Shopify id (positive integer), received ${issue.input === null ? "null" : typeof issue.input}` })
   .transform((value, ctx) => {
     if (typeof value === "string" ? /^[1-9]\d{0,19}$/.test(value) : Number.isSafeInteger(value) && value > 0) return String(value);

@@ -1,8 +1,10 @@
+import type { CatalogChange } from "../catalog/cache-tags";
 import type { Source, StockEvent } from "../domain/events";
 import { parseMarketplacePayload } from "./marketplace";
 import { PayloadError } from "./payload-error";
 import { parsePosPayload } from "./pos";
 import { parseShopifyWebhook, shopifyTopicSchema } from "./shopify";
+import { parseProductWebhook } from "./shopify-products";
 import { parseWmsPayload } from "./wms";
 
 /**
@@ -18,6 +20,8 @@ export interface WebhookSource {
   deliveryId: (headers: Headers) => string | null;
   /** Events to queue, or `null` for a topic we do not act on. Throws PayloadError. */
   parse: (headers: Headers, body: unknown) => StockEvent[] | null;
+  /** A change to cached storefront content (Shopify product topics), or null. Throws PayloadError. */
+  catalogChange?: (headers: Headers, body: unknown) => CatalogChange | null;
 }
 
 export const wmsSource: WebhookSource = {
@@ -39,6 +43,7 @@ export const shopifySource: WebhookSource = {
     const known = shopifyTopicSchema.safeParse(topic);
     return known.success ? parseShopifyWebhook(known.data, body) : null;
   },
+  catalogChange: (headers, body) => parseProductWebhook(headers.get("x-shopify-topic") ?? "", body),
 };
 
 export const marketplaceSource: WebhookSource = {

@@ -17,6 +17,8 @@ export interface SkuStock {
 export interface StockResponse {
   asOf: string;
   channel: string;
+  /** How often a visible badge should ask again (Edge Config `storefront.refreshMs`). */
+  refreshMs: number;
   skus: Record<string, SkuStock>;
 }
 
@@ -40,6 +42,7 @@ export function stockResponse(snapshots: ReadonlyMap<string, SkuSnapshot | null>
   return {
     asOf: now.toISOString(),
     channel: policy.storefront.channel,
+    refreshMs: policy.storefront.refreshMs,
     skus: Object.fromEntries([...snapshots].map(([sku, snapshot]) => [sku, skuStock(snapshot, policy)])),
   };
 }

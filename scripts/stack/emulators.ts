@@ -60,6 +60,7 @@ export async function startEmulators(opts: {
       catalog: demoCatalog,
       locations: Object.entries(opts.policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [{ id, gid: l.shopifyLocationId, name: l.name }] : [])),
       fulfillmentUrl,
+      storefrontUrl: opts.appUrl,
     });
     stops.push(() => shopify.stop());
 

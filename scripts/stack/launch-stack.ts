@@ -124,7 +124,8 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
     emulatorUrls = emulators.urls;
     for (const [name, url] of Object.entries(emulators.urls)) services.push({ name: `${name} emulator`, url, note: `control API under ${url}/_emulator/` });
   }
-  await ensureBuild(opts.root, opts.log);
+  const storefrontEnv = Object.fromEntries(Object.entries(emulatorEnv).filter(([key]) => key === "SHOPIFY_STORE_DOMAIN" || key.startsWith("SHOPIFY_STOREFRONT_")));
+  await ensureBuild(opts.root, opts.log, storefrontEnv);
   const logFile = path.join(opts.dataDir, "logs", "app.log");
   const app = await startNextApp({
     root: opts.root,

@@ -23,15 +23,19 @@ function hashInputs(root: string): string {
   return hash.digest("hex");
 }
 
-/** `next build` unless the last build was made from exactly these sources. */
-export async function ensureBuild(root: string, log: (line: string) => void): Promise<"fresh" | "built"> {
-  const digest = hashInputs(root);
+/**
+ * `next build` unless the last build was made from exactly these sources and this shop.
+ * Product shells are prerendered, so the build reads the catalog: `env` carries the
+ * Storefront API settings (the emulator's locally, which is why it starts first).
+ */
+export async function ensureBuild(root: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<"fresh" | "built"> {
+  const digest = createHash("sha256").update(hashInputs(root)).update(env.SHOPIFY_STORE_DOMAIN ?? process.env.SHOPIFY_STORE_DOMAIN ?? "").digest("hex");
   const stampFile = path.join(root, STAMP);
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest) return "fresh";
   log("building the app (next build)…");
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" } });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

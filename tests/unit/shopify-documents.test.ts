@@ -4,6 +4,8 @@ import { gunzipSync } from "node:zlib";
 import { buildClientSchema, parse, validate, type IntrospectionQuery } from "graphql";
 import { describe, expect, it } from "vitest";
 import { ALL_ADMIN_DOCUMENTS } from "@/lib/shopify/admin-documents";
+import { ALL_STOREFRONT_DOCUMENTS } from "@/lib/shopify/storefront-documents";
+import { storefrontSchema } from "@/emulators/shopify/schemas";
 
 /** Every Admin document we send must be one Shopify's published 2026-10 schema accepts. */
 const file = path.resolve(import.meta.dirname, "..", "..", "emulators", "shopify", "schema", "admin-2026-10.introspection.json.gz");
@@ -22,5 +24,19 @@ describe("Shopify Admin documents", () => {
 
   it("the validator is not a rubber stamp: a field Shopify does not have is rejected", () => {
     expect(validate(schema, parse("query { shop { inventoryTotal } }")).length).toBeGreaterThan(0);
+  });
+});
+
+describe("Shopify Storefront documents", () => {
+  it.each(Object.entries(ALL_STOREFRONT_DOCUMENTS))("%s validates against hydrogen-react's Storefront schema", (_name, document) => {
+    expect(validate(storefrontSchema(), parse(document)).map((e) => e.message)).toEqual([]);
+  });
+
+  it("the shell never asks for stock (it is cached for long; stock comes from /api/stock)", () => {
+    for (const document of Object.values(ALL_STOREFRONT_DOCUMENTS)) expect(document).not.toMatch(/quantityAvailable|availableForSale|storeAvailability|totalInventory/);
+  });
+
+  it("the validator is not a rubber stamp here either", () => {
+    expect(validate(storefrontSchema(), parse("query { product(handle: \"x\") { inventoryLevel } }")).length).toBeGreaterThan(0);
   });
 });

@@ -1,9 +1,6 @@
-import { getPolicy } from "@/lib/config/edge-config";
 import { errorMessage, log } from "@/lib/log";
-import { getRedis } from "@/lib/redis/client";
-import { readSnapshots } from "@/lib/redis/projection-store";
+import { readLiveStock } from "@/lib/stock/live-stock";
 import { parseStockQuery } from "@/lib/stock/stock-query";
-import { stockResponse } from "@/lib/stock/stock-view";
 
 /**
  * GET /api/stock?sku=A&sku=B — live available-to-sell for the storefront's channel.
@@ -17,8 +14,7 @@ export async function GET(request: Request): Promise<Response> {
   const query = parseStockQuery(new URL(request.url).searchParams);
   if (!query.ok) return Response.json({ error: query.error }, { status: 400, headers: { "Cache-Control": "no-store" } });
   try {
-    const [policy, snapshots] = await Promise.all([getPolicy(), readSnapshots(getRedis(), query.skus)]);
-    return Response.json(stockResponse(snapshots, policy, new Date()), { headers: { "Cache-Control": CACHE, "CDN-Cache-Control": "max-age=1" } });
+    return Response.json(await readLiveStock(query.skus), { headers: { "Cache-Control": CACHE, "CDN-Cache-Control": "max-age=1" } });
   } catch (error) {
     // Never a guessed number: the badge keeps its last value and says it is checking.
     log.error("stock.unavailable", { error: errorMessage(error), skus: query.skus });

@@ -1,0 +1,93 @@
+import type { z } from "zod";
+import { cacheLife, cacheTag } from "next/cache";
+import { CATALOG_TAG, collectionTag, handleTag, productTag } from "../catalog/cache-tags";
+import { storefrontRequest } from "./storefront-client";
+import {
+  CART_CREATE_MUTATION,
+  CART_LINES_ADD_MUTATION,
+  CART_LINES_REMOVE_MUTATION,
+  CART_LINES_UPDATE_MUTATION,
+  CART_QUERY,
+  COLLECTION_PRODUCTS_QUERY,
+  PRODUCT_QUERY,
+} from "./storefront-documents";
+import {
+  cartPayloadSchema,
+  cartResponseSchema,
+  collectionResponseSchema,
+  productResponseSchema,
+  reshapeCart,
+  reshapeProduct,
+  type Cart,
+  type CartUserError,
+  type CartWarning,
+  type ProductCard,
+  type ProductDetail,
+} from "./storefront-shapes";
+
+/**
+ * The storefront's Shopify facade (as lib/shopify in Next.js Commerce). Product shells are
+ * cached for long and tagged per product; webhooks purge by tag. Carts are never cached.
+ */
+
+export async function getProduct(handle: string): Promise<ProductDetail | null> {
+  "use cache";
+  cacheLife("max");
+  cacheTag(handleTag(handle));
+  const { product } = await storefrontRequest(PRODUCT_QUERY, { handle }, productResponseSchema);
+  if (!product) return null;
+  const shaped = reshapeProduct(product);
+  cacheTag(productTag(shaped.legacyId));
+  return shaped;
+}
+
+export interface CollectionPage {
+  handle: string;
+  title: string;
+  description: string;
+  products: ProductCard[];
+}
+
+const PAGE_SIZE = 100;
+
+export async function getCollection(handle: string): Promise<CollectionPage | null> {
+  "use cache";
+  cacheLife("max");
+  cacheTag(CATALOG_TAG, collectionTag(handle));
+  const products: ProductCard[] = [];
+  let after: string | null = null;
+  let head: Omit<CollectionPage, "products"> | null = null;
+  do {
+    const { collection }: CollectionResponse = await readPage(handle, after);
+    if (!collection) return null;
+    head = { handle: collection.handle, title: collection.title, description: collection.description };
+    products.push(...collection.products.nodes.map((p) => reshapeProduct(p)));
+    after = collection.products.pageInfo.hasNextPage ? collection.products.pageInfo.endCursor : null;
+  } while (after);
+  // Every product shown is a reason to re-render this grid (and only those are).
+  cacheTag(...products.map((p) => productTag(p.legacyId)));
+  return { ...head, products };
+}
+
+type CollectionResponse = z.infer<typeof collectionResponseSchema>;
+const readPage = (handle: string, after: string | null): Promise<CollectionResponse> => storefrontRequest(COLLECTION_PRODUCTS_QUERY, { handle, first: PAGE_SIZE, after }, collectionResponseSchema);
+
+export type CartResult = { cart: Cart | null; userErrors: CartUserError[]; warnings: CartWarning[] };
+
+export async function getCart(cartId: string): Promise<Cart | null> {
+  const { cart } = await storefrontRequest(CART_QUERY, { cartId }, cartResponseSchema);
+  return cart ? reshapeCart(cart) : null;
+}
+
+async function cartMutation<K extends string>(document: string, field: K, variables: Record<string, unknown>): Promise<CartResult> {
+  const data = await storefrontRequest(document, variables, cartPayloadSchema(field));
+  const payload = data[field];
+  return { cart: payload.cart ? reshapeCart(payload.cart) : null, userErrors: payload.userErrors, warnings: payload.warnings };
+}
+
+export type LineInput = { merchandiseId: string; quantity: number };
+
+export const createCart = (lines: LineInput[]) => cartMutation(CART_CREATE_MUTATION, "cartCreate", { lines });
+export const addCartLines = (cartId: string, lines: LineInput[]) => cartMutation(CART_LINES_ADD_MUTATION, "cartLinesAdd", { cartId, lines });
+export const updateCartLines = (cartId: string, lines: { id: string; quantity: number }[]) => cartMutation(CART_LINES_UPDATE_MUTATION, "cartLinesUpdate", { cartId, lines });
+export const removeCartLines = (cartId: string, lineIds: string[]) => cartMutation(CART_LINES_REMOVE_MUTATION, "cartLinesRemove", { cartId, lineIds });
