@@ -16,12 +16,26 @@ export function applyCatalogChange(change: CatalogChange, origin: string): strin
   return tags;
 }
 
+const WARM_ATTEMPTS = 20;
+const WARM_PAUSE_MS = 100;
+
+/**
+ * The first request after the purge is answered stale and starts the re-render; ask again
+ * until the page comes from the fresh render (`x-nextjs-cache` no longer STALE).
+ */
 async function warm(origin: string, paths: string[]): Promise<void> {
   for (const path of paths) {
     try {
-      const response = await fetch(`${origin}${path}`, { headers: { "x-stock-layer-warm": "1" }, cache: "no-store" });
-      await response.arrayBuffer();
-      log.info("catalog.warmed", { path, status: response.status });
+      let cache: string | null = "STALE";
+      let attempts = 0;
+      while (cache === "STALE" && attempts < WARM_ATTEMPTS) {
+        if (attempts > 0) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS));
+        const response = await fetch(`${origin}${path}`, { headers: { "x-stock-layer-warm": "1" }, cache: "no-store" });
+        await response.arrayBuffer();
+        cache = response.headers.get("x-nextjs-cache");
+        attempts++;
+      }
+      log.info("catalog.warmed", { path, cache, attempts });
     } catch (error) {
       log.warn("catalog.warm_failed", { path, error: errorMessage(error) });
     }

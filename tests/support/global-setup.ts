@@ -17,6 +17,7 @@ export interface TestStack {
   emulators: Partial<Record<"shopify" | "wms" | "marketplace" | "pos" | "erp", string>>;
   secrets: {
     shopifyAdminToken: string;
+    shopifyStorefrontToken: string;
     marketplaceApiKey: string;
     erpApiKey: string;
     cronSecret: string;
