@@ -22,7 +22,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
               Northwind Outfitters
             </Link>
             <nav aria-label="Main" className="flex items-center gap-4 text-sm">
-              <Link href="/" className="hidden text-stone-600 hover:text-stone-900 sm:inline">
+              <Link href="/collections/all" className="hidden text-stone-600 hover:text-stone-900 sm:inline">
                 Shop all
               </Link>
               <CartLink />

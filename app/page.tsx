@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getCollection } from "@/lib/shopify/storefront";
-import { ProductGrid } from "./components/product-grid";
+import { CollectionSection } from "./components/collection-section";
 
 export const metadata: Metadata = { title: "All products" };
 
@@ -9,15 +9,5 @@ export const metadata: Metadata = { title: "All products" };
 export default async function HomePage() {
   const collection = await getCollection("all");
   if (!collection) notFound();
-  return (
-    <section aria-labelledby="catalog-heading" className="space-y-6">
-      <div className="space-y-1">
-        <h1 id="catalog-heading" className="text-2xl font-semibold tracking-tight">
-          {collection.title}
-        </h1>
-        <p className="text-stone-600">Stock is live: what you see is what the warehouse can ship.</p>
-      </div>
-      <ProductGrid products={collection.products} />
-    </section>
-  );
+  return <CollectionSection collection={collection} lead="Stock is live: what you see is what the warehouse can ship." />;
 }

@@ -16,26 +16,29 @@ export function applyCatalogChange(change: CatalogChange, origin: string): strin
   return tags;
 }
 
-const WARM_ATTEMPTS = 20;
+const WARM_ATTEMPTS = 30;
 const WARM_PAUSE_MS = 100;
 
 /**
- * The first request after the purge is answered stale and starts the re-render; ask again
- * until the page comes from the fresh render (`x-nextjs-cache` no longer STALE).
+ * Next applies the purge just after the response (waitUntil), so the first warm request may
+ * still see the old entry as fresh. Ask until the page has been served STALE once (that
+ * request starts the re-render) and then comes back fresh.
  */
 async function warm(origin: string, paths: string[]): Promise<void> {
   for (const path of paths) {
     try {
-      let cache: string | null = "STALE";
+      let sawStale = false;
+      let cache: string | null = null;
       let attempts = 0;
-      while (cache === "STALE" && attempts < WARM_ATTEMPTS) {
+      while (attempts < WARM_ATTEMPTS && !(sawStale && cache !== "STALE")) {
         if (attempts > 0) await new Promise((resolve) => setTimeout(resolve, WARM_PAUSE_MS));
         const response = await fetch(`${origin}${path}`, { headers: { "x-stock-layer-warm": "1" }, cache: "no-store" });
         await response.arrayBuffer();
         cache = response.headers.get("x-nextjs-cache");
+        sawStale ||= cache === "STALE";
         attempts++;
       }
-      log.info("catalog.warmed", { path, cache, attempts });
+      log.info("catalog.warmed", { path, cache, attempts, fresh: sawStale && cache !== "STALE" });
     } catch (error) {
       log.warn("catalog.warm_failed", { path, error: errorMessage(error) });
     }

@@ -50,9 +50,9 @@ describe("cart and checkout", () => {
   });
 
   it("two shoppers race for the last unit: one order, one clear refusal, and the cart offers removal", async () => {
-    const sku = "DPK-BLK";
+    const sku = "DWN-RED-L";
     await setOnlineStock(sku, 1);
-    const [a, b] = await Promise.all([shopperWithCart("daypack", sku, 1), shopperWithCart("daypack", sku, 1)]);
+    const [a, b] = await Promise.all([shopperWithCart("down-jacket", sku, 1), shopperWithCart("down-jacket", sku, 1)]);
     for (const page of [a, b]) {
       await page.getByRole("button", { name: "Check out" }).click();
       await page.waitForURL(`${stack().emulators.shopify}/cart/c/**`);
@@ -67,7 +67,7 @@ describe("cart and checkout", () => {
     expect(after.checkoutsRefused - before.checkoutsRefused).toBe(1);
 
     const loser = headings[0] === "Thank you!" ? b : a;
-    expect(await loser.getByRole("alert").textContent()).toContain("Everyday Daypack — Black: sold out");
+    expect(await loser.getByRole("alert").textContent()).toContain("Packable Down Jacket — Red / L: sold out");
     await loser.getByRole("link", { name: "Return to cart" }).click();
     await loser.waitForURL(`${stack().appUrl}/cart`);
     const offer = loser.getByTestId("line-shortfall");
@@ -80,7 +80,7 @@ describe("cart and checkout", () => {
   });
 
   it("stock dropping under a line's quantity: the cart offers what is left, and checkout goes on with it", async () => {
-    const sku = "MUG-BLU";
+    const sku = "MUG-SND";
     await setOnlineStock(sku, 5);
     const page = await shopperWithCart("ceramic-mug", sku, 3);
     await setOnlineStock(sku, 2);
@@ -97,9 +97,9 @@ describe("cart and checkout", () => {
   });
 
   it("checkout re-checks live stock on the server, even when the page has not seen the drop", async () => {
-    const sku = "BTL-SGE";
+    const sku = "RSH-YLW-M";
     await setOnlineStock(sku, 3);
-    const page = await shopperWithCart("water-bottle", sku, 3);
+    const page = await shopperWithCart("rain-shell", sku, 3);
     await page.route("**/api/stock**", (route) => route.abort());
     await page.reload();
     await setOnlineStock(sku, 1);

@@ -122,7 +122,7 @@ describe("product page", () => {
   });
 
   it("keeps the last number and says it is checking when /api/stock fails; never a number from nothing", async () => {
-    const sku = "BNE-OLV";
+    const sku = "BNE-CHR";
     await setOnlineStock(sku, 12);
     const url = `${stack().appUrl}/products/merino-beanie?variant=${await variantIdOf(sku)}`;
     const page = await browser.newPage();

@@ -714,7 +714,7 @@ describe("Storefront API", () => {
       title: tee?.title,
       description: tee?.description,
       featuredImage: { url: tee?.image, altText: tee?.imageAlt },
-      priceRange: { minVariantPrice: { amount: "28.0", currencyCode: "USD" }, maxVariantPrice: { amount: "28.0", currencyCode: "USD" } },
+      priceRange: { minVariantPrice: { amount: "28.0", currencyCode: "USD" }, maxVariantPrice: { amount: "30.0", currencyCode: "USD" } },
       options: [
         { name: "Color", values: ["Black", "White", "Navy"] },
         { name: "Size", values: ["S", "M", "L"] },

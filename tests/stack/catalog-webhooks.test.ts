@@ -20,7 +20,7 @@ async function warmed(pathname: string, since: number, timeoutMs = 10_000): Prom
   const file = path.join(stack().dataDir, "logs", "app.log");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.includes('"event":"catalog.warmed"') && l.includes(`"path":"${pathname}"`));
+    const lines = readFileSync(file, "utf8").split("\n").filter((l) => l.includes('"event":"catalog.warmed"') && l.includes(`"path":"${pathname}"`) && l.includes(`"fresh":true`));
     if (lines.some((l) => Date.parse((JSON.parse(l) as { t: string }).t) >= since)) return true;
     await new Promise((r) => setTimeout(r, 100));
   }

@@ -1,0 +1,71 @@
+import { demoCatalog } from "@/lib/catalog/demo-catalog";
+import { launchChromium } from "@/tests/support/browser";
+import { percentile, runningStack } from "./stack-info";
+
+/**
+ * 50 PDP loads in real Chromium (each a fresh browser context: no warm JS or HTTP cache):
+ * time from navigation start to the badge showing a number, layout shift caused by the
+ * badge (target CLS 0), total CLS, and the share of shell (document) responses served from
+ * the prerendered cache.
+ */
+const { appUrl } = runningStack();
+const LOADS = Number(process.env.BENCH_LOADS ?? 50);
+
+/** Runs in the page before any of its scripts: watch layout shifts and the badge. */
+const probe = () => {
+  const w = window as unknown as { __bench: { badgeAt: number | null; cls: number; badgeCls: number } };
+  w.__bench = { badgeAt: null, cls: 0, badgeCls: 0 };
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] }[]) {
+      if (entry.hadRecentInput) continue;
+      w.__bench.cls += entry.value;
+      const touchesBadge = (entry.sources ?? []).some((s) => s.node instanceof Element && (s.node.matches("[data-testid^='stock-'], [data-testid='pickup']") || s.node.querySelector("[data-testid^='stock-']") !== null));
+      if (touchesBadge) w.__bench.badgeCls += entry.value;
+    }
+  }).observe({ type: "layout-shift", buffered: true });
+  const check = () => {
+    if (w.__bench.badgeAt !== null) return;
+    const badge = document.querySelector("article [data-testid^='stock-']");
+    if (badge && (badge.getAttribute("data-available") ?? "") !== "") w.__bench.badgeAt = performance.now();
+  };
+  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-available"] });
+};
+
+const pages = demoCatalog.products.map((p) => `/products/${p.handle}`);
+const browser = await launchChromium();
+const times: number[] = [];
+const badgeShifts: number[] = [];
+const totalShifts: number[] = [];
+const cacheStates = new Map<string, number>();
+try {
+  for (let i = 0; i < LOADS; i++) {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.addInitScript(probe);
+    const target = pages[i % pages.length]!;
+    const response = await page.goto(`${appUrl}${target}`, { waitUntil: "domcontentloaded" });
+    const cache = response?.headers()["x-nextjs-cache"] ?? "none";
+    cacheStates.set(cache, (cacheStates.get(cache) ?? 0) + 1);
+    await page.waitForFunction(() => (window as unknown as { __bench: { badgeAt: number | null } }).__bench.badgeAt !== null, undefined, { timeout: 15_000 });
+    // Let late shifts (fonts, images) land before reading CLS.
+    await page.waitForTimeout(500);
+    const result = await page.evaluate(() => (window as unknown as { __bench: { badgeAt: number; cls: number; badgeCls: number } }).__bench);
+    times.push(result.badgeAt);
+    badgeShifts.push(result.badgeCls);
+    totalShifts.push(result.cls);
+    await context.close();
+  }
+} finally {
+  await browser.close();
+}
+
+const pct = (values: number[], p: number) => percentile([...values].sort((a, b) => a - b), p);
+const fromCache = (cacheStates.get("HIT") ?? 0) + (cacheStates.get("STALE") ?? 0);
+console.log(`\nPDP loads: ${LOADS} (fresh browser context each, ${appUrl})\n`);
+console.log("| metric | value |");
+console.log("|---|---|");
+console.log(`| navigation start → badge shows a number, p50 | ${pct(times, 50).toFixed(0)} ms |`);
+console.log(`| navigation start → badge shows a number, p95 | ${pct(times, 95).toFixed(0)} ms |`);
+console.log(`| layout shift caused by the badge (max over loads) | ${Math.max(...badgeShifts).toFixed(4)} |`);
+console.log(`| total CLS of the page (max over loads) | ${Math.max(...totalShifts).toFixed(4)} |`);
+console.log(`| shell responses from the prerendered cache | ${fromCache}/${LOADS} (${((fromCache / LOADS) * 100).toFixed(0)} %) ${JSON.stringify(Object.fromEntries(cacheStates))} |`);
