@@ -6,7 +6,8 @@ import type { SkuStock } from "@/lib/stock/stock-view";
  * The live stock pill. It always occupies the same box (a number arriving after hydration
  * shifts nothing), says "Checking stock…" until it knows, and `aria-live` tells screen
  * readers when it changes. While a failed read is retried it keeps the last value and
- * shows a small pulsing dot in space reserved for it.
+ * shows a small pulsing dot in space reserved for it. Text starts at a fixed point (not
+ * centred), so even the words inside the pill do not move when the number arrives.
  */
 const STYLES: Record<SkuStock["status"] | "checking", string> = {
   in_stock: "bg-emerald-50 text-emerald-800 ring-emerald-200",
@@ -30,7 +31,7 @@ export function stockLabel(stock: SkuStock | undefined): string {
   }
 }
 
-const SIZES = { sm: "h-6 w-32 text-xs", lg: "h-8 w-40 text-sm" } as const;
+const SIZES = { sm: "h-6 w-36 text-xs", lg: "h-8 w-44 text-sm" } as const;
 
 export function StockBadge({ testId, stock, checking = false, size = "sm" }: { testId: string; stock: SkuStock | undefined; checking?: boolean; size?: keyof typeof SIZES }) {
   const status = stock?.status ?? "checking";
@@ -41,9 +42,9 @@ export function StockBadge({ testId, stock, checking = false, size = "sm" }: { t
       data-available={stock?.available ?? ""}
       data-checking={checking}
       aria-live="polite"
-      className={`inline-flex shrink-0 items-center justify-center gap-1.5 rounded-full px-2.5 font-medium tabular-nums ring-1 ring-inset ${SIZES[size]} ${STYLES[status]}`}
+      className={`inline-flex shrink-0 items-center justify-start gap-1.5 overflow-hidden whitespace-nowrap rounded-full px-2.5 font-medium tabular-nums ring-1 ring-inset ${SIZES[size]} ${STYLES[status]}`}
     >
-      <span aria-hidden="true" className={`size-1.5 rounded-full ${checking && stock ? "animate-pulse bg-current" : "bg-transparent"}`} />
+      <span aria-hidden="true" className={`size-1.5 shrink-0 rounded-full ${checking && stock ? "animate-pulse bg-current" : "bg-transparent"}`} />
       <span>{stockLabel(stock)}</span>
       {checking && stock ? <span className="sr-only">(checking stock)</span> : null}
     </span>

@@ -177,9 +177,10 @@ export const CART_QUERY = /* GraphQL */ `
   ${CART_DOCUMENT_FRAGMENTS}
 `;
 
-export const CART_CREATE_MUTATION = /* GraphQL */ `
-  mutation CartCreate($lines: [CartLineInput!]) {
-    cartCreate(input: { lines: $lines }) {
+/** Every cart mutation answers the same: the whole cart, user errors and warnings. */
+const cartMutation = (operation: string, variables: string, call: string) => /* GraphQL */ `
+  mutation ${operation}(${variables}) {
+    ${call} {
       cart {
         ...Cart
       }
@@ -189,41 +190,10 @@ export const CART_CREATE_MUTATION = /* GraphQL */ `
   ${CART_DOCUMENT_FRAGMENTS}
 `;
 
-export const CART_LINES_ADD_MUTATION = /* GraphQL */ `
-  mutation CartLinesAdd($cartId: ID!, $lines: [CartLineInput!]!) {
-    cartLinesAdd(cartId: $cartId, lines: $lines) {
-      cart {
-        ...Cart
-      }
-      ${CART_USER_ERRORS}
-    }
-  }
-  ${CART_DOCUMENT_FRAGMENTS}
-`;
-
-export const CART_LINES_UPDATE_MUTATION = /* GraphQL */ `
-  mutation CartLinesUpdate($cartId: ID!, $lines: [CartLineUpdateInput!]!) {
-    cartLinesUpdate(cartId: $cartId, lines: $lines) {
-      cart {
-        ...Cart
-      }
-      ${CART_USER_ERRORS}
-    }
-  }
-  ${CART_DOCUMENT_FRAGMENTS}
-`;
-
-export const CART_LINES_REMOVE_MUTATION = /* GraphQL */ `
-  mutation CartLinesRemove($cartId: ID!, $lineIds: [ID!]!) {
-    cartLinesRemove(cartId: $cartId, lineIds: $lineIds) {
-      cart {
-        ...Cart
-      }
-      ${CART_USER_ERRORS}
-    }
-  }
-  ${CART_DOCUMENT_FRAGMENTS}
-`;
+export const CART_CREATE_MUTATION = cartMutation("CartCreate", "$lines: [CartLineInput!]", "cartCreate(input: { lines: $lines })");
+export const CART_LINES_ADD_MUTATION = cartMutation("CartLinesAdd", "$cartId: ID!, $lines: [CartLineInput!]!", "cartLinesAdd(cartId: $cartId, lines: $lines)");
+export const CART_LINES_UPDATE_MUTATION = cartMutation("CartLinesUpdate", "$cartId: ID!, $lines: [CartLineUpdateInput!]!", "cartLinesUpdate(cartId: $cartId, lines: $lines)");
+export const CART_LINES_REMOVE_MUTATION = cartMutation("CartLinesRemove", "$cartId: ID!, $lineIds: [ID!]!", "cartLinesRemove(cartId: $cartId, lineIds: $lineIds)");
 
 export const ALL_STOREFRONT_DOCUMENTS = {
   PRODUCT_QUERY,

@@ -1,5 +1,6 @@
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { launchChromium } from "@/tests/support/browser";
+import { PAGE_PROBE } from "@/tests/support/page-probe";
 import { percentile, runningStack } from "./stack-info";
 
 /**
@@ -11,26 +12,6 @@ import { percentile, runningStack } from "./stack-info";
 const { appUrl } = runningStack();
 const LOADS = Number(process.env.BENCH_LOADS ?? 50);
 
-/** Runs in the page before any of its scripts: watch layout shifts and the badge. */
-const probe = () => {
-  const w = window as unknown as { __bench: { badgeAt: number | null; cls: number; badgeCls: number } };
-  w.__bench = { badgeAt: null, cls: 0, badgeCls: 0 };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries() as unknown as { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] }[]) {
-      if (entry.hadRecentInput) continue;
-      w.__bench.cls += entry.value;
-      const touchesBadge = (entry.sources ?? []).some((s) => s.node instanceof Element && (s.node.matches("[data-testid^='stock-'], [data-testid='pickup']") || s.node.querySelector("[data-testid^='stock-']") !== null));
-      if (touchesBadge) w.__bench.badgeCls += entry.value;
-    }
-  }).observe({ type: "layout-shift", buffered: true });
-  const check = () => {
-    if (w.__bench.badgeAt !== null) return;
-    const badge = document.querySelector("article [data-testid^='stock-']");
-    if (badge && (badge.getAttribute("data-available") ?? "") !== "") w.__bench.badgeAt = performance.now();
-  };
-  new MutationObserver(check).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-available"] });
-};
-
 const pages = demoCatalog.products.map((p) => `/products/${p.handle}`);
 const browser = await launchChromium();
 const times: number[] = [];
@@ -41,7 +22,7 @@ try {
   for (let i = 0; i < LOADS; i++) {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.addInitScript(probe);
+    await page.addInitScript({ content: PAGE_PROBE });
     const target = pages[i % pages.length]!;
     const response = await page.goto(`${appUrl}${target}`, { waitUntil: "domcontentloaded" });
     const cache = response?.headers()["x-nextjs-cache"] ?? "none";

@@ -3,6 +3,7 @@ import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { launchChromium } from "../support/browser";
+import { PAGE_PROBE, type PageProbe } from "../support/page-probe";
 import { eventually, getStock, postWms, stack, wmsEvent } from "../support/stack-client";
 import { badgeNumber, refreshMs, SCREENSHOTS, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
 
@@ -153,17 +154,23 @@ describe("product page", () => {
     expect((await fetch(`${stack().appUrl}/products/no-such-thing`)).status).toBe(404);
   });
 
-  it("screenshots: home and PDP, desktop and mobile", async () => {
+  it("badges cause no layout shift when they hydrate; screenshots of home and PDP, desktop and mobile", async () => {
+    const badgeShift = (page: Page) => page.evaluate(() => (window as unknown as { __bench: PageProbe }).__bench.badgeCls);
     for (const [name, viewport] of [
       ["desktop", { width: 1280, height: 900 }],
       ["mobile", { width: 390, height: 844 }],
     ] as const) {
       const page = await browser.newPage({ viewport, deviceScaleFactor: name === "mobile" ? 2 : 1 });
+      await page.addInitScript({ content: PAGE_PROBE });
       await page.goto(stack().appUrl);
       await badgeNumber(page, `stock-product-${demoCatalog.products[0]!.handle}`);
+      await page.waitForTimeout(300);
+      expect(await badgeShift(page)).toBe(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, `home-${name}.png`) });
       await page.goto(`${stack().appUrl}/products/classic-tee`);
       await badgeNumber(page, "stock-TEE-BLK-S");
+      await page.waitForTimeout(300);
+      expect(await badgeShift(page)).toBe(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, `pdp-${name}.png`), fullPage: true });
       await page.close();
     }
