@@ -37,6 +37,7 @@ try {
     emulators: process.env.EMULATORS !== "0",
     demoTraffic: process.env.DEMO_TRAFFIC !== "0",
     cronIntervalMs: port("CRON_INTERVAL_MS", 10_000),
+    reconcileIntervalMs: port("RECONCILE_INTERVAL_MS", 30_000),
     seed: process.env.SEED !== "0",
     log: say,
   });

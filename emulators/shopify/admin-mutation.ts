@@ -7,8 +7,8 @@ import type { RequestRecord } from "./stats";
  * The frame every Admin mutation resolver runs in. Idempotent mutations (2026-04+: inventory
  * adjust/set, refundCreate, …) require `@idempotent(key:)`, replay the first result for the
  * same key and input, and answer IDEMPOTENCY_KEY_PARAMETER_MISMATCH for the same key with
- * other input. A later mutation (refundCreate, discountCodeBasicCreate) is one more
- * `idempotentMutation(...)`/`plainMutation(...)` entry in admin-resolvers.ts.
+ * other input. Each mutation module (inventory-mutations.ts, refund-mutations.ts,
+ * discount-mutations.ts) wraps its resolvers in one of these; admin-resolvers.ts wires them.
  */
 export type Args = Record<string, unknown>;
 

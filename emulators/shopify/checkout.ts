@@ -2,7 +2,7 @@ import { z } from "zod";
 import { HttpError } from "../shared/http";
 import { hexFrom } from "./ids";
 import { orderPayload } from "./order-payload";
-import { unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
+import { DEFAULT_EMAIL, unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -70,7 +70,7 @@ export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchem
     id: shop.ids.order.next(),
     number,
     name: `#${number}`,
-    email: body.email ?? "shopper@example.com",
+    email: body.email ?? DEFAULT_EMAIL,
     token: hexFrom(shop.random, 32),
     cartToken: hexFrom(shop.random, 32),
     checkoutId: shop.ids.checkout.next(),
@@ -129,50 +129,101 @@ export function cancelOrder(shop: ShopState, rawId: string) {
   return { orderId: order.id, cancelledAt: new Date(now).toISOString(), restocked };
 }
 
+/** One line of a refund request, in our terms (the control API's and refundCreate's input both map to it). */
+export interface RefundRequestLine {
+  lineItemId: number;
+  quantity: number;
+  restockType: RestockType;
+  /** Our location id to restock at; null = where the units were committed. Ignored for no_restock. */
+  restockLocationId?: string | null;
+}
+
+export interface PlannedRefundLine {
+  line: OrderLine;
+  quantity: number;
+  restockType: RestockType;
+  restockLocationId: string;
+}
+
+/** Why one requested line cannot be refunded (index into the request, and what is wrong). */
+export type RefundProblem =
+  | { index: number; kind: "unknown_line"; lineItemId: number }
+  | { index: number; kind: "too_many"; line: OrderLine; requested: number; pool: "unfulfilled" | "fulfilled"; refundable: number; restockType: RestockType };
+
 /**
- * Refund lines: "cancel" takes unfulfilled units off (back to available), "return" takes back
- * fulfilled units (restocked to available), "no_restock" refunds without restocking
- * (unfulfilled units leave committed, fulfilled ones stay gone).
+ * Checks a whole refund against what each line still holds before anything is touched:
+ * "cancel" takes unfulfilled units, "return" fulfilled ones, "no_restock" unfulfilled units
+ * first, else fulfilled ones. Either every line fits or nothing is planned.
  */
-export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof refundBodySchema>) {
-  const order = orderOr404(shop, rawId);
-  const planned = body.lines.map((req, i) => {
-    const line = order.lines.find((l) => l.id === req.lineItemId);
-    if (!line) throw new HttpError(400, `lines.${i}.lineItemId: no line item ${req.lineItemId} on order ${order.id}`);
-    return { line, quantity: req.quantity, restockType: req.restockType };
-  });
-  // Check the whole refund against what each line still holds before touching anything.
+export function planRefund(order: Order, requests: readonly RefundRequestLine[]): { ok: true; planned: PlannedRefundLine[] } | { ok: false; problems: RefundProblem[] } {
+  const problems: RefundProblem[] = [];
+  const planned: PlannedRefundLine[] = [];
   const budget = new Map(order.lines.map((l) => [l.id, { unfulfilled: unfulfilled(l), fulfilled: l.fulfilled - l.refundedFulfilled }]));
-  planned.forEach((p, i) => {
-    const b = budget.get(p.line.id);
-    if (!b) return;
-    const fromUnfulfilled = p.restockType === "cancel" || (p.restockType === "no_restock" && b.unfulfilled >= p.quantity);
+  requests.forEach((req, index) => {
+    const line = order.lines.find((l) => l.id === req.lineItemId);
+    const b = line ? budget.get(line.id) : undefined;
+    if (!line || !b) {
+      problems.push({ index, kind: "unknown_line", lineItemId: req.lineItemId });
+      return;
+    }
+    const fromUnfulfilled = req.restockType === "cancel" || (req.restockType === "no_restock" && b.unfulfilled >= req.quantity);
     const pool = fromUnfulfilled ? "unfulfilled" : "fulfilled";
-    if (b[pool] < p.quantity) throw new HttpError(409, `lines.${i}.quantity: only ${b[pool]} ${pool} unit(s) of line ${p.line.id} can be refunded with restockType ${p.restockType}`);
-    b[pool] -= p.quantity;
+    if (b[pool] < req.quantity) {
+      problems.push({ index, kind: "too_many", line, requested: req.quantity, pool, refundable: b[pool], restockType: req.restockType });
+      return;
+    }
+    b[pool] -= req.quantity;
+    planned.push({ line, quantity: req.quantity, restockType: req.restockType, restockLocationId: req.restockLocationId ?? line.locationId });
   });
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, planned };
+}
+
+/**
+ * Applies a planned refund: "cancel" takes unfulfilled units off (committed → available at
+ * the restock location), "return" restocks fulfilled units, "no_restock" refunds without
+ * restocking (unfulfilled units leave committed, fulfilled ones stay gone). Sends
+ * `refunds/create`.
+ */
+export function applyRefund(shop: ShopState, order: Order, planned: readonly PlannedRefundLine[], opts: { note: string | null; amountCents: number }): Refund {
   const now = shop.now();
-  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: body.note ?? null, lines: [], transactionId: shop.ids.transaction.next() };
-  for (const p of planned) {
-    const { line, quantity } = p;
-    const restockType: RestockType = p.restockType;
+  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: opts.note, lines: [], transactionId: shop.ids.transaction.next(), amountCents: opts.amountCents };
+  for (const { line, quantity, restockType, restockLocationId } of planned) {
     const sku = line.variant.sku;
     if (restockType === "cancel") {
-      shop.inventory.move(sku, line.locationId, { available: quantity, committed: -quantity }, now);
+      shop.inventory.move(sku, line.locationId, { committed: -quantity }, now);
+      shop.inventory.move(sku, restockLocationId, { available: quantity }, now);
       line.removed += quantity;
     } else if (restockType === "return") {
-      shop.inventory.move(sku, line.locationId, { available: quantity }, now);
+      shop.inventory.move(sku, restockLocationId, { available: quantity }, now);
       line.refundedFulfilled += quantity;
     } else if (unfulfilled(line) >= quantity) {
       shop.inventory.move(sku, line.locationId, { committed: -quantity }, now);
       line.removed += quantity;
     } else line.refundedFulfilled += quantity;
-    refund.lines.push({ id: shop.ids.refundLine.next(), line, quantity, restockType, locationId: restockType === "no_restock" ? null : line.locationId });
+    refund.lines.push({ id: shop.ids.refundLine.next(), line, quantity, restockType, locationId: restockType === "no_restock" ? null : restockLocationId });
   }
   order.refunds.push(refund);
   order.updatedAt = now;
   shop.stats.counters.refunds++;
   shop.webhooks.send("refunds/create", refundPayload(shop, order, refund), now);
+  return refund;
+}
+
+/** The control API's answer to a refund that does not fit: 400 for an unknown line first, else 409. */
+function refundHttpError(order: Order, problems: RefundProblem[]): HttpError {
+  const problem = problems.find((p) => p.kind === "unknown_line") ?? problems[0];
+  if (!problem) return new HttpError(409, "refund does not fit the order");
+  if (problem.kind === "unknown_line") return new HttpError(400, `lines.${problem.index}.lineItemId: no line item ${problem.lineItemId} on order ${order.id}`);
+  return new HttpError(409, `lines.${problem.index}.quantity: only ${problem.refundable} ${problem.pool} unit(s) of line ${problem.line.id} can be refunded with restockType ${problem.restockType}`);
+}
+
+/** The control API's refund: every line restocked where it was committed, the lines' price refunded. */
+export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof refundBodySchema>) {
+  const order = orderOr404(shop, rawId);
+  const plan = planRefund(order, body.lines);
+  if (!plan.ok) throw refundHttpError(order, plan.problems);
+  const amountCents = plan.planned.reduce((n, p) => n + p.line.priceCents * p.quantity, 0);
+  const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents });
   return { orderId: order.id, refundId: refund.id, lines: refund.lines.map((l) => ({ refundLineItemId: l.id, lineItemId: l.line.id, sku: l.line.variant.sku, quantity: l.quantity, restockType: l.restockType, locationId: l.locationId })) };
 }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
 import { cancelOrder, checkout, checkoutBodySchema, fulfillOrder, refundBodySchema, refundOrder } from "./checkout";
+import { discountView } from "./discount-view";
 import { productPayload } from "./product-payload";
 import type { ShopState } from "./shop-state";
 
@@ -73,6 +74,11 @@ export function controlRoutes(shop: ShopState): Routes {
       const unknown = asked.filter((sku) => !shop.catalog.variantBySku(sku));
       if (unknown.length) throw new HttpError(404, `unknown sku ${unknown.join(", ")}`);
       return shop.inventory.snapshot(asked.length ? asked : shop.catalog.skus());
+    },
+    "GET /_emulator/discounts": (ctx) => {
+      const code = ctx.query.get("code");
+      const discounts = code === null ? shop.discounts.list() : [shop.discounts.findByCode(code)].filter((d) => d !== undefined);
+      return { discounts: discounts.map((d) => discountView(shop, d)) };
     },
     "GET /_emulator/requests": (ctx) => {
       const limit = z.coerce.number().int().min(1).max(5_000).catch(100).parse(ctx.query.get("limit") ?? 100);

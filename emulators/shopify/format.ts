@@ -42,3 +42,19 @@ export function shopTimestamp(ms: number): string {
 export const graphqlDateTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
 export const escapeHtml = (text: string): string => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
+
+/** Admin `MoneyV2` / `MoneyBag` (one currency: presentment = shop). `Decimal` reads like "28.0", as Shopify serialises it. */
+export const moneyV2 = (minor: number, currency: string) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, currency), currencyCode: currency });
+export const moneyBag = (minor: number, currency: string) => ({ __typename: "MoneyBag", shopMoney: moneyV2(minor, currency), presentmentMoney: moneyV2(minor, currency) });
+
+/** A `Money`/`Decimal` input ("12.5", 12.5) → minor units; null when it is not a plain non-negative amount or has too many decimals. */
+export function minorUnits(value: string | number, currency: string): number | null {
+  const text = typeof value === "number" ? String(value) : value.trim();
+  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!match) return null;
+  const exponent = currencyExponent(currency);
+  const fraction = (match[2] ?? "").replace(/0+$/, "");
+  if (fraction.length > exponent) return null;
+  const minor = Number(`${match[1]}${fraction.padEnd(exponent, "0")}`);
+  return Number.isSafeInteger(minor) ? minor : null;
+}

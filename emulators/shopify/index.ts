@@ -7,6 +7,7 @@ import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
 import { CartBook } from "./carts";
 import { controlRoutes } from "./control-api";
+import { DiscountBook } from "./discounts";
 import { hostedCheckoutRoutes } from "./hosted-checkout";
 import { noFaults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
@@ -23,8 +24,8 @@ import { ShopifyWebhooks } from "./webhooks";
 
 /**
  * A Shopify shop on loopback for the demo, the tests and load runs: Admin GraphQL against the
- * real 2026-10 schema (inventory reads and writes with the 2026-04+ rules, cost-based
- * throttling), the Storefront API subset the storefront reads, a checkout that enforces
+ * real 2026-10 schema (inventory reads and writes with the 2026-04+ rules, orders,
+ * refundCreate and code discounts, cost-based throttling), the Storefront API subset the storefront reads, a checkout that enforces
  * Shopify's per-location `available`, and signed webhooks delivered at least once.
  */
 export interface ShopifyEmulatorOptions {
@@ -92,6 +93,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), opts.initialAvailable, startedAt),
     orders: new OrderBook(),
     carts: new CartBook(() => shop),
+    discounts: new DiscountBook(random),
     publicUrl: "",
     storefrontUrl: opts.storefrontUrl?.replace(/\/$/, "") ?? null,
     bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN),

@@ -1,6 +1,6 @@
 import { decimalAmount, moneySet, shopTimestamp } from "./format";
 import { gid, ID_BASE } from "./ids";
-import { currentQuantity, unfulfilled, type Order, type OrderLine } from "./orders";
+import { currentQuantity, orderCustomer, unfulfilled, type Order, type OrderLine } from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -94,6 +94,7 @@ export function orderPayload(shop: ShopState, order: Order) {
   const cancelled = order.cancelledAt === null ? null : shopTimestamp(order.cancelledAt);
   const email = order.email;
   const customerCreated = shopTimestamp(order.createdAt - 86_400_000 * 30);
+  const buyer = orderCustomer(order);
   return {
     id: order.id,
     admin_graphql_api_id: gid("Order", order.id),
@@ -191,8 +192,8 @@ export function orderPayload(shop: ShopState, order: Order) {
       id: order.customerId,
       created_at: customerCreated,
       updated_at: created,
-      first_name: DEMO_ADDRESS.first_name,
-      last_name: DEMO_ADDRESS.last_name,
+      first_name: buyer.firstName,
+      last_name: buyer.lastName,
       state: "disabled",
       note: null,
       verified_email: true,

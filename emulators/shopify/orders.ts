@@ -37,6 +37,8 @@ export interface Refund {
   note: string | null;
   lines: RefundLine[];
   transactionId: number;
+  /** Money returned (minor units); 0 = a restock-only refund with no refund transaction. */
+  amountCents: number;
 }
 
 export interface Order {
@@ -60,6 +62,31 @@ export interface Order {
   refunds: Refund[];
 }
 
+/** The checkout's email when the buyer gave none. */
+export const DEFAULT_EMAIL = "shopper@example.com";
+
+export interface OrderCustomer {
+  id: number;
+  firstName: string;
+  lastName: string | null;
+  displayName: string;
+  email: string;
+}
+
+const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word.slice(1).toLowerCase();
+
+/**
+ * The buyer as Shopify's customer record shows them, named after the email's local part
+ * ("maya.lopez@…" → Maya Lopez) so REST payloads and Admin GraphQL agree on one person.
+ */
+export function orderCustomer(order: Order): OrderCustomer {
+  const words = (order.email.split("@")[0] ?? "").split(/[._+-]+/).filter((w) => /^[a-z]/i.test(w)).map(capitalise);
+  const [firstName, ...rest] = order.email === DEFAULT_EMAIL || words.length === 0 ? ["Demo", "Shopper"] : words;
+  const lastName = rest.length > 0 ? rest.join(" ") : null;
+  const first = firstName ?? "Demo";
+  return { id: order.customerId, firstName: first, lastName, displayName: lastName ? `${first} ${lastName}` : first, email: order.email };
+}
+
 export const unfulfilled = (line: OrderLine): number => line.quantity - line.fulfilled - line.removed;
 /** Units still on the order (what Shopify calls `current_quantity`). */
 export const currentQuantity = (line: OrderLine): number => line.quantity - line.removed - line.refundedFulfilled;
@@ -78,6 +105,10 @@ export class OrderBook {
 
   get(id: number): Order | undefined {
     return this.orders.get(id);
+  }
+
+  values(): IterableIterator<Order> {
+    return this.orders.values();
   }
 
   get size(): number {

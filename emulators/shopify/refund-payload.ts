@@ -13,7 +13,7 @@ export function refundPayload(shop: ShopState, order: Order, refund: Refund) {
   const currency = shop.catalog.currency;
   const created = shopTimestamp(refund.createdAt);
   const zero = moneySet(0, currency);
-  const amount = refund.lines.reduce((n, l) => n + l.line.priceCents * l.quantity, 0);
+  const amount = refund.amountCents;
   const hasReturn = refund.lines.some((l) => l.restockType === "return");
   return {
     id: refund.id,
@@ -46,7 +46,8 @@ export function refundPayload(shop: ShopState, order: Order, refund: Refund) {
         line_item: lineItemPayload(shop, order, l.line),
       };
     }),
-    transactions: [
+    // A restock-only refund (refundCreate without transactions) moves no money: no transaction.
+    transactions: amount === 0 ? [] : [
       {
         id: refund.transactionId,
         admin_graphql_api_id: gid("OrderTransaction", refund.transactionId),

@@ -1,5 +1,6 @@
 import type { WebhookSender } from "../shared/webhook-sender";
 import type { CartBook } from "./carts";
+import type { DiscountBook } from "./discounts";
 import type { Faults } from "./faults";
 import type { IdempotencyStore } from "./idempotency";
 import type { IdSequence } from "./ids";
@@ -20,6 +21,8 @@ export interface ShopState {
   inventory: InventoryState;
   orders: OrderBook;
   carts: CartBook;
+  /** Code discounts created through discountCodeBasicCreate. */
+  discounts: DiscountBook;
   /** Where shoppers reach this shop (checkout URLs); set once the server listens. */
   publicUrl: string;
   /** The headless storefront, for "return to cart" from checkout; null when unknown. */

@@ -43,6 +43,12 @@ export const policySchema = z.object({
     threshold: z.number().int().min(0),
     /** Auto-correct drift up to this many units; beyond it a human decides. */
     autoCorrectLimit: z.number().int().min(0),
+    /**
+     * A channel showing *less* than we want may just be a sale whose webhook is still on its
+     * way: such drift is corrected only once it has held this long. Over-reporting (an
+     * oversell risk) is corrected at once.
+     */
+    graceMs: z.number().int().min(0).max(3_600_000).default(120_000),
   }),
   escalation: z.object({
     /** Oversold orders worth more than this (minor units) go to a human. */

@@ -48,7 +48,27 @@ export const channelKeys = {
   sales: (c: string) => `${ch(c)}:sales`,
   /** String: the flush lease (one flusher per channel). */
   flushLock: (c: string) => `${ch(c)}:flush-lock`,
+  /** Counter: the drift pass's fencing token for this channel (one per pass); a correction's belief update must carry the current one. */
+  reconFence: (c: string) => `${ch(c)}:recon-fence`,
 };
+
+/** The drift pass (one reconciler at a time; keys share the `{recon}` tag for its Lua). */
+export const reconKeys = {
+  /** Hash: the current or last pass (id, position, counters, times). */
+  pass: "recon:{r}:pass",
+  /** String: the pass lease. */
+  lock: "recon:{r}:lock",
+  /** Hash: `channel|sku|location` → `{drift, sinceMs}` while a drift persists. */
+  history: "recon:{r}:history",
+  /** Hash: `channel|sku|location` → the last observation (actual, wanted, believed, action). */
+  latest: "recon:{r}:latest",
+  /** Hash: `channel|sku|location` → drift beyond the auto-correct limit, for a human. */
+  human: "recon:{r}:human",
+  /** Stream: one entry per page (the drift time series). */
+  series: "recon:{r}:series",
+  /** List: drift alerts, newest first (capped). */
+  alerts: "recon:{r}:alerts",
+} as const;
 
 /** Hash: SKU → Shopify inventory item gid (looked up once). */
 export const shopifyItemsKey = "shopify:items";

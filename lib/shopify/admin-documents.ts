@@ -69,4 +69,31 @@ export const SET_AVAILABLE_MUTATION = /* GraphQL */ `
   }
 `;
 
-export const ALL_ADMIN_DOCUMENTS = { VARIANTS_BY_SKU_QUERY, ADJUST_AVAILABLE_MUTATION, SET_AVAILABLE_MUTATION };
+/**
+ * Reconciliation sweep: every inventory level at one location, 250 per page. Cost ≈ 2 + 250 ×
+ * (level + item + quantities) ≈ 752, under the 1,000-point single-query limit.
+ */
+export const LOCATION_LEVELS_QUERY = /* GraphQL */ `
+  query LocationLevels($location: ID!, $first: Int!, $after: String) {
+    location(id: $location) {
+      inventoryLevels(first: $first, after: $after) {
+        nodes {
+          item {
+            id
+            sku
+          }
+          quantities(names: ["available"]) {
+            name
+            quantity
+          }
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
+`;
+
+export const ALL_ADMIN_DOCUMENTS = { VARIANTS_BY_SKU_QUERY, ADJUST_AVAILABLE_MUTATION, SET_AVAILABLE_MUTATION, LOCATION_LEVELS_QUERY };

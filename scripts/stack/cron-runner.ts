@@ -5,6 +5,8 @@ import { z } from "zod";
 /** Calls the worker routes listed in vercel.json as Vercel Cron would (Bearer CRON_SECRET), only faster. */
 const vercelJsonSchema = z.object({ crons: z.array(z.object({ path: z.string().startsWith("/"), schedule: z.string() })) });
 
+export const RECONCILE_PATH = "/api/worker/reconcile";
+
 export const cronPaths = (root: string): string[] =>
   vercelJsonSchema.parse(JSON.parse(readFileSync(path.join(root, "vercel.json"), "utf8"))).crons.map((c) => c.path);
 
@@ -14,11 +16,16 @@ export interface CronRunner {
   stop(): Promise<void>;
 }
 
-export function startCronRunner(opts: { appUrl: string; secret: string; paths: string[]; intervalMs: number; onError?: (message: string) => void }): CronRunner {
-  let inFlight: Promise<unknown> = Promise.resolve();
-  const tick = () => {
-    inFlight = Promise.all(
-      opts.paths.map(async (p) => {
+/**
+ * `everyMs` gives a path its own interval (0: never, e.g. tests that drive the drift pass
+ * themselves); the others run every `intervalMs`.
+ */
+export function startCronRunner(opts: { appUrl: string; secret: string; paths: string[]; intervalMs: number; everyMs?: Record<string, number>; onError?: (message: string) => void }): CronRunner {
+  const inFlight = new Set<Promise<unknown>>();
+  const timers: NodeJS.Timeout[] = [];
+  const call = (paths: readonly string[]) => () => {
+    const run = Promise.all(
+      paths.map(async (p) => {
         try {
           const response = await fetch(`${opts.appUrl}${p}`, { headers: { authorization: `Bearer ${opts.secret}` } });
           if (!response.ok) opts.onError?.(`${p}: HTTP ${response.status}`);
@@ -28,14 +35,18 @@ export function startCronRunner(opts: { appUrl: string; secret: string; paths: s
         }
       }),
     );
+    inFlight.add(run);
+    void run.finally(() => inFlight.delete(run));
   };
-  const timer = setInterval(tick, opts.intervalMs);
+  const own = opts.everyMs ?? {};
+  timers.push(setInterval(call(opts.paths.filter((p) => own[p] === undefined)), opts.intervalMs));
+  for (const [p, ms] of Object.entries(own)) if (ms > 0 && opts.paths.includes(p)) timers.push(setInterval(call([p]), ms));
   return {
     paths: opts.paths,
     intervalMs: opts.intervalMs,
     stop: async () => {
-      clearInterval(timer);
-      await inFlight;
+      timers.forEach(clearInterval);
+      await Promise.all(inFlight);
     },
   };
 }

@@ -3,7 +3,7 @@ import path from "node:path";
 import { readFileSync } from "node:fs";
 import { policySchema } from "@/lib/config/policy";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
-import { startCronRunner, cronPaths } from "./cron-runner";
+import { RECONCILE_PATH, startCronRunner, cronPaths } from "./cron-runner";
 import { startDemoTraffic } from "./demo-traffic";
 import { startEmulators, type EmulatorPorts } from "./emulators";
 import { startEdgeConfigServer } from "./edge-config-server";
@@ -31,6 +31,8 @@ export interface StackOptions {
   /** The policy the local Edge Config server serves (default: scripts/stack/edge-config.json). */
   policyFile?: string;
   cronIntervalMs: number;
+  /** How often the local cron runs the drift pass (0: never; tests drive it themselves). */
+  reconcileIntervalMs?: number;
   seed: boolean;
   env?: Record<string, string>;
   log: (line: string) => void;
@@ -148,7 +150,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
     opts.log(`seeded ${seeded} warehouse receipts (idempotent: re-seeding changes nothing)`);
   }
 
-  const cron = startCronRunner({ appUrl: app.url, secret: secrets.cronSecret, paths: cronPaths(opts.root), intervalMs: opts.cronIntervalMs, onError: (m) => opts.log(`cron: ${m}`) });
+  const cron = startCronRunner({ appUrl: app.url, secret: secrets.cronSecret, paths: cronPaths(opts.root), intervalMs: opts.cronIntervalMs, everyMs: { [RECONCILE_PATH]: opts.reconcileIntervalMs ?? 30_000 }, onError: (m) => opts.log(`cron: ${m}`) });
   stops.push(() => cron.stop());
   services.push({ name: "cron runner", url: cron.paths.map((p) => `${app.url}${p}`).join(", "), note: `every ${cron.intervalMs / 1000} s with CRON_SECRET` });
 

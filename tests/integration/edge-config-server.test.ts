@@ -236,12 +236,12 @@ describe("reloading the file", () => {
     const f = await fixture();
     const before = await f.client.digest();
     expect(await f.client.get("lowStockThreshold")).toBe(5); // primes the client's ETag cache
-    f.write(withChanges({ lowStockThreshold: 7, drift: { threshold: 4, autoCorrectLimit: 25 } }));
+    f.write(withChanges({ lowStockThreshold: 7, drift: { threshold: 4, autoCorrectLimit: 25, graceMs: 120_000 } }));
 
     await vi.waitFor(async () => expect(await f.client.digest()).not.toBe(before), WAIT);
     expect(await f.client.get("lowStockThreshold")).toBe(7);
     expect(await f.client.get("drift")).toEqual({ threshold: 4, autoCorrectLimit: 25 });
-    expect(await f.client.getAll()).toEqual(withChanges({ lowStockThreshold: 7, drift: { threshold: 4, autoCorrectLimit: 25 } }));
+    expect(await f.client.getAll()).toEqual(withChanges({ lowStockThreshold: 7, drift: { threshold: 4, autoCorrectLimit: 25, graceMs: 120_000 } }));
     expect(await f.client.get("escalation")).toEqual(basePolicy.escalation);
   });
 

@@ -71,3 +71,16 @@ export const RELEASE_LOCK_LUA = String.raw`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
 `;
+
+/** A drift correction landed: set beliefs to the corrected values, unless a newer pass holds
+ * the fence (a paused reconciler must not write what it saw long ago), and log it.
+ * KEYS: 1 fence, 2 believed, 3 log. ARGV: 1 token, 2 now ms, 3 log max length, 4 pass id, then field, value, … */
+export const SET_BELIEVED_FENCED_LUA = String.raw`
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return -1 end
+local items = 0
+for i = 5, #ARGV, 2 do
+  redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]); items = items + 1
+end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[3], '*', 'key', 'reconcile:' .. ARGV[4], 'items', items, 'at', ARGV[2])
+return items
+`;

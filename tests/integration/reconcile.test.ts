@@ -1,0 +1,182 @@
+import { writeFileSync, readFileSync } from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { desiredTargets } from "@/lib/channels/plan";
+import { reconcileChannels, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
+import { writableChannels } from "@/lib/channels/registry";
+import { targetKey } from "@/lib/channels/types";
+import { getPolicy, resetPolicyCache } from "@/lib/config/edge-config";
+import { getRedis } from "@/lib/redis/client";
+import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
+import { dirtyCount, listInflight, readBelieved } from "@/lib/redis/channel-store";
+import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
+import { reconKeys } from "@/lib/redis/keys";
+import { readSnapshots } from "@/lib/redis/projection-store";
+import { readPass } from "@/lib/redis/reconcile-store";
+import { drainIntake } from "@/workers/drain";
+import { flushChannels } from "@/workers/flush";
+import { runReconcile } from "@/workers/reconcile";
+import { loadCatalog, startChannelWorld } from "../support/channel-world";
+
+/**
+ * The drift pass against real Redis and the Shopify and marketplace emulators: drift is
+ * found and corrected with compare-and-swap, a sale racing the correction survives, a pass
+ * cut short resumes, big drift waits for a human.
+ */
+const catalog = loadCatalog(30, 10); // 300 SKUs: two sweep pages per Shopify location
+const skus = catalog.products.flatMap((p) => p.variants.map((v) => v.sku));
+let world: Awaited<ReturnType<typeof startChannelWorld>>;
+
+const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
+const shopifyLevel = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
+const listing = async (sku: string) => (await getJson<Record<string, number>>(`${world.marketplace.url}/_emulator/listings`))[sku];
+const wanted = async (sku: string, channel: "shopify" | "marketplace", location: string) => {
+  const snapshot = (await readSnapshots(getRedis(), [sku])).get(sku);
+  const policy = (await getPolicy()).channels[channel];
+  if (!snapshot || !policy) throw new Error(`no projection for ${sku}`);
+  return desiredTargets(snapshot, channel, policy).get(location);
+};
+
+async function untilIdle(): Promise<void> {
+  const redis = getRedis();
+  const policy = await getPolicy();
+  for (let i = 0; i < 50; i++) {
+    await drainIntake(redis, { maxMs: 5_000 });
+    await flushChannels(redis, { maxMs: 10_000 });
+    const pending = await Promise.all(writableChannels(redis, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
+  }
+  throw new Error("workers did not become idle");
+}
+
+/** Run passes until one finishes (each call is one cron invocation). */
+async function fullPass(channels?: ReconcileChannel[]) {
+  for (let i = 0; i < 20; i++) {
+    const run = await runReconcile(getRedis(), { budgetMs: 30_000, ...(channels ? { channels } : {}) });
+    if (run?.finished) return run;
+  }
+  throw new Error("no pass finished");
+}
+
+beforeAll(async () => {
+  world = await startChannelWorld(catalog);
+  // Plus-plan limits keep the test quick; the Standard-plan pass time is the benchmark's job.
+  process.env.SHOPIFY_PLAN = "plus";
+  resetShopifyAdmin();
+  await post(`${world.shopify.url}/_emulator/plan`, { restoreRate: 1_000, bucketSize: 20_000 });
+  const at = "2026-11-27T08:00:00.000Z";
+  const events = skus.flatMap((sku, i) => [
+    { id: `seed-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
+    { id: `seed-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 5), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
+  ]);
+  for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
+  await untilIdle();
+  // A clean first pass: everything converged, nothing to do.
+  const first = await fullPass();
+  expect(first.pass.drifted).toBe(0);
+}, 120_000);
+afterAll(async () => {
+  delete process.env.SHOPIFY_PLAN;
+  resetShopifyAdmin();
+  await world?.stop();
+});
+
+describe("the drift pass", () => {
+  it("detects injected drift on Shopify and the marketplace and corrects it in one pass, with alerts", async () => {
+    const [a, b] = [skus[3]!, skus[250]!];
+    const wantA = (await wanted(a, "shopify", "wh-east"))!;
+    const wantB = (await wanted(b, "marketplace", "*"))!;
+    await post(`${world.shopify.url}/_emulator/inventory`, { sku: a, locationId: "wh-east", available: wantA + 5 });
+    await post(`${world.marketplace.url}/_emulator/listings`, { sku: b, quantity: wantB + 2 });
+
+    const run = await fullPass();
+    expect(run.pass.drifted).toBeGreaterThanOrEqual(2);
+    expect(run.pass.corrected).toBeGreaterThanOrEqual(2);
+    expect(await shopifyLevel(a, "wh-east")).toBe(wantA);
+    expect(await listing(b)).toBe(wantB);
+    // Beliefs follow the correction; the next pass finds nothing.
+    expect((await readBelieved(getRedis(), "shopify", [targetKey(a, "wh-east")])).get(targetKey(a, "wh-east"))).toBe(wantA);
+    expect((await fullPass()).pass.drifted).toBe(0);
+    // +5 is above the alert threshold (3); +2 is not.
+    const alerts = (await getRedis().lrange<Record<string, unknown>>(reconKeys.alerts, 0, 50)).map((x) => (typeof x === "string" ? JSON.parse(x) : x) as { sku: string; drift: number });
+    expect(alerts.some((x) => x.sku === a && x.drift === 5)).toBe(true);
+    expect(alerts.some((x) => x.sku === b)).toBe(false);
+  });
+
+  it("a channel showing less than wanted waits out the grace period (a sale may be in flight); drift beyond the limit waits for a human", async () => {
+    const [low, huge] = [skus[10]!, skus[11]!];
+    const wantLow = (await wanted(low, "shopify", "wh-west"))!;
+    const wantHuge = (await wanted(huge, "shopify", "wh-east"))!;
+    await post(`${world.shopify.url}/_emulator/inventory`, { sku: low, locationId: "wh-west", available: wantLow - 2 });
+    await post(`${world.shopify.url}/_emulator/inventory`, { sku: huge, locationId: "wh-east", available: wantHuge + 40 });
+    await fullPass();
+    expect(await shopifyLevel(low, "wh-west")).toBe(wantLow - 2);
+    expect(await shopifyLevel(huge, "wh-east")).toBe(wantHuge + 40);
+    const human = await getRedis().hgetall<Record<string, unknown>>(reconKeys.human);
+    expect(Object.keys(human ?? {})).toContain(`shopify|${huge}|wh-east`);
+
+    // With no grace left, the next pass corrects the under-report; the human item stays.
+    const original = readFileSync(world.policyFile, "utf8");
+    const policy = JSON.parse(original) as { drift: { graceMs: number } };
+    policy.drift.graceMs = 0;
+    writeFileSync(world.policyFile, JSON.stringify(policy));
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      resetPolicyCache();
+      await fullPass();
+      expect(await shopifyLevel(low, "wh-west")).toBe(wantLow);
+      expect(await shopifyLevel(huge, "wh-east")).toBe(wantHuge + 40);
+    } finally {
+      writeFileSync(world.policyFile, original);
+      await new Promise((r) => setTimeout(r, 300));
+      resetPolicyCache();
+    }
+  });
+
+  it("a sale landing between our read and our write: CAS refuses, we re-read and keep the sale (no clobber)", async () => {
+    const sku = skus[20]!;
+    const want = (await wanted(sku, "shopify", "wh-east"))!;
+    await post(`${world.shopify.url}/_emulator/inventory`, { sku, locationId: "wh-east", available: want + 4 });
+    const before = await getJson<{ staleCas: number }>(`${world.shopify.url}/_emulator/stats`);
+    const real = reconcileChannels(getRedis(), await getPolicy());
+    let raced = false;
+    // The shop sells one unit just before our first correction reaches it.
+    const racing = real.map((c): ReconcileChannel =>
+      c.channel !== "shopify"
+        ? c
+        : {
+            ...c,
+            async setCas(key, items) {
+              if (!raced && items.some((i) => i.sku === sku)) {
+                raced = true;
+                expect((await post(`${world.shopify.url}/_emulator/checkout`, { lines: [{ sku, quantity: 1 }] })).status).toBe(200);
+              }
+              return c.setCas(key, items);
+            },
+          },
+    );
+    const run = await fullPass(racing);
+    expect(raced).toBe(true);
+    expect(run.pass.stale).toBeGreaterThanOrEqual(1);
+    expect((await getJson<{ staleCas: number }>(`${world.shopify.url}/_emulator/stats`)).staleCas).toBeGreaterThan(before.staleCas);
+    // The correction (−4) landed on top of the sale (−1): the sold unit stays sold.
+    expect(await shopifyLevel(sku, "wh-east")).toBe(want - 1);
+  });
+
+  it("a pass cut short (crash, time limit) resumes where it stopped and finishes", async () => {
+    const redis = getRedis();
+    await fullPass(); // start from a finished pass
+    const first = await runReconcile(redis, { budgetMs: 30_000, maxPages: 1 });
+    expect(first?.finished).toBe(false);
+    const midway = await readPass(redis);
+    expect(midway?.done).toBeGreaterThan(0);
+    expect(midway!.done).toBeLessThan(midway!.total);
+    // A second worker while the first still holds the lease gets nothing to do.
+    await redis.set(reconKeys.lock, "someone-else", { px: 5_000 });
+    expect(await runReconcile(redis, { budgetMs: 5_000 })).toBeNull();
+    await redis.del(reconKeys.lock);
+    const rest = await fullPass();
+    expect(rest.pass.id).toBe(midway!.id);
+    expect(rest.pass.done).toBe(rest.pass.total);
+  });
+});

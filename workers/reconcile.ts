@@ -1,0 +1,229 @@
+import type { Redis } from "@upstash/redis";
+import type { Policy } from "@/lib/config/policy";
+import { getPolicy } from "@/lib/config/edge-config";
+import { desiredTargets } from "@/lib/channels/plan";
+import { reconcileChannels, type CasItem, type ObservedLevel, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
+import { targetKey } from "@/lib/channels/types";
+import { decideDrift } from "@/lib/domain/drift";
+import { errorMessage, log } from "@/lib/log";
+import { channelKeys, reconKeys } from "@/lib/redis/keys";
+import { acquireLock, releaseLock } from "@/lib/redis/lock";
+import { listInflight, readBelieved } from "@/lib/redis/channel-store";
+import { readSnapshots } from "@/lib/redis/projection-store";
+import {
+  appendSeries,
+  pushAlerts,
+  readHistory,
+  readPass,
+  recordTargets,
+  savePass,
+  setBelievedFenced,
+  startPass,
+  targetField,
+  trackedCount,
+  trackedPage,
+  type PassState,
+  type TargetRecord,
+} from "@/lib/redis/reconcile-store";
+import { sendAlert } from "./alerts";
+
+/**
+ * The drift pass (DESIGN "reconciliation beats prevention"): sweep each channel page by
+ * page, compare what it holds with what the projection wants, record drift, and correct
+ * what is safe to correct with compare-and-swap against the value just read. One pass at a
+ * time (a lease); the position is saved after every page, so a pass cut short by a crash or
+ * by the platform's time limit resumes where it stopped.
+ */
+export interface ReconcileRun {
+  pass: PassState;
+  pages: number;
+  finished: boolean;
+}
+
+const LEASE_MS = 30_000;
+const CORRECTION_ATTEMPTS = 3;
+
+export async function runReconcile(redis: Redis, opts: { budgetMs: number; now?: () => number; maxPages?: number; channels?: ReconcileChannel[] }): Promise<ReconcileRun | null> {
+  const now = opts.now ?? Date.now;
+  const deadline = now() + opts.budgetMs;
+  const lease = await acquireLock(redis, reconKeys.lock, LEASE_MS);
+  if (!lease) return null;
+  try {
+    const policy = await getPolicy();
+    const channels = opts.channels ?? reconcileChannels(redis, policy);
+    let pass = await readPass(redis);
+    if (!pass || pass.finishedAt !== undefined) pass = await startPass(redis, channels.map((c) => c.channel), await estimate(redis, channels), now());
+    let pages = 0;
+    while (now() < deadline && (opts.maxPages === undefined || pages < opts.maxPages)) {
+      const channel = channels[pass.position.channel];
+      if (!channel) {
+        pass.finishedAt = now();
+        await savePass(redis, pass);
+        log.info("reconcile.pass_finished", { passId: pass.id, checked: pass.done, drifted: pass.drifted, corrected: pass.corrected, needsHuman: pass.needsHuman, ms: pass.finishedAt - pass.startedAt });
+        return { pass, pages, finished: true };
+      }
+      await reconcilePage(redis, policy, channel, pass, now);
+      pages++;
+      await redis.pexpire(reconKeys.lock, LEASE_MS);
+    }
+    return { pass, pages, finished: false };
+  } finally {
+    await releaseLock(redis, reconKeys.lock, lease);
+  }
+}
+
+async function estimate(redis: Redis, channels: readonly ReconcileChannel[]): Promise<number> {
+  const tracked = await trackedCount(redis);
+  return channels.reduce((sum, c) => sum + c.estimate(tracked), 0);
+}
+
+/** Read one page at the saved position, decide, correct, record, move the position on. */
+async function reconcilePage(redis: Redis, policy: Policy, channel: ReconcileChannel, pass: PassState, now: () => number): Promise<void> {
+  const { position } = pass;
+  const segment = channel.segments[position.segment];
+  if (segment === undefined) {
+    pass.position = { channel: position.channel + 1, segment: 0, cursor: null };
+    return savePass(redis, pass);
+  }
+  const page = await channel.readPage(segment, position.cursor, trackedPage(redis));
+  if (page.kind === "retry") {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(page.retryAfterMs, 5_000)));
+    return;
+  }
+  if (page.kind === "error") {
+    // A segment that cannot be read (unknown location, auth) must not stall the pass forever.
+    log.error("reconcile.read_failed", { channel: channel.channel, segment, error: page.message });
+    pass.position = { ...position, segment: position.segment + 1, cursor: null };
+    return savePass(redis, pass);
+  }
+  const outcome = await settlePage(redis, policy, channel, pass, page.observed, now);
+  pass.done += outcome.checked;
+  pass.drifted += outcome.drifted;
+  pass.corrected += outcome.corrected;
+  pass.needsHuman += outcome.needsHuman;
+  pass.alerts += outcome.alerts;
+  pass.stale += outcome.stale;
+  pass.position = page.next ? { ...position, cursor: page.next } : { ...position, segment: position.segment + 1, cursor: null };
+  await savePass(redis, pass);
+  await appendSeries(redis, { passId: pass.id, channel: channel.channel, checked: outcome.checked, drifted: outcome.drifted, absDrift: outcome.absDrift, corrected: outcome.corrected, stale: outcome.stale, at: now() });
+}
+
+interface PageOutcome {
+  checked: number;
+  drifted: number;
+  absDrift: number;
+  corrected: number;
+  needsHuman: number;
+  alerts: number;
+  stale: number;
+}
+
+async function settlePage(redis: Redis, policy: Policy, channel: ReconcileChannel, pass: PassState, observed: ObservedLevel[], now: () => number): Promise<PageOutcome> {
+  const outcome: PageOutcome = { checked: 0, drifted: 0, absDrift: 0, corrected: 0, needsHuman: 0, alerts: 0, stale: 0 };
+  const { records, corrections } = await decidePage(redis, policy, channel.channel, observed, now());
+  outcome.checked = records.length;
+  outcome.drifted = records.filter((r) => r.actual !== r.wanted).length;
+  outcome.absDrift = records.reduce((sum, r) => sum + Math.abs(r.actual - r.wanted), 0);
+  outcome.needsHuman = records.filter((r) => r.action.kind === "needs_human").length;
+  const alerts = records.filter((r) => r.actual !== r.wanted && r.action.kind !== "pending_write" && Math.abs(r.actual - r.wanted) > policy.drift.threshold);
+  outcome.alerts = alerts.length;
+  await alertOn(redis, pass, alerts);
+  await recordTargets(redis, records);
+  let pending = corrections;
+  for (let attempt = 1; attempt <= CORRECTION_ATTEMPTS && pending.length > 0; attempt++) {
+    const result = await correct(redis, channel, pass, pending, attempt, now);
+    outcome.corrected += result.applied;
+    outcome.stale += result.stale.length;
+    // The channel moved between our read and our write (a sale, another writer): read again and
+    // apply the same correction on top of what is there now, so a concurrent decrement survives (I6).
+    pending = result.stale.length ? await rebase(channel, result.stale) : [];
+  }
+  return outcome;
+}
+
+/** Fresh values for targets whose compare-and-swap failed, with the intended change kept. */
+async function rebase(channel: ReconcileChannel, stale: readonly CasItem[]): Promise<CasItem[]> {
+  const fresh = new Map((await channel.readTargets(stale)).map((o) => [targetKey(o.sku, o.location), o]));
+  return stale.flatMap((item) => {
+    const now = fresh.get(targetKey(item.sku, item.location));
+    return now ? [{ ...now, to: Math.max(0, now.actual + (item.to - item.actual)) }] : [];
+  });
+}
+
+/** Decisions for observed levels: wanted from the projection, our beliefs, pending writes, drift history. */
+async function decidePage(redis: Redis, policy: Policy, channel: ReconcileChannel["channel"], observed: readonly ObservedLevel[], nowMs: number): Promise<{ records: TargetRecord[]; corrections: CasItem[] }> {
+  const channelPolicy = policy.channels[channel];
+  const skus = [...new Set(observed.map((o) => o.sku))];
+  const fields = observed.map((o) => targetField(channel, o.sku, o.location));
+  const [snapshots, believed, dirty, inflight, history] = await Promise.all([
+    readSnapshots(redis, skus),
+    readBelieved(redis, channel, observed.map((o) => targetKey(o.sku, o.location))),
+    skus.length ? redis.hmget<Record<string, unknown>>(channelKeys.dirty(channel), ...skus) : Promise.resolve({}),
+    listInflight(redis, channel),
+    readHistory(redis, fields),
+  ]);
+  const busy = new Set([...Object.entries(dirty ?? {}).flatMap(([sku, v]) => (v === null || v === undefined ? [] : [sku])), ...inflight.flatMap((b) => b.items.map((i) => i.sku))]);
+  const records: TargetRecord[] = [];
+  const corrections: CasItem[] = [];
+  for (const o of observed) {
+    const snapshot = snapshots.get(o.sku);
+    // Not ours (the channel sells something we do not track) or a switched-off channel: nothing to compare with.
+    if (!snapshot || !channelPolicy) continue;
+    const wanted = desiredTargets(snapshot, channel, channelPolicy).get(o.location);
+    if (wanted === undefined) continue;
+    const field = targetField(channel, o.sku, o.location);
+    const decision = decideDrift({ actual: o.actual, wanted, pendingWrite: busy.has(o.sku) }, history.get(field) ?? null, policy.drift, nowMs);
+    records.push({ field, channel, sku: o.sku, location: o.location, actual: o.actual, wanted, believed: believed.get(targetKey(o.sku, o.location)) ?? null, action: decision.action, history: decision.history, at: nowMs });
+    if (decision.action.kind === "correct" && channelPolicy.enabled) corrections.push({ ...o, to: decision.action.to });
+  }
+  return { records, corrections };
+}
+
+/**
+ * Apply corrections under the channel's write lease (no flush plans from beliefs we are
+ * about to replace), with compare-and-swap on the channel and the pass's fencing token on
+ * our beliefs.
+ */
+async function correct(redis: Redis, channel: ReconcileChannel, pass: PassState, items: CasItem[], attempt: number, now: () => number): Promise<{ applied: number; stale: CasItem[] }> {
+  const lockKey = channelKeys.flushLock(channel.channel);
+  const token = await waitForLease(redis, lockKey, 5_000);
+  if (!token) {
+    log.warn("reconcile.lease_busy", { channel: channel.channel, passId: pass.id, items: items.length });
+    return { applied: 0, stale: [] };
+  }
+  try {
+    // A new key per attempt: a replayed key would answer with the first (stale) result.
+    const key = `reconcile-${pass.id}-${channel.channel}-${pass.done}-${attempt}`;
+    const result = await channel.setCas(key, items);
+    if (result.error) log.error("reconcile.correct_failed", { channel: channel.channel, passId: pass.id, error: result.error });
+    const fence = pass.fences[channel.channel] ?? -1;
+    const landed = new Map(result.applied.map((i) => [targetKey(i.sku, i.location), i.to]));
+    if (!(await setBelievedFenced(redis, channel.channel, fence, pass.id, landed, now()))) log.warn("reconcile.fenced_out", { channel: channel.channel, passId: pass.id });
+    for (const i of result.applied) log.info("reconcile.corrected", { channel: channel.channel, sku: i.sku, location: i.location, from: i.actual, to: i.to, passId: pass.id });
+    for (const i of result.stale) log.info("reconcile.cas_stale", { channel: channel.channel, sku: i.sku, location: i.location, read: i.actual, passId: pass.id });
+    return { applied: result.applied.length, stale: result.stale };
+  } finally {
+    await releaseLock(redis, lockKey, token);
+  }
+}
+
+async function waitForLease(redis: Redis, key: string, waitMs: number): Promise<string | null> {
+  const until = Date.now() + waitMs;
+  for (;;) {
+    const token = await acquireLock(redis, key, 15_000);
+    if (token || Date.now() > until) return token;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function alertOn(redis: Redis, pass: PassState, records: readonly TargetRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const alerts = records.map((r) => ({ at: new Date(r.at).toISOString(), passId: pass.id, channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, drift: r.actual - r.wanted, action: r.action.kind }));
+  for (const a of alerts) log.warn("drift.alert", { channel: a.channel, sku: a.sku, location: a.location, drift: a.drift, action: a.action, passId: a.passId });
+  await pushAlerts(redis, alerts);
+  try {
+    await sendAlert({ kind: "drift", summary: `${alerts.length} SKU location(s) drifted beyond the threshold`, details: alerts });
+  } catch (error) {
+    log.error("drift.alert_webhook_failed", { error: errorMessage(error) });
+  }
+}
