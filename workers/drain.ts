@@ -7,9 +7,11 @@ import { getPolicy } from "@/lib/config/edge-config";
 import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";
 import { adjustBelieved, markDirty, readBelieved } from "@/lib/redis/channel-store";
-import { keys } from "@/lib/redis/keys";
 import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue";
 import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
+import { oversoldUnits } from "@/lib/domain/incidents";
+import { openIncident, openOversold } from "@/lib/redis/incident-store";
+import { recoverSoon } from "./recovery";
 
 /**
  * The intake drain: read queued deliveries through the consumer group, apply every event
@@ -102,15 +104,29 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
 }
 
 /** A short pick means someone was sold a unit that is not on the shelf: open an incident once. */
+/**
+ * Open oversell incidents: one per short pick (the warehouse could not fill a line), and one
+ * per SKU whose reservations now exceed what is on the shelves. Recovery runs right after.
+ */
 async function recordIncidents(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
-  const shortPicks = outcomes.filter((o) => o.event.kind === "short_pick" && o.effect !== "duplicate");
-  await Promise.all(
-    shortPicks.map(({ event }) => {
-      const incident = { sku: event.sku, eventId: event.id, lineKey: "lineKey" in event ? (event.lineKey ?? null) : null, units: "quantity" in event ? event.quantity : 0, openedAt: new Date().toISOString() };
-      log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id });
-      return redis.hsetnx(keys.incidents, event.id, JSON.stringify(incident));
-    }),
+  const openedAt = new Date().toISOString();
+  const opened = await Promise.all(
+    outcomes
+      .filter((o) => o.effect !== "duplicate")
+      .map(async ({ event, snapshot }) => {
+        if (event.kind === "short_pick") {
+          const isNew = await openIncident(redis, { id: `short:${event.id}`, kind: "short_pick", sku: event.sku, locationId: event.locationId, units: event.quantity, openedAt, lineKey: event.lineKey ?? null });
+          if (isNew) log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id, kind: "short_pick", units: event.quantity });
+          return isNew;
+        }
+        const short = snapshot ? oversoldUnits(snapshot.projection) : 0;
+        if (short === 0) return false;
+        const isNew = await openOversold(redis, event.sku, { id: `oversold:${event.sku}:${event.id}`, kind: "oversold", sku: event.sku, locationId: null, units: short, openedAt, lineKey: null });
+        if (isNew) log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id, kind: "oversold", units: short });
+        return isNew;
+      }),
   );
+  if (opened.some(Boolean)) void recoverSoon(redis);
 }
 
 let running: Promise<DrainStats> | null = null;

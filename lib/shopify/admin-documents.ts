@@ -96,4 +96,103 @@ export const LOCATION_LEVELS_QUERY = /* GraphQL */ `
   }
 `;
 
-export const ALL_ADMIN_DOCUMENTS = { VARIANTS_BY_SKU_QUERY, ADJUST_AVAILABLE_MUTATION, SET_AVAILABLE_MUTATION, LOCATION_LEVELS_QUERY };
+// ---- oversell recovery
+
+const MONEY_SET_FRAGMENT = /* GraphQL */ `
+  fragment ShopMoney on MoneyBag {
+    shopMoney {
+      amount
+      currencyCode
+    }
+  }
+`;
+
+/** The order behind an oversold line: who to tell, what it was worth, the line's price. */
+export const RECOVERY_ORDER_QUERY = /* GraphQL */ `
+  query RecoveryOrder($id: ID!) {
+    order(id: $id) {
+      id
+      name
+      email
+      createdAt
+      cancelledAt
+      totalPriceSet {
+        ...ShopMoney
+      }
+      customer {
+        id
+        firstName
+        displayName
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+      lineItems(first: 100) {
+        nodes {
+          id
+          sku
+          name
+          quantity
+          originalUnitPriceSet {
+            ...ShopMoney
+          }
+        }
+      }
+    }
+  }
+  ${MONEY_SET_FRAGMENT}
+`;
+
+/** 2026-04+: refundCreate requires @idempotent; the same key and input replay the first refund. */
+export const RECOVERY_REFUND_MUTATION = /* GraphQL */ `
+  mutation RecoveryRefund($input: RefundInput!, $key: String!) {
+    refundCreate(input: $input) @idempotent(key: $key) {
+      refund {
+        id
+        totalRefundedSet {
+          ...ShopMoney
+        }
+      }
+      userErrors {
+        field
+        message
+      }
+    }
+  }
+  ${MONEY_SET_FRAGMENT}
+`;
+
+/** Not idempotent at Shopify: a repeat answers TAKEN, and the code is then looked up. */
+export const APOLOGY_CODE_MUTATION = /* GraphQL */ `
+  mutation ApologyCode($input: DiscountCodeBasicInput!) {
+    discountCodeBasicCreate(basicCodeDiscount: $input) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
+`;
+
+export const DISCOUNT_BY_CODE_QUERY = /* GraphQL */ `
+  query DiscountByCode($code: String!) {
+    codeDiscountNodeByCode(code: $code) {
+      id
+    }
+  }
+`;
+
+export const ALL_ADMIN_DOCUMENTS = {
+  VARIANTS_BY_SKU_QUERY,
+  ADJUST_AVAILABLE_MUTATION,
+  SET_AVAILABLE_MUTATION,
+  LOCATION_LEVELS_QUERY,
+  RECOVERY_ORDER_QUERY,
+  RECOVERY_REFUND_MUTATION,
+  APOLOGY_CODE_MUTATION,
+  DISCOUNT_BY_CODE_QUERY,
+};

@@ -19,6 +19,8 @@ import { startUpstashBridge } from "./upstash-bridge";
  * suite: Redis → Upstash-REST bridge → Edge Config server → Next (production build) →
  * seed → cron runner. Cloud credentials in the env replace the local pieces they stand for.
  */
+const PASS_THROUGH_ENV = ["INTAKE_CLAIM_IDLE_MS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_FORMAT", "ALERT_ROUTING_KEY", "EMAIL_TRANSPORT", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_FROM", "OPS_PASSWORD", "SHOP_NAME"] as const;
+
 export interface StackOptions {
   root: string;
   dataDir: string;
@@ -139,7 +141,8 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
       EDGE_CONFIG: edgeConfig,
       ...appSecretEnv(secrets),
       ...emulatorEnv,
-      ...(env.INTAKE_CLAIM_IDLE_MS ? { INTAKE_CLAIM_IDLE_MS: env.INTAKE_CLAIM_IDLE_MS } : {}),
+      // Operator settings pass through to the app when set (intake claim window, alert webhook, email transport, ops password).
+      ...Object.fromEntries(PASS_THROUGH_ENV.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
     },
   });
   stops.push(() => app.stop());

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
+import { startAlertReceiver } from "./alert-receiver";
 import { launchStack } from "@/scripts/stack/launch-stack";
 import { freePort } from "@/scripts/stack/ports";
 
@@ -28,6 +29,8 @@ export interface TestStack {
   };
   dataDir: string;
   policyFile: string;
+  /** GET: every alert the app POSTed (PagerDuty Events v2 shape). */
+  alertsUrl: string;
 }
 
 declare module "vitest" {
@@ -44,6 +47,7 @@ export default async function setup(project: TestProject) {
   mkdirSync(dataDir, { recursive: true });
   const policyFile = path.join(dataDir, "edge-config.json");
   copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
+  const alerts = await startAlertReceiver();
   const stack = await launchStack({
     root,
     dataDir,
@@ -66,7 +70,7 @@ export default async function setup(project: TestProject) {
     reconcileIntervalMs: 0,
     seed: true,
     // Short claim window so the crash-recovery test does not wait 30 s.
-    env: { INTAKE_CLAIM_IDLE_MS: "1500" },
+    env: { INTAKE_CLAIM_IDLE_MS: "1500", ALERT_WEBHOOK_URL: `${alerts.url}/alerts`, ALERT_WEBHOOK_FORMAT: "pagerduty", ALERT_ROUTING_KEY: "test-routing-key" },
     log: (line) => console.log(`[stack] ${line}`),
   });
   project.provide("stack", {
@@ -78,9 +82,11 @@ export default async function setup(project: TestProject) {
     emulators: stack.emulators,
     policyFile,
     dataDir,
+    alertsUrl: `${alerts.url}/alerts`,
   });
   return async () => {
     await stack.stop();
+    await alerts.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

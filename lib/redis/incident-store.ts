@@ -1,0 +1,106 @@
+import type { Redis } from "@upstash/redis";
+import { z } from "zod";
+import type { OrderLine } from "../domain/projection";
+import { keys } from "./keys";
+
+/**
+ * Oversell incidents and their recovery record. One JSON document per incident in one hash;
+ * only the recovery worker (under its lease) rewrites a document after it is opened, so
+ * read-modify-write is safe. Every action carries its time and result.
+ */
+export const incidentStates = ["open", "recovering", "recovered", "awaiting_decision", "waiting_restock", "substituted", "failed"] as const;
+
+const actionSchema = z.object({
+  at: z.string(),
+  /** e.g. `refund`, `code`, `email`, `escalate`, `decision`. */
+  action: z.string(),
+  /** The order (or line) the action was for. */
+  target: z.string(),
+  result: z.enum(["ok", "failed", "skipped"]),
+  detail: z.string(),
+});
+
+const orderSchema = z.object({
+  name: z.string(),
+  email: z.string().nullable(),
+  customer: z.string(),
+  firstName: z.string().nullable(),
+  customerGid: z.string().nullable(),
+  valueCents: z.number(),
+  createdAt: z.string(),
+  currency: z.string(),
+  /** Line id → unit price, for the refund amount. */
+  unitCents: z.record(z.string(), z.number()),
+  lineNames: z.record(z.string(), z.string()),
+});
+
+export const incidentSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["short_pick", "oversold"]),
+  sku: z.string(),
+  locationId: z.string().nullable(),
+  units: z.number().int(),
+  openedAt: z.string(),
+  state: z.enum(incidentStates),
+  /** Set on short picks (the line the warehouse could not fill); oversold incidents find theirs. */
+  lineKey: z.string().nullable(),
+  affected: z.array(z.object({ lineKey: z.string(), channel: z.string(), orderId: z.string(), lineId: z.string(), units: z.number().int() })).default([]),
+  orders: z.record(z.string(), orderSchema).default({}),
+  actions: z.array(actionSchema).default([]),
+  decision: z.object({ choice: z.enum(["refund", "wait_for_restock", "substitute"]), note: z.string(), at: z.string() }).nullable().default(null),
+});
+export type Incident = z.infer<typeof incidentSchema>;
+export type IncidentAction = z.infer<typeof actionSchema>;
+
+const parse = (raw: unknown): Incident | null => {
+  const parsed = incidentSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
+  return parsed.success ? parsed.data : null;
+};
+
+/** Opens an incident once (a re-delivered event opens nothing new). */
+export async function openIncident(redis: Redis, incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">): Promise<boolean> {
+  const full: Incident = { ...incident, state: "open", affected: [], orders: {}, actions: [], decision: null };
+  return (await redis.hsetnx(keys.incidents, incident.id, JSON.stringify(full))) === 1;
+}
+
+export async function listIncidents(redis: Redis): Promise<Incident[]> {
+  const all = (await redis.hgetall<Record<string, unknown>>(keys.incidents)) ?? {};
+  return Object.values(all)
+    .flatMap((raw) => {
+      const incident = parse(raw);
+      return incident ? [incident] : [];
+    })
+    .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
+}
+
+export async function readIncident(redis: Redis, id: string): Promise<Incident | null> {
+  return parse(await redis.hget(keys.incidents, id));
+}
+
+export const saveIncident = (redis: Redis, incident: Incident) => redis.hset(keys.incidents, { [incident.id]: JSON.stringify(incident) });
+
+const lineWire = z.object({ r: z.number(), x: z.number(), k: z.number(), c: z.number(), loc: z.string(), by: z.string() });
+
+/** A SKU's order lines as the apply script keeps them. */
+export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
+  const raw = (await redis.hgetall<Record<string, unknown>>(keys.lines(sku))) ?? {};
+  return Object.fromEntries(
+    Object.entries(raw).flatMap(([lineKey, value]) => {
+      const l = lineWire.safeParse(typeof value === "string" ? JSON.parse(value) : value);
+      return l.success ? [[lineKey, { reserved: l.data.r, released: l.data.x, picked: l.data.k, cancelled: l.data.c === 1, locationId: l.data.loc || null, locationBy: l.data.by || null }]] : [];
+    }),
+  );
+}
+
+/** SKU → its open oversold incident, so a run of oversold events opens one incident, not many. */
+export async function openOversold(redis: Redis, sku: string, incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">): Promise<boolean> {
+  if ((await redis.hsetnx(OVERSOLD_INDEX, sku, incident.id)) === 0) return false;
+  return openIncident(redis, incident);
+}
+
+export const closeOversold = (redis: Redis, sku: string) => redis.hdel(OVERSOLD_INDEX, sku);
+const OVERSOLD_INDEX = "incidents:oversold";
+
+/** Outbox of rendered emails (the local transport), newest first. */
+export const OUTBOX_KEY = "outbox:{mail}:messages";
+export const OUTBOX_INDEX = "outbox:{mail}:ids";

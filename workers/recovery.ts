@@ -1,0 +1,215 @@
+import type { Redis } from "@upstash/redis";
+import type { Policy } from "@/lib/config/policy";
+import { getPolicy } from "@/lib/config/edge-config";
+import { affectedLines, apologyCode, parseLineKey, recoveryRoute, type AffectedLine } from "@/lib/domain/incidents";
+import { renderApologyEmail } from "@/lib/email/apology-email";
+import { sendEmail } from "@/lib/email/transport";
+import { errorMessage, log } from "@/lib/log";
+import { closeOversold, listIncidents, readLines, saveIncident, type Incident, type IncidentAction } from "@/lib/redis/incident-store";
+import { acquireLock, releaseLock } from "@/lib/redis/lock";
+import { getShopifyAdmin, type ShopifyAdmin } from "@/lib/shopify/admin-client";
+import { createApologyCode, orderGid, readRecoveryOrder, refundShortLine } from "@/lib/shopify/recovery";
+import { sendAlert } from "./alerts";
+
+/**
+ * Oversell recovery: for each open incident, find the order lines that pay for it, then per
+ * order either settle it automatically (refund the short units, a single-use apology code,
+ * an apology email) or escalate to a human and wait for a decision. Every step is recorded
+ * with its time and result and is idempotent at its target, so a crash or a second run
+ * never refunds or emails twice.
+ */
+export const APOLOGY_PERCENT_OFF = 15;
+const CODE_VALID_DAYS = 90;
+const LOCK = "recovery:{r}:lock";
+const ACTIVE = new Set<Incident["state"]>(["open", "recovering", "awaiting_decision"]);
+const TERMINAL = new Set<Incident["state"]>(["recovered", "substituted", "failed"]);
+
+export interface RecoveryStats {
+  processed: number;
+  recovered: number;
+  escalated: number;
+}
+
+export async function recoverIncidents(redis: Redis, now: () => Date = () => new Date()): Promise<RecoveryStats | null> {
+  const lease = await acquireLock(redis, LOCK, 60_000);
+  if (!lease) return null;
+  const stats: RecoveryStats = { processed: 0, recovered: 0, escalated: 0 };
+  try {
+    const [policy, incidents] = await Promise.all([getPolicy(), listIncidents(redis)]);
+    const admin = getShopifyAdmin();
+    for (const incident of incidents.filter((i) => ACTIVE.has(i.state))) {
+      try {
+        const before = incident.state;
+        await recoverOne(redis, admin, policy, incident, incidents, now);
+        stats.processed++;
+        if (incident.state === "recovered") stats.recovered++;
+        if (incident.state === "awaiting_decision" && before !== "awaiting_decision") stats.escalated++;
+        if (TERMINAL.has(incident.state) && incident.kind === "oversold") await closeOversold(redis, incident.sku);
+      } catch (error) {
+        log.error("recovery.incident_failed", { incidentId: incident.id, sku: incident.sku, error: errorMessage(error) });
+      } finally {
+        await saveIncident(redis, incident);
+      }
+    }
+    return stats;
+  } finally {
+    await releaseLock(redis, LOCK, lease);
+  }
+}
+
+const done = (incident: Incident, action: string, target: string) => incident.actions.some((a) => a.action === action && a.target === target && a.result === "ok");
+
+function record(incident: Incident, now: Date, action: Omit<IncidentAction, "at">): void {
+  incident.actions.push({ at: now.toISOString(), ...action });
+  const fields = { incidentId: incident.id, sku: incident.sku, action: action.action, target: action.target, result: action.result };
+  if (action.result === "failed") log.error("recovery.action", { ...fields, detail: action.detail });
+  else log.info("recovery.action", fields);
+}
+
+async function recoverOne(redis: Redis, admin: ShopifyAdmin | null, policy: Policy, incident: Incident, all: readonly Incident[], now: () => Date): Promise<void> {
+  if (incident.affected.length === 0) {
+    incident.affected = await findAffected(redis, incident, all);
+    if (incident.affected.length === 0) {
+      record(incident, now(), { action: "triage", target: incident.sku, result: "skipped", detail: "no open order line to attribute the shortfall to" });
+      incident.state = "failed";
+      return;
+    }
+    incident.state = "recovering";
+  }
+  const byOrder = new Map<string, AffectedLine[]>();
+  for (const line of incident.affected) byOrder.set(line.orderId, [...(byOrder.get(line.orderId) ?? []), line]);
+  let allSettled = true;
+  for (const [orderId, lines] of byOrder) {
+    const settled = await settleOrder(redis, admin, policy, incident, orderId, lines, now);
+    allSettled &&= settled;
+  }
+  if (allSettled) incident.state = "recovered";
+  else if (incident.actions.some((a) => a.action === "escalate" && a.result === "ok") && !incident.decision) incident.state = "awaiting_decision";
+  else if (incident.decision?.choice === "wait_for_restock") incident.state = "waiting_restock";
+  else if (incident.decision?.choice === "substitute") incident.state = "substituted";
+}
+
+async function findAffected(redis: Redis, incident: Incident, all: readonly Incident[]): Promise<AffectedLine[]> {
+  if (incident.kind === "short_pick") {
+    const ref = incident.lineKey ? parseLineKey(incident.lineKey) : null;
+    return ref ? [{ ...ref, units: incident.units }] : [];
+  }
+  // Lines another live incident of this SKU already answers for are not counted twice.
+  const taken = new Set(all.filter((i) => i.id !== incident.id && i.sku === incident.sku && !TERMINAL.has(i.state)).flatMap((i) => [i.lineKey ?? "", ...i.affected.map((a) => a.lineKey)]));
+  return affectedLines(await readLines(redis, incident.sku), incident.units, taken);
+}
+
+/** One order's recovery; true once it needs nothing more. */
+async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Policy, incident: Incident, orderId: string, lines: AffectedLine[], now: () => Date): Promise<boolean> {
+  const channel = lines[0]?.channel ?? "unknown";
+  if (channel === "shopify" && admin && !incident.orders[orderId]) {
+    const read = await readRecoveryOrder(admin, orderId);
+    if (read.kind === "retry") return false;
+    if (read.kind === "error" || !read.data) {
+      record(incident, now(), { action: "lookup", target: orderId, result: "failed", detail: read.kind === "error" ? read.message : "Shopify has no such order" });
+      return escalate(incident, orderId, channel, "the order could not be read from Shopify", now);
+    }
+    const o = read.data;
+    incident.orders[orderId] = {
+      name: o.name,
+      email: o.email,
+      customer: o.customerName,
+      firstName: o.firstName,
+      customerGid: o.customerGid,
+      valueCents: o.totalCents,
+      createdAt: o.createdAt,
+      currency: o.currency,
+      unitCents: Object.fromEntries(o.lines.map((l) => [l.legacyId, l.unitCents])),
+      lineNames: Object.fromEntries(o.lines.map((l) => [l.legacyId, l.name])),
+    };
+  }
+  const order = incident.orders[orderId];
+  if (incident.decision?.choice === "wait_for_restock" || incident.decision?.choice === "substitute") {
+    if (!done(incident, "decision", orderId)) record(incident, now(), { action: "decision", target: orderId, result: "ok", detail: `${incident.decision.choice}: ${incident.decision.note}` });
+    return false;
+  }
+  const route = incident.decision?.choice === "refund" ? ({ kind: "auto" } as const) : recoveryRoute(channel, order?.valueCents ?? 0, policy.escalation.orderValueCents);
+  if (route.kind === "escalate" || !admin || !order) return escalate(incident, orderId, channel, route.kind === "escalate" ? route.reason : "Shopify is not configured", now);
+
+  // 1. Refund the short units of each line (same key on a retry: Shopify replays, never refunds twice).
+  for (const line of lines) {
+    if (done(incident, "refund", line.lineKey)) continue;
+    const amount = (order.unitCents[line.lineId] ?? 0) * line.units;
+    const key = `recovery-${incident.id}-${line.lineKey}`.replace(/[^\w:.-]/g, "_").slice(0, 255);
+    const result = await refundShortLine(admin, key, { gid: orderGid(orderId) }, `gid://shopify/LineItem/${line.lineId}`, line.units, amount, `Out of stock (incident ${incident.id})`);
+    if (result.kind === "retry") return false;
+    const failure = result.kind === "error" ? result.message : "userErrors" in result.data ? result.data.userErrors.join("; ") : null;
+    if (failure !== null || result.kind !== "ok" || "userErrors" in result.data) {
+      record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failure ?? "refund failed" });
+      return escalate(incident, orderId, channel, "the automatic refund failed", now);
+    }
+    record(incident, now(), { action: "refund", target: line.lineKey, result: "ok", detail: `${line.units} unit(s), ${(result.data.refundedCents / 100).toFixed(2)} ${order.currency} (${result.data.refundId})` });
+  }
+  // 2. A single-use apology code (same code on a retry: TAKEN → the existing one).
+  const code = apologyCode(incident.id, orderId);
+  if (!done(incident, "code", orderId)) {
+    const result = await createApologyCode(admin, code, `Apology for order ${order.name}`, APOLOGY_PERCENT_OFF, order.customerGid, now());
+    if (result.kind === "retry") return false;
+    if (result.kind !== "ok" || "userErrors" in result.data) {
+      record(incident, now(), { action: "code", target: orderId, result: "failed", detail: result.kind === "error" ? result.message : "userErrors" in result.data ? result.data.userErrors.join("; ") : "failed" });
+      return false;
+    }
+    record(incident, now(), { action: "code", target: orderId, result: "ok", detail: `${code}${result.data.reused ? " (already created)" : ""}` });
+  }
+  // 3. The apology email (stable message id: the transport sends it once).
+  if (!done(incident, "email", orderId)) {
+    if (!order.email) {
+      record(incident, now(), { action: "email", target: orderId, result: "skipped", detail: "the order has no email address" });
+      return true;
+    }
+    const email = renderApologyEmail({
+      shopName: process.env.SHOP_NAME ?? "Northwind Outfitters",
+      to: order.email,
+      firstName: order.firstName,
+      orderName: order.name,
+      items: lines.map((l) => ({ name: order.lineNames[l.lineId] ?? incident.sku, units: l.units, refundCents: (order.unitCents[l.lineId] ?? 0) * l.units })),
+      currency: order.currency,
+      code,
+      percentOff: APOLOGY_PERCENT_OFF,
+      codeValidDays: CODE_VALID_DAYS,
+    });
+    const sent = await sendEmail(redis, `apology-${incident.id}-${orderId}`, email, now());
+    if (!sent.sent) {
+      record(incident, now(), { action: "email", target: orderId, result: "failed", detail: sent.error });
+      return false;
+    }
+    record(incident, now(), { action: "email", target: orderId, result: "ok", detail: `to ${order.email} via ${sent.transport}${sent.duplicate ? " (already sent)" : ""}` });
+  }
+  return true;
+}
+
+/** Tell a human once per order (PagerDuty/Slack-compatible webhook), then wait for the decision on /ops. */
+async function escalate(incident: Incident, orderId: string, channel: string, reason: string, now: () => Date): Promise<boolean> {
+  if (done(incident, "escalate", orderId)) return false;
+  const order = incident.orders[orderId];
+  try {
+    const delivered = await sendAlert({
+      kind: "oversell_escalation",
+      severity: "error",
+      dedupKey: `${incident.id}:${orderId}`,
+      summary: `Oversold ${incident.sku}: order ${order?.name ?? orderId} (${channel}) needs a decision — ${reason}`,
+      details: { incidentId: incident.id, sku: incident.sku, units: incident.units, orderId, channel, valueCents: order?.valueCents ?? null, reason },
+    });
+    record(incident, now(), { action: "escalate", target: orderId, result: "ok", detail: `${reason}${delivered ? "; alert webhook notified" : "; waiting on /ops"}` });
+  } catch (error) {
+    record(incident, now(), { action: "escalate", target: orderId, result: "failed", detail: errorMessage(error) });
+  }
+  return false;
+}
+
+let recovering: Promise<unknown> | null = null;
+
+/** Recover now unless this process already is (incidents opened by a drain). */
+export function recoverSoon(redis: Redis): Promise<unknown> {
+  recovering ??= recoverIncidents(redis)
+    .catch((error: unknown) => log.error("recovery.failed", { error: errorMessage(error) }))
+    .finally(() => {
+      recovering = null;
+    });
+  return recovering;
+}
