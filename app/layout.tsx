@@ -1,7 +1,5 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import type { ReactNode } from "react";
-import { CartLink } from "./components/cart-link";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -9,31 +7,11 @@ export const metadata: Metadata = {
   description: "Demo store of the real-time stock layer for headless Shopify.",
 };
 
+/** Only the document; the store and /ops each bring their own frame. */
 export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
-      <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">
-        <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-white focus:px-3 focus:py-2">
-          Skip to content
-        </a>
-        <header className="border-b border-stone-200 bg-white">
-          <div className="mx-auto flex max-w-6xl items-center justify-between gap-4 px-4 py-3">
-            <Link href="/" className="text-lg font-semibold tracking-tight">
-              Northwind Outfitters
-            </Link>
-            <nav aria-label="Main" className="flex items-center gap-4 text-sm">
-              <Link href="/collections/all" className="hidden text-stone-600 hover:text-stone-900 sm:inline">
-                Shop all
-              </Link>
-              <CartLink />
-            </nav>
-          </div>
-        </header>
-        <main id="main" className="mx-auto max-w-6xl px-4 py-8">
-          {children}
-        </main>
-        <footer className="border-t border-stone-200 py-6 text-center text-xs text-stone-500">Stock shown live from the warehouse · prices in USD</footer>
-      </body>
+      <body className="min-h-screen bg-stone-50 font-sans text-stone-900 antialiased">{children}</body>
     </html>
   );
 }

@@ -8,6 +8,7 @@ import { targetKey, type ChannelAdapter, type WriteBatch } from "@/lib/channels/
 import { errorMessage, log } from "@/lib/log";
 import { channelKeys } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
+import { countMetrics } from "@/lib/redis/metrics";
 import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved } from "@/lib/redis/channel-store";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
@@ -118,6 +119,7 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
       stats.writes++;
       stats.items += batch.items.length;
       log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });
+      void countMetrics(redis, { [`out:${adapter.channel}`]: 1, [`outms:${adapter.channel}`]: Date.now() - started });
       return true;
     }
     if ("permanent" in result) {

@@ -5,6 +5,7 @@ import { BodyTooLargeError, readRawBody } from "@/lib/http/read-body";
 import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
+import { countMetrics } from "@/lib/redis/metrics";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
 import { applyCatalogChange } from "./catalog";
@@ -79,6 +80,11 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
   // going while there is work (a steady stream must not starve the channels).
   if (streamId) after(() => drainSoon(redis, () => void flushSoon(redis)).then(() => flushSoon(redis), () => undefined));
   log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
+  if (!duplicate && events.length > 0) {
+    const now = Date.now();
+    const lags = events.map((e) => now - Date.parse(e.occurredAt)).filter((ms) => ms >= 0 && ms < 86_400_000);
+    void countMetrics(redis, { [`in:${def.source}`]: events.length, [`lag:${def.source}`]: lags.reduce((a, b) => a + b, 0), [`lagn:${def.source}`]: lags.length }, now);
+  }
   return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
 }
 

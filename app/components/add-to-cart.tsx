@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useState, useTransition } from "react";
-import { addToCart, type CartActionState } from "@/app/cart/actions";
+import { addToCart, type CartActionState } from "@/app/(store)/cart/actions";
 import type { SkuStock } from "@/lib/stock/stock-view";
 import { announceCartCount } from "./cart-count";
 

@@ -140,6 +140,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
       UPSTASH_REDIS_REST_TOKEN: redisRest.token,
       EDGE_CONFIG: edgeConfig,
       ...appSecretEnv(secrets),
+      ...(env.OPS_PASSWORD ? { OPS_PASSWORD: env.OPS_PASSWORD } : {}),
       ...emulatorEnv,
       // Operator settings pass through to the app when set (intake claim window, alert webhook, email transport, ops password).
       ...Object.fromEntries(PASS_THROUGH_ENV.flatMap((name) => (env[name] ? [[name, env[name]]] : []))),
@@ -147,6 +148,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   });
   stops.push(() => app.stop());
   services.unshift({ name: "storefront + API", url: app.url, note: `next start, logs in ${path.relative(opts.root, logFile)}` });
+  services.splice(1, 0, { name: "ops dashboard", url: `${app.url}/ops`, note: `password: ${env.OPS_PASSWORD ? "OPS_PASSWORD" : `opsPassword in ${path.relative(opts.root, path.join(opts.dataDir, "secrets.json"))}`}` });
 
   if (opts.seed) {
     const seeded = await seedDemoStock(app.url, secrets.wmsWebhookSecret);

@@ -16,6 +16,8 @@ export const stackSecretsSchema = z.object({
   shopifyStorefrontToken: z.string().min(16),
   marketplaceApiKey: z.string().min(16),
   erpApiKey: z.string().min(16),
+  /** The merchant's /ops password on the local stack. */
+  opsPassword: z.string().min(12),
 });
 export type StackSecrets = z.infer<typeof stackSecretsSchema>;
 
@@ -33,6 +35,7 @@ const fresh = (): StackSecrets => {
     shopifyStorefrontToken: secret(),
     marketplaceApiKey: secret(),
     erpApiKey: secret(),
+    opsPassword: randomBytes(12).toString("base64url"),
   };
 };
 
@@ -54,4 +57,5 @@ export const appSecretEnv = (s: StackSecrets): Record<string, string> => ({
   SHOPIFY_WEBHOOK_SECRET: s.shopifyWebhookSecret,
   MARKETPLACE_WEBHOOK_SECRET: s.marketplaceWebhookSecret,
   POS_WEBHOOK_SECRET: s.posWebhookSecret,
+  OPS_PASSWORD: s.opsPassword,
 });

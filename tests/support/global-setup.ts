@@ -26,6 +26,7 @@ export interface TestStack {
     shopifyWebhookSecret: string;
     marketplaceWebhookSecret: string;
     posWebhookSecret: string;
+    opsPassword: string;
   };
   dataDir: string;
   policyFile: string;

@@ -1,4 +1,6 @@
 import { errorMessage, log } from "@/lib/log";
+import { getRedis } from "@/lib/redis/client";
+import { countMetrics } from "@/lib/redis/metrics";
 import { readLiveStock } from "@/lib/stock/live-stock";
 import { parseStockQuery } from "@/lib/stock/stock-query";
 
@@ -14,7 +16,9 @@ export async function GET(request: Request): Promise<Response> {
   const query = parseStockQuery(new URL(request.url).searchParams);
   if (!query.ok) return Response.json({ error: query.error }, { status: 400, headers: { "Cache-Control": "no-store" } });
   try {
-    return Response.json(await readLiveStock(query.skus), { headers: { "Cache-Control": CACHE, "CDN-Cache-Control": "max-age=1" } });
+    // Counted in the same pipelined round trip as the read (auto-pipelining); never fails the read.
+    const [stock] = await Promise.all([readLiveStock(query.skus), countMetrics(getRedis(), { stock: 1, "stock:skus": query.skus.length })]);
+    return Response.json(stock, { headers: { "Cache-Control": CACHE, "CDN-Cache-Control": "max-age=1" } });
   } catch (error) {
     // Never a guessed number: the badge keeps its last value and says it is checking.
     log.error("stock.unavailable", { error: errorMessage(error), skus: query.skus });

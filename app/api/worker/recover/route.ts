@@ -1,3 +1,4 @@
+import { countMetrics } from "@/lib/redis/metrics";
 import { hasBearer } from "@/lib/http/bearer";
 import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
@@ -8,6 +9,7 @@ export const maxDuration = 60;
 
 export async function GET(request: Request): Promise<Response> {
   if (!hasBearer(request, process.env.CRON_SECRET)) return Response.json({ error: "unauthorized" }, { status: 401 });
+  void countMetrics(getRedis(), { "cron:recover": 1 });
   try {
     const stats = await recoverIncidents(getRedis());
     return Response.json(stats ?? { busy: true }, { status: stats ? 200 : 202, headers: { "Cache-Control": "no-store" } });

@@ -1,7 +1,7 @@
 import type { Metadata } from "next";
 import { notFound } from "next/navigation";
 import { getCollection } from "@/lib/shopify/storefront";
-import { CollectionSection } from "./components/collection-section";
+import { CollectionSection } from "@/app/components/collection-section";
 
 export const metadata: Metadata = { title: "All products" };
 

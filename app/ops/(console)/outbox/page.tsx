@@ -1,0 +1,46 @@
+import { connection } from "next/server";
+import { Suspense } from "react";
+import { getRedis } from "@/lib/redis/client";
+import { OUTBOX_KEY } from "@/lib/redis/incident-store";
+import { Panel } from "../panel";
+
+export const metadata = { title: "Outbox" };
+
+interface Mail {
+  id: string;
+  at: string;
+  from: string;
+  to: string;
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** Emails the local transport captured instead of sending (EMAIL_TRANSPORT=outbox). */
+export default function OutboxPage() {
+  return (
+    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+      <Outbox />
+    </Suspense>
+  );
+}
+
+async function Outbox() {
+  // Live data at request time, never prerendered at build.
+  await connection();
+  const mails = (await getRedis().lrange(OUTBOX_KEY, 0, 49)).map((m) => (typeof m === "string" ? JSON.parse(m) : m) as Mail);
+  if (mails.length === 0) return <Panel title="Outbox">No email captured yet.</Panel>;
+  return (
+    <div className="space-y-4">
+      {mails.map((m) => (
+        <Panel key={m.id} title={m.subject} subtitle={`${new Date(m.at).toLocaleString()} · to ${m.to} · from ${m.from}`}>
+          <div className="grid gap-4 lg:grid-cols-2">
+            {/* Rendered in a sandbox: the message is data, never code that runs in the console. */}
+            <iframe title={`HTML of ${m.subject}`} srcDoc={m.html} sandbox="" className="h-80 w-full rounded-lg border border-stone-200 bg-white" />
+            <pre className="h-80 overflow-auto whitespace-pre-wrap rounded-lg bg-stone-50 p-3 text-xs">{m.text}</pre>
+          </div>
+        </Panel>
+      ))}
+    </div>
+  );
+}

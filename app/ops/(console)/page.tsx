@@ -1,0 +1,68 @@
+import { connection } from "next/server";
+import Link from "next/link";
+import { Suspense } from "react";
+import { getPolicy } from "@/lib/config/edge-config";
+import { writableChannelIds } from "@/lib/channels/registry";
+import { readOverview } from "@/lib/ops/read-overview";
+import { getRedis } from "@/lib/redis/client";
+import { DriftChart } from "../components/drift-chart";
+import { FlowDiagram } from "../components/flow-diagram";
+import { GaugeBar } from "../components/gauge-bar";
+import { Panel, Stat } from "./panel";
+
+export const metadata = { title: "Overview" };
+
+/** The merchant's overview: the live data flow, queues and budgets, drift, what needs a human. */
+export default function OverviewPage() {
+  return (
+    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+      <Overview />
+    </Suspense>
+  );
+}
+
+async function Overview() {
+  // Live data at request time, never prerendered at build.
+  await connection();
+  const redis = getRedis();
+  const policy = await getPolicy();
+  const data = await readOverview(redis, policy, writableChannelIds(redis, policy));
+  const pass = data.pass;
+  const open = (data.incidents.open ?? 0) + (data.incidents.recovering ?? 0);
+  return (
+    <>
+      <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
+        <Stat label="Incidents in recovery" value={open} href="/ops/incidents" />
+        <Stat label="Awaiting your decision" value={data.incidents.awaiting_decision ?? 0} href="/ops/incidents" tone={(data.incidents.awaiting_decision ?? 0) > 0 ? "alert" : "calm"} />
+        <Stat label="Drift needing a human" value={data.needsHuman} href="/ops/skus" tone={data.needsHuman > 0 ? "alert" : "calm"} />
+        <Stat label="Dead letters" value={data.deadLetters} href="/ops/dead-letters" tone={data.deadLetters > 0 ? "warn" : "calm"} />
+        <Stat label="Recovered" value={data.incidents.recovered ?? 0} href="/ops/incidents" />
+      </div>
+      <Panel title={`Data flow · last ${data.graph.windowMinutes} minutes`} subtitle="Every system, every webhook, write, read and cron; arrow width is throughput.">
+        <FlowDiagram graph={data.graph} />
+      </Panel>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Panel title="Queues and budgets" className="lg:col-span-1">
+          <div className="space-y-4">
+            {data.gauges.map((gauge) => (
+              <GaugeBar key={gauge.label} gauge={gauge} />
+            ))}
+          </div>
+        </Panel>
+        <Panel title="Drift over time" subtitle={`Alert above ${data.policy.threshold} units · auto-correct up to ${data.policy.autoCorrectLimit}`} className="lg:col-span-2">
+          <DriftChart points={data.drift} />
+          <p className="mt-3 text-sm text-stone-600" data-testid="pass-progress">
+            {pass
+              ? pass.finished
+                ? `Last pass ${pass.id}: ${pass.done.toLocaleString()} checked, ${pass.drifted} drifted, ${pass.corrected} corrected.`
+                : `Pass ${pass.id} running: ${pass.done.toLocaleString()} of ${pass.total.toLocaleString()} (${Math.round(pass.progress.share * 100)} %)${pass.progress.etaMs !== null ? `, about ${Math.ceil(pass.progress.etaMs / 60_000)} min left` : ""}.`
+              : "No reconciliation pass yet."}{" "}
+            <Link href="/ops/skus" className="underline">
+              SKUs and channel values
+            </Link>
+          </p>
+        </Panel>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,62 @@
+"use server";
+
+import { cookies } from "next/headers";
+import { refresh } from "next/cache";
+import { z } from "zod";
+import { getPolicy } from "@/lib/config/edge-config";
+import { writableChannelIds } from "@/lib/channels/registry";
+import { log } from "@/lib/log";
+import { bufferEditSchema, setBuffer } from "@/lib/ops/buffer-edit";
+import { OPS_COOKIE, verifySession } from "@/lib/ops/session";
+import { getRedis } from "@/lib/redis/client";
+import { readIncident, saveIncident } from "@/lib/redis/incident-store";
+import { recoverSoon } from "@/workers/recovery";
+
+/**
+ * The merchant's writes from /ops. The proxy already guards /ops; each action checks the
+ * session again (defence in depth: an action is an endpoint of its own).
+ */
+export type OpsActionState = { ok: boolean; message: string | null };
+
+async function signedIn(): Promise<boolean> {
+  return verifySession(process.env, (await cookies()).get(OPS_COOKIE)?.value);
+}
+
+const firstIssue = (error: z.ZodError) => {
+  const issue = error.issues[0];
+  return `${issue?.path.join(".") || "input"}: ${issue?.message ?? "invalid"}`;
+};
+
+export async function updateBuffer(_previous: OpsActionState, form: FormData): Promise<OpsActionState> {
+  if (!(await signedIn())) return { ok: false, message: "Your session has ended; sign in again." };
+  const edit = bufferEditSchema.safeParse({ sku: form.get("sku"), channel: form.get("channel"), buffer: String(form.get("buffer") ?? "").trim() });
+  if (!edit.success) return { ok: false, message: firstIssue(edit.error) };
+  const redis = getRedis();
+  const audit = await setBuffer(redis, edit.data, writableChannelIds(redis, await getPolicy()), "ops");
+  if (!audit) return { ok: false, message: `No SKU ${edit.data.sku}` };
+  log.info("ops.buffer_changed", { sku: audit.sku, channel: audit.channel, from: audit.from, to: audit.to });
+  refresh();
+  return { ok: true, message: `${audit.channel} buffer for ${audit.sku}: ${audit.from ?? "default"} → ${audit.to ?? "default"}` };
+}
+
+const decisionSchema = z.object({
+  incidentId: z.string().min(1).max(300),
+  choice: z.enum(["refund", "wait_for_restock", "substitute"]),
+  note: z.string().trim().max(500).default(""),
+});
+
+export async function decideIncident(_previous: OpsActionState, form: FormData): Promise<OpsActionState> {
+  if (!(await signedIn())) return { ok: false, message: "Your session has ended; sign in again." };
+  const decision = decisionSchema.safeParse({ incidentId: form.get("incidentId"), choice: form.get("choice"), note: form.get("note") ?? "" });
+  if (!decision.success) return { ok: false, message: firstIssue(decision.error) };
+  const redis = getRedis();
+  const incident = await readIncident(redis, decision.data.incidentId);
+  if (!incident) return { ok: false, message: "No such incident" };
+  if (incident.state !== "awaiting_decision") return { ok: false, message: `This incident is ${incident.state.replaceAll("_", " ")}, not waiting for a decision` };
+  incident.decision = { choice: decision.data.choice, note: decision.data.note, at: new Date().toISOString() };
+  await saveIncident(redis, incident);
+  log.info("ops.incident_decided", { incidentId: incident.id, sku: incident.sku, choice: decision.data.choice });
+  await recoverSoon(redis);
+  refresh();
+  return { ok: true, message: `Decision recorded: ${decision.data.choice.replaceAll("_", " ")}` };
+}

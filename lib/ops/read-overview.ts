@@ -1,0 +1,104 @@
+import type { Redis } from "@upstash/redis";
+import type { Policy } from "../config/policy";
+import { passProgress } from "../domain/drift";
+import type { Channel } from "../domain/events";
+import { dirtyCount, listInflight } from "../redis/channel-store";
+import { listIncidents } from "../redis/incident-store";
+import { keys, reconKeys } from "../redis/keys";
+import { queueLength } from "../redis/intake-queue";
+import { readMetrics } from "../redis/metrics";
+import { readPass } from "../redis/reconcile-store";
+import { bucketState } from "../redis/token-bucket";
+import { SHOPIFY_PLANS } from "../shopify/admin-client";
+import type { DriftPoint, FlowEdge, FlowGraph, Gauge, SystemId } from "./types";
+
+/** Everything the ops overview shows, read in a handful of round trips. */
+const WINDOW_MINUTES = 15;
+
+const NODES: FlowGraph["nodes"] = [
+  { id: "wms", label: "WMS / 3PL", role: "physical truth" },
+  { id: "shopify", label: "Shopify", role: "online store" },
+  { id: "marketplace", label: "Marketplace", role: "seller API" },
+  { id: "pos", label: "Store POS", role: "till sales" },
+  { id: "stock-layer", label: "Stock layer", role: "Redis projection" },
+  { id: "erp", label: "ERP", role: "books" },
+  { id: "storefront", label: "Storefront", role: "stock badges" },
+  { id: "cron", label: "Cron", role: "Vercel Cron" },
+];
+
+interface EdgeSpec {
+  id: string;
+  from: SystemId;
+  to: SystemId;
+  label: string;
+  kind: FlowEdge["kind"];
+  count: string[];
+  lag?: { sum: string; n: string };
+}
+
+const EDGES: EdgeSpec[] = [
+  { id: "wms-in", from: "wms", to: "stock-layer", label: "signed webhooks", kind: "webhook", count: ["in:wms"], lag: { sum: "lag:wms", n: "lagn:wms" } },
+  { id: "shopify-in", from: "shopify", to: "stock-layer", label: "order webhooks", kind: "webhook", count: ["in:shopify"], lag: { sum: "lag:shopify", n: "lagn:shopify" } },
+  { id: "marketplace-in", from: "marketplace", to: "stock-layer", label: "order notifications", kind: "webhook", count: ["in:marketplace"], lag: { sum: "lag:marketplace", n: "lagn:marketplace" } },
+  { id: "pos-in", from: "pos", to: "stock-layer", label: "sale batches", kind: "webhook", count: ["in:pos"], lag: { sum: "lag:pos", n: "lagn:pos" } },
+  { id: "shopify-out", from: "stock-layer", to: "shopify", label: "inventoryAdjustQuantities", kind: "write", count: ["out:shopify"], lag: { sum: "outms:shopify", n: "out:shopify" } },
+  { id: "marketplace-out", from: "stock-layer", to: "marketplace", label: "inventory adjustments", kind: "write", count: ["out:marketplace"], lag: { sum: "outms:marketplace", n: "out:marketplace" } },
+  { id: "erp-out", from: "stock-layer", to: "erp", label: "projections", kind: "write", count: ["out:erp"], lag: { sum: "outms:erp", n: "out:erp" } },
+  { id: "shopify-read", from: "stock-layer", to: "shopify", label: "drift reads", kind: "read", count: ["read:shopify"] },
+  { id: "marketplace-read", from: "stock-layer", to: "marketplace", label: "drift reads", kind: "read", count: ["read:marketplace"] },
+  { id: "storefront", from: "storefront", to: "stock-layer", label: "GET /api/stock", kind: "read", count: ["stock"] },
+  { id: "cron", from: "cron", to: "stock-layer", label: "drain · flush · reconcile · recover", kind: "cron", count: ["cron:drain", "cron:flush", "cron:reconcile", "cron:recover"] },
+];
+
+export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
+  const sum = (row: Record<string, number>, fields: string[]) => fields.reduce((total, f) => total + (row[f] ?? 0), 0);
+  const edges = EDGES.map((spec): FlowEdge => {
+    const series = minutes.map((row) => sum(row, spec.count));
+    const total = series.reduce((a, b) => a + b, 0);
+    const lagSum = spec.lag ? minutes.reduce((t, row) => t + (row[spec.lag!.sum] ?? 0), 0) : 0;
+    const lagN = spec.lag ? minutes.reduce((t, row) => t + (row[spec.lag!.n] ?? 0), 0) : 0;
+    return { id: spec.id, from: spec.from, to: spec.to, label: spec.label, kind: spec.kind, perMinute: Math.round((total / Math.max(1, minutes.length)) * 10) / 10, lagMs: lagN > 0 ? Math.round(lagSum / lagN) : null, series };
+  });
+  return { windowMinutes: minutes.length, nodes: NODES, edges };
+}
+
+export async function readDriftSeries(redis: Redis, count = 5_000): Promise<DriftPoint[]> {
+  const raw = await redis.xrevrange(reconKeys.series, "+", "-", count);
+  return Object.values(raw as Record<string, Record<string, unknown>>)
+    .map((f) => ({ at: Number(f.at), channel: String(f.channel), checked: Number(f.checked), drifted: Number(f.drifted), absDrift: Number(f.absDrift), corrected: Number(f.corrected) }))
+    .filter((p) => Number.isFinite(p.at))
+    .sort((a, b) => a.at - b.at);
+}
+
+export async function readOverview(redis: Redis, policy: Policy, channels: readonly Channel[], now = Date.now()) {
+  const plan = SHOPIFY_PLANS[(process.env.SHOPIFY_PLAN as keyof typeof SHOPIFY_PLANS | undefined) ?? "standard"] ?? SHOPIFY_PLANS.standard;
+  const [metrics, backlog, deadLetters, incidents, human, pass, drift, shopifyBucket, queues] = await Promise.all([
+    readMetrics(redis, WINDOW_MINUTES, now),
+    queueLength(redis),
+    redis.llen(keys.deadLetters),
+    listIncidents(redis),
+    redis.hlen(reconKeys.human),
+    readPass(redis),
+    readDriftSeries(redis),
+    bucketState(redis, "shopify"),
+    Promise.all(channels.map(async (c) => ({ channel: c, dirty: await dirtyCount(redis, c), inflight: (await listInflight(redis, c)).length }))),
+  ]);
+  const capacity = plan.bucketSize / 2;
+  const gauges: Gauge[] = [
+    { label: "Intake backlog", value: backlog, max: Math.max(500, backlog), unit: "deliveries" },
+    // Points in use: a full meter means we are at our own limit (half of Shopify's bucket).
+    { label: "Shopify bucket (ours)", value: Math.round(Math.min(capacity, Math.max(0, capacity - shopifyBucket.tokens))), max: capacity, unit: "points in use" },
+    ...queues.map((q) => ({ label: `${q.channel} queue`, value: q.dirty + q.inflight, max: Math.max(100, q.dirty + q.inflight), unit: "SKUs waiting" })),
+  ];
+  const byState = incidents.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.state]: (acc[i.state] ?? 0) + 1 }), {});
+  return {
+    graph: flowGraph(metrics),
+    gauges,
+    deadLetters,
+    incidents: byState,
+    needsHuman: human,
+    pass: pass ? { id: pass.id, done: pass.done, total: pass.total, drifted: pass.drifted, corrected: pass.corrected, finished: pass.finishedAt !== undefined, startedAt: pass.startedAt, progress: passProgress(pass.done, pass.total, pass.startedAt, now) } : null,
+    drift,
+    policy: { threshold: policy.drift.threshold, autoCorrectLimit: policy.drift.autoCorrectLimit, escalationCents: policy.escalation.orderValueCents },
+  };
+}

@@ -1,0 +1,91 @@
+import path from "node:path";
+import type { Browser, Page } from "playwright";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchChromium } from "../support/browser";
+import { eventually, getStock, stack } from "../support/stack-client";
+import { SCREENSHOTS, setOnlineStock } from "../support/storefront-helpers";
+
+/** The merchant's /ops: closed without the password, useful with it. */
+let browser: Browser;
+beforeAll(async () => {
+  browser = await launchChromium();
+});
+afterAll(async () => browser?.close());
+
+const noRedirect = (p: string, init: RequestInit = {}) => fetch(`${stack().appUrl}${p}`, { redirect: "manual", ...init });
+
+async function signIn(page: Page, password = stack().secrets.opsPassword): Promise<void> {
+  await page.goto(`${stack().appUrl}/ops`);
+  await page.waitForURL(/\/ops\/login/);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}
+
+describe("/ops access", () => {
+  it("refuses without credentials: pages redirect to sign-in, API and form posts get 401", async () => {
+    const page = await noRedirect("/ops");
+    expect(page.status).toBe(303);
+    expect(page.headers.get("location")).toContain("/ops/login?next=%2Fops");
+    expect((await noRedirect("/ops/incidents")).status).toBe(303);
+    expect((await noRedirect("/ops/skus", { method: "POST", body: "x" })).status).toBe(401);
+    const forged = await noRedirect("/ops", { headers: { cookie: "ops_session=v1.99999999999999.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA" } });
+    expect(forged.status).toBe(303);
+  });
+
+  it("a wrong password is refused and says so; the session cookie is HttpOnly and SameSite=Strict", async () => {
+    const wrong = await noRedirect("/api/ops/session", { method: "POST", body: new URLSearchParams({ password: "not-it", next: "/ops" }) });
+    expect(wrong.status).toBe(303);
+    expect(wrong.headers.get("location")).toContain("error=wrong");
+    expect(wrong.headers.get("set-cookie")).toBeNull();
+    const right = await noRedirect("/api/ops/session", { method: "POST", body: new URLSearchParams({ password: stack().secrets.opsPassword, next: "/ops/skus" }) });
+    expect(right.status).toBe(303);
+    expect(right.headers.get("location")).toBe("/ops/skus");
+    expect(right.headers.get("set-cookie")).toMatch(/^ops_session=v1\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800/);
+  });
+});
+
+describe("/ops with credentials", () => {
+  it("renders the overview with the data-flow drawing and charts (screenshot saved)", async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1100 } });
+    const errors: string[] = [];
+    page.on("pageerror", (e) => errors.push(e.message));
+    await signIn(page);
+    await page.waitForURL(`${stack().appUrl}/ops`);
+    await page.getByRole("heading", { name: /Data flow/ }).waitFor();
+    expect(await page.getByRole("img", { name: /data flow/i }).count()).toBeGreaterThanOrEqual(1);
+    expect(await page.getByRole("meter").count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByText("Drift over time").count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "ops-overview.png"), fullPage: true });
+    await page.goto(`${stack().appUrl}/ops/incidents`);
+    await page.screenshot({ path: path.join(SCREENSHOTS, "ops-incidents.png"), fullPage: true });
+    await page.close();
+  });
+
+  it("finds a SKU by search and edits its Shopify buffer: validated, audited, and the storefront's number follows", async () => {
+    const sku = "SUN-BLK";
+    await setOnlineStock(sku, 10); // 12 on hand − default buffer 2
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await signIn(page);
+    await page.goto(`${stack().appUrl}/ops/skus?q=sun-b`);
+    await page.getByTestId(`sku-row-${sku}`).waitFor();
+    expect(await page.locator("[data-testid^='sku-row-']").count()).toBe(1);
+    await page.getByRole("link", { name: sku }).click();
+    await page.getByRole("heading", { name: sku }).waitFor();
+    expect(await page.getByTestId("ledger").locator("tbody tr").count()).toBeGreaterThan(0);
+
+    await page.locator("input[name=buffer]").fill("-3");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("buffer-message").textContent()).toContain("0 or more");
+
+    await page.locator("select[name=channel]").selectOption("shopify");
+    await page.locator("input[name=buffer]").fill("7");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => page.getByTestId("buffer-message").textContent()).toContain("shopify buffer for SUN-BLK: default → 7");
+    // 12 on hand at the east warehouse − 7 = 5 for the online store.
+    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 5)).skus[sku]?.available).toBe(5);
+    await page.reload();
+    expect(await page.getByRole("list", { name: "Buffer changes" }).textContent()).toContain("shopify: default → 7");
+    await page.close();
+  });
+});
