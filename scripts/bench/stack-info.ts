@@ -4,7 +4,12 @@ import { z } from "zod";
 import { stackSecretsSchema } from "../stack/secrets";
 
 /** Benchmarks run against a running `npm start`; they find it through its manifest. */
-const manifestSchema = z.object({ appUrl: z.url(), secretsFile: z.string(), emulators: z.record(z.string(), z.string()).default({}) });
+const manifestSchema = z.object({
+  appUrl: z.url(),
+  secretsFile: z.string(),
+  emulators: z.record(z.string(), z.string()).default({}),
+  services: z.array(z.object({ name: z.string(), url: z.string() })).default([]),
+});
 
 export function runningStack() {
   const file = path.resolve(import.meta.dirname, "..", "..", ".data", "stack.json");
@@ -14,7 +19,8 @@ export function runningStack() {
   } catch {
     throw new Error(`no running stack found (${file}); start one with npm start`);
   }
-  return { appUrl: process.env.APP_URL ?? manifest.appUrl, emulators: manifest.emulators, secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))) };
+  const bridgeUrl = manifest.services.find((s) => s.name === "upstash-rest bridge")?.url ?? null;
+  return { appUrl: process.env.APP_URL ?? manifest.appUrl, emulators: manifest.emulators, bridgeUrl, secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))) };
 }
 
 export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;

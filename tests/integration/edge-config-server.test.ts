@@ -141,7 +141,7 @@ describe("the real @vercel/edge-config client", () => {
     vi.stubEnv("EDGE_CONFIG", main.server.connectionString);
     // The default client reads EDGE_CONFIG once, on its first use (nothing else here uses it).
     const edgeConfig = await import("@vercel/edge-config");
-    expect(await edgeConfig.get("drift")).toEqual({ threshold: 3, autoCorrectLimit: 25 });
+    expect(await edgeConfig.get("drift")).toEqual({ threshold: 3, autoCorrectLimit: 25, graceMs: 120_000 });
     expect(await edgeConfig.has("noSuchItem")).toBe(false);
   });
 
@@ -240,7 +240,7 @@ describe("reloading the file", () => {
 
     await vi.waitFor(async () => expect(await f.client.digest()).not.toBe(before), WAIT);
     expect(await f.client.get("lowStockThreshold")).toBe(7);
-    expect(await f.client.get("drift")).toEqual({ threshold: 4, autoCorrectLimit: 25 });
+    expect(await f.client.get("drift")).toEqual({ threshold: 4, autoCorrectLimit: 25, graceMs: 120_000 });
     expect(await f.client.getAll()).toEqual(withChanges({ lowStockThreshold: 7, drift: { threshold: 4, autoCorrectLimit: 25, graceMs: 120_000 } }));
     expect(await f.client.get("escalation")).toEqual(basePolicy.escalation);
   });
