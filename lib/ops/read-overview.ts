@@ -4,7 +4,7 @@ import { passProgress } from "../domain/drift";
 import type { Channel } from "../domain/events";
 import { dirtyCount, listInflight } from "../redis/channel-store";
 import { listIncidents } from "../redis/incident-store";
-import { keys, reconKeys } from "../redis/keys";
+import { channelKeys, keys, reconKeys } from "../redis/keys";
 import { queueLength } from "../redis/intake-queue";
 import { readMetrics } from "../redis/metrics";
 import { readPass } from "../redis/reconcile-store";
@@ -70,14 +70,56 @@ export async function readDriftSeries(redis: Redis, count = 5_000): Promise<Drif
     .sort((a, b) => a.at - b.at);
 }
 
+export interface HumanItem {
+  channel: string;
+  sku: string;
+  location: string;
+  actual: number;
+  wanted: number;
+  drift: number;
+  since: number;
+}
+
+export interface SyncLogEntry {
+  channel: Channel;
+  key: string;
+  items: number;
+  at: number;
+}
+
+async function readHuman(redis: Redis): Promise<HumanItem[]> {
+  const raw = (await redis.hgetall<Record<string, unknown>>(reconKeys.human)) ?? {};
+  return Object.values(raw)
+    .map((v) => (typeof v === "string" ? JSON.parse(v) : v) as HumanItem)
+    .sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift))
+    .slice(0, 25);
+}
+
+async function readSyncLog(redis: Redis, channels: readonly Channel[]): Promise<SyncLogEntry[]> {
+  const logs = await Promise.all(
+    channels.map(async (channel) => {
+      const raw = (await redis.xrevrange(channelKeys.log(channel), "+", "-", 15)) as Record<string, Record<string, unknown>>;
+      return Object.values(raw).map((f) => ({ channel, key: String(f.key), items: Number(f.items), at: Number(f.at) }));
+    }),
+  );
+  return logs.flat().sort((a, b) => b.at - a.at).slice(0, 30);
+}
+
+async function readAlerts(redis: Redis): Promise<{ at: string; channel: string; sku: string; location: string; drift: number; action: string }[]> {
+  return (await redis.lrange(reconKeys.alerts, 0, 19)).map((a) => (typeof a === "string" ? JSON.parse(a) : a) as { at: string; channel: string; sku: string; location: string; drift: number; action: string });
+}
+
 export async function readOverview(redis: Redis, policy: Policy, channels: readonly Channel[], now = Date.now()) {
   const plan = SHOPIFY_PLANS[(process.env.SHOPIFY_PLAN as keyof typeof SHOPIFY_PLANS | undefined) ?? "standard"] ?? SHOPIFY_PLANS.standard;
-  const [metrics, backlog, deadLetters, incidents, human, pass, drift, shopifyBucket, queues] = await Promise.all([
+  const [metrics, backlog, deadLetters, incidents, human, humanItems, syncLog, alerts, pass, drift, shopifyBucket, queues] = await Promise.all([
     readMetrics(redis, WINDOW_MINUTES, now),
     queueLength(redis),
     redis.llen(keys.deadLetters),
     listIncidents(redis),
     redis.hlen(reconKeys.human),
+    readHuman(redis),
+    readSyncLog(redis, channels),
+    readAlerts(redis),
     readPass(redis),
     readDriftSeries(redis),
     bucketState(redis, "shopify"),
@@ -97,6 +139,9 @@ export async function readOverview(redis: Redis, policy: Policy, channels: reado
     deadLetters,
     incidents: byState,
     needsHuman: human,
+    humanItems,
+    syncLog,
+    alerts,
     pass: pass ? { id: pass.id, done: pass.done, total: pass.total, drifted: pass.drifted, corrected: pass.corrected, finished: pass.finishedAt !== undefined, startedAt: pass.startedAt, progress: passProgress(pass.done, pass.total, pass.startedAt, now) } : null,
     drift,
     policy: { threshold: policy.drift.threshold, autoCorrectLimit: policy.drift.autoCorrectLimit, escalationCents: policy.escalation.orderValueCents },

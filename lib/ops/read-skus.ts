@@ -17,7 +17,9 @@ import { targetField } from "../redis/reconcile-store";
 export interface ChannelCell {
   wanted: number;
   believed: number | null;
+  /** What the last drift pass saw, and the drift it measured then (against what was wanted then). */
   actual: number | null;
+  drift: number | null;
 }
 
 export interface SkuRow {
@@ -50,7 +52,12 @@ async function findSkus(redis: Redis, q: string, page: number): Promise<{ skus: 
 
 const total = (record: Record<string, number>) => Object.values(record).reduce((a, b) => a + b, 0);
 
-export function rowOf(sku: string, snapshot: SkuSnapshot, policy: Policy, believed: Partial<Record<Channel, Map<string, number>>>, latest: Record<string, number | null>): SkuRow {
+interface Seen {
+  actual: number;
+  drift: number;
+}
+
+export function rowOf(sku: string, snapshot: SkuSnapshot, policy: Policy, believed: Partial<Record<Channel, Map<string, number>>>, latest: Record<string, Seen | null>): SkuRow {
   const channels: SkuRow["channels"] = {};
   for (const [channel, channelPolicy] of Object.entries(policy.channels) as [Channel, NonNullable<Policy["channels"][Channel]>][]) {
     const wanted = desiredTargets(snapshot, channel, channelPolicy);
@@ -62,7 +69,8 @@ export function rowOf(sku: string, snapshot: SkuSnapshot, policy: Policy, believ
     channels[channel] = {
       wanted: [...wanted.values()].reduce((a, b) => a + b, 0),
       believed: sumOf((l) => believed[channel]?.get(targetKey(sku, l))),
-      actual: sumOf((l) => latest[targetField(channel, sku, l)]),
+      actual: sumOf((l) => latest[targetField(channel, sku, l)]?.actual),
+      drift: sumOf((l) => latest[targetField(channel, sku, l)]?.drift),
     };
   }
   return { sku, onHand: total(snapshot.projection.onHand), reserved: total(snapshot.projection.reserved) + snapshot.projection.unassigned, buffers: snapshot.buffers, channels };
@@ -78,8 +86,8 @@ export async function listSkus(redis: Redis, policy: Policy, q: string, page: nu
   const latestRaw = fields.length ? ((await redis.hmget<Record<string, unknown>>(reconKeys.latest, ...fields)) ?? {}) : {};
   const latest = Object.fromEntries(
     Object.entries(latestRaw).map(([field, value]) => {
-      const parsed = (typeof value === "string" ? JSON.parse(value) : value) as { actual?: number } | null;
-      return [field, typeof parsed?.actual === "number" ? parsed.actual : null];
+      const parsed = (typeof value === "string" ? JSON.parse(value) : value) as { actual?: number; drift?: number } | null;
+      return [field, typeof parsed?.actual === "number" && typeof parsed.drift === "number" ? { actual: parsed.actual, drift: parsed.drift } : null];
     }),
   );
   const believed = Object.fromEntries(believedEntries) as Partial<Record<Channel, Map<string, number>>>;

@@ -33,3 +33,8 @@ export function getRedis(): Redis {
 /** Concurrent commands are batched into one `/pipeline` request per tick. */
 export const createRedis = (url: string, token: string): Redis =>
   new Redis({ url, token, enableAutoPipelining: true, retry: { retries: 2, backoff: (n) => 50 * 2 ** n }, enableTelemetry: false });
+
+/** Tests and benchmarks that start several stacks in one process switch the client with the env. */
+export const resetRedis = (): void => {
+  client = undefined;
+};

@@ -1,6 +1,10 @@
 import { getPolicy } from "@/lib/config/edge-config";
 import { writableChannels } from "@/lib/channels/registry";
-import { getRedis } from "@/lib/redis/client";
+import { getRedis, resetRedis } from "@/lib/redis/client";
+import { resetPolicyCache } from "@/lib/config/edge-config";
+import { resetMarketplaceClient } from "@/lib/marketplace/client";
+import { channelKeys } from "@/lib/redis/keys";
+import { resetShopifyAdmin, SHOPIFY_PLANS } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
@@ -30,11 +34,21 @@ async function untilIdle(): Promise<void> {
   }
 }
 
+async function setPlan(shopifyUrl: string, plan: keyof typeof SHOPIFY_PLANS): Promise<void> {
+  process.env.SHOPIFY_PLAN = plan;
+  resetShopifyAdmin();
+  await fetch(`${shopifyUrl}/_emulator/plan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(SHOPIFY_PLANS[plan]) });
+}
+
 const rows: string[] = [];
 for (const size of sizes) {
   const catalog = loadCatalog(size / 10, 10);
   const skus = catalog.products.flatMap((p) => p.variants.map((v) => v.sku));
   const world = await startChannelWorld(catalog);
+  // A fresh world per size: every client follows the new env.
+  resetRedis();
+  resetPolicyCache();
+  resetMarketplaceClient();
   try {
     const at = "2026-11-27T08:00:00.000Z";
     const events = skus.flatMap((sku, i) => [
@@ -42,8 +56,12 @@ for (const size of sizes) {
       { id: `b-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
     ]);
     for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
-    console.log(`${size} SKUs: seeding and first sync…`);
+    console.log(`${size} SKUs: seeding and first sync (on Plus limits, to get to the measurement sooner)…`);
+    await setPlan(world.shopify.url, "plus");
     await untilIdle();
+    // The measurement itself runs on Standard limits: Shopify's bucket and ours.
+    await setPlan(world.shopify.url, "standard");
+    await getRedis().del(channelKeys.bucket("shopify"));
     // 1 % of SKUs over-reported on Shopify by 3 (an admin edit, a lost webhook).
     const drifted = skus.filter((_, i) => i % 100 === 7);
     for (const sku of drifted) {

@@ -1,4 +1,6 @@
+import { demoSkus } from "@/lib/catalog/demo-catalog";
 import { signBody } from "@/lib/http/hmac";
+import type { StockResponse } from "@/lib/stock/stock-view";
 import { createRedis } from "@/lib/redis/client";
 import { incidentSchema } from "@/lib/redis/incident-store";
 import { keys } from "@/lib/redis/keys";
@@ -15,14 +17,18 @@ const { appUrl, emulators, secrets, bridgeUrl } = runningStack();
 if (!emulators.shopify || !bridgeUrl) throw new Error("needs the local stack with the Shopify emulator and the Upstash bridge");
 const redis = createRedis(bridgeUrl, secrets.upstashToken);
 const RUNS = Number(process.env.BENCH_RUNS ?? 20);
-const SKUS = ["MUG-SND", "SCK-GRY", "BNE-RST", "TOT-TAN", "BTL-STL"];
+// SKUs the online store can still sell (each run buys one unit).
+const stock = (await (await fetch(`${appUrl}/api/stock?${demoSkus().slice(0, 50).map((s) => `sku=${s}`).join("&")}`)).json()) as StockResponse;
+const SKUS = Object.entries(stock.skus).filter(([, s]) => s.available >= 3).map(([sku]) => sku);
+if (SKUS.length === 0) throw new Error("no SKU left to buy: restart npm start with fresh data");
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) => fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 const times: number[] = [];
 for (let i = 0; i < RUNS; i++) {
   const sku = SKUS[i % SKUS.length]!;
-  const placed = (await (await post(`${emulators.shopify}/_emulator/checkout`, { lines: [{ sku, quantity: 1 }], email: `bench${i}@example.com` })).json()) as { orderId: number; lines: { lineItemId: number }[] };
-  if (!placed.lines) throw new Error(`checkout failed for ${sku}: restock the demo (npm start seeds it)`);
+  const checkout = await post(`${emulators.shopify}/_emulator/checkout`, { lines: [{ sku, quantity: 1 }], email: `bench${i}@example.com` });
+  if (checkout.status !== 200) throw new Error(`checkout of ${sku} answered ${checkout.status}`);
+  const placed = (await checkout.json()) as { orderId: number; lines: { lineItemId: number }[] };
   const id = `bench-short-${Date.now().toString(36)}-${i}`;
   const body = JSON.stringify({ id, type: "short_pick", sku, locationId: "wh-east", quantity: 1, occurredAt: new Date().toISOString(), orderId: `shopify:${placed.orderId}`, lineId: String(placed.lines[0]!.lineItemId) });
   const started = performance.now();

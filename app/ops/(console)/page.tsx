@@ -63,6 +63,47 @@ async function Overview() {
           </p>
         </Panel>
       </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <Panel title="Needs a human" subtitle={`Drift beyond the auto-correct limit (${data.policy.autoCorrectLimit} units)`}>
+          {data.humanItems.length === 0 ? (
+            <p className="text-sm text-stone-500">Nothing waiting.</p>
+          ) : (
+            <ul className="space-y-1 text-sm" data-testid="needs-human">
+              {data.humanItems.map((h) => (
+                <li key={`${h.channel}|${h.sku}|${h.location}`}>
+                  <Link href={`/ops/skus/${encodeURIComponent(h.sku)}`} className="font-mono underline">
+                    {h.sku}
+                  </Link>{" "}
+                  · {h.channel} {h.location} holds {h.actual}, wanted {h.wanted} <strong className="text-red-700">({h.drift > 0 ? "+" : ""}{h.drift})</strong>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+        <Panel title="Drift alerts" subtitle={`Above ${data.policy.threshold} units, newest first`}>
+          {data.alerts.length === 0 ? (
+            <p className="text-sm text-stone-500">No alerts.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {data.alerts.map((a, i) => (
+                <li key={i}>
+                  {new Date(a.at).toLocaleTimeString()} · <span className="font-mono">{a.sku}</span> {a.channel} {a.location}: {a.drift > 0 ? "+" : ""}
+                  {a.drift} ({a.action.replaceAll("_", " ")})
+                </li>
+              ))}
+            </ul>
+          )}
+        </Panel>
+        <Panel title="Sync log" subtitle="Recent channel writes and drift corrections">
+          <ul className="space-y-1 text-sm" data-testid="sync-log">
+            {data.syncLog.map((e) => (
+              <li key={`${e.channel}-${e.key}-${e.at}`}>
+                {new Date(e.at).toLocaleTimeString()} · {e.channel} · {e.items} item{e.items === 1 ? "" : "s"} · <span className="font-mono text-xs text-stone-500">{e.key.slice(0, 28)}</span>
+              </li>
+            ))}
+          </ul>
+        </Panel>
+      </div>
     </>
   );
 }

@@ -23,7 +23,7 @@ export default function SkusPage({ searchParams }: { searchParams: Search }) {
 
 function Cell({ cell }: { cell: ChannelCell | undefined }) {
   if (!cell) return <td className="px-2 py-1.5 text-stone-400">—</td>;
-  const drift = cell.actual === null ? null : cell.actual - cell.wanted;
+  const drift = cell.drift;
   return (
     <td className="px-2 py-1.5 tabular-nums">
       <span className="font-medium">{cell.wanted}</span>
