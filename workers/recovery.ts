@@ -138,9 +138,8 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
     const key = `recovery-${incident.id}-${line.lineKey}`.replace(/[^\w:.-]/g, "_").slice(0, 255);
     const result = await refundShortLine(admin, key, { gid: orderGid(orderId) }, `gid://shopify/LineItem/${line.lineId}`, line.units, amount, `Out of stock (incident ${incident.id})`);
     if (result.kind === "retry") return false;
-    const failure = result.kind === "error" ? result.message : "userErrors" in result.data ? result.data.userErrors.join("; ") : null;
-    if (failure !== null || result.kind !== "ok" || "userErrors" in result.data) {
-      record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failure ?? "refund failed" });
+    if (result.kind === "error" || "userErrors" in result.data) {
+      record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failureOf(result) });
       return escalate(incident, orderId, channel, "the automatic refund failed", now);
     }
     record(incident, now(), { action: "refund", target: line.lineKey, result: "ok", detail: `${line.units} unit(s), ${(result.data.refundedCents / 100).toFixed(2)} ${order.currency} (${result.data.refundId})` });
@@ -150,8 +149,8 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
   if (!done(incident, "code", orderId)) {
     const result = await createApologyCode(admin, code, `Apology for order ${order.name}`, APOLOGY_PERCENT_OFF, order.customerGid, now());
     if (result.kind === "retry") return false;
-    if (result.kind !== "ok" || "userErrors" in result.data) {
-      record(incident, now(), { action: "code", target: orderId, result: "failed", detail: result.kind === "error" ? result.message : "userErrors" in result.data ? result.data.userErrors.join("; ") : "failed" });
+    if (result.kind === "error" || "userErrors" in result.data) {
+      record(incident, now(), { action: "code", target: orderId, result: "failed", detail: failureOf(result) });
       return false;
     }
     record(incident, now(), { action: "code", target: orderId, result: "ok", detail: `${code}${result.data.reused ? " (already created)" : ""}` });
@@ -181,6 +180,12 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
     record(incident, now(), { action: "email", target: orderId, result: "ok", detail: `to ${order.email} via ${sent.transport}${sent.duplicate ? " (already sent)" : ""}` });
   }
   return true;
+}
+
+/** What went wrong with an Admin call: its error, or Shopify's user errors. */
+function failureOf(result: { kind: "error"; message: string } | { kind: "ok"; data: object }): string {
+  if (result.kind === "error") return result.message;
+  return "userErrors" in result.data && Array.isArray(result.data.userErrors) ? result.data.userErrors.join("; ") : "failed";
 }
 
 /** Tell a human once per order (PagerDuty/Slack-compatible webhook), then wait for the decision on /ops. */

@@ -1,6 +1,5 @@
 import { connection } from "next/server";
 import Link from "next/link";
-import { Suspense } from "react";
 import { getPolicy } from "@/lib/config/edge-config";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { readOverview } from "@/lib/ops/read-overview";
@@ -8,6 +7,7 @@ import { getRedis } from "@/lib/redis/client";
 import { DriftChart } from "../components/drift-chart";
 import { FlowDiagram } from "../components/flow-diagram";
 import { GaugeBar } from "../components/gauge-bar";
+import { Live } from "./live";
 import { Panel, Stat } from "./panel";
 
 export const metadata = { title: "Overview" };
@@ -15,9 +15,9 @@ export const metadata = { title: "Overview" };
 /** The merchant's overview: the live data flow, queues and budgets, drift, what needs a human. */
 export default function OverviewPage() {
   return (
-    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+    <Live>
       <Overview />
-    </Suspense>
+    </Live>
   );
 }
 

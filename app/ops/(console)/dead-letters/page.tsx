@@ -1,7 +1,7 @@
 import { connection } from "next/server";
-import { Suspense } from "react";
 import { getRedis } from "@/lib/redis/client";
 import { readDeadLetters } from "@/lib/redis/intake-queue";
+import { Live } from "../live";
 import { Panel } from "../panel";
 
 export const metadata = { title: "Dead letters" };
@@ -9,9 +9,9 @@ export const metadata = { title: "Dead letters" };
 /** Authentic but malformed payloads, kept with the field that was wrong. */
 export default function DeadLettersPage() {
   return (
-    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+    <Live>
       <DeadLetters />
-    </Suspense>
+    </Live>
   );
 }
 

@@ -1,7 +1,7 @@
 import { connection } from "next/server";
-import { Suspense } from "react";
 import { listIncidents, type Incident } from "@/lib/redis/incident-store";
 import { getRedis } from "@/lib/redis/client";
+import { Live } from "../live";
 import { Panel } from "../panel";
 import { DecisionForm } from "./decision-form";
 
@@ -20,9 +20,9 @@ const STATE_STYLE: Record<Incident["state"], string> = {
 /** Oversell incidents, newest first, with who is affected, what was done, and the decision form. */
 export default function IncidentsPage() {
   return (
-    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+    <Live>
       <Incidents />
-    </Suspense>
+    </Live>
   );
 }
 

@@ -1,7 +1,7 @@
 import { connection } from "next/server";
-import { Suspense } from "react";
 import { getRedis } from "@/lib/redis/client";
 import { OUTBOX_KEY } from "@/lib/redis/incident-store";
+import { Live } from "../live";
 import { Panel } from "../panel";
 
 export const metadata = { title: "Outbox" };
@@ -19,9 +19,9 @@ interface Mail {
 /** Emails the local transport captured instead of sending (EMAIL_TRANSPORT=outbox). */
 export default function OutboxPage() {
   return (
-    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+    <Live>
       <Outbox />
-    </Suspense>
+    </Live>
   );
 }
 

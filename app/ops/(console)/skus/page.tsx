@@ -1,9 +1,9 @@
 import Link from "next/link";
-import { Suspense } from "react";
 import { getPolicy } from "@/lib/config/edge-config";
 import type { Channel } from "@/lib/domain/events";
 import { listSkus, type ChannelCell } from "@/lib/ops/read-skus";
 import { getRedis } from "@/lib/redis/client";
+import { Live } from "../live";
 import { Panel } from "../panel";
 
 export const metadata = { title: "SKUs" };
@@ -14,9 +14,9 @@ type Search = Promise<Record<string, string | string[] | undefined>>;
 export default function SkusPage({ searchParams }: { searchParams: Search }) {
   return (
     <Panel title="SKUs" subtitle="What each channel should hold (wanted), what we believe it holds, and what the last drift pass saw.">
-      <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+      <Live>
         <SkuTable searchParams={searchParams} />
-      </Suspense>
+      </Live>
     </Panel>
   );
 }

@@ -1,5 +1,4 @@
 import { notFound } from "next/navigation";
-import { Suspense } from "react";
 import { getPolicy } from "@/lib/config/edge-config";
 import type { Channel } from "@/lib/domain/events";
 import { skuSchema } from "@/lib/domain/events";
@@ -7,6 +6,7 @@ import { readBufferAudit } from "@/lib/ops/buffer-edit";
 import { listSkus } from "@/lib/ops/read-skus";
 import { getRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
+import { Live } from "../../live";
 import { Panel } from "../../panel";
 import { BufferEditor } from "./buffer-editor";
 
@@ -17,9 +17,9 @@ type Params = Promise<{ sku: string }>;
 /** One SKU: channel values, the per-SKU buffer editor, its movement ledger and buffer audit. */
 export default function SkuPage({ params }: { params: Params }) {
   return (
-    <Suspense fallback={<p className="text-stone-500">Loading…</p>}>
+    <Live>
       <SkuDetail params={params} />
-    </Suspense>
+    </Live>
   );
 }
 
