@@ -5,6 +5,7 @@
  *
  *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx scripts/stack/upstash-bridge.ts
  */
+import { createHash } from "node:crypto";
 import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,10 +56,43 @@ type Outcome = { ok: true; value: unknown } | { ok: false; message: string; unav
 type Json = string | number | null | Json[];
 type Entry = { result: Json } | { error: string };
 
-const toCommand = (raw: readonly (string | number | boolean)[]): RedisCommand => ({
-  name: String(raw[0]).toUpperCase(),
-  args: raw.slice(1).map(String),
-});
+const toCommand = (raw: readonly (string | number | boolean)[]): RedisCommand =>
+  upstashScriptCompat({
+    name: String(raw[0]).toUpperCase(),
+    args: raw.slice(1).map(String),
+  });
+
+/**
+ * Upstash accepts a script shebang flag Redis does not know (`#!lua flags=allow-key-locking`,
+ * used by @upstash/ratelimit). Like Upstash, the bridge runs such scripts: the flag is dropped
+ * before Redis sees the source, and the client's EVALSHA (the SHA-1 of the source it sent) is
+ * mapped to the SHA-1 of what Redis actually loaded.
+ */
+const UPSTASH_ONLY_FLAGS = new Set(["allow-key-locking"]);
+const scriptAliases = new Map<string, string>();
+const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
+
+function redisCompatibleScript(source: string): string {
+  const shebang = /^#!lua flags=([^\n]*)\n/.exec(source);
+  if (!shebang) return source;
+  const kept = (shebang[1] ?? "").split(",").map((f) => f.trim()).filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
+  return `${kept.length ? `#!lua flags=${kept.join(",")}` : "#!lua"}\n${source.slice(shebang[0].length)}`;
+}
+
+function upstashScriptCompat(command: RedisCommand): RedisCommand {
+  const [first, ...rest] = command.args;
+  if ((command.name === "EVAL" || command.name === "EVAL_RO") && typeof first === "string") {
+    const compatible = redisCompatibleScript(first);
+    if (compatible === first) return command;
+    scriptAliases.set(sha1(first), sha1(compatible));
+    return { ...command, args: [compatible, ...rest] };
+  }
+  if ((command.name === "EVALSHA" || command.name === "EVALSHA_RO") && typeof first === "string") {
+    const alias = scriptAliases.get(first.toLowerCase());
+    return alias ? { ...command, args: [alias, ...rest] } : command;
+  }
+  return command;
+}
 
 const isReplyError = (error: unknown): boolean => error instanceof Error && error.name === "ReplyError";
 const failure = (error: unknown): Outcome => ({ ok: false, message: errorMessage(error), unavailable: !isReplyError(error) });

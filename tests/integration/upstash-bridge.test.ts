@@ -153,6 +153,19 @@ describe("the real @upstash/redis client through the bridge", () => {
     expect(await redis.xack(stream, "workers", id)).toBe(0);
   });
 
+  it("Upstash-only script flags (@upstash/ratelimit's allow-key-locking) run, by EVAL and then by the client's EVALSHA", async () => {
+    const source = "#!lua flags=allow-key-locking\nreturn redis.call('INCR', KEYS[1])";
+    const k = key("flagged");
+    expect(await redis.eval(source, [k], [])).toBe(1);
+    const sha = createHash("sha1").update(source).digest("hex");
+    expect(await redis.evalsha(sha, [k], [])).toBe(2);
+    const { Ratelimit } = await import("@upstash/ratelimit");
+    const limiter = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(2, "10 s"), prefix: key("rl") });
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push((await limiter.limit("client")).success);
+    expect(results).toEqual([true, true, false]);
+  });
+
   it("scripts: eval, scriptLoad + evalsha, createScript with the NOSCRIPT fallback", async () => {
     const k = key("script");
     expect(await redis.eval("return ARGV[1] .. ':' .. KEYS[1]", [k], ["hi"])).toBe(`hi:${k}`);
