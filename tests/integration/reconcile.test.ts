@@ -11,7 +11,7 @@ import { dirtyCount, listInflight, readBelieved } from "@/lib/redis/channel-stor
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { reconKeys } from "@/lib/redis/keys";
 import { readSnapshots } from "@/lib/redis/projection-store";
-import { readPass } from "@/lib/redis/reconcile-store";
+import { readPass, setBelievedFenced, startPass } from "@/lib/redis/reconcile-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { runReconcile } from "@/workers/reconcile";
@@ -178,5 +178,20 @@ describe("the drift pass", () => {
     const rest = await fullPass();
     expect(rest.pass.id).toBe(midway!.id);
     expect(rest.pass.done).toBe(rest.pass.total);
+  });
+
+  it("a pass paused beyond its lease cannot clobber newer state: its fencing token is refused", async () => {
+    const redis = getRedis();
+    const field = targetKey(skus[40]!, "wh-east");
+    const before = (await readBelieved(redis, "shopify", [field])).get(field);
+    expect(before).toBeGreaterThan(0);
+    const paused = await startPass(redis, ["shopify"], 10, Date.now());
+    // The paused pass's lease ran out; a newer pass started meanwhile and took the next token.
+    const newer = await startPass(redis, ["shopify"], 10, Date.now());
+    expect(newer.fences.shopify).toBeGreaterThan(paused.fences.shopify ?? Infinity);
+    expect(await setBelievedFenced(redis, "shopify", paused.fences.shopify!, paused.id, new Map([[field, 999]]), Date.now())).toBe(false);
+    expect((await readBelieved(redis, "shopify", [field])).get(field)).toBe(before);
+    expect(await setBelievedFenced(redis, "shopify", newer.fences.shopify!, newer.id, new Map([[field, before!]]), Date.now())).toBe(true);
+    await fullPass();
   });
 });
