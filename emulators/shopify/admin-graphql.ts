@@ -4,7 +4,7 @@ import { errorMessage, log } from "../../lib/log";
 import { sendJson, type RouteContext } from "../shared/http";
 import type { AdminContext } from "./admin-mutation";
 import { queryCost, SINGLE_QUERY_MAX_COST } from "./cost";
-import { injectFaults } from "./faults";
+import { injectFaults, maybeStall } from "./faults";
 import { shopifyError, type ShopifyGraphQLError } from "./graphql-errors";
 import { MISSING_QUERY_BODY, prepare, readGraphqlRequest, run } from "./graphql-pipeline";
 import { uuidFrom } from "./ids";
@@ -80,6 +80,7 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
       const actual = Math.min(requested, queryCost(costInput, result.data ?? null));
       shop.bucket.giveBack(requested - actual);
       record.actualCost = actual;
+      await maybeStall(shop.faults, shop.random);
       return answer(result.errors, { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: shop.bucket.status() }, result.data ?? null);
     } catch (error) {
       log.error("shopify_emulator.admin_failed", { error: errorMessage(error) });

@@ -21,7 +21,9 @@ const deliveryBodySchema = z
     maxAttempts: z.number().int().min(1).max(50),
   })
   .partial();
-const faultsBodySchema = z.object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000) }).partial();
+const faultsBodySchema = z
+  .object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000), stallRate: z.number().min(0).max(1), stallMs: z.number().int().min(0).max(120_000) })
+  .partial();
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
 function loopbackOnly(handler: Handler): Handler {

@@ -10,9 +10,17 @@ import { sendJson } from "../shared/http";
 export interface Faults {
   errorRate: number;
   latencyMs: number;
+  /** Share of requests that run (a write lands) but whose answer is held for `stallMs`: the client times out not knowing. */
+  stallRate: number;
+  stallMs: number;
 }
 
-export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0 });
+export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0 });
+
+/** After the request ran: sometimes hold the answer (a timeout on the client's side). */
+export async function maybeStall(faults: Faults, random: () => number): Promise<void> {
+  if (faults.stallRate > 0 && faults.stallMs > 0 && random() < faults.stallRate) await sleep(faults.stallMs);
+}
 
 /** True when the request was answered with a fault and must not run. */
 export async function injectFaults(faults: Faults, random: () => number, res: ServerResponse): Promise<boolean> {

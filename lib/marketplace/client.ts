@@ -32,7 +32,7 @@ export function createMarketplaceClient(baseUrl: string, apiKey: string): Market
   async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<MarketplaceResult<T>> {
     let response: Response;
     try {
-      response = await fetch(new URL(path, baseUrl), { ...init, headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...init.headers } });
+      response = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(10_000), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...init.headers } });
     } catch {
       return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000 };
     }

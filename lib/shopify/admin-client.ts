@@ -13,6 +13,7 @@ const envSchema = z.object({
   SHOPIFY_ADMIN_ACCESS_TOKEN: z.string().min(1),
   SHOPIFY_ADMIN_API_URL: z.url().optional(),
   SHOPIFY_PLAN: z.enum(["standard", "advanced", "plus"]).default("standard"),
+  SHOPIFY_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
 });
 
 /** Published GraphQL Admin limits per plan (restore points/s, bucket size). */
@@ -53,11 +54,13 @@ export function createShopifyAdmin(env: z.infer<typeof envSchema>): ShopifyAdmin
     storeDomain: env.SHOPIFY_STORE_DOMAIN,
     apiVersion: SHOPIFY_API_VERSION,
     accessToken: env.SHOPIFY_ADMIN_ACCESS_TOKEN,
-    // Same path and headers; only the origin changes (the emulator speaks plain http).
+    // Same path and headers; only the origin changes (the emulator speaks plain http). A call
+    // that hangs is abandoned: the write is retried under the same idempotency key.
     customFetchApi: (url, init) => {
-      if (!override) return fetch(url, init);
+      const withTimeout = { ...init, signal: AbortSignal.timeout(env.SHOPIFY_REQUEST_TIMEOUT_MS) };
+      if (!override) return fetch(url, withTimeout);
       const target = new URL(String(url));
-      return fetch(`${override.origin}${target.pathname}${target.search}`, init);
+      return fetch(`${override.origin}${target.pathname}${target.search}`, withTimeout);
     },
   });
   return { plan: SHOPIFY_PLANS[env.SHOPIFY_PLAN], request: (document, variables, schema) => request(client, document, variables, schema) };

@@ -8,6 +8,7 @@ import { getPolicy } from "@/lib/config/edge-config";
 import { policySchema } from "@/lib/config/policy";
 import type { StockEvent } from "@/lib/domain/events";
 import { getRedis } from "@/lib/redis/client";
+import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight, markDirty, readBelieved, saveInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { readSnapshots } from "@/lib/redis/projection-store";
@@ -86,8 +87,13 @@ async function channelsMatchProjection() {
   const shopify = await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory`);
   const market = new Map<string, number>();
   for (let i = 0; i < skus.length; i += 100) {
-    const page = await getJson<{ items: { sku: string; quantity: number }[] }>(`${world.marketplace.url}/v1/inventory?${skus.slice(i, i + 100).map((s) => `sku=${s}`).join("&")}`, { authorization: "Bearer marketplace-key-0123456789" });
-    for (const item of page.items) market.set(item.sku, item.quantity);
+    let page: { items?: { sku: string; quantity: number }[] } = {};
+    // The seller API rate-limits us too (429 after a burst): wait and ask again, as a client must.
+    for (let attempt = 0; !page.items && attempt < 20; attempt++) {
+      if (attempt > 0) await new Promise((r) => setTimeout(r, 500));
+      page = await getJson<typeof page>(`${world.marketplace.url}/v1/inventory?${skus.slice(i, i + 100).map((s) => `sku=${s}`).join("&")}`, { authorization: "Bearer marketplace-key-0123456789" });
+    }
+    for (const item of page.items ?? []) market.set(item.sku, item.quantity);
   }
   const mismatches: string[] = [];
   for (const sku of skus) {
@@ -164,4 +170,36 @@ describe("channels converge on the projection", () => {
     await runWorkersUntilIdle(30_000);
     expect(await channelsMatchProjection()).toEqual([]);
   });
+
+  it("under fault storms (Shopify 5xx and stalled answers past our timeout, marketplace 5xx and 429s) every write lands exactly once", async () => {
+    const redis = getRedis();
+    const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+    await post(`${world.shopify.url}/_emulator/faults`, { errorRate: 0.3, stallRate: 0.15, stallMs: 1_200 });
+    await post(`${world.marketplace.url}/_emulator/faults`, { errorRate: 0.3 });
+    await post(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 4, burst: 2 });
+    await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
+    process.env.SHOPIFY_REQUEST_TIMEOUT_MS = "400";
+    resetShopifyAdmin();
+    try {
+      const events = history(23).filter((e) => e.kind === "receipt").slice(0, 400).map((e) => ({ ...e, id: `${e.id}-storm` }));
+      for (let i = 0; i < events.length; i += 50) await enqueueDelivery(redis, "wms", null, events.slice(i, i + 50));
+      await runWorkersUntilIdle(240_000);
+    } finally {
+      await post(`${world.shopify.url}/_emulator/faults`, { errorRate: 0, stallRate: 0, stallMs: 0 });
+      await post(`${world.marketplace.url}/_emulator/faults`, { errorRate: 0 });
+      await post(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 10, burst: 20 });
+      delete process.env.SHOPIFY_REQUEST_TIMEOUT_MS;
+      resetShopifyAdmin();
+    }
+    expect(await channelsMatchProjection()).toEqual([]);
+    const stats = await getJson<{ faultsInjected: number; mutationsApplied: number; idempotentReplays: number }>(`${world.shopify.url}/_emulator/stats`);
+    expect(stats.faultsInjected).toBeGreaterThan(0);
+    const { requests } = await getJson<{ requests: { idempotencyKey: string | null; replayed: boolean; userErrorCodes: string[]; throttled: boolean; status: number }[] }>(`${world.shopify.url}/_emulator/requests?limit=5000`);
+    const applied = requests.filter((r) => r.idempotencyKey && r.status === 200 && !r.replayed && !r.throttled && r.userErrorCodes.length === 0);
+    // Each batch changed Shopify once, however often it was sent.
+    expect(new Set(applied.map((r) => r.idempotencyKey)).size).toBe(applied.length);
+    expect(applied.length).toBe(stats.mutationsApplied);
+    const market = await getJson<{ rateLimited: number; faults: number }>(`${world.marketplace.url}/_emulator/stats`);
+    expect(market.rateLimited + market.faults).toBeGreaterThan(0);
+  }, 300_000);
 });
