@@ -13,11 +13,12 @@ const files = ["tests/stack/app-faults.test.ts", "tests/stack/redelivery.test.ts
 const results: { round: number; ok: boolean; seconds: number }[] = [];
 for (let round = 1; round <= rounds; round++) {
   const started = Date.now();
-  const run = spawnSync(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...files], { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
+  const run = spawnSync(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", ...files], { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
   const ok = run.status === 0;
   results.push({ round, ok, seconds: Math.round((Date.now() - started) / 1000) });
   console.log(`round ${round}/${rounds}: ${ok ? "passed" : "FAILED"} in ${results.at(-1)?.seconds} s`);
-  if (!ok) console.log((run.stdout + run.stderr).split("\n").filter((l) => /FAIL|×|Error/.test(l)).slice(0, 20).join("\n"));
+  if (run.error) console.log(`could not run vitest: ${run.error.message}`);
+  if (!ok) console.log(((run.stdout ?? "") + (run.stderr ?? "")).split("\n").filter((l) => /FAIL|×|Error/.test(l)).slice(0, 20).join("\n"));
 }
 const failed = results.filter((r) => !r.ok).length;
 console.log(`\n${rounds - failed}/${rounds} rounds passed`);
