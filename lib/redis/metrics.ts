@@ -13,10 +13,9 @@ export function countMetrics(redis: Redis, fields: Readonly<Record<string, numbe
   const entries = Object.entries(fields).filter(([, v]) => v !== 0 && Number.isFinite(v));
   if (entries.length === 0) return Promise.resolve();
   const key = minuteKey(minuteOf(now));
-  const pipeline = redis.pipeline();
-  for (const [field, value] of entries) pipeline.hincrby(key, field, Math.round(value));
-  pipeline.expire(key, TTL_SECONDS);
-  return pipeline.exec().then(
+  // Plain commands issued together: auto-pipelining sends them in the caller's round trip
+  // (on /api/stock, the same HTTP request as the read) instead of a pipeline of their own.
+  return Promise.all([...entries.map(([field, value]) => redis.hincrby(key, field, Math.round(value))), redis.expire(key, TTL_SECONDS)]).then(
     () => undefined,
     () => undefined,
   );
