@@ -182,7 +182,12 @@ describe("channels converge on the projection", () => {
     resetShopifyAdmin();
     try {
       const events = history(23).filter((e) => e.kind === "receipt").slice(0, 400).map((e) => ({ ...e, id: `${e.id}-storm` }));
-      for (let i = 0; i < events.length; i += 50) await enqueueDelivery(redis, "wms", null, events.slice(i, i + 50));
+      // Small deliveries, each flushed: many separate Shopify requests, so the storm surely hits some.
+      for (let i = 0; i < events.length; i += 20) {
+        await enqueueDelivery(redis, "wms", null, events.slice(i, i + 20));
+        await drainIntake(redis, { maxMs: 2_000 });
+        await flushChannels(redis, { maxMs: 300 });
+      }
       await runWorkersUntilIdle(240_000);
     } finally {
       await post(`${world.shopify.url}/_emulator/faults`, { errorRate: 0, stallRate: 0, stallMs: 0 });

@@ -97,8 +97,12 @@ describe("/api/stock under abuse", () => {
     await postWms(wmsEvent(sku, "receipt", 9));
     const from = (ip: string) => fetch(url(`/api/stock?sku=${sku}`), { headers: { "x-forwarded-for": ip } });
     const statuses: number[] = [];
+    const started = Date.now();
     for (let i = 0; i < 13; i++) statuses.push(...(await Promise.all(Array.from({ length: 10 }, () => from("203.0.113.7")))).map((r) => r.status));
-    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(120);
+    // A sliding window weighs the previous 10 s window by the share of it still in view, so
+    // while the burst runs across a window edge it frees up to 120 × elapsed/10 s more.
+    const slack = Math.ceil((120 * (Date.now() - started)) / 10_000);
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(120 + slack);
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(10);
     const limited = await from("203.0.113.7");
     expect(limited.status).toBe(429);
