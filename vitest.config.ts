@@ -25,6 +25,8 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      // The flash-sale harness's smoke run: two stacks of its own, last, on a quiet machine.
+      { extends: true, test: { name: "load", include: ["tests/load/**/*.test.ts"], testTimeout: 120_000, sequence: { groupOrder: 3 } } },
     ],
   },
 });

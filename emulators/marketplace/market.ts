@@ -37,8 +37,21 @@ export interface AppliedAdjustment {
 export type PurchaseResult = { ok: true; order: MarketOrder } | { ok: false; listing: number };
 export type SetResult = { ok: true; sku: string; quantity: number; updatedAt: string } | { ok: false; current: number };
 
+/** Who moved a listing: the seller API (a sync app), a buyer, or a cancellation. */
+export type ListingCause = "seller" | "purchase" | "cancel";
+
+export interface ListingChange {
+  at: number;
+  sku: string;
+  quantity: number;
+  cause: ListingCause;
+}
+
+const CHANGE_LOG_LIMIT = 100_000;
+
 export class Market {
   private readonly listings = new Map<string, Listing>();
+  private readonly changeLog: ListingChange[] = [];
   private readonly orders = new Map<string, MarketOrder>();
   private orderSeq = 100_000;
 
@@ -60,10 +73,17 @@ export class Market {
     return this.listings;
   }
 
-  set(sku: string, quantity: number): Listing {
+  set(sku: string, quantity: number, cause: ListingCause = "seller"): Listing {
     const listing = { quantity, updatedAt: this.iso() };
     this.listings.set(sku, listing);
+    this.changeLog.push({ at: Date.parse(listing.updatedAt), sku, quantity, cause });
+    if (this.changeLog.length > CHANGE_LOG_LIMIT) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LIMIT);
     return listing;
+  }
+
+  /** Listing changes at or after `since` (epoch ms), oldest first. */
+  changes(since = 0): ListingChange[] {
+    return this.changeLog.filter((c) => c.at >= since);
   }
 
   /** Deltas in request order; an unknown SKU is a listing at 0 (a first increment creates it). */
@@ -87,7 +107,7 @@ export class Market {
   purchase(sku: string, quantity: number, priceCents?: number): PurchaseResult {
     const listing = this.quantity(sku);
     if (listing < quantity) return { ok: false, listing };
-    this.set(sku, listing - quantity);
+    this.set(sku, listing - quantity, "purchase");
     const at = this.iso();
     const order: MarketOrder = {
       id: `MKT-${this.runTag}-${++this.orderSeq}`,
@@ -105,7 +125,7 @@ export class Market {
     const order = this.orders.get(orderId);
     if (!order) throw new HttpError(404, `no order ${orderId}`);
     if (order.status === "cancelled") throw new HttpError(409, `order ${orderId} is already cancelled`);
-    for (const line of order.lines) this.set(line.sku, this.quantity(line.sku) + line.quantity);
+    for (const line of order.lines) this.set(line.sku, this.quantity(line.sku) + line.quantity, "cancel");
     order.status = "cancelled";
     order.updatedAt = this.iso();
     return order;

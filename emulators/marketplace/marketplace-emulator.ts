@@ -275,7 +275,10 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
         return listings();
       },
       "GET /_emulator/listings": () => listings(),
+      /** Every listing change since `?since=` (epoch ms), with its cause: what a load run replays. */
+      "GET /_emulator/listing-log": (ctx) => ({ changes: market.changes(Number(ctx.query.get("since") ?? 0) || 0) }),
       "GET /_emulator/orders": () => ({ orders: market.allOrders() }),
+      "GET /_emulator/webhook-acks": () => ({ ackMs: notifier.ackTimes() }),
       "GET /_emulator/stats": () => stats(),
       "POST /_emulator/rate-limit": async (ctx) => {
         limiter.configure(await ctx.json(rateLimitSchema));

@@ -149,6 +149,7 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
         return { sale };
       },
       "GET /_emulator/sales": () => ({ sales: [...sales.values()], pending: [...pending] }),
+      "GET /_emulator/webhook-acks": () => ({ ackMs: sender.ackTimes() }),
       "GET /_emulator/stats": () => stats(),
       "POST /_emulator/flush": async () => {
         await flush();

@@ -35,6 +35,8 @@ export interface SenderStats {
 /** Deterministic when given a seeded `random` (the flash-sale harness needs repeatable runs). */
 export class WebhookSender {
   private pendingCount = 0;
+  /** How long the receiver took to answer each successful delivery (ms), newest last. */
+  private readonly acks: number[] = [];
   private readonly waiters: (() => void)[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   readonly stats: SenderStats = { sent: 0, delivered: 0, duplicates: 0, retries: 0, failed: 0, pending: 0 };
@@ -51,6 +53,17 @@ export class WebhookSender {
       this.stats.duplicates++;
       this.schedule(message, 1, this.lag() + this.lag());
     }
+  }
+
+  /** Ack times (ms) of successful deliveries, for `GET /_emulator/webhook-acks`. */
+  ackTimes(): number[] {
+    return [...this.acks];
+  }
+
+  private recordAck(ms: number): void {
+    this.stats.delivered++;
+    this.acks.push(Math.round(ms * 10) / 10);
+    if (this.acks.length > 50_000) this.acks.splice(0, this.acks.length - 50_000);
   }
 
   /** Resolves when nothing is waiting to be delivered. */
@@ -84,6 +97,7 @@ export class WebhookSender {
   private async deliver(message: Outgoing, attempt: number): Promise<void> {
     const raw = JSON.stringify(message.body);
     let ok = false;
+    const started = performance.now();
     try {
       const response = await fetch(message.url, {
         method: "POST",
@@ -95,7 +109,7 @@ export class WebhookSender {
     } catch {
       ok = false;
     }
-    if (ok) this.stats.delivered++;
+    if (ok) this.recordAck(performance.now() - started);
     else if (attempt < this.profile.maxAttempts) {
       this.stats.retries++;
       this.schedule(message, attempt + 1, Math.min(10_000, 100 * 2 ** attempt));

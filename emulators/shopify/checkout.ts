@@ -60,7 +60,7 @@ export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchem
   }
   const now = shop.now();
   const lines: OrderLine[] = plan.map((p) => {
-    inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now);
+    inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now, "checkout");
     const variant = catalog.variantBySku(p.sku);
     if (!variant) throw new Error(`sku vanished: ${p.sku}`);
     return { id: shop.ids.lineItem.next(), variant, quantity: p.quantity, priceCents: variant.priceCents, locationId: p.locationId, fulfilled: 0, removed: 0, refundedFulfilled: 0 };

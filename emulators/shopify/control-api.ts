@@ -77,6 +77,11 @@ export function controlRoutes(shop: ShopState): Routes {
       if (unknown.length) throw new HttpError(404, `unknown sku ${unknown.join(", ")}`);
       return shop.inventory.snapshot(asked.length ? asked : shop.catalog.skus());
     },
+    /** Every change of `available` since `?since=` (epoch ms), with its cause: what a load run replays. */
+    "GET /_emulator/inventory-log": (ctx) => {
+      const since = z.coerce.number().int().min(0).catch(0).parse(ctx.query.get("since") ?? 0);
+      return { changes: shop.inventory.changes(since) };
+    },
     "GET /_emulator/discounts": (ctx) => {
       const code = ctx.query.get("code");
       const discounts = code === null ? shop.discounts.list() : [shop.discounts.findByCode(code)].filter((d) => d !== undefined);
@@ -86,6 +91,7 @@ export function controlRoutes(shop: ShopState): Routes {
       const limit = z.coerce.number().int().min(1).max(5_000).catch(100).parse(ctx.query.get("limit") ?? 100);
       return { requests: shop.stats.recent(limit) };
     },
+    "GET /_emulator/webhook-acks": () => ({ ackMs: shop.webhooks.sender.ackTimes() }),
     "GET /_emulator/stats": () => ({
       ...shop.stats.counters,
       bucket: shop.bucket.status(),

@@ -147,7 +147,7 @@ function adjust(args: Args, shop: ShopState): MutationPayload {
   const now = shop.now();
   const changes: ChangeRecord[] = [];
   for (const { variant, location, delta, ledgerDocumentUri } of resolved) {
-    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now);
+    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
     changes.push({ name: "available", delta, quantityAfterChange: level.available, variant, location, ledgerDocumentUri });
     changes.push({ name: "on_hand", delta, quantityAfterChange: level.available + level.committed, variant, location, ledgerDocumentUri });
   }
@@ -188,7 +188,7 @@ function set(args: Args, shop: ShopState): MutationPayload {
   for (const { variant, location, quantity } of resolved) {
     const before = shop.inventory.quantity(variant.sku, location.id, name);
     const delta = quantity - before;
-    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now);
+    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
     const onHand = level.available + level.committed;
     const pair = { variant, location, ledgerDocumentUri: null };
     if (name === "available") changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair }, { name: "on_hand", delta, quantityAfterChange: onHand, ...pair });

@@ -18,8 +18,23 @@ export interface LevelView {
 /** Every quantity name Shopify knows; the ones not modelled here read as 0. */
 export const QUANTITY_NAMES = ["available", "committed", "damaged", "incoming", "on_hand", "quality_control", "reserved", "safety_stock"] as const;
 
+/** Who moved `available`: an Admin API write (a sync app), a checkout, or anything else. */
+export type ChangeCause = "admin" | "checkout" | "other";
+
+/** One change of `available`, kept so a load run can replay what each channel showed when. */
+export interface AvailableChange {
+  at: number;
+  sku: string;
+  locationId: string;
+  available: number;
+  cause: ChangeCause;
+}
+
+const CHANGE_LOG_LIMIT = 100_000;
+
 export class InventoryState {
   private readonly levels = new Map<string, Map<string, Level>>();
+  private readonly changeLog: AvailableChange[] = [];
 
   constructor(
     skus: readonly string[],
@@ -60,20 +75,32 @@ export class InventoryState {
     return total;
   }
 
-  setAvailable(sku: string, locationId: string, available: number, now: number): Level {
+  setAvailable(sku: string, locationId: string, available: number, now: number, cause: ChangeCause = "other"): Level {
     const level = this.level(sku, locationId);
     level.available = available;
     level.updatedAt = now;
+    this.logChange(sku, locationId, level, cause);
     return level;
   }
 
   /** Relative move: checkout (available→committed), restock, fulfilment, adjustments. */
-  move(sku: string, locationId: string, delta: { available?: number; committed?: number }, now: number): Level {
+  move(sku: string, locationId: string, delta: { available?: number; committed?: number }, now: number, cause: ChangeCause = "other"): Level {
     const level = this.level(sku, locationId);
     level.available += delta.available ?? 0;
     level.committed += delta.committed ?? 0;
     level.updatedAt = now;
+    if (delta.available) this.logChange(sku, locationId, level, cause);
     return level;
+  }
+
+  /** Changes of `available` at or after `since` (epoch ms), oldest first. */
+  changes(since = 0): AvailableChange[] {
+    return this.changeLog.filter((c) => c.at >= since);
+  }
+
+  private logChange(sku: string, locationId: string, level: Level, cause: ChangeCause): void {
+    this.changeLog.push({ at: level.updatedAt, sku, locationId, available: level.available, cause });
+    if (this.changeLog.length > CHANGE_LOG_LIMIT) this.changeLog.splice(0, this.changeLog.length - CHANGE_LOG_LIMIT);
   }
 
   view(sku: string, locationId: string): LevelView {

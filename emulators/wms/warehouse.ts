@@ -281,21 +281,29 @@ export class Warehouse {
     this.armNext();
   }
 
-  /** Pick what the shelf holds; report the rest as short (the app opens an oversell incident). */
+  /**
+   * Pick what the shelves hold; report the rest as short (the app opens an oversell incident).
+   * A line routed to a location is picked there; an unrouted one from the location holding all
+   * of it, else split across locations, as a 3PL ships a split order rather than shorting it.
+   */
   private pick(entry: OpenLine): void {
     const { order, line } = entry;
     this.open.delete(entry);
     const location = line.locationId ?? this.chooseLocation(line.sku, line.quantity);
-    const have = this.count(line.sku, location);
-    const picked = Math.min(have, line.quantity);
-    const short = line.quantity - picked;
+    const sources = line.locationId ? [location] : [location, ...this.opts.locations.filter((l) => l !== location)];
     const ref = this.reference(order, line);
-    if (picked > 0) {
-      this.set(line.sku, location, have - picked);
+    let picked = 0;
+    for (const source of sources) {
+      const have = this.count(line.sku, source);
+      const take = Math.min(have, line.quantity - picked);
+      if (take <= 0) continue;
+      this.set(line.sku, source, have - take);
       this.counters.picks++;
-      this.counters.pickedUnits += picked;
-      this.emitEvent("pick", line.sku, location, picked, ref);
+      this.counters.pickedUnits += take;
+      this.emitEvent("pick", line.sku, source, take, ref);
+      picked += take;
     }
+    const short = line.quantity - picked;
     if (short > 0) {
       this.counters.shortPicks++;
       this.counters.shortUnits += short;

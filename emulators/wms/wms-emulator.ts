@@ -137,6 +137,7 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
         warehouse.setPicking(await ctx.json(pickingSchema));
         return warehouse.picking();
       },
+      "GET /_emulator/webhook-acks": () => ({ ackMs: sender.ackTimes() }),
       "GET /_emulator/stats": () => stats(),
       "POST /_emulator/flush": async () => {
         await flush();

@@ -30,6 +30,8 @@ export function ownSaleAdjustment(
   const { event, lineDelta } = outcome;
   // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
   if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
+  // Refunded without restock: the channel's own number did not move.
+  if (event.kind === "release" && event.restocked === false) return null;
   const channelId = channelSchema.safeParse(event.lineKey.split(":")[0]);
   if (!channelId.success) return null;
   const channel = policy.channels[channelId.data];

@@ -73,8 +73,12 @@ export const stockEventSchema = z.discriminatedUnion("kind", [
     /** Line value in shop currency minor units, for incident triage. */
     valueCents: z.number().int().min(0).optional(),
   }),
-  /** Order channels: release q of a line's reservation (refund with restock_type cancel). */
-  z.object({ ...base, kind: z.literal("release"), channel: channelSchema, lineKey: lineKeySchema, quantity }),
+  /**
+   * Order channels: release q of a line's reservation (a refund of unshipped units). `restocked:
+   * false` when the channel did not put them back on sale (restock_type no_restock: our own
+   * oversell refunds, for units that never existed).
+   */
+  z.object({ ...base, kind: z.literal("release"), channel: channelSchema, lineKey: lineKeySchema, quantity, restocked: z.boolean().optional() }),
   /** Order channels: the whole line is cancelled; releases whatever is still reserved. */
   z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema }),
 ]);

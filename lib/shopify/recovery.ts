@@ -67,15 +67,17 @@ const refundSchema = z.object({
 const decimal = (cents: number) => (cents / 100).toFixed(2);
 
 /**
- * Refund `units` of one line without shipping them: restock "cancel" takes them off the
- * order (Shopify's refunds/create then releases our reservation) and the money goes back.
+ * Refund `units` of one line without shipping them, and without restocking: the units never
+ * existed, so they must not come back as `available` (a "cancel" restock would offer them
+ * again, and in a sell-out a buyer takes them within the second — an oversell loop the
+ * flash-sale harness caught). Shopify drops them from the line and from `committed`.
  */
 export async function refundShortLine(admin: ShopifyAdmin, key: string, order: Pick<RecoveryOrder, "gid">, lineGid: string, units: number, amountCents: number, note: string): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
   const input = {
     orderId: order.gid,
     note,
     notify: false,
-    refundLineItems: [{ lineItemId: lineGid, quantity: units, restockType: "CANCEL" }],
+    refundLineItems: [{ lineItemId: lineGid, quantity: units, restockType: "NO_RESTOCK" }],
     transactions: [{ orderId: order.gid, amount: decimal(amountCents), kind: "REFUND", gateway: "shopify_payments" }],
   };
   const result = await admin.request(RECOVERY_REFUND_MUTATION, { key, input }, refundSchema);

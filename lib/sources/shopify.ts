@@ -85,7 +85,7 @@ export const shopifyRefundLineItemSchema = z
     quantity: z.number().int().min(0),
     /** "cancel" | "return" | "no_restock" | "legacy_restock"; kept open so a new value cannot reject the refund. */
     restock_type: z.string().nullish(),
-    line_item: z.object({ sku: z.string().nullish(), gift_card: z.boolean().nullish() }).nullish(),
+    line_item: z.object({ sku: z.string().nullish(), gift_card: z.boolean().nullish(), fulfillment_status: z.string().nullish() }).nullish(),
   })
   .superRefine((line, ctx) => {
     // The SKU of a cancelled unit lives only on the nested line item.
@@ -178,14 +178,16 @@ function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
 }
 
 /**
- * restock_type "cancel" = unfulfilled units given back → release them. "return" and
- * "no_restock" produce nothing: a returned unit touches on-hand only when the WMS reports it
- * back (DESIGN §3), and "legacy_restock" can no longer be created.
+ * restock_type "cancel" = unfulfilled units given back → release them. "no_restock" of units
+ * not yet picked (what our oversell recovery sends) releases them too, but Shopify did not put
+ * them back on sale (`restocked: false`). "return" produces nothing: a returned unit touches
+ * on-hand only when the WMS reports it back (DESIGN §3); "legacy_restock" can no longer be created.
  */
 function releaseEvents(refund: ShopifyRefund): StockEvent[] {
   const events: StockEvent[] = [];
   refund.refund_line_items.forEach((item, i) => {
-    if (item.restock_type !== "cancel" || item.quantity === 0 || item.line_item?.gift_card === true) return;
+    const unshippedNoRestock = item.restock_type === "no_restock" && !!item.line_item && item.line_item.fulfillment_status !== "fulfilled";
+    if ((item.restock_type !== "cancel" && !unshippedNoRestock) || item.quantity === 0 || item.line_item?.gift_card === true) return;
     const sku = releasableSku(item.line_item?.sku);
     if (sku === null) return;
     const event = {
@@ -198,6 +200,7 @@ function releaseEvents(refund: ShopifyRefund): StockEvent[] {
       channel: "shopify",
       lineKey: lineKey(refund.order_id, item.line_item_id),
       quantity: item.quantity,
+      ...(unshippedNoRestock ? { restocked: false } : {}),
     };
     events.push(checkEvent(event, ["refund_line_items", i]));
   });

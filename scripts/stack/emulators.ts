@@ -6,6 +6,7 @@ import { startPosEmulator } from "@/emulators/pos";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { startShopifyEmulator } from "@/emulators/shopify";
 import { startWmsEmulator } from "@/emulators/wms";
+import type { Lag } from "@/emulators/wms/warehouse";
 import type { StackSecrets } from "./secrets";
 import { seedStock } from "./seed";
 
@@ -29,24 +30,34 @@ export interface RunningEmulators {
 
 export const SHOP_DOMAIN = "northwind-demo.myshopify.com";
 
-export async function startEmulators(opts: {
-  appUrl: string;
-  secrets: StackSecrets;
-  ports: EmulatorPorts;
-  policy: Policy;
-  /** Webhook lag, duplicates and reordering of Shopify and the marketplace. */
+/** How the world behaves: the demo's defaults, or a load scenario's (the flash-sale harness). */
+export interface WorldOptions {
+  /** Physical stock per SKU per location (default: the demo seed). */
+  stock?: Record<string, Record<string, number>>;
+  /** Webhook lag, duplicates and reordering of Shopify (and of the marketplace unless it has its own). */
   delivery?: DeliveryProfile;
+  marketplaceDelivery?: DeliveryProfile;
   posBatchEveryMs?: number;
-}): Promise<RunningEmulators> {
+  pickingLagMs?: Lag;
+  /** Where the emulators post their webhooks (default: the app). */
+  webhookBaseUrl?: string;
+  /** Seeded randomness for repeatable runs. */
+  random?: () => number;
+}
+
+export async function startEmulators(opts: { appUrl: string; secrets: StackSecrets; ports: EmulatorPorts; policy: Policy } & WorldOptions): Promise<RunningEmulators> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const locations = Object.keys(opts.policy.locations);
+    const hooks = opts.webhookBaseUrl ?? opts.appUrl;
+    const random = opts.random ? { random: opts.random } : {};
     const wms = await startWmsEmulator({
       port: opts.ports.wms,
-      webhook: { url: `${opts.appUrl}/api/webhooks/wms`, secret: opts.secrets.wmsWebhookSecret },
+      webhook: { url: `${hooks}/api/webhooks/wms`, secret: opts.secrets.wmsWebhookSecret },
       locations,
-      initialStock: seedStock(),
-      picking: { lagMs: { min: 2_000, max: 8_000 } },
+      initialStock: opts.stock ?? seedStock(),
+      picking: { lagMs: opts.pickingLagMs ?? { min: 2_000, max: 8_000 } },
+      ...random,
     });
     stops.push(() => wms.stop());
     const fulfillmentUrl = `${wms.url}/orders`;
@@ -56,29 +67,32 @@ export async function startEmulators(opts: {
       shopDomain: SHOP_DOMAIN,
       adminAccessToken: opts.secrets.shopifyAdminToken,
       storefrontAccessToken: opts.secrets.shopifyStorefrontToken,
-      webhook: { url: `${opts.appUrl}/api/webhooks/shopify`, secret: opts.secrets.shopifyWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
+      webhook: { url: `${hooks}/api/webhooks/shopify`, secret: opts.secrets.shopifyWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
       catalog: demoCatalog,
       locations: Object.entries(opts.policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [{ id, gid: l.shopifyLocationId, name: l.name }] : [])),
       fulfillmentUrl,
       storefrontUrl: opts.appUrl,
+      ...random,
     });
     stops.push(() => shopify.stop());
 
     const marketplace = await startMarketplaceEmulator({
       port: opts.ports.marketplace,
       apiKey: opts.secrets.marketplaceApiKey,
-      webhook: { url: `${opts.appUrl}/api/webhooks/marketplace`, secret: opts.secrets.marketplaceWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
+      webhook: { url: `${hooks}/api/webhooks/marketplace`, secret: opts.secrets.marketplaceWebhookSecret, ...((opts.marketplaceDelivery ?? opts.delivery) ? { delivery: opts.marketplaceDelivery ?? opts.delivery } : {}) },
       fulfillmentUrl,
+      ...random,
     });
     stops.push(() => marketplace.stop());
 
     const posLocation = opts.policy.channels.pos?.locations[0] ?? locations[0] ?? "wh-east";
     const pos = await startPosEmulator({
       port: opts.ports.pos,
-      webhook: { url: `${opts.appUrl}/api/webhooks/pos`, secret: opts.secrets.posWebhookSecret },
+      webhook: { url: `${hooks}/api/webhooks/pos`, secret: opts.secrets.posWebhookSecret },
       locationId: posLocation,
       batchEveryMs: opts.posBatchEveryMs ?? 30_000,
       fulfillmentUrl,
+      ...random,
     });
     stops.push(() => pos.stop());
 

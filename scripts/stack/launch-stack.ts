@@ -5,7 +5,7 @@ import { policySchema } from "@/lib/config/policy";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { RECONCILE_PATH, startCronRunner, cronPaths } from "./cron-runner";
 import { startDemoTraffic } from "./demo-traffic";
-import { startEmulators, type EmulatorPorts } from "./emulators";
+import { startEmulators, type EmulatorPorts, type WorldOptions } from "./emulators";
 import { startEdgeConfigServer } from "./edge-config-server";
 import { ensureBuild, startNextApp } from "./next-app";
 import { assertPortFree } from "./ports";
@@ -30,6 +30,8 @@ export interface StackOptions {
   /** Steady simulated shoppers and warehouse work for the demo. */
   demoTraffic?: boolean;
   delivery?: DeliveryProfile;
+  /** A load scenario's world (stock, lags, where webhooks go); the demo's when absent. */
+  world?: WorldOptions;
   /** The policy the local Edge Config server serves (default: scripts/stack/edge-config.json). */
   policyFile?: string;
   cronIntervalMs: number;
@@ -122,7 +124,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   if (opts.emulators !== false) {
     const localPolicy = policySchema.parse(JSON.parse(readFileSync(policyFile, "utf8")));
     for (const name of ["shopify", "wms", "marketplace", "pos", "erp"] as const) await assertPortFree(opts.ports[name], `${name} emulator`);
-    const emulators = await startEmulators({ appUrl, secrets, ports: opts.ports, policy: localPolicy, ...(opts.delivery ? { delivery: opts.delivery } : {}) });
+    const emulators = await startEmulators({ appUrl, secrets, ports: opts.ports, policy: localPolicy, ...(opts.delivery ? { delivery: opts.delivery } : {}), ...opts.world });
     stops.push(() => emulators.stop());
     emulatorEnv = emulators.appEnv;
     emulatorUrls = emulators.urls;
@@ -151,7 +153,7 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   services.splice(1, 0, { name: "ops dashboard", url: `${app.url}/ops`, note: `password: ${env.OPS_PASSWORD ? "OPS_PASSWORD" : `opsPassword in ${path.relative(opts.root, path.join(opts.dataDir, "secrets.json"))}`}` });
 
   if (opts.seed) {
-    const seeded = await seedDemoStock(app.url, secrets.wmsWebhookSecret);
+    const seeded = await seedDemoStock(app.url, secrets.wmsWebhookSecret, opts.world?.stock);
     opts.log(`seeded ${seeded} warehouse receipts (idempotent: re-seeding changes nothing)`);
   }
 

@@ -39,8 +39,15 @@ export function seedStock(): Record<string, Record<string, number>> {
   return stock;
 }
 
-export async function seedDemoStock(appUrl: string, wmsSecret: string): Promise<number> {
-  const events = seedEvents();
+/** A given stock (a load scenario's) as the same kind of fixed-id events. */
+export function stockEvents(stock: Record<string, Record<string, number>>): SeedEvent[] {
+  return Object.entries(stock).flatMap(([sku, perLocation]) =>
+    Object.entries(perLocation).map(([locationId, quantity]) => ({ id: `seed-${sku}-${locationId}`, type: "cycle_count" as const, sku, locationId, quantity, occurredAt: "2026-01-01T00:00:00.000Z" })),
+  );
+}
+
+export async function seedDemoStock(appUrl: string, wmsSecret: string, stock?: Record<string, Record<string, number>>): Promise<number> {
+  const events = stock ? stockEvents(stock) : seedEvents();
   const body = JSON.stringify({ events });
   const response = await fetch(`${appUrl}/api/webhooks/wms`, {
     method: "POST",

@@ -152,7 +152,7 @@ describe("orders/cancelled", () => {
 });
 
 describe("refunds/create", () => {
-  it('releases units refunded with restock_type "cancel"; "no_restock" lines give nothing', () => {
+  it('releases units refunded with restock_type "cancel"; an unshipped "no_restock" line releases without a restock', () => {
     const body = fixture("refunds-create.json");
     expect(refundLines(body).map((l) => l.restock_type)).toEqual(["cancel", "no_restock"]);
     expect(parseShopifyWebhook("refunds/create", body)).toEqual([
@@ -167,7 +167,26 @@ describe("refunds/create", () => {
         lineKey: `shopify:${ORDER}:${TEE}`,
         quantity: 1,
       },
+      {
+        id: "shopify:refund:1009817264173:681023947821",
+        kind: "release",
+        sku: "MUG-WHT-12OZ",
+        occurredAt: "2026-11-27T16:02:41.000Z",
+        source: "shopify",
+        sourceUri: `shopify://orders/${ORDER}`,
+        channel: "shopify",
+        lineKey: `shopify:${ORDER}:${MUG}`,
+        quantity: 1,
+        restocked: false,
+      },
     ]);
+  });
+
+  it('a "no_restock" refund of a shipped line releases nothing', () => {
+    const body = fixture("refunds-create.json");
+    const noRestock = refundLines(body)[1]?.line_item as Json | undefined;
+    if (noRestock) noRestock.fulfillment_status = "fulfilled";
+    expect(parseShopifyWebhook("refunds/create", body).map((e) => e.sku)).toEqual(["TEE-BLK-M"]);
   });
 
   it('a "return" refund touches nothing: the WMS return event adds the unit back when it is on the shelf', () => {
@@ -181,7 +200,8 @@ describe("refunds/create", () => {
       const body = fixture("refunds-create.json");
       const cancel = refundLines(body)[0];
       if (cancel) cancel.restock_type = restockType;
-      expect(parseShopifyWebhook("refunds/create", body)).toEqual([]);
+      // Only the other line (an unshipped no_restock) still releases.
+      expect(parseShopifyWebhook("refunds/create", body).map((e) => e.sku)).toEqual(["MUG-WHT-12OZ"]);
     }
   });
 

@@ -1,0 +1,343 @@
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { request as playwrightRequest, type Browser, type Page } from "playwright";
+import { policySchema, type ChannelPolicy, type Policy } from "@/lib/config/policy";
+import { createRedis } from "@/lib/redis/client";
+import { listIncidents } from "@/lib/redis/incident-store";
+import { launchChromium } from "../stack/chromium";
+import { launchStack, type Stack } from "../stack/launch-stack";
+import { SHOP_DOMAIN } from "../stack/emulators";
+import { freePort, listenHttp } from "../stack/ports";
+import { startNaiveSync, type NaiveSync } from "./naive-sync";
+import type { PlannedAction, TrafficPlan } from "./plan";
+import { CHANNELS, type ModeReport, type SaleChannel } from "./report-schema";
+import { realMs, realRange, type Scenario } from "./scenario";
+import { browserShopper, buy, type Accepted, type BrowserOutcome } from "./shoppers";
+import { channelLogs, openOrderCount, postJson, shopifyStats, shortLines, storefront, webhookAcks } from "./stack-probe";
+import { buildModeReport, type ModeObservations } from "./mode-report";
+import type { BadgeRead } from "./truth";
+
+/**
+ * One mode of a flash-sale run, end to end: a fresh local stack configured for the mode, the
+ * planned traffic replayed on the clock, the warehouse left to pick everything, then what
+ * happened read back from the world and turned into the mode's report.
+ */
+export interface RunModeOptions {
+  mode: "ours" | "naive";
+  scenario: Scenario;
+  plan: TrafficPlan;
+  root: string;
+  outDir: string;
+  log: (line: string) => void;
+}
+
+const POS_LOCATION = "wh-east";
+
+export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
+  const { mode, scenario } = opts;
+  const dataDir = path.join(opts.root, ".data", "flash-sale", `${mode}-${process.pid}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  const policy = policyFor(mode, scenario, JSON.parse(readFileSync(path.join(opts.root, "scripts", "stack", "edge-config.json"), "utf8")));
+  const policyFile = path.join(dataDir, "edge-config.json");
+  writeFileSync(policyFile, JSON.stringify(policy, null, 2));
+  const stock = Object.fromEntries(scenario.skus.map((s) => [s.sku, s.stock]));
+
+  // The naive setup has no stock layer: the systems' webhooks go to a back office that just acks them.
+  const sink = mode === "naive" ? await startWebhookSink() : null;
+  const cleanups: (() => Promise<unknown>)[] = [];
+  if (sink) cleanups.push(sink.stop);
+  let browser: Browser | undefined;
+  try {
+    opts.log(`${mode}: starting a fresh stack`);
+    const stack = await launchStack({
+      root: opts.root,
+      dataDir,
+      ports: { app: await freePort(), redis: await freePort(), bridge: await freePort(), edgeConfig: await freePort(), shopify: await freePort(), wms: await freePort(), marketplace: await freePort(), pos: await freePort(), erp: await freePort() },
+      emulators: true,
+      policyFile,
+      demoTraffic: false,
+      cronIntervalMs: 1_000,
+      // Our drift pass every 10 store-minutes; the naive setup has none.
+      reconcileIntervalMs: mode === "ours" ? Math.max(5_000, realMs(scenario, 600)) : 0,
+      seed: mode === "ours",
+      world: {
+        stock,
+        delivery: { lagMs: realRange(scenario, scenario.webhooks.lagSec), duplicateRate: scenario.webhooks.duplicateRate, maxAttempts: 8 },
+        marketplaceDelivery: { lagMs: realRange(scenario, scenario.marketplaceLagSec), duplicateRate: scenario.webhooks.duplicateRate, maxAttempts: 8 },
+        posBatchEveryMs: Math.max(200, realMs(scenario, scenario.posBatchEverySec)),
+        pickingLagMs: realRange(scenario, scenario.pickLagSec),
+        ...(sink ? { webhookBaseUrl: sink.url } : {}),
+      },
+      log: (line) => opts.log(`${mode}: ${line}`),
+    });
+    cleanups.push(stack.stop);
+    const world = worldOf(stack);
+    const shop = storefront(world.shopify, stack.secrets.shopifyStorefrontToken);
+    const variantIds = await shop.variantIds();
+    const skus = scenario.skus.map((s) => s.sku);
+
+    let naive: NaiveSync | null = null;
+    if (mode === "naive") {
+      naive = await startNaiveSync({
+        skus,
+        locations: Object.fromEntries(Object.entries(policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [[id, l.shopifyLocationId]] : []))),
+        shopify: { url: world.shopify, domain: SHOP_DOMAIN, adminToken: stack.secrets.shopifyAdminToken },
+        marketplace: { url: world.marketplace, apiKey: stack.secrets.marketplaceApiKey },
+        wmsUrl: world.wms,
+        everyMs: {
+          erpSnapshot: realMs(scenario, scenario.naive.erpSnapshotEverySec),
+          erpImportLag: realMs(scenario, scenario.naive.erpImportLagSec),
+          marketplaceCron: realMs(scenario, scenario.naive.marketplaceCronEverySec),
+          pdpCache: realMs(scenario, scenario.naive.pdpCacheSec),
+        },
+      });
+      cleanups.push(() => naive!.stop());
+    } else {
+      await waitForChannels(world, skus, policy, scenario);
+    }
+
+    const readStock = stockReader(mode, stack.appUrl, skus, naive);
+    const idle = mode === "ours" ? await measureIdle(readStock) : [];
+    browser = opts.plan.actions.some((a) => a.kind === "browser") ? await launchChromium() : undefined;
+    const emulatorUrls = [world.shopify, world.marketplace, world.pos, world.wms];
+    const acksBefore = (await webhookAcks(emulatorUrls)).map((list) => list.length);
+    await postJson(`${world.shopify}/_emulator/reset-stats`);
+
+    opts.log(`${mode}: the sale starts (${opts.plan.actions.length} planned actions over ${(opts.plan.durationMs / 1000).toFixed(0)} s)`);
+    const saleStart = Date.now();
+    const observed = newObservations();
+    const screenshots = new Screenshots(path.join(opts.outDir, "screenshots"), mode);
+    const requestContext = await playwrightRequest.newContext();
+    cleanups.push(() => requestContext.dispose());
+    const watchers = startWatchers(scenario.shoppers.watchers, policy.storefront.refreshMs, readStock, observed, saleStart + opts.plan.durationMs);
+    const running = opts.plan.actions.map(async (action) => {
+      await sleep(Math.max(0, saleStart + action.atMs - Date.now()));
+      await perform(action, { mode, world, appUrl: stack.appUrl, browser, variantIds, naive, checkoutUrl: shop.checkoutUrl, requestContext, observed, screenshots });
+    });
+    await Promise.all([watchers, ...running]);
+    const saleEnd = Date.now();
+
+    opts.log(`${mode}: the sale is over; letting the warehouse pick every order`);
+    await postJson(`${world.pos}/_emulator/flush`);
+    await settle(world, realMs(scenario, scenario.pickLagSec.max) + 15_000);
+    const redis = mode === "ours" ? createRedis(stack.redisRest.url, stack.redisRest.token) : null;
+    if (redis) await waitForRecovery(() => listIncidents(redis), 20_000);
+    const settledAt = Date.now();
+
+    const [shorts, logs, shopifyCounters, acks, incidents] = await Promise.all([
+      shortLines(world.wms),
+      channelLogs(world.shopify, world.marketplace),
+      shopifyStats(world.shopify),
+      webhookAcks(emulatorUrls),
+      redis ? listIncidents(redis) : Promise.resolve([]),
+    ]);
+    const observations: ModeObservations = {
+      ...observed,
+      mode,
+      scenario,
+      policy,
+      saleStart,
+      saleEnd,
+      settledAt,
+      stock,
+      shorts,
+      logs,
+      shopify: shopifyCounters,
+      webhookAckMs: mode === "ours" ? acks.flatMap((list, i) => list.slice(acksBefore[i] ?? 0)) : null,
+      idleStockMs: idle,
+      incidents,
+      screenshots: screenshots.taken,
+    };
+    return buildModeReport(observations);
+  } finally {
+    await browser?.close().catch(() => undefined);
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+  }
+}
+
+/** Our policy with the scenario's buffers; in naive mode our writers stay off Shopify and the marketplace. */
+export function policyFor(mode: "ours" | "naive", scenario: Scenario, base: unknown): Policy {
+  const policy = policySchema.parse(base);
+  const set = (channel: "shopify" | "marketplace" | "pos", patch: Partial<ChannelPolicy>) => {
+    const current = policy.channels[channel];
+    if (current) policy.channels[channel] = { ...current, ...patch };
+  };
+  set("shopify", mode === "ours" ? { defaultBuffer: scenario.buffers.shopify } : { enabled: false });
+  set("marketplace", mode === "ours" ? { defaultBuffer: scenario.buffers.marketplace } : { enabled: false });
+  set("pos", { defaultBuffer: scenario.buffers.pos });
+  // Badges ask every second: the store clock runs `timeCompression` times faster than ours.
+  policy.storefront = { ...policy.storefront, refreshMs: 1_000 };
+  return policy;
+}
+
+function worldOf(stack: Stack) {
+  const { shopify, marketplace, pos, wms } = stack.emulators;
+  if (!shopify || !marketplace || !pos || !wms) throw new Error("the flash-sale stack needs every emulator");
+  return { shopify, marketplace, pos, wms, posLocation: POS_LOCATION };
+}
+type WorldUrls = ReturnType<typeof worldOf>;
+
+/** Ours: the first flush has put each SKU's number on Shopify (on-hand − buffer per location) and on the marketplace. */
+async function waitForChannels(world: WorldUrls, skus: readonly string[], policy: Policy, scenario: Scenario): Promise<void> {
+  const buffer = policy.channels.shopify?.defaultBuffer ?? 0;
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    const levels = (await (await fetch(`${world.shopify}/_emulator/inventory?${skus.map((s) => `sku=${s}`).join("&")}`)).json()) as Record<string, Record<string, { available: number }>>;
+    const listings = (await (await fetch(`${world.marketplace}/_emulator/listings`)).json()) as Record<string, unknown>;
+    const shopifyReady = scenario.skus.every((s) => Object.entries(s.stock).every(([loc, n]) => levels[s.sku]?.[loc]?.available === Math.max(0, n - buffer)));
+    const listed = skus.every((sku) => JSON.stringify(listings).includes(`"${sku}"`));
+    if (shopifyReady && listed) return;
+    await sleep(200);
+  }
+  throw new Error("our pipeline did not put the starting stock on Shopify and the marketplace within 30 s");
+}
+
+type StockReader = () => Promise<{ ms: number; values: Map<string, number> }>;
+
+/** A product tab's badge request: ours asks /api/stock; the naive page shows its cached number. */
+function stockReader(mode: "ours" | "naive", appUrl: string, skus: readonly string[], naive: NaiveSync | null): StockReader {
+  const url = `${appUrl}/api/stock?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`;
+  return async () => {
+    const started = performance.now();
+    if (mode === "naive") {
+      const values = await Promise.all(skus.map(async (sku) => [sku, await naive!.pdpStock(sku)] as const));
+      return { ms: performance.now() - started, values: new Map(values) };
+    }
+    const response = await fetch(url);
+    const body = (await response.json()) as { skus: Record<string, { available: number }> };
+    const ms = performance.now() - started;
+    return { ms, values: new Map(Object.entries(body.skus).map(([sku, s]) => [sku, s.available])) };
+  };
+}
+
+async function measureIdle(read: StockReader): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < 60; i++) {
+    samples.push((await read()).ms);
+    await sleep(20);
+  }
+  return samples.slice(10); // the first reads warm connections and the route
+}
+
+export interface Observed {
+  sales: Accepted[];
+  restocks: { at: number; sku: string; locationId: string; quantity: number }[];
+  attempts: Record<SaleChannel, number>;
+  refused: Record<SaleChannel, number>;
+  failures: string[];
+  browser: Record<BrowserOutcome, number>;
+  badgeReads: BadgeRead[];
+  loadStockMs: number[];
+}
+
+const perChannel = (): Record<SaleChannel, number> => Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<SaleChannel, number>;
+const newObservations = (): Observed => ({ sales: [], restocks: [], attempts: perChannel(), refused: perChannel(), failures: [], browser: { ordered: 0, refused: 0, saw_sold_out: 0, failed: 0 }, badgeReads: [], loadStockMs: [] });
+
+/** Open product tabs: each reads the badge every refresh interval until the sale ends. */
+async function startWatchers(count: number, refreshMs: number, read: StockReader, observed: Observed, until: number): Promise<void> {
+  await Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      await sleep((refreshMs * i) / Math.max(1, count));
+      while (Date.now() < until) {
+        const started = Date.now();
+        try {
+          const { ms, values } = await read();
+          observed.loadStockMs.push(ms);
+          for (const [sku, shown] of values) observed.badgeReads.push({ at: Date.now(), sku, shown });
+        } catch (error) {
+          observed.failures.push(`watcher: ${error instanceof Error ? error.message : String(error)}`);
+        }
+        await sleep(Math.max(0, refreshMs - (Date.now() - started)));
+      }
+    }),
+  );
+}
+
+interface PerformContext {
+  mode: "ours" | "naive";
+  world: WorldUrls;
+  appUrl: string;
+  browser: Browser | undefined;
+  variantIds: ReadonlyMap<string, string>;
+  naive: NaiveSync | null;
+  checkoutUrl: (cartId: string) => Promise<string>;
+  requestContext: Awaited<ReturnType<typeof playwrightRequest.newContext>>;
+  observed: Observed;
+  screenshots: Screenshots;
+}
+
+async function perform(action: PlannedAction, ctx: PerformContext): Promise<void> {
+  const { observed } = ctx;
+  if (action.kind === "restock") {
+    await postJson(`${ctx.world.wms}/_emulator/receive`, { sku: action.sku, locationId: action.locationId, quantity: action.quantity });
+    observed.restocks.push({ at: Date.now(), sku: action.sku, locationId: action.locationId, quantity: action.quantity });
+    return;
+  }
+  if (action.kind === "buy") {
+    observed.attempts[action.channel]++;
+    const outcome = await buy(ctx.requestContext, ctx.world, action);
+    if (outcome.kind === "accepted") observed.sales.push(outcome.sale);
+    else if (outcome.kind === "refused") observed.refused[action.channel]++;
+    else observed.failures.push(`${action.id}: ${outcome.reason}`);
+    return;
+  }
+  if (!ctx.browser) return;
+  observed.attempts.shopify++;
+  const result = await browserShopper({
+    browser: ctx.browser,
+    appUrl: ctx.appUrl,
+    action,
+    variantIds: ctx.variantIds,
+    mode: ctx.mode,
+    ...(ctx.naive ? { naiveStock: ctx.naive.pdpStock } : {}),
+    checkoutUrlOf: ctx.checkoutUrl,
+    onRead: (read) => observed.badgeReads.push(read),
+    screenshot: (label, page) => ctx.screenshots.take(label, page),
+  });
+  observed.browser[result.outcome]++;
+  if (result.outcome === "ordered" && result.acceptedAt) observed.sales.push({ at: result.acceptedAt, channel: "shopify", sku: action.sku, quantity: action.quantity });
+  else if (result.outcome === "refused" || result.outcome === "saw_sold_out") observed.refused.shopify++;
+  else if (result.outcome === "failed") observed.failures.push(`${action.id}: ${result.detail}`);
+}
+
+/** The first screenshot of each kind per mode (a product page, an order, a refusal). */
+class Screenshots {
+  readonly taken: { label: string; file: string }[] = [];
+  constructor(
+    private readonly dir: string,
+    private readonly mode: string,
+  ) {
+    mkdirSync(dir, { recursive: true });
+  }
+  async take(label: string, page: Page): Promise<void> {
+    if (this.taken.some((s) => s.label === label)) return;
+    const file = `${this.mode}-${label.replace(/\W+/g, "-")}.png`;
+    this.taken.push({ label, file });
+    await page.screenshot({ path: path.join(this.dir, file) }).catch(() => undefined);
+  }
+}
+
+/** Every order picked (or shorted) at the warehouse. */
+async function settle(world: WorldUrls, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline && (await openOrderCount(world.wms)) > 0) await sleep(250);
+}
+
+/** Our recovery worker has dealt with every incident (or the wait ends). */
+async function waitForRecovery(read: () => Promise<{ state: string }[]>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await sleep(1_500);
+  while (Date.now() < deadline && (await read()).some((i) => i.state === "open" || i.state === "recovering")) await sleep(500);
+}
+
+async function startWebhookSink(): Promise<{ url: string; stop: () => Promise<void> }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end("{}"));
+  });
+  const url = await listenHttp(server, "127.0.0.1", 0, "naive back office");
+  return { url, stop: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
