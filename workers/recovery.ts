@@ -44,7 +44,7 @@ export async function recoverIncidents(redis: Redis, now: () => Date = () => new
         stats.processed++;
         if (incident.state === "recovered") stats.recovered++;
         if (incident.state === "awaiting_decision" && before !== "awaiting_decision") stats.escalated++;
-        if (TERMINAL.has(incident.state) && incident.kind === "oversold") await closeOversold(redis, incident.sku);
+        if (!ACTIVE.has(incident.state) && incident.kind === "oversold") await closeOversold(redis, incident.sku);
       } catch (error) {
         log.error("recovery.incident_failed", { incidentId: incident.id, sku: incident.sku, error: errorMessage(error) });
       } finally {
@@ -67,6 +67,7 @@ function record(incident: Incident, now: Date, action: Omit<IncidentAction, "at"
 }
 
 async function recoverOne(redis: Redis, admin: ShopifyAdmin | null, policy: Policy, incident: Incident, all: readonly Incident[], now: () => Date): Promise<void> {
+  if (incident.kind === "oversold") return holdOversold(redis, incident, all, now);
   if (incident.affected.length === 0) {
     incident.affected = await findAffected(redis, incident, all);
     if (incident.affected.length === 0) {
@@ -87,6 +88,19 @@ async function recoverOne(redis: Redis, admin: ShopifyAdmin | null, policy: Poli
   else if (incident.actions.some((a) => a.action === "escalate" && a.result === "ok") && !incident.decision) incident.state = "awaiting_decision";
   else if (incident.decision?.choice === "wait_for_restock") incident.state = "waiting_restock";
   else if (incident.decision?.choice === "substitute") incident.state = "substituted";
+}
+
+/**
+ * Sold beyond stock, detected before the warehouse picks: name the orders at risk and wait.
+ * Refunding now would not stop the warehouse from shipping those units (so another order
+ * would come up short) and a restock may still fill them; the warehouse's short pick names
+ * the order that truly cannot ship, and that incident refunds it.
+ */
+async function holdOversold(redis: Redis, incident: Incident, all: readonly Incident[], now: () => Date): Promise<void> {
+  incident.affected = await findAffected(redis, incident, all);
+  const atRisk = incident.affected.map((a) => a.orderId).join(", ") || "none open";
+  record(incident, now(), { action: "hold", target: incident.sku, result: "ok", detail: `${incident.units} unit(s) sold beyond stock; orders at risk: ${atRisk}. Refunds wait for the warehouse's short pick (a restock may still fill them).` });
+  incident.state = "waiting_restock";
 }
 
 async function findAffected(redis: Redis, incident: Incident, all: readonly Incident[]): Promise<AffectedLine[]> {

@@ -55,8 +55,11 @@ export function buildModeReport(o: ModeObservations): ModeReport {
 
   // Propagation: every sale and restock another channel must hear of, to that channel's next sync write.
   const events: SourceEvent[] = [...o.sales.map((s) => ({ at: s.at, sku: s.sku, source: s.channel })), ...o.restocks.map((r) => ({ at: r.at, sku: r.sku, source: "wms" }))];
-  const toShopify = propagation(events, "shopify", o.logs.syncWrites.shopify);
-  const toMarketplace = propagation(events, "marketplace", o.logs.syncWrites.marketplace);
+  // A sale elsewhere while a channel already offers 0 asks nothing of it: only what must move counts.
+  const replay = { shopify: new ChannelReplay(o.logs.shopify), marketplace: new ChannelReplay(o.logs.marketplace) };
+  const mustMove = (target: "shopify" | "marketplace") => events.filter((e) => e.source === "wms" || replay[target].offered(e.sku, e.at) > 0);
+  const toShopify = propagation(mustMove("shopify"), "shopify", o.logs.syncWrites.shopify);
+  const toMarketplace = propagation(mustMove("marketplace"), "marketplace", o.logs.syncWrites.marketplace);
   const propagationMs = { shopify: summarize(toShopify.delays), marketplace: summarize(toMarketplace.delays) };
 
   const bound = boundFor(o, propagationMs);
@@ -65,7 +68,6 @@ export function buildModeReport(o: ModeObservations): ModeReport {
   const { permittedUnits, preventableUnits } = bufferBound(o.sales, start, restockFacts, shortBySku, bound.bufferUnits, bound.windowMs);
 
   const incidents = incidentRows(o);
-  const replay = { shopify: new ChannelReplay(o.logs.shopify), marketplace: new ChannelReplay(o.logs.marketplace) };
   return {
     mode: o.mode,
     realDurationMs: o.saleEnd - o.saleStart,
@@ -93,16 +95,16 @@ export function buildModeReport(o: ModeObservations): ModeReport {
 
 /**
  * How late each channel can hear of a sale elsewhere, and how many units its buffer absorbs.
- * Ours: the source's webhook lag + our measured propagation p95. Naive: the sync intervals.
+ * Ours: the source's webhook lag + our measured propagation p99. Naive: the sync intervals.
  * The store's shelf holds units promised online until the picker takes them: a walk-in can buy
  * those in either mode, so the POS window is the pick lag and its buffer is 0.
  */
-function boundFor(o: ModeObservations, p: { shopify: { p95: number | null }; marketplace: { p95: number | null } }) {
+function boundFor(o: ModeObservations, p: { shopify: { p99: number | null }; marketplace: { p99: number | null } }) {
   const s = o.scenario;
   const ms = (sec: number) => realMs(s, sec);
   const windows: Record<string, number> =
     o.mode === "ours"
-      ? { shopify: ms(s.marketplaceLagSec.max) + (p.shopify.p95 ?? 0), marketplace: ms(s.webhooks.lagSec.max) + (p.marketplace.p95 ?? 0), pos: ms(s.pickLagSec.max) }
+      ? { shopify: ms(s.marketplaceLagSec.max) + (p.shopify.p99 ?? 0), marketplace: ms(s.webhooks.lagSec.max) + (p.marketplace.p99 ?? 0), pos: ms(s.pickLagSec.max) }
       : { shopify: ms(s.naive.erpSnapshotEverySec + s.naive.erpImportLagSec), marketplace: ms(s.naive.marketplaceCronEverySec + s.naive.erpSnapshotEverySec), pos: ms(s.pickLagSec.max) };
   const buffers: Record<string, number> = o.mode === "ours" ? { shopify: s.buffers.shopify, marketplace: s.buffers.marketplace, pos: 0 } : { shopify: 0, marketplace: 0, pos: 0 };
   const bufferUnits = (channel: string, sku: string) => {

@@ -1,8 +1,10 @@
+import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { request as playwrightRequest, type Browser, type Page } from "playwright";
+import { z } from "zod";
 import { policySchema, type ChannelPolicy, type Policy } from "@/lib/config/policy";
 import { createRedis } from "@/lib/redis/client";
 import { listIncidents } from "@/lib/redis/incident-store";
@@ -100,7 +102,14 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     }
 
     const readStock = stockReader(mode, stack.appUrl, skus, naive);
-    const idle = mode === "ours" ? await measureIdle(readStock) : [];
+    const stockUrl = `${stack.appUrl}/api/stock?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`;
+    const idle: number[] = [];
+    if (mode === "ours") {
+      // Idle: the same child process, one tab asking back to back before the sale starts.
+      const warm = newObservations();
+      await watchFromChild(stockUrl, 1, 50, Date.now() + 3_000, warm);
+      idle.push(...warm.loadStockMs.slice(5));
+    }
     browser = opts.plan.actions.some((a) => a.kind === "browser") ? await launchChromium() : undefined;
     const emulatorUrls = [world.shopify, world.marketplace, world.pos, world.wms];
     const acksBefore = (await webhookAcks(emulatorUrls)).map((list) => list.length);
@@ -112,7 +121,10 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     const screenshots = new Screenshots(path.join(opts.outDir, "screenshots"), mode);
     const requestContext = await playwrightRequest.newContext();
     cleanups.push(() => requestContext.dispose());
-    const watchers = startWatchers(scenario.shoppers.watchers, policy.storefront.refreshMs, readStock, observed, saleStart + opts.plan.durationMs);
+    const watchers =
+      mode === "ours"
+        ? watchFromChild(stockUrl, scenario.shoppers.watchers, policy.storefront.refreshMs, saleStart + opts.plan.durationMs, observed)
+        : startWatchers(scenario.shoppers.watchers, policy.storefront.refreshMs, readStock, observed, saleStart + opts.plan.durationMs);
     const running = opts.plan.actions.map(async (action) => {
       await sleep(Math.max(0, saleStart + action.atMs - Date.now()));
       await perform(action, { mode, world, appUrl: stack.appUrl, browser, variantIds, naive, checkoutUrl: shop.checkoutUrl, requestContext, observed, screenshots });
@@ -213,15 +225,6 @@ function stockReader(mode: "ours" | "naive", appUrl: string, skus: readonly stri
   };
 }
 
-async function measureIdle(read: StockReader): Promise<number[]> {
-  const samples: number[] = [];
-  for (let i = 0; i < 60; i++) {
-    samples.push((await read()).ms);
-    await sleep(20);
-  }
-  return samples.slice(10); // the first reads warm connections and the route
-}
-
 export interface Observed {
   sales: Accepted[];
   restocks: { at: number; sku: string; locationId: string; quantity: number }[];
@@ -254,6 +257,22 @@ async function startWatchers(count: number, refreshMs: number, read: StockReader
       }
     }),
   );
+}
+
+const watcherOutputSchema = z.object({ latencies: z.array(z.number()), reads: z.array(z.object({ at: z.number(), sku: z.string(), shown: z.number() })), failures: z.number() });
+
+/** Ours: the tabs poll from a process of their own (see watchers.ts). */
+async function watchFromChild(url: string, tabs: number, refreshMs: number, until: number, observed: Observed): Promise<void> {
+  if (tabs === 0) return;
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "watchers.ts"), url, String(tabs), String(refreshMs), String(until)], { stdio: ["ignore", "pipe", "inherit"] });
+  let output = "";
+  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  if (code !== 0) throw new Error(`the watcher process exited with ${code}`);
+  const result = watcherOutputSchema.parse(JSON.parse(output));
+  observed.loadStockMs.push(...result.latencies);
+  observed.badgeReads.push(...result.reads);
+  if (result.failures) observed.failures.push(`watchers: ${result.failures} failed reads`);
 }
 
 interface PerformContext {
