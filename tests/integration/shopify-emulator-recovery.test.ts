@@ -351,8 +351,8 @@ describe("refundCreate", () => {
     expect(body).toMatchObject({ id: Number(payload.refund?.legacyResourceId), order_id: order.orderId, note: "oversold: no stock to ship", admin_graphql_api_id: payload.refund?.id });
     expect(body.refund_line_items).toEqual([expect.objectContaining({ line_item_id: line.lineItemId, quantity: 1, restock_type: "no_restock", location_id: null, line_item: expect.objectContaining({ sku: "BNE-RST" }) })]);
     expect(body.transactions).toEqual([expect.objectContaining({ amount: "34.00", kind: "refund" })]);
-    // Our own intake accepts it; by design it derives stock events from "cancel" lines only.
-    expect(parseShopifyWebhook("refunds/create", hook.body)).toEqual([]);
+    // Our own intake releases the unshipped unit's reservation, noting Shopify did not restock it.
+    expect(parseShopifyWebhook("refunds/create", hook.body)).toEqual([expect.objectContaining({ kind: "release", sku: "BNE-RST", quantity: 1, restocked: false })]);
 
     const after = await readOrder(orderGid(order.orderId));
     expect(after?.lineItems.nodes[0]).toMatchObject({ quantity: 3, currentQuantity: 2 });
