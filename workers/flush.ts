@@ -115,7 +115,7 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
       if (result.budgetLeft !== undefined) await correctTokens(redis, adapter.channel, result.budgetLeft * adapter.bucket.capacity);
     }
     if (result.ok) {
-      await completeBatch(redis, adapter.channel, batch);
+      await completeBatch(redis, adapter.channel, batch, Date.now(), result.applied);
       stats.writes++;
       stats.items += batch.items.length;
       log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });

@@ -223,6 +223,32 @@ export class Warehouse {
     return out;
   }
 
+  /**
+   * Units on the shelf that no open order is waiting for: what a store clerk can sell to a
+   * walk-in. Routed lines hold their location's units; unrouted ones are set aside in
+   * location order, as the picker will take them.
+   */
+  shelf(): Record<string, Record<string, number>> {
+    const free = this.snapshot();
+    const unrouted: WmsOrderLine[] = [];
+    for (const { line } of this.open) {
+      if (line.locationId === undefined) unrouted.push(line);
+      else if (free[line.sku]) free[line.sku]![line.locationId] = (free[line.sku]![line.locationId] ?? 0) - line.quantity;
+    }
+    for (const line of unrouted) {
+      let left = line.quantity;
+      for (const location of this.opts.locations) {
+        const levels = free[line.sku];
+        if (!levels || left === 0) break;
+        const take = Math.min(left, Math.max(0, levels[location] ?? 0));
+        levels[location] = (levels[location] ?? 0) - take;
+        left -= take;
+      }
+    }
+    for (const levels of Object.values(free)) for (const location of Object.keys(levels)) levels[location] = Math.max(0, levels[location] ?? 0);
+    return free;
+  }
+
   count(sku: string, location: string): number {
     return this.stock.get(sku)?.get(location) ?? 0;
   }

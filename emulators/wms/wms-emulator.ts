@@ -126,6 +126,8 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
         return { sku, locationId, physical: warehouse.count(sku, locationId) };
       },
       "GET /_emulator/stock": () => warehouse.snapshot(),
+      /** Units not set aside for open orders (what a store till may sell). */
+      "GET /_emulator/shelf": () => warehouse.shelf(),
       "GET /_emulator/orders": (ctx) => {
         const status = orderListQuery.safeParse(ctx.query.get("status") ?? undefined);
         if (!status.success) return sendJson(ctx.res, 400, { error: "status must be open, picked, short or cancelled" });

@@ -26,7 +26,9 @@ export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
     },
     async applyDeltas(batch) {
       const result = await client.adjust(batch.key, batch.items.map((i) => ({ sku: i.sku, delta: deltaOf(i) })));
-      if (result.kind === "ok") return { ok: true };
+      // A decrement past 0 applies only down to 0: believing the full delta would make a later
+      // write add phantom units back (a loop the flash-sale harness caught).
+      if (result.kind === "ok") return { ok: true, ...(result.data.items.length === batch.items.length ? { applied: result.data.items.map((i) => i.applied) } : {}) };
       if (result.kind === "retry") return { ok: false, reason: result.reason, retryAfterMs: result.retryAfterMs };
       return { ok: false, permanent: `HTTP ${result.status}: ${result.message}` };
     },

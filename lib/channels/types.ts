@@ -25,7 +25,11 @@ export interface WriteBatch {
 
 /** `budgetLeft`: share (0–1) of its rate budget the channel says is left, to correct our bucket. */
 export type WriteResult =
-  | { ok: true; budgetLeft?: number }
+  /**
+   * `applied`: per item, the change the channel really made, when it may differ from the one
+   * asked for (the marketplace clamps a listing at 0). Beliefs move by that, not by the request.
+   */
+  | { ok: true; budgetLeft?: number; applied?: readonly number[] }
   /** Back off and send the same batch (same key) again later; never drop it. */
   | { ok: false; retryAfterMs: number; reason: "throttled" | "rate_limited" | "unavailable"; budgetLeft?: number }
   /** The channel refused the batch for good (unknown SKU, bad config): log, dead-letter, drop. */

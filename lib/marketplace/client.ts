@@ -13,10 +13,12 @@ export type MarketplaceResult<T> =
 
 export interface MarketplaceClient {
   listings(skus: readonly string[]): Promise<MarketplaceResult<Map<string, number>>>;
-  adjust(key: string, items: readonly { sku: string; delta: number }[]): Promise<MarketplaceResult<unknown>>;
+  /** `applied` per item, in request order: a listing never goes below 0, so a decrement may apply less. */
+  adjust(key: string, items: readonly { sku: string; delta: number }[]): Promise<MarketplaceResult<{ items: { sku: string; applied: number }[] }>>;
   setQuantity(key: string, sku: string, quantity: number, expectedQuantity: number): Promise<MarketplaceResult<unknown>>;
 }
 
+const adjustedSchema = z.object({ items: z.array(z.object({ sku: z.string(), applied: z.number().int() })) });
 const listingsSchema = z.object({ items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })) });
 
 let cached: MarketplaceClient | null | undefined;
@@ -49,7 +51,7 @@ export function createMarketplaceClient(baseUrl: string, apiKey: string): Market
       const result = await call(`/v1/inventory?${query}`, { method: "GET" }, listingsSchema);
       return result.kind === "ok" ? { kind: "ok", data: new Map(result.data.items.map((i) => [i.sku, i.quantity])) } : result;
     },
-    adjust: (key, items) => call("/v1/inventory/adjustments", { method: "POST", headers: { "idempotency-key": key }, body: JSON.stringify({ items }) }, z.unknown()),
+    adjust: (key, items) => call("/v1/inventory/adjustments", { method: "POST", headers: { "idempotency-key": key }, body: JSON.stringify({ items }) }, adjustedSchema),
     setQuantity: (key, sku, quantity, expectedQuantity) =>
       call(`/v1/inventory/${encodeURIComponent(sku)}`, { method: "PUT", headers: { "idempotency-key": key }, body: JSON.stringify({ quantity, expectedQuantity }) }, z.unknown()),
   };

@@ -68,13 +68,13 @@ export async function listInflight(redis: Redis, channel: Channel): Promise<Writ
   });
 }
 
-/** The channel applied the batch: beliefs move by its deltas, once, atomically with removing it. */
-export async function completeBatch(redis: Redis, channel: Channel, batch: WriteBatch, now = Date.now()): Promise<void> {
+/** The channel applied the batch: beliefs move by what it applied (default: the deltas asked for), once, atomically with removing it. */
+export async function completeBatch(redis: Redis, channel: Channel, batch: WriteBatch, now = Date.now(), applied?: readonly number[]): Promise<void> {
   await runScript(
     redis,
     COMPLETE_BATCH_LUA,
     [channelKeys.inflight(channel), channelKeys.believed(channel), channelKeys.log(channel), channelKeys.stats(channel)],
-    [batch.key, String(now), String(SYNC_LOG_MAX), ...batch.items.flatMap((i: WriteItem) => [targetKey(i.sku, i.location), String(deltaOf(i))])],
+    [batch.key, String(now), String(SYNC_LOG_MAX), ...batch.items.flatMap((i: WriteItem, n) => [targetKey(i.sku, i.location), String(applied?.[n] ?? deltaOf(i))])],
   );
 }
 

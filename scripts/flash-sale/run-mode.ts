@@ -146,6 +146,9 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
       webhookAcks(emulatorUrls),
       redis ? listIncidents(redis) : Promise.resolve([]),
     ]);
+    // The raw record, for digging into any oversell: every warehouse order and what each channel saw.
+    const wmsOrders = await (await fetch(`${world.wms}/_emulator/orders`)).json();
+    writeFileSync(path.join(opts.outDir, `${mode}-raw.json`), JSON.stringify({ saleStart, sales: observed.sales, restocks: observed.restocks, wmsOrders, incidents, logs }, null, 1));
     const observations: ModeObservations = {
       ...observed,
       mode,

@@ -42,9 +42,8 @@ export async function buy(request: APIRequestContext, world: World, action: Extr
       const response = await request.post(`${world.marketplace}/_emulator/purchase`, { data: { sku, quantity } });
       return response.ok() ? accepted() : response.status() === 409 ? { kind: "refused" } : { kind: "failed", reason: `purchase ${response.status()}` };
     }
-    // A walk-in shopper can only buy what is on the store's shelf (which still holds units
-    // promised to online orders until the picker takes them).
-    const shelf = shelfSchema.parse(await (await request.get(`${world.wms}/_emulator/stock`)).json());
+    // A walk-in shopper can only buy what is on the store's shelf, not units set aside for open orders.
+    const shelf = shelfSchema.parse(await (await request.get(`${world.wms}/_emulator/shelf`)).json());
     if ((shelf[sku]?.[world.posLocation] ?? 0) < quantity) return { kind: "refused" };
     const response = await request.post(`${world.pos}/_emulator/sale`, { data: { lines: [{ sku, quantity }] } });
     return response.ok() ? accepted() : { kind: "failed", reason: `sale ${response.status()}` };
