@@ -14,19 +14,18 @@ import { ANY_LOCATION, targetKey } from "./types";
  * that arrives before its order nets to zero. The channel comes from the line key
  * (`channel:order:line`), so a WMS pick of a Shopify line is accounted to Shopify.
  */
-export interface BeliefAdjustment {
-  /** The causing event: an adjustment is applied once per event. */
-  eventId: string;
-  channel: Channel;
-  target: string;
-  delta: number;
-}
+export type BeliefAdjustment =
+  /** Move what we believe the channel holds at `target` (applied once per causing event). */
+  | { kind: "adjust"; eventId: string; channel: Channel; target: string; delta: number }
+  /**
+   * A location-aware channel moved its number somewhere we cannot tell (an online order names
+   * no location): forget what we believe it holds for the SKU, so the next flush reads it. A
+   * guess from routing rules races our own writes; a wrong guess moved units between locations
+   * and left phantom stock at one of them (caught by the flash-sale harness).
+   */
+  | { kind: "reread"; eventId: string; channel: Channel; sku: string };
 
-export function ownSaleAdjustment(
-  outcome: { event: StockEvent; effect: string; lineDelta: number; lineLocation: string | null },
-  policy: Policy,
-  believedAt: (channel: Channel, target: string) => number | undefined,
-): BeliefAdjustment | null {
+export function ownSaleAdjustment(outcome: { event: StockEvent; effect: string; lineDelta: number; lineLocation: string | null }, policy: Policy): BeliefAdjustment | null {
   const { event, lineDelta } = outcome;
   // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
   if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
@@ -37,12 +36,7 @@ export function ownSaleAdjustment(
   const channel = policy.channels[channelId.data];
   if (!channel) return null;
   const delta = -lineDelta;
-  if (!channel.locationAware) return { eventId: event.id, channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
-  // Where the channel moved its number: the line's location, else the first location in
-  // routing priority that could serve the units (Shopify's default order routing).
-  const location =
-    outcome.lineLocation ??
-    (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ??
-    channel.locations[0];
-  return location ? { eventId: event.id, channel: channelId.data, target: targetKey(event.sku, location), delta } : null;
+  if (!channel.locationAware) return { kind: "adjust", eventId: event.id, channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
+  if (outcome.lineLocation) return { kind: "adjust", eventId: event.id, channel: channelId.data, target: targetKey(event.sku, outcome.lineLocation), delta };
+  return { kind: "reread", eventId: event.id, channel: channelId.data, sku: event.sku };
 }

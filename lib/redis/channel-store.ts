@@ -46,6 +46,11 @@ export async function setBelieved(redis: Redis, channel: Channel, values: Readon
   await redis.hset(channelKeys.believed(channel), Object.fromEntries(values));
 }
 
+/** Forget beliefs (the next flush reads the channel's real numbers for them). A batch in flight for them then moves nothing (COMPLETE_BATCH_LUA). */
+export async function forgetBelieved(redis: Redis, channel: Channel, targets: readonly string[]): Promise<void> {
+  if (targets.length > 0) await redis.hdel(channelKeys.believed(channel), ...targets);
+}
+
 export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { eventId: string; target: string; delta: number }[]): Promise<void> {
   const args = adjustments.filter((a) => a.delta !== 0).flatMap((a) => [a.eventId, a.target, String(a.delta)]);
   if (args.length > 0) await runScript(redis, ADJUST_BELIEVED_LUA, [channelKeys.believed(channel), channelKeys.sales(channel)], args);

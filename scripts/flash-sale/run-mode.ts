@@ -12,6 +12,7 @@ import { launchChromium } from "../stack/chromium";
 import { launchStack, type Stack } from "../stack/launch-stack";
 import { SHOP_DOMAIN } from "../stack/emulators";
 import { freePort, listenHttp } from "../stack/ports";
+import { allCores, cpuSplit, pinSelf } from "./cpu-split";
 import { startNaiveSync, type NaiveSync } from "./naive-sync";
 import type { PlannedAction, TrafficPlan } from "./plan";
 import { CHANNELS, type ModeReport, type SaleChannel } from "./report-schema";
@@ -52,8 +53,11 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
   const cleanups: (() => Promise<unknown>)[] = [];
   if (sink) cleanups.push(sink.stop);
   let browser: Browser | undefined;
+  const split = cpuSplit();
   try {
-    opts.log(`${mode}: starting a fresh stack`);
+    // The stack's processes start on the server core; this process then moves to the world's.
+    if (split) pinSelf(split.server);
+    opts.log(`${mode}: starting a fresh stack${split ? ` (servers on CPU ${split.server}, the outside world on CPU ${split.world})` : ""}`);
     const stack = await launchStack({
       root: opts.root,
       dataDir,
@@ -65,6 +69,7 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
       // Our drift pass every 10 store-minutes; the naive setup has none.
       reconcileIntervalMs: mode === "ours" ? Math.max(5_000, realMs(scenario, 600)) : 0,
       seed: mode === "ours",
+      bridgeProcess: true,
       world: {
         stock,
         delivery: { lagMs: realRange(scenario, scenario.webhooks.lagSec), duplicateRate: scenario.webhooks.duplicateRate, maxAttempts: 8 },
@@ -76,6 +81,7 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
       log: (line) => opts.log(`${mode}: ${line}`),
     });
     cleanups.push(stack.stop);
+    if (split) pinSelf(split.world);
     const world = worldOf(stack);
     const shop = storefront(world.shopify, stack.secrets.shopifyStorefrontToken);
     const variantIds = await shop.variantIds();
@@ -105,10 +111,12 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     const stockUrl = `${stack.appUrl}/api/stock?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`;
     const idle: number[] = [];
     if (mode === "ours") {
-      // Idle: the same child process, one tab asking back to back before the sale starts.
+      // Idle: the same child process, one tab asking back to back before the sale starts, once
+      // the start-up work (first flush, first drift pass, route warm-up) has settled.
+      await sleep(3_000);
       const warm = newObservations();
-      await watchFromChild(stockUrl, 1, 50, Date.now() + 3_000, warm);
-      idle.push(...warm.loadStockMs.slice(5));
+      await watchFromChild(stockUrl, 1, 20, Date.now() + 7_000, warm);
+      idle.push(...warm.loadStockMs.slice(40));
     }
     browser = opts.plan.actions.some((a) => a.kind === "browser") ? await launchChromium() : undefined;
     const emulatorUrls = [world.shopify, world.marketplace, world.pos, world.wms];
@@ -170,6 +178,7 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
   } finally {
     await browser?.close().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    if (split) pinSelf(allCores());
   }
 }
 

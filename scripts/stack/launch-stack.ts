@@ -13,6 +13,7 @@ import { startRedisServer } from "./redis-server";
 import { appSecretEnv, loadOrCreateSecrets, type StackSecrets } from "./secrets";
 import { seedDemoStock } from "./seed";
 import { startUpstashBridge } from "./upstash-bridge";
+import { startUpstashBridgeProcess } from "./upstash-bridge-process";
 
 /**
  * The whole local stack (DESIGN §7) as one function, used by `npm start` and by the test
@@ -38,6 +39,8 @@ export interface StackOptions {
   /** How often the local cron runs the drift pass (0: never; tests drive it themselves). */
   reconcileIntervalMs?: number;
   seed: boolean;
+  /** Run the Upstash-REST bridge in its own process (load runs: keep the launcher's load off Redis calls). */
+  bridgeProcess?: boolean;
   env?: Record<string, string>;
   log: (line: string) => void;
 }
@@ -99,7 +102,8 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
       services.push({ name: "redis (REDIS_URL)", url: redisUrl.replace(/\/\/[^@]*@/, "//***@"), note: "given by REDIS_URL" });
     }
     await assertPortFree(opts.ports.bridge, "Upstash-REST bridge");
-    const bridge = await startUpstashBridge({ redisUrl, token: secrets.upstashToken, port: opts.ports.bridge });
+    const bridgeOptions = { redisUrl, token: secrets.upstashToken, port: opts.ports.bridge };
+    const bridge = opts.bridgeProcess ? await startUpstashBridgeProcess(bridgeOptions) : await startUpstashBridge(bridgeOptions);
     stops.push(() => bridge.stop());
     redisRest = { url: bridge.url, token: secrets.upstashToken };
     services.push({ name: "upstash-rest bridge", url: bridge.url, note: "Upstash REST protocol in front of redis-server" });

@@ -64,15 +64,20 @@ describe("planning channel writes", () => {
 describe("a channel's own sales", () => {
   const reserve = (channel: "shopify" | "marketplace", quantity: number): StockEvent => ({ id: "r", kind: "reserve", sku: "A", channel, lineKey: `${channel}:1:1`, quantity, occurredAt: "2026-11-27T10:00:00Z", source: channel, sourceUri: "x" });
 
-  it("lower what we believe the channel holds, at the location its routing would use", () => {
-    const believed = new Map([[targetKey("A", "wh-east"), 1], [targetKey("A", "wh-west"), 6]]);
-    const adjustment = ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy, (_c, t) => believed.get(t));
-    expect(adjustment).toEqual({ eventId: "r", channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
+  it("a location-aware channel's sale at a known location moves that belief; at an unknown one, the SKU is re-read instead of guessed", () => {
+    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: "wh-west" }, policy)).toEqual({ kind: "adjust", eventId: "r", channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
+    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy)).toEqual({ kind: "reread", eventId: "r", channel: "shopify", sku: "A" });
+  });
+
+  it("a refund that did not restock moves no belief", () => {
+    const release: StockEvent = { id: "x", kind: "release", sku: "A", channel: "shopify", lineKey: "shopify:1:1", quantity: 1, restocked: false, occurredAt: "2026-11-27T10:00:00Z", source: "shopify", sourceUri: "x" };
+    expect(ownSaleAdjustment({ event: release, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy)).toBeNull();
+    expect(ownSaleAdjustment({ event: { ...release, restocked: undefined }, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy)).toEqual({ kind: "adjust", eventId: "x", channel: "shopify", target: targetKey("A", "wh-east"), delta: 1 });
   });
 
   it("summed channels adjust their one number; a duplicate carries the same event id (deduped in Redis); no-op lines adjust nothing", () => {
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toEqual({ eventId: "r", channel: "marketplace", target: "A|*", delta: -4 });
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy, () => undefined)?.eventId).toBe("r");
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy, () => undefined)).toBeNull();
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy)).toEqual({ kind: "adjust", eventId: "r", channel: "marketplace", target: "A|*", delta: -4 });
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy)?.eventId).toBe("r");
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy)).toBeNull();
   });
 });
