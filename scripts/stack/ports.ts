@@ -1,16 +1,31 @@
 import type { Server } from "node:http";
 import net from "node:net";
 
-/** A port the OS says is free right now (for tests and ephemeral services). */
+/**
+ * A port free right now, for tests and ephemeral services. Drawn below the OS's ephemeral range
+ * (32768+ on Linux): a port the OS handed out with `listen(0)` and that we bind only later can
+ * meanwhile become the local end of some outbound connection ("already in use", seen in CI).
+ */
+const handedOut = new Set<number>();
+const LOW = 20_000;
+const HIGH = 32_000;
+
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  throw new Error(`no free port between ${LOW} and ${HIGH} after 200 tries`);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = net.createServer();
     server.unref();
-    server.on("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject(new Error("no port"))));
-    });
+    server.once("error", () => resolve(false));
+    server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
   });
 }
 
