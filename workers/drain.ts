@@ -6,7 +6,7 @@ import { targetKey } from "@/lib/channels/types";
 import { getPolicy } from "@/lib/config/edge-config";
 import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";
-import { adjustBelieved, forgetBelieved, markDirty } from "@/lib/redis/channel-store";
+import { adjustBelieved, markDirty, markResplit, readBelieved } from "@/lib/redis/channel-store";
 import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue";
 import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
 import { oversoldUnits } from "@/lib/domain/incidents";
@@ -85,15 +85,21 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
   const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? o.event.lineKey.split(":")[0] : undefined);
   const sales = changed.filter((o) => o.lineDelta !== 0 && channels.some((c) => c === lineChannel(o)));
   if (sales.length > 0) {
-    const adjustments = sales.flatMap((o) => ownSaleAdjustment(o, policy) ?? []);
+    // One round trip for all channels' beliefs (the client pipelines concurrent reads).
+    const believed = new Map<Channel, Map<string, number>>(
+      await Promise.all(
+        channels.map(async (channel) => {
+          const locations = policy.channels[channel]?.locations ?? [];
+          const targets = sales.filter((o) => lineChannel(o) === channel).flatMap((o) => locations.map((l) => targetKey(o.event.sku, l)));
+          return [channel, await readBelieved(redis, channel, targets)] as const;
+        }),
+      ),
+    );
+    const adjustments = sales.flatMap((o) => ownSaleAdjustment(o, policy, (c, t) => believed.get(c)?.get(t)) ?? []);
     await Promise.all(
       channels.map(async (channel) => {
         const mine = adjustments.filter((a) => a.channel === channel);
-        const rereads = [...new Set(mine.flatMap((a) => (a.kind === "reread" ? [a.sku] : [])))];
-        await Promise.all([
-          adjustBelieved(redis, channel, mine.flatMap((a) => (a.kind === "adjust" ? [a] : []))),
-          forgetBelieved(redis, channel, rereads.flatMap((sku) => (policy.channels[channel]?.locations ?? []).map((l) => targetKey(sku, l)))),
-        ]);
+        await Promise.all([adjustBelieved(redis, channel, mine), markResplit(redis, channel, mine.filter((a) => a.resplit).map((a) => a.target.split("|")[0]!))]);
       }),
     );
   }

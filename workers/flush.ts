@@ -9,7 +9,8 @@ import { errorMessage, log } from "@/lib/log";
 import { channelKeys } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { countMetrics } from "@/lib/redis/metrics";
-import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved } from "@/lib/redis/channel-store";
+import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved, takeResplit } from "@/lib/redis/channel-store";
+import { resplitBeliefs } from "@/lib/channels/own-sales";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
 
@@ -84,11 +85,19 @@ async function flushLocked(redis: Redis, adapter: ChannelAdapter, policy: Policy
     const locations = channelPolicy.locationAware ? channelPolicy.locations : ["*"];
     const [snapshots, believed] = await Promise.all([readSnapshots(redis, skus), readBelieved(redis, adapter.channel, skus.flatMap((s) => locations.map((l) => targetKey(s, l))))]);
 
-    const unknown = unknownTargets({ channel: adapter.channel, policy: channelPolicy, skus, believed });
-    if (unknown.length > 0) {
-      const actual = await adapter.readActual(unknown);
-      await setBelieved(redis, adapter.channel, actual);
-      for (const [target, n] of actual) believed.set(target, n);
+    const resplit = channelPolicy.locationAware ? await takeResplit(redis, adapter.channel, skus) : [];
+    const resplitTargets = resplit.flatMap((s) => locations.map((l) => ({ sku: s, location: l })));
+    const unknown = unknownTargets({ channel: adapter.channel, policy: channelPolicy, skus, believed }).filter((t) => !resplit.includes(t.sku));
+    if (unknown.length > 0 || resplitTargets.length > 0) {
+      const actual = await adapter.readActual([...unknown, ...resplitTargets]);
+      const known = new Set(resplitTargets.map((t) => targetKey(t.sku, t.location)));
+      const fresh = new Map([...actual].filter(([target]) => !known.has(target)));
+      for (const sku of resplit) {
+        const split = resplitBeliefs(believed, new Map(locations.map((l) => [targetKey(sku, l), actual.get(targetKey(sku, l)) ?? 0])));
+        for (const [target, n] of split) fresh.set(target, n);
+      }
+      await setBelieved(redis, adapter.channel, fresh);
+      for (const [target, n] of fresh) believed.set(target, n);
     }
 
     const items = planItems({ channel: adapter.channel, policy: channelPolicy, snapshots, believed });

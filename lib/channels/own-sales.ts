@@ -14,18 +14,27 @@ import { ANY_LOCATION, targetKey } from "./types";
  * that arrives before its order nets to zero. The channel comes from the line key
  * (`channel:order:line`), so a WMS pick of a Shopify line is accounted to Shopify.
  */
-export type BeliefAdjustment =
-  /** Move what we believe the channel holds at `target` (applied once per causing event). */
-  | { kind: "adjust"; eventId: string; channel: Channel; target: string; delta: number }
+export interface BeliefAdjustment {
+  /** The causing event: an adjustment is applied once per event. */
+  eventId: string;
+  channel: Channel;
+  target: string;
+  delta: number;
   /**
-   * A location-aware channel moved its number somewhere we cannot tell (an online order names
-   * no location): forget what we believe it holds for the SKU, so the next flush reads it. A
-   * guess from routing rules races our own writes; a wrong guess moved units between locations
-   * and left phantom stock at one of them (caught by the flash-sale harness).
+   * The location was guessed (an online order names none): the total moves in step with the
+   * projection, but the split between locations must be re-read before the next write. A guess
+   * races our own writes; a wrong one left phantom stock at one location (caught by the
+   * flash-sale harness). Re-reading alone is no cure: a fresh read already holds sales the
+   * projection has not heard of yet, and writing against it over-reports.
    */
-  | { kind: "reread"; eventId: string; channel: Channel; sku: string };
+  resplit: boolean;
+}
 
-export function ownSaleAdjustment(outcome: { event: StockEvent; effect: string; lineDelta: number; lineLocation: string | null }, policy: Policy): BeliefAdjustment | null {
+export function ownSaleAdjustment(
+  outcome: { event: StockEvent; effect: string; lineDelta: number; lineLocation: string | null },
+  policy: Policy,
+  believedAt: (channel: Channel, target: string) => number | undefined,
+): BeliefAdjustment | null {
   const { event, lineDelta } = outcome;
   // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
   if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
@@ -36,7 +45,27 @@ export function ownSaleAdjustment(outcome: { event: StockEvent; effect: string; 
   const channel = policy.channels[channelId.data];
   if (!channel) return null;
   const delta = -lineDelta;
-  if (!channel.locationAware) return { kind: "adjust", eventId: event.id, channel: channelId.data, target: targetKey(event.sku, ANY_LOCATION), delta };
-  if (outcome.lineLocation) return { kind: "adjust", eventId: event.id, channel: channelId.data, target: targetKey(event.sku, outcome.lineLocation), delta };
-  return { kind: "reread", eventId: event.id, channel: channelId.data, sku: event.sku };
+  const adjust = (location: string, resplit: boolean): BeliefAdjustment => ({ eventId: event.id, channel: channelId.data, target: targetKey(event.sku, location), delta, resplit });
+  if (!channel.locationAware) return adjust(ANY_LOCATION, false);
+  if (outcome.lineLocation) return adjust(outcome.lineLocation, false);
+  // Shopify's default routing: the first location in priority order that could serve the units.
+  const guess = (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ?? channel.locations[0];
+  return guess ? adjust(guess, true) : null;
+}
+
+/**
+ * The per-location split after a re-read, keeping our total in step with the projection: each
+ * location is believed to hold what it really holds plus every unit sold that we have not heard
+ * of yet (believed total − real total). Where those units really went is unknown, so each
+ * location carries all of them: a belief above the real number can only under-report.
+ */
+export function resplitBeliefs(believed: ReadonlyMap<string, number>, actual: ReadonlyMap<string, number>): Map<string, number> {
+  let believedTotal = 0;
+  let actualTotal = 0;
+  for (const target of actual.keys()) {
+    believedTotal += believed.get(target) ?? actual.get(target) ?? 0;
+    actualTotal += actual.get(target) ?? 0;
+  }
+  const unheard = Math.max(0, believedTotal - actualTotal);
+  return new Map([...actual].map(([target, n]) => [target, n + unheard]));
 }

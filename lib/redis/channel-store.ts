@@ -46,9 +46,18 @@ export async function setBelieved(redis: Redis, channel: Channel, values: Readon
   await redis.hset(channelKeys.believed(channel), Object.fromEntries(values));
 }
 
-/** Forget beliefs (the next flush reads the channel's real numbers for them). A batch in flight for them then moves nothing (COMPLETE_BATCH_LUA). */
-export async function forgetBelieved(redis: Redis, channel: Channel, targets: readonly string[]): Promise<void> {
-  if (targets.length > 0) await redis.hdel(channelKeys.believed(channel), ...targets);
+/** These SKUs' per-location split must be re-read before their next write (see `resplitBeliefs`). */
+export async function markResplit(redis: Redis, channel: Channel, skus: readonly string[]): Promise<void> {
+  if (skus.length > 0) await redis.sadd(channelKeys.resplit(channel), skus[0]!, ...skus.slice(1));
+}
+
+/** Take the marks of these SKUs (before reading, so a mark set during the read survives for the next round). */
+export async function takeResplit(redis: Redis, channel: Channel, skus: readonly string[]): Promise<string[]> {
+  if (skus.length === 0) return [];
+  const marked = await redis.smismember(channelKeys.resplit(channel), [...skus]);
+  const taken = skus.filter((_, i) => marked[i] === 1);
+  if (taken.length > 0) await redis.srem(channelKeys.resplit(channel), ...taken);
+  return taken;
 }
 
 export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { eventId: string; target: string; delta: number }[]): Promise<void> {

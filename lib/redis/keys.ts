@@ -46,6 +46,8 @@ export const channelKeys = {
   stats: (c: string) => `${ch(c)}:stats`,
   /** Hash: event ids whose own-sale effect is already in `believed` (applied once). */
   sales: (c: string) => `${ch(c)}:sales`,
+  /** Set: SKUs whose per-location split must be re-read before the next write (a sale at an unknown location). */
+  resplit: (c: string) => `${ch(c)}:resplit`,
   /** String: the flush lease (one flusher per channel). */
   flushLock: (c: string) => `${ch(c)}:flush-lock`,
   /** Counter: the drift pass's fencing token for this channel (one per pass); a correction's belief update must carry the current one. */

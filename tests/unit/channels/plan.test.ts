@@ -2,7 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { policySchema, type Policy } from "@/lib/config/policy";
 import { batchKey, desiredTargets, planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
-import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { ownSaleAdjustment, resplitBeliefs } from "@/lib/channels/own-sales";
 import { deltaOf, targetKey, type WriteItem } from "@/lib/channels/types";
 import type { SkuSnapshot } from "@/lib/redis/projection-codec";
 import type { StockEvent } from "@/lib/domain/events";
@@ -64,20 +64,36 @@ describe("planning channel writes", () => {
 describe("a channel's own sales", () => {
   const reserve = (channel: "shopify" | "marketplace", quantity: number): StockEvent => ({ id: "r", kind: "reserve", sku: "A", channel, lineKey: `${channel}:1:1`, quantity, occurredAt: "2026-11-27T10:00:00Z", source: channel, sourceUri: "x" });
 
-  it("a location-aware channel's sale at a known location moves that belief; at an unknown one, the SKU is re-read instead of guessed", () => {
-    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: "wh-west" }, policy)).toEqual({ kind: "adjust", eventId: "r", channel: "shopify", target: targetKey("A", "wh-west"), delta: -2 });
-    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy)).toEqual({ kind: "reread", eventId: "r", channel: "shopify", sku: "A" });
+  it("a location-aware channel's sale at a known location moves that belief; at an unknown one, its routing is guessed and the split re-read before the next write", () => {
+    const believed = new Map([[targetKey("A", "wh-east"), 1], [targetKey("A", "wh-west"), 6]]);
+    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: "wh-east" }, policy, (_c, t) => believed.get(t))).toEqual({ eventId: "r", channel: "shopify", target: targetKey("A", "wh-east"), delta: -2, resplit: false });
+    expect(ownSaleAdjustment({ event: reserve("shopify", 2), effect: "applied", lineDelta: 2, lineLocation: null }, policy, (_c, t) => believed.get(t))).toEqual({ eventId: "r", channel: "shopify", target: targetKey("A", "wh-west"), delta: -2, resplit: true });
+  });
+
+  it("a re-split keeps our total and puts every unheard-of unit on each location (only ever under-reporting)", () => {
+    const t = (l: string) => targetKey("A", l);
+    // We believe 5 + 5; Shopify really has 1 + 6 (3 units sold we have not heard of, and our guess put a sale at the wrong place).
+    expect(resplitBeliefs(new Map([[t("e"), 5], [t("w"), 5]]), new Map([[t("e"), 1], [t("w"), 6]]))).toEqual(new Map([[t("e"), 4], [t("w"), 9]]));
+    // Nothing unheard: beliefs become the real numbers.
+    expect(resplitBeliefs(new Map([[t("e"), 3], [t("w"), 4]]), new Map([[t("e"), 5], [t("w"), 2]]))).toEqual(new Map([[t("e"), 5], [t("w"), 2]]));
+    fc.assert(
+      fc.property(fc.tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: -5, max: 20 })), fc.tuple(fc.integer({ min: -5, max: 20 }), fc.integer({ min: -5, max: 20 })), ([be, bw], [ae, aw]) => {
+        const split = resplitBeliefs(new Map([[t("e"), be], [t("w"), bw]]), new Map([[t("e"), ae], [t("w"), aw]]));
+        expect(split.get(t("e"))).toBeGreaterThanOrEqual(ae);
+        expect(split.get(t("w"))).toBeGreaterThanOrEqual(aw);
+      }),
+    );
   });
 
   it("a refund that did not restock moves no belief", () => {
     const release: StockEvent = { id: "x", kind: "release", sku: "A", channel: "shopify", lineKey: "shopify:1:1", quantity: 1, restocked: false, occurredAt: "2026-11-27T10:00:00Z", source: "shopify", sourceUri: "x" };
-    expect(ownSaleAdjustment({ event: release, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy)).toBeNull();
-    expect(ownSaleAdjustment({ event: { ...release, restocked: undefined }, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy)).toEqual({ kind: "adjust", eventId: "x", channel: "shopify", target: targetKey("A", "wh-east"), delta: 1 });
+    expect(ownSaleAdjustment({ event: release, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy, () => undefined)).toBeNull();
+    expect(ownSaleAdjustment({ event: { ...release, restocked: undefined }, effect: "applied", lineDelta: -1, lineLocation: "wh-east" }, policy, () => undefined)).toEqual({ eventId: "x", channel: "shopify", target: targetKey("A", "wh-east"), delta: 1, resplit: false });
   });
 
   it("summed channels adjust their one number; a duplicate carries the same event id (deduped in Redis); no-op lines adjust nothing", () => {
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy)).toEqual({ kind: "adjust", eventId: "r", channel: "marketplace", target: "A|*", delta: -4 });
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy)?.eventId).toBe("r");
-    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy)).toBeNull();
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 4, lineLocation: null }, policy, () => undefined)).toEqual({ eventId: "r", channel: "marketplace", target: "A|*", delta: -4, resplit: false });
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "duplicate", lineDelta: 4, lineLocation: null }, policy, () => undefined)?.eventId).toBe("r");
+    expect(ownSaleAdjustment({ event: reserve("marketplace", 4), effect: "applied", lineDelta: 0, lineLocation: null }, policy, () => undefined)).toBeNull();
   });
 });
