@@ -1,7 +1,7 @@
 import type { Policy } from "@/lib/config/policy";
 import type { Incident } from "@/lib/redis/incident-store";
 import { CHANNELS, type ModeReport, type SaleChannel } from "./report-schema";
-import type { Observed } from "./run-mode";
+import type { Observed } from "./observations";
 import { realMs, type Scenario } from "./scenario";
 import type { ShortLine } from "./stack-probe";
 import { bufferBound, ChannelReplay, phantomSeries, propagation, staleBadges, summarize, TruthTimeline, type ChannelChange, type SourceEvent } from "./truth";

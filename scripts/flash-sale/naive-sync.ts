@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import { z } from "zod";
 import { SET_AVAILABLE_MUTATION } from "@/lib/shopify/admin-documents";
 import { createShopifyAdmin, type ShopifyAdmin } from "@/lib/shopify/admin-client";
@@ -65,6 +66,7 @@ export async function startNaiveSync(opts: NaiveSyncOptions): Promise<NaiveSync>
   const timers = new Set<NodeJS.Timeout>();
   const running = new Set<Promise<unknown>>();
   let stopped = false;
+  const stopping = new AbortController();
   const track = (work: Promise<unknown>) => {
     const settled = work.catch((error: unknown) => log.warn("naive_sync.failed", { error: error instanceof Error ? error.message : String(error) }));
     running.add(settled);
@@ -79,11 +81,9 @@ export async function startNaiveSync(opts: NaiveSyncOptions): Promise<NaiveSync>
   const erpCycle = async (importLagMs = opts.everyMs.erpImportLag) => {
     const [stock, open] = await Promise.all([getJson(`${opts.wmsUrl}/_emulator/stock`, stockSchema), getJson(`${opts.wmsUrl}/_emulator/orders?status=open`, openOrdersSchema)]);
     const snapshot = erpSnapshot(stock, open.orders.flatMap((o) => o.lines.filter((l) => l.status === "open")), opts.skus, locationIds);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, importLagMs);
-      timers.add(timer);
-    });
-    if (stopped) return;
+    // The import job runs later; stopping cancels it (a cleared timer would leave this waiting forever).
+    const cancelled = await sleep(importLagMs, false, { signal: stopping.signal }).catch(() => true);
+    if (cancelled || stopped) return;
     const quantities = opts.skus.flatMap((sku) =>
       locationIds.map((loc) => ({ inventoryItemId: items.get(sku)!.inventoryItemId, locationId: opts.locations[loc]!, quantity: Math.max(0, snapshot[sku]?.[loc] ?? 0), changeFromQuantity: null })),
     );
@@ -122,6 +122,7 @@ export async function startNaiveSync(opts: NaiveSyncOptions): Promise<NaiveSync>
     pdpStock,
     stop: async () => {
       stopped = true;
+      stopping.abort();
       for (const timer of timers) clearTimeout(timer);
       await Promise.all(running);
     },

@@ -1,10 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
-import { request as playwrightRequest, type Browser, type Page } from "playwright";
-import { z } from "zod";
+import { request as playwrightRequest, type Browser } from "playwright";
 import { policySchema, type ChannelPolicy, type Policy } from "@/lib/config/policy";
 import { createRedis } from "@/lib/redis/client";
 import { listIncidents } from "@/lib/redis/incident-store";
@@ -13,14 +11,15 @@ import { launchStack, type Stack } from "../stack/launch-stack";
 import { SHOP_DOMAIN } from "../stack/emulators";
 import { freePort, listenHttp } from "../stack/ports";
 import { allCores, cpuSplit, pinSelf } from "./cpu-split";
+import { apiTabs, cachedPageTabs } from "./badge-tabs";
+import { newObservations } from "./observations";
+import { perform, Screenshots } from "./perform";
 import { startNaiveSync, type NaiveSync } from "./naive-sync";
-import type { PlannedAction, TrafficPlan } from "./plan";
-import { CHANNELS, type ModeReport, type SaleChannel } from "./report-schema";
+import type { TrafficPlan } from "./plan";
+import type { ModeReport } from "./report-schema";
 import { realMs, realRange, type Scenario } from "./scenario";
-import { browserShopper, buy, type Accepted, type BrowserOutcome } from "./shoppers";
 import { channelLogs, openOrderCount, postJson, shopifyStats, shortLines, storefront, webhookAcks } from "./stack-probe";
 import { buildModeReport, type ModeObservations } from "./mode-report";
-import type { BadgeRead } from "./truth";
 
 /**
  * One mode of a flash-sale run, end to end: a fresh local stack configured for the mode, the
@@ -107,16 +106,13 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
       await waitForChannels(world, skus, policy, scenario);
     }
 
-    const readStock = stockReader(mode, stack.appUrl, skus, naive);
     const stockUrl = `${stack.appUrl}/api/stock?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`;
     const idle: number[] = [];
     if (mode === "ours") {
       // Idle: the same child process, one tab asking back to back before the sale starts, once
       // the start-up work (first flush, first drift pass, route warm-up) has settled.
       await sleep(3_000);
-      const warm = newObservations();
-      await watchFromChild(stockUrl, 1, 20, Date.now() + 7_000, warm);
-      idle.push(...warm.loadStockMs.slice(40));
+      idle.push(...(await apiTabs(stockUrl, 1, 20, Date.now() + 7_000)).latencies.slice(40));
     }
     browser = opts.plan.actions.some((a) => a.kind === "browser") ? await launchChromium() : undefined;
     const emulatorUrls = [world.shopify, world.marketplace, world.pos, world.wms];
@@ -129,15 +125,17 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     const screenshots = new Screenshots(path.join(opts.outDir, "screenshots"), mode);
     const requestContext = await playwrightRequest.newContext();
     cleanups.push(() => requestContext.dispose());
-    const watchers =
-      mode === "ours"
-        ? watchFromChild(stockUrl, scenario.shoppers.watchers, policy.storefront.refreshMs, saleStart + opts.plan.durationMs, observed)
-        : startWatchers(scenario.shoppers.watchers, policy.storefront.refreshMs, readStock, observed, saleStart + opts.plan.durationMs);
+    const until = saleStart + opts.plan.durationMs;
+    const tabs = (naive ? cachedPageTabs(scenario.shoppers.watchers, policy.storefront.refreshMs, skus, naive.pdpStock, until) : apiTabs(stockUrl, scenario.shoppers.watchers, policy.storefront.refreshMs, until)).then((result) => {
+      observed.loadStockMs.push(...result.latencies);
+      observed.badgeReads.push(...result.reads);
+      if (result.failures) observed.failures.push(`badge tabs: ${result.failures} failed reads`);
+    });
     const running = opts.plan.actions.map(async (action) => {
       await sleep(Math.max(0, saleStart + action.atMs - Date.now()));
       await perform(action, { mode, world, appUrl: stack.appUrl, browser, variantIds, naive, checkoutUrl: shop.checkoutUrl, requestContext, observed, screenshots });
     });
-    await Promise.all([watchers, ...running]);
+    await Promise.all([tabs, ...running]);
     const saleEnd = Date.now();
 
     opts.log(`${mode}: the sale is over; letting the warehouse pick every order`);
@@ -217,138 +215,6 @@ async function waitForChannels(world: WorldUrls, skus: readonly string[], policy
     await sleep(200);
   }
   throw new Error("our pipeline did not put the starting stock on Shopify and the marketplace within 30 s");
-}
-
-type StockReader = () => Promise<{ ms: number; values: Map<string, number> }>;
-
-/** A product tab's badge request: ours asks /api/stock; the naive page shows its cached number. */
-function stockReader(mode: "ours" | "naive", appUrl: string, skus: readonly string[], naive: NaiveSync | null): StockReader {
-  const url = `${appUrl}/api/stock?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`;
-  return async () => {
-    const started = performance.now();
-    if (mode === "naive") {
-      const values = await Promise.all(skus.map(async (sku) => [sku, await naive!.pdpStock(sku)] as const));
-      return { ms: performance.now() - started, values: new Map(values) };
-    }
-    const response = await fetch(url);
-    const body = (await response.json()) as { skus: Record<string, { available: number }> };
-    const ms = performance.now() - started;
-    return { ms, values: new Map(Object.entries(body.skus).map(([sku, s]) => [sku, s.available])) };
-  };
-}
-
-export interface Observed {
-  sales: Accepted[];
-  restocks: { at: number; sku: string; locationId: string; quantity: number }[];
-  attempts: Record<SaleChannel, number>;
-  refused: Record<SaleChannel, number>;
-  failures: string[];
-  browser: Record<BrowserOutcome, number>;
-  badgeReads: BadgeRead[];
-  loadStockMs: number[];
-}
-
-const perChannel = (): Record<SaleChannel, number> => Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<SaleChannel, number>;
-const newObservations = (): Observed => ({ sales: [], restocks: [], attempts: perChannel(), refused: perChannel(), failures: [], browser: { ordered: 0, refused: 0, saw_sold_out: 0, failed: 0 }, badgeReads: [], loadStockMs: [] });
-
-/** Open product tabs: each reads the badge every refresh interval until the sale ends. */
-async function startWatchers(count: number, refreshMs: number, read: StockReader, observed: Observed, until: number): Promise<void> {
-  await Promise.all(
-    Array.from({ length: count }, async (_, i) => {
-      await sleep((refreshMs * i) / Math.max(1, count));
-      while (Date.now() < until) {
-        const started = Date.now();
-        try {
-          const { ms, values } = await read();
-          observed.loadStockMs.push(ms);
-          for (const [sku, shown] of values) observed.badgeReads.push({ at: Date.now(), sku, shown });
-        } catch (error) {
-          observed.failures.push(`watcher: ${error instanceof Error ? error.message : String(error)}`);
-        }
-        await sleep(Math.max(0, refreshMs - (Date.now() - started)));
-      }
-    }),
-  );
-}
-
-const watcherOutputSchema = z.object({ latencies: z.array(z.number()), reads: z.array(z.object({ at: z.number(), sku: z.string(), shown: z.number() })), failures: z.number() });
-
-/** Ours: the tabs poll from a process of their own (see watchers.ts). */
-async function watchFromChild(url: string, tabs: number, refreshMs: number, until: number, observed: Observed): Promise<void> {
-  if (tabs === 0) return;
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "watchers.ts"), url, String(tabs), String(refreshMs), String(until)], { stdio: ["ignore", "pipe", "inherit"] });
-  let output = "";
-  child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0) throw new Error(`the watcher process exited with ${code}`);
-  const result = watcherOutputSchema.parse(JSON.parse(output));
-  observed.loadStockMs.push(...result.latencies);
-  observed.badgeReads.push(...result.reads);
-  if (result.failures) observed.failures.push(`watchers: ${result.failures} failed reads`);
-}
-
-interface PerformContext {
-  mode: "ours" | "naive";
-  world: WorldUrls;
-  appUrl: string;
-  browser: Browser | undefined;
-  variantIds: ReadonlyMap<string, string>;
-  naive: NaiveSync | null;
-  checkoutUrl: (cartId: string) => Promise<string>;
-  requestContext: Awaited<ReturnType<typeof playwrightRequest.newContext>>;
-  observed: Observed;
-  screenshots: Screenshots;
-}
-
-async function perform(action: PlannedAction, ctx: PerformContext): Promise<void> {
-  const { observed } = ctx;
-  if (action.kind === "restock") {
-    await postJson(`${ctx.world.wms}/_emulator/receive`, { sku: action.sku, locationId: action.locationId, quantity: action.quantity });
-    observed.restocks.push({ at: Date.now(), sku: action.sku, locationId: action.locationId, quantity: action.quantity });
-    return;
-  }
-  if (action.kind === "buy") {
-    observed.attempts[action.channel]++;
-    const outcome = await buy(ctx.requestContext, ctx.world, action);
-    if (outcome.kind === "accepted") observed.sales.push(outcome.sale);
-    else if (outcome.kind === "refused") observed.refused[action.channel]++;
-    else observed.failures.push(`${action.id}: ${outcome.reason}`);
-    return;
-  }
-  if (!ctx.browser) return;
-  observed.attempts.shopify++;
-  const result = await browserShopper({
-    browser: ctx.browser,
-    appUrl: ctx.appUrl,
-    action,
-    variantIds: ctx.variantIds,
-    mode: ctx.mode,
-    ...(ctx.naive ? { naiveStock: ctx.naive.pdpStock } : {}),
-    checkoutUrlOf: ctx.checkoutUrl,
-    onRead: (read) => observed.badgeReads.push(read),
-    screenshot: (label, page) => ctx.screenshots.take(label, page),
-  });
-  observed.browser[result.outcome]++;
-  if (result.outcome === "ordered" && result.acceptedAt) observed.sales.push({ at: result.acceptedAt, channel: "shopify", sku: action.sku, quantity: action.quantity });
-  else if (result.outcome === "refused" || result.outcome === "saw_sold_out") observed.refused.shopify++;
-  else if (result.outcome === "failed") observed.failures.push(`${action.id}: ${result.detail}`);
-}
-
-/** The first screenshot of each kind per mode (a product page, an order, a refusal). */
-class Screenshots {
-  readonly taken: { label: string; file: string }[] = [];
-  constructor(
-    private readonly dir: string,
-    private readonly mode: string,
-  ) {
-    mkdirSync(dir, { recursive: true });
-  }
-  async take(label: string, page: Page): Promise<void> {
-    if (this.taken.some((s) => s.label === label)) return;
-    const file = `${this.mode}-${label.replace(/\W+/g, "-")}.png`;
-    this.taken.push({ label, file });
-    await page.screenshot({ path: path.join(this.dir, file) }).catch(() => undefined);
-  }
 }
 
 /** Every order picked (or shorted) at the warehouse. */
