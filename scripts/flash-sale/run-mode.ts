@@ -177,6 +177,8 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     await browser?.close().catch(() => undefined);
     for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
     if (split) pinSelf(allCores());
+    // Everything worth keeping is in the output folder (report, raw record, screenshots).
+    rmSync(dataDir, { recursive: true, force: true });
   }
 }
 
