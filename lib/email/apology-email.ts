@@ -2,6 +2,8 @@
  * The apology email (pure): what happened, what we refunded, the code, in HTML and plain
  * text. Every value is escaped; nothing secret goes in.
  */
+import { escapeHtml } from "../escape-html";
+
 export interface ApologyEmailInput {
   shopName: string;
   to: string;
@@ -21,7 +23,6 @@ export interface RenderedEmail {
   text: string;
 }
 
-const escape = (s: string) => s.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
 
 export function formatMoney(cents: number, currency: string): string {
   return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
@@ -46,12 +47,12 @@ export function renderApologyEmail(input: ApologyEmailInput): RenderedEmail {
     `— ${input.shopName}`,
   ].join("\n");
   const html = `<!doctype html><html lang="en"><body style="font-family:system-ui,sans-serif;color:#1c1917;max-width:560px;margin:0 auto;padding:24px">
-<p>${escape(greeting)}</p>
-<p>We're sorry. While packing order <strong>${escape(input.orderName)}</strong> we found we could not ship everything you bought:</p>
-<ul>${lines.map((l) => `<li>${escape(l)}</li>`).join("")}</ul>
-<p>We have refunded <strong>${escape(formatMoney(total, input.currency))}</strong> to your original payment method. The rest of your order ships as planned.</p>
-<p style="background:#f5f5f4;border-radius:8px;padding:16px;text-align:center">As an apology, ${input.percentOff}% off your next order:<br><strong style="font-size:1.4em;letter-spacing:.08em">${escape(input.code)}</strong><br><small>single use, valid for ${input.codeValidDays} days</small></p>
-<p>— ${escape(input.shopName)}</p>
+<p>${escapeHtml(greeting)}</p>
+<p>We're sorry. While packing order <strong>${escapeHtml(input.orderName)}</strong> we found we could not ship everything you bought:</p>
+<ul>${lines.map((l) => `<li>${escapeHtml(l)}</li>`).join("")}</ul>
+<p>We have refunded <strong>${escapeHtml(formatMoney(total, input.currency))}</strong> to your original payment method. The rest of your order ships as planned.</p>
+<p style="background:#f5f5f4;border-radius:8px;padding:16px;text-align:center">As an apology, ${input.percentOff}% off your next order:<br><strong style="font-size:1.4em;letter-spacing:.08em">${escapeHtml(input.code)}</strong><br><small>single use, valid for ${input.codeValidDays} days</small></p>
+<p>— ${escapeHtml(input.shopName)}</p>
 </body></html>`;
   return { to: input.to, subject, html, text };
 }

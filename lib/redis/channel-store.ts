@@ -51,13 +51,12 @@ export async function markResplit(redis: Redis, channel: Channel, skus: readonly
   if (skus.length > 0) await redis.sadd(channelKeys.resplit(channel), skus[0]!, ...skus.slice(1));
 }
 
-/** Take the marks of these SKUs (before reading, so a mark set during the read survives for the next round). */
+/** Take the marks of these SKUs, atomically in one round trip (a mark set afterwards stays for the next round). */
 export async function takeResplit(redis: Redis, channel: Channel, skus: readonly string[]): Promise<string[]> {
   if (skus.length === 0) return [];
-  const marked = await redis.smismember(channelKeys.resplit(channel), [...skus]);
-  const taken = skus.filter((_, i) => marked[i] === 1);
-  if (taken.length > 0) await redis.srem(channelKeys.resplit(channel), ...taken);
-  return taken;
+  const key = channelKeys.resplit(channel);
+  const [marked] = await redis.multi().smismember(key, [...skus]).srem(key, ...skus).exec<[number[], number]>();
+  return skus.filter((_, i) => marked[i] === 1);
 }
 
 export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { eventId: string; target: string; delta: number }[]): Promise<void> {

@@ -6,6 +6,7 @@ import { createShopifyAdmin, type ShopifyAdmin } from "@/lib/shopify/admin-clien
 import { lookupItems, type ShopifyItem } from "@/lib/shopify/inventory";
 import { createMarketplaceClient } from "@/lib/marketplace/client";
 import { log } from "@/lib/log";
+import { getJson } from "./stack-probe";
 
 /**
  * The industry's common setup (DESIGN §8), for comparison on the same traffic:
@@ -37,7 +38,6 @@ const openOrdersSchema = z.object({ orders: z.array(z.object({ lines: z.array(z.
 const inventorySchema = z.record(z.string(), z.record(z.string(), z.object({ available: z.number() })));
 const setSchema = z.object({ inventorySetQuantities: z.object({ userErrors: z.array(z.object({ message: z.string() })) }).nullable() });
 
-const getJson = async <T>(url: string, schema: z.ZodType<T>): Promise<T> => schema.parse(await (await fetch(url)).json());
 
 /** The ERP's view: warehouse units per location minus open orders it has routed there. */
 export function erpSnapshot(stock: Record<string, Record<string, number>>, openLines: readonly { sku: string; quantity: number; locationId?: string | undefined }[], skus: readonly string[], locations: readonly string[]): Record<string, Record<string, number>> {

@@ -7,7 +7,7 @@ import type { ChannelChange } from "./truth";
  * channel's change log, Shopify's counters, webhook ack times. zod at this edge too: a changed
  * emulator fails loudly here rather than skewing a report.
  */
-const getJson = async <T>(url: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> => {
+export const getJson = async <T>(url: string, schema: z.ZodType<T>, init?: RequestInit): Promise<T> => {
   const response = await fetch(url, init);
   if (!response.ok) throw new Error(`${init?.method ?? "GET"} ${url} → ${response.status}`);
   return schema.parse(await response.json());

@@ -5,10 +5,9 @@
  * so a screen reader gets the data, not just "chart".
  */
 
-/** Escapes text for HTML/SVG element content and double- or single-quoted attributes. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;").replaceAll("'", "&#39;");
-}
+import { escapeHtml } from "@/lib/escape-html";
+
+export { escapeHtml };
 
 const numberFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 0 });
 const decimalFormat = new Intl.NumberFormat("en-US", { maximumFractionDigits: 2 });

@@ -24,15 +24,13 @@ end
 return 1
 `;
 
-/** A batch was applied by the channel: move beliefs by its deltas exactly once, log it. A belief
- * forgotten meanwhile stays forgotten (the next flush reads the real number, which includes this batch).
+/** A batch was applied by the channel: move beliefs by its deltas exactly once, log it.
  * KEYS: 1 inflight, 2 believed, 3 log, 4 stats. ARGV: 1 key, 2 now ms, 3 log max length, then field, delta, … */
 export const COMPLETE_BATCH_LUA = String.raw`
 if redis.call('HDEL', KEYS[1], ARGV[1]) == 0 then return 0 end
 local items = 0
 for i = 4, #ARGV, 2 do
-  if redis.call('HEXISTS', KEYS[2], ARGV[i]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]) end
-  items = items + 1
+  redis.call('HINCRBY', KEYS[2], ARGV[i], ARGV[i + 1]); items = items + 1
 end
 redis.call('HINCRBY', KEYS[4], 'writes', 1)
 redis.call('HINCRBY', KEYS[4], 'items', items)
