@@ -42,6 +42,8 @@ describe("products/update → revalidateTag", () => {
     const next = await page("/products/sunglasses");
     expect(next.html).toContain(title);
     expect(next.html).toContain("$125.00");
+    // The grids listing it are re-rendered too, one path after another: wait for the home page's turn.
+    expect(await warmed("/", started)).toBe(true);
     expect((await page("/")).html).toContain(title);
     // Exactly the changed product was read again; the tee's shell is still the cached one.
     expect(await productFetchesSince(since, "sunglasses")).toBeGreaterThanOrEqual(1);
