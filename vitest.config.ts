@@ -20,6 +20,7 @@ export default defineConfig({
           name: "stack",
           include: ["tests/stack/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
+          setupFiles: ["tests/support/stack-ready.ts"],
           sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 120_000,

@@ -1,30 +1,78 @@
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 
 /**
- * `npm test`: type-check, then every Vitest project (unit, integration against real
- * redis-server, the whole stack over HTTP and in real Chromium). Ends with one plain
- * "N passed, N failed" line that CI reads.
+ * `npm test`: the type-check and every Vitest project — unit, integration against real
+ * redis-server, the whole stack over HTTP and in real Chromium, then the flash-sale smoke run
+ * on a quiet machine. Ends with one plain "N passed, N failed" line that CI reads.
+ *
+ * Phases overlap where they do not compete for the same thing: tsc runs beside Vitest, and the
+ * shared stack (with its `next build`) launches in the background while the unit and integration
+ * groups run (tests/support/global-setup.ts). The load group runs in a Vitest run of its own,
+ * after the shared stack is torn down, so its two fresh stacks have the machine to themselves.
+ * Extra arguments (`npm test -- --project unit`) go to one Vitest run as given.
  */
 const root = path.resolve(import.meta.dirname, "..");
 const results = path.join(root, "test-results");
 mkdirSync(results, { recursive: true });
-const run = (cmd: string, args: string[]) => spawnSync(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } }).status ?? 1;
+const started = Date.now();
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-console.log("▶ type-check (tsc --noEmit)");
-const tsc = run(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", root]);
+function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; ms: number }> {
+  const t0 = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+    child.on("error", () => resolve({ code: 1, ms: Date.now() - t0 }));
+    child.on("exit", (code) => resolve({ code: code ?? 1, ms: Date.now() - t0 }));
+  });
+}
 
-console.log("▶ vitest (unit, integration, stack + browser)");
-const jsonFile = path.join(results, "vitest.json");
-const vitest = run(process.execPath, [path.join(root, "node_modules", "vitest", "vitest.mjs"), "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...process.argv.slice(2)]);
+const summarySchema = z.object({
+  numPassedTests: z.number(),
+  numFailedTests: z.number(),
+  numPendingTests: z.number(),
+  numTodoTests: z.number(),
+  testResults: z.array(z.object({ name: z.string(), startTime: z.number(), endTime: z.number() })),
+});
+type Summary = z.infer<typeof summarySchema>;
 
-const summarySchema = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numPendingTests: z.number(), numTodoTests: z.number() });
-const summary = existsSync(jsonFile) ? summarySchema.safeParse(JSON.parse(readFileSync(jsonFile, "utf8"))) : null;
-const passed = summary?.success ? summary.data.numPassedTests : 0;
-const failed = (summary?.success ? summary.data.numFailedTests : 0) + (tsc === 0 ? 0 : 1);
-const skipped = summary?.success ? summary.data.numPendingTests + summary.data.numTodoTests : 0;
-if (tsc !== 0) console.log("type-check failed (counted as one failure)");
+async function vitest(label: string, args: string[]): Promise<{ code: number; ms: number; summary: Summary | null }> {
+  const jsonFile = path.join(results, `vitest-${label}.json`);
+  rmSync(jsonFile, { force: true });
+  const vitestBin = path.join(root, "node_modules", "vitest", "vitest.mjs");
+  // tsc checks the whole repository beside this run, so the stack's `next build` skips its own check.
+  const result = await run(process.execPath, [vitestBin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...args], { STACK_BUILD_SKIP_TYPECHECK: "1" });
+  const parsed = existsSync(jsonFile) ? summarySchema.safeParse(JSON.parse(readFileSync(jsonFile, "utf8"))) : null;
+  return { ...result, summary: parsed?.success ? parsed.data : null };
+}
+
+console.log("▶ type-check (tsc --noEmit) beside vitest (unit, integration, stack + browser), then the load group");
+const tscBin = path.join(root, "node_modules", "typescript", "bin", "tsc");
+const tsc = run(process.execPath, [tscBin, "--noEmit", "-p", root]);
+const extra = process.argv.slice(2);
+const runs = extra.length > 0 ? [await vitest("run", extra)] : [await vitest("main", ["--project", "unit", "--project", "integration", "--project", "stack"]), await vitest("load", ["--project", "load"])];
+const tscResult = await tsc;
+
+// Where the time went: each group's span from its first file's start to its last file's end.
+const groups = new Map<string, { start: number; end: number; files: number }>();
+for (const file of runs.flatMap((r) => r.summary?.testResults ?? [])) {
+  const group = path.relative(root, file.name).split(path.sep)[1] ?? "other";
+  const g = groups.get(group) ?? { start: Infinity, end: 0, files: 0 };
+  groups.set(group, { start: Math.min(g.start, file.startTime), end: Math.max(g.end, file.endTime), files: g.files + 1 });
+}
+console.log(`\nphases: tsc ${seconds(tscResult.ms)} (beside vitest)${runs.map((r, i) => `, vitest run ${i + 1} ${seconds(r.ms)}`).join("")}`);
+for (const [name, g] of [...groups].sort((a, b) => a[1].start - b[1].start)) {
+  console.log(`  ${name.padEnd(12)} ${String(g.files).padStart(3)} files, from +${seconds(g.start - started)} to +${seconds(g.end - started)} (${seconds(g.end - g.start)})`);
+}
+console.log(`  total wall   ${seconds(Date.now() - started)}`);
+
+const sum = (pick: (s: Summary) => number) => runs.reduce((n, r) => n + (r.summary ? pick(r.summary) : 0), 0);
+const passed = sum((s) => s.numPassedTests);
+const failed = sum((s) => s.numFailedTests) + (tscResult.code === 0 ? 0 : 1) + runs.filter((r) => r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0).length;
+const skipped = sum((s) => s.numPendingTests + s.numTodoTests);
+if (tscResult.code !== 0) console.log("type-check failed (counted as one failure)");
+for (const [i, r] of runs.entries()) if (r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0) console.log(`vitest run ${i + 1} exited ${r.code} without a failed test (counted as one failure)`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
-process.exit(tsc === 0 && vitest === 0 && passed > 0 ? 0 : 1);
+process.exit(tscResult.code === 0 && runs.every((r) => r.code === 0) && passed > 0 ? 0 : 1);

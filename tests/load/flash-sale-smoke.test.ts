@@ -7,7 +7,8 @@ import { loadScenario } from "@/scripts/flash-sale/scenario";
 
 /**
  * The flash-sale harness, small: both modes on two fresh stacks with real Chromium shoppers,
- * the same seeded traffic, a report that has the promised shape — and ours oversells no more.
+ * the same seeded traffic, a report that has the promised shape, and the README's claims on it:
+ * no oversold unit the buffers could have prevented, never over Shopify's bucket, no more than naive.
  */
 const root = path.resolve(import.meta.dirname, "..", "..");
 
@@ -26,18 +27,33 @@ describe("flash-sale harness (smoke scenario)", () => {
     expect(ours.traffic.attempts.shopify + ours.traffic.attempts.marketplace).toBeGreaterThan(20);
     expect(ours.traffic.browser.shoppers).toBe(1);
     expect(ours.traffic.browser.failed).toBe(0);
-    // Every short pick is a row; ours knew of each and dealt with it.
-    expect(ours.incidents).toHaveLength(new Set(ours.incidents.map((i) => `${i.orderId}/${i.sku}`)).size);
-    expect(ours.incidents.every((i) => i.detectMs !== null)).toBe(true);
-    expect(naive.incidents.every((i) => i.recoverMs === null)).toBe(true);
+    // Every short-picked line is one incident row, in both modes; naive oversells on this traffic,
+    // so its rows are not vacuous: the picker found each, nobody recovered any.
+    for (const mode of [ours, naive]) {
+      expect(new Set(mode.incidents.map((i) => `${i.orderId}/${i.sku}`)).size).toBe(mode.incidents.length);
+      expect(mode.incidents.reduce((n, i) => n + i.units, 0)).toBe(mode.oversold.units);
+    }
+    expect(naive.oversold.units).toBeGreaterThan(0);
+    expect(naive.incidents.every((i) => i.detectMs !== null && i.recoverMs === null)).toBe(true);
+    // Ours: whatever it oversold, it knew of each and recovered each (refund + code + email, or a human).
+    expect(ours.incidents.every((i) => i.detectMs !== null && i.recoverMs !== null)).toBe(true);
     expect(ours.badge.reads).toBeGreaterThan(0);
     expect(ours.stockApi?.load.count).toBeGreaterThan(0);
     expect(ours.webhookAckMs?.count).toBeGreaterThan(0);
     expect(ours.drift.length).toBeGreaterThan(10);
     expect(ours.shopify.throttled).toBe(0);
-    // The claim.
+    // The README's claims: no oversold unit the buffers could have prevented, never over Shopify's
+    // bucket, no more oversold than naive, and naive oversells on the same traffic.
+    expect(ours.buffer.preventableUnits).toBe(0);
     expect(ours.oversold.units).toBeLessThanOrEqual(naive.oversold.units);
-    expect(report.targets.find((t) => t.name === "ours oversells no more than naive")?.met).toBe(true);
+    const target = (name: string) => report.targets.find((t) => t.name === name);
+    for (const name of ["ours oversells no unit its buffers could have prevented", "ours never exceeds Shopify's bucket", "ours oversells no more than naive", "naive oversells on the same traffic"]) {
+      expect(target(name), name).toMatchObject({ met: true });
+    }
+    // The p99 ratio is a latency figure: measured here (both sides), judged by `npm run flash-sale`, not by a test.
+    expect(ours.stockApi?.idle.p99).toBeGreaterThan(0);
+    expect(ours.stockApi?.load.p99).toBeGreaterThan(0);
+    expect(target("/api/stock p99 under load within 2× its idle p99")?.detail).toMatch(/^idle p99 [\d.]+ ms, under load p99 [\d.]+ ms/);
 
     const html = readFileSync(htmlFile, "utf8");
     expect(html.startsWith("<!doctype html>")).toBe(true);

@@ -1,53 +1,62 @@
-import { copyFileSync, mkdirSync, rmSync } from "node:fs";
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAlertReceiver } from "./alert-receiver";
-import { launchStack } from "@/scripts/stack/launch-stack";
+import { stackInfoFiles, type TestStack } from "./stack-info";
+import { launchStack, type Stack } from "@/scripts/stack/launch-stack";
 import { freePort } from "@/scripts/stack/ports";
 
 /**
- * One real local stack for every integration and browser test: redis-server, the
- * Upstash-REST bridge, the Edge Config server, the production Next build, the cron runner.
+ * One real local stack for every stack and browser test: redis-server, the Upstash-REST
+ * bridge, the Edge Config server, the emulators, the production Next build, the cron runner.
  * Fresh data folder and free ports each run, so it never touches `npm start`'s data.
+ *
+ * Vitest runs every project's globalSetup before the first test of any project, so awaiting
+ * the launch here (a `next build` of ~45 s) would hold the unit and integration groups back.
+ * The launch runs in the background instead; the stack project's setup file
+ * (`stack-ready.ts`) waits for the file this writes when the stack is up (or failed).
  */
-export interface TestStack {
-  appUrl: string;
-  redisRestUrl: string;
-  redisRestToken: string;
-  edgeConfig: string;
-  emulators: Partial<Record<"shopify" | "wms" | "marketplace" | "pos" | "erp", string>>;
-  secrets: {
-    shopifyAdminToken: string;
-    shopifyStorefrontToken: string;
-    marketplaceApiKey: string;
-    erpApiKey: string;
-    cronSecret: string;
-    wmsWebhookSecret: string;
-    shopifyWebhookSecret: string;
-    marketplaceWebhookSecret: string;
-    posWebhookSecret: string;
-    opsPassword: string;
-  };
-  dataDir: string;
-  policyFile: string;
-  /** GET: every alert the app POSTed (PagerDuty Events v2 shape). */
-  alertsUrl: string;
-}
-
 declare module "vitest" {
   export interface ProvidedContext {
-    stack: TestStack;
+    stackDir: string;
   }
 }
 
+/** Cloud settings in the developer's shell must never reach a test stack (it would seed and write there). */
+const CLOUD_ENV = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN", "REDIS_URL", "EDGE_CONFIG"] as const;
+
 export default async function setup(project: TestProject) {
+  for (const name of CLOUD_ENV) delete process.env[name];
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dataDir = path.join(root, ".data", `test-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
   // Tests may edit the policy (kill switches): give them their own copy.
   mkdirSync(dataDir, { recursive: true });
+  const files = stackInfoFiles(dataDir);
   const policyFile = path.join(dataDir, "edge-config.json");
   copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
+  project.provide("stackDir", dataDir);
+
+  const launched = launch(root, dataDir, policyFile).then(
+    (result) => {
+      writeFileSync(files.ready, JSON.stringify(result.info));
+      return result;
+    },
+    (error: unknown) => {
+      writeFileSync(files.failed, error instanceof Error ? (error.stack ?? error.message) : String(error));
+      return null;
+    },
+  );
+
+  return async () => {
+    const result = await launched;
+    await result?.stack.stop();
+    await result?.alerts.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+}
+
+async function launch(root: string, dataDir: string, policyFile: string): Promise<{ info: TestStack; stack: Stack; alerts: { stop(): Promise<void> } }> {
   const alerts = await startAlertReceiver();
   const stack = await launchStack({
     root,
@@ -73,8 +82,11 @@ export default async function setup(project: TestProject) {
     // Short claim window so the crash-recovery test does not wait 30 s.
     env: { INTAKE_CLAIM_IDLE_MS: "1500", ALERT_WEBHOOK_URL: `${alerts.url}/alerts`, ALERT_WEBHOOK_FORMAT: "pagerduty", ALERT_ROUTING_KEY: "test-routing-key" },
     log: (line) => console.log(`[stack] ${line}`),
+  }).catch(async (error: unknown) => {
+    await alerts.stop();
+    throw error;
   });
-  project.provide("stack", {
+  const info: TestStack = {
     appUrl: stack.appUrl,
     redisRestUrl: stack.redisRest.url,
     redisRestToken: stack.redisRest.token,
@@ -84,10 +96,6 @@ export default async function setup(project: TestProject) {
     policyFile,
     dataDir,
     alertsUrl: `${alerts.url}/alerts`,
-  });
-  return async () => {
-    await stack.stop();
-    await alerts.stop();
-    rmSync(dataDir, { recursive: true, force: true });
   };
+  return { info, stack, alerts };
 }

@@ -2,9 +2,11 @@ import { inject } from "vitest";
 import { signBody } from "@/lib/http/hmac";
 import { createRedis } from "@/lib/redis/client";
 import type { StockResponse } from "@/lib/stock/stock-view";
+import { readStack, type TestStack } from "./stack-info";
 
 /** Helpers for tests that talk to the running stack exactly as outside systems would. */
-export const stack = () => inject("stack");
+let cached: TestStack | undefined;
+export const stack = (): TestStack => (cached ??= readStack(inject("stackDir")));
 
 export const testRedis = () => createRedis(stack().redisRestUrl, stack().redisRestToken);
 
