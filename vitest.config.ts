@@ -1,6 +1,11 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
 
+// A test must never reach a cloud database or config store because the developer's shell has
+// credentials exported: every stack a test starts would seed and write there. The config runs in
+// Vitest's main process before any worker or global setup, so this covers every project.
+for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN", "REDIS_URL", "EDGE_CONFIG"]) delete process.env[name];
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {

@@ -22,11 +22,7 @@ declare module "vitest" {
   }
 }
 
-/** Cloud settings in the developer's shell must never reach a test stack (it would seed and write there). */
-const CLOUD_ENV = ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN", "REDIS_URL", "EDGE_CONFIG"] as const;
-
 export default async function setup(project: TestProject) {
-  for (const name of CLOUD_ENV) delete process.env[name];
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dataDir = path.join(root, ".data", `test-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
