@@ -1,8 +1,9 @@
-import { copyFileSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAlertReceiver } from "./alert-receiver";
 import { stackInfoFiles, type TestStack } from "./stack-info";
+import { policySchema } from "@/lib/config/policy";
 import { launchStack, type Stack } from "@/scripts/stack/launch-stack";
 import { freePort } from "@/scripts/stack/ports";
 
@@ -26,11 +27,14 @@ export default async function setup(project: TestProject) {
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dataDir = path.join(root, ".data", `test-${process.pid}`);
   rmSync(dataDir, { recursive: true, force: true });
-  // Tests may edit the policy (kill switches): give them their own copy.
+  // Tests may edit the policy (kill switches): give them their own copy. Its badge refreshes every
+  // 500 ms, not the demo's 3 s: the browser tests wait for refreshes, and read the interval from here.
   mkdirSync(dataDir, { recursive: true });
   const files = stackInfoFiles(dataDir);
   const policyFile = path.join(dataDir, "edge-config.json");
-  copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
+  const demoPolicy = JSON.parse(readFileSync(path.join(root, "scripts", "stack", "edge-config.json"), "utf8")) as Record<string, unknown>;
+  const storefront = policySchema.parse(demoPolicy).storefront;
+  writeFileSync(policyFile, JSON.stringify({ ...demoPolicy, storefront: { ...storefront, refreshMs: 500 } }, null, 2));
   project.provide("stackDir", dataDir);
 
   const launched = launch(root, dataDir, policyFile).then(
