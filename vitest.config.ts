@@ -1,10 +1,9 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
+import { dropCloudEnv } from "./tests/support/cloud-env";
 
-// A test must never reach a cloud database or config store because the developer's shell has
-// credentials exported: every stack a test starts would seed and write there. The config runs in
-// Vitest's main process before any worker or global setup, so this covers every project.
-for (const name of ["UPSTASH_REDIS_REST_URL", "UPSTASH_REDIS_REST_TOKEN", "KV_REST_API_URL", "KV_REST_API_TOKEN", "REDIS_URL", "EDGE_CONFIG"]) delete process.env[name];
+// Cloud credentials in the developer's shell must never reach a test stack (tests/support/cloud-env.ts).
+dropCloudEnv(process.env);
 
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },

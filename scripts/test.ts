@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
+import { CLOUD_ENV } from "../tests/support/cloud-env";
 
 /**
  * `npm test`: the type-check and every Vitest project — unit, integration against real
@@ -43,7 +44,10 @@ async function vitest(label: string, args: string[]): Promise<{ code: number; ms
   rmSync(jsonFile, { force: true });
   const vitestBin = path.join(root, "node_modules", "vitest", "vitest.mjs");
   // tsc checks the whole repository beside this run, so the stack's `next build` skips its own check.
-  const result = await run(process.execPath, [vitestBin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...args], { STACK_BUILD_SKIP_TYPECHECK: "1" });
+  // Canary cloud credentials stand for a developer's exported ones: vitest.config.ts must drop
+  // them (tests/unit/cloud-isolation.test.ts checks, and every stack would fail to reach them).
+  const canaries = Object.fromEntries(CLOUD_ENV.map((name) => [name, name.endsWith("_URL") || name === "EDGE_CONFIG" ? "https://canary.invalid" : "canary"]));
+  const result = await run(process.execPath, [vitestBin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...args], { STACK_BUILD_SKIP_TYPECHECK: "1", ...canaries });
   const parsed = existsSync(jsonFile) ? summarySchema.safeParse(JSON.parse(readFileSync(jsonFile, "utf8"))) : null;
   return { ...result, summary: parsed?.success ? parsed.data : null };
 }
