@@ -38,6 +38,8 @@ export interface MarketplaceEmulatorOptions {
   fulfillmentUrl?: string;
   initialListings?: Record<string, number>;
   random?: () => number;
+  /** The rate limiter's clock (ms); tests pass a manual one so a burst's outcome does not depend on the machine's speed. */
+  rateLimitClock?: () => number;
 }
 
 export interface MarketplaceStats {
@@ -98,7 +100,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   const random = options.random ?? Math.random;
   const market = new Market(tag(random, 4));
   for (const [sku, n] of Object.entries(opts.initialListings ?? {})) market.set(sku, n);
-  const limiter = new TokenBucketLimiter(opts.rateLimit ?? DEFAULT_LIMIT);
+  const limiter = new TokenBucketLimiter(opts.rateLimit ?? DEFAULT_LIMIT, options.rateLimitClock);
   const idempotency = new IdempotencyStore();
   const notifier = new WebhookSender(options.webhook.delivery ?? lateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "marketplace") : undefined;

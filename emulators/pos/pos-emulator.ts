@@ -17,6 +17,11 @@ export interface PosEmulatorOptions {
   /** The store's location, as the app and the WMS name it. */
   locationId: string;
   batchEveryMs?: number;
+  /**
+   * What runs the batch clock (default: setInterval every `batchEveryMs`). Tests pass a manual
+   * one and tick it, so which sales share a batch does not depend on the machine's speed.
+   */
+  batchTimer?: (post: () => void, everyMs: number) => () => void;
   /** The WMS `/orders` endpoint. */
   fulfillmentUrl?: string;
   random?: () => number;
@@ -57,6 +62,11 @@ export interface PosEmulator {
 const SIGNATURE_HEADER = "x-signature-sha256";
 /** The app's per-batch limit. */
 const MAX_SALES_PER_BATCH = 1_000;
+
+const intervalTimer = (post: () => void, everyMs: number): (() => void) => {
+  const timer = setInterval(post, everyMs);
+  return () => clearInterval(timer);
+};
 
 const optionsSchema = z.object({
   port: z.number().int().min(0).max(65_535),
@@ -106,7 +116,8 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
       counters.salesPosted += batch.sales.length;
     }
   };
-  const timer = setInterval(post, opts.batchEveryMs ?? 60_000);
+  const everyMs = opts.batchEveryMs ?? 60_000;
+  const stopTimer = (options.batchTimer ?? intervalTimer)(post, everyMs);
 
   const stats = (): PosStats => ({ ...counters, pendingSales: pending.size, delivery: { ...sender.stats }, fulfillment: fulfillment ? { ...fulfillment.stats } : null });
   const flush = async (): Promise<void> => {
@@ -164,7 +175,7 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     flush,
     stats,
     stop: async () => {
-      clearInterval(timer);
+      stopTimer();
       sender.stop();
       fulfillment?.stop();
       await server.stop();

@@ -45,6 +45,8 @@ export interface ShopifyEmulatorOptions {
   /** The headless storefront's origin: checkout links back to its cart. */
   storefrontUrl?: string;
   random?: () => number;
+  /** The cost bucket's clock (ms); tests pass a manual one so throttling does not depend on the machine's speed. */
+  bucketClock?: () => number;
 }
 
 export interface ShopifyEmulator {
@@ -96,7 +98,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     discounts: new DiscountBook(random),
     publicUrl: "",
     storefrontUrl: opts.storefrontUrl?.replace(/\/$/, "") ?? null,
-    bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN),
+    bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN, opts.bucketClock),
     idempotency: new IdempotencyStore(now),
     stats: new EmulatorStats(),
     webhooks: new ShopifyWebhooks(sender, { url: opts.webhook.url, secret: opts.webhook.secret, shopDomain: opts.shopDomain }, random),

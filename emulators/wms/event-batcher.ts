@@ -13,22 +13,31 @@ export interface BatcherStats {
   batchesSent: number;
 }
 
+/** Starts the batch window: calls `flush` after `ms`, returns how to cancel it. */
+export type BatchTimer = (flush: () => void, ms: number) => () => void;
+
+const realTimer: BatchTimer = (flush, ms) => {
+  const timer = setTimeout(flush, ms);
+  return () => clearTimeout(timer);
+};
+
 export class EventBatcher {
   readonly stats: BatcherStats = { eventsQueued: 0, eventsSent: 0, batchesSent: 0 };
   private buffer: WmsEvent[] = [];
-  private timer: NodeJS.Timeout | undefined;
+  private cancelTimer: (() => void) | undefined;
 
   constructor(
     private readonly sender: WebhookSender,
     private readonly target: { url: string; secret: string },
     private readonly batchMs: number,
+    private readonly timer: BatchTimer = realTimer,
   ) {}
 
   push(event: WmsEvent): void {
     this.buffer.push(event);
     this.stats.eventsQueued++;
     if (this.buffer.length >= MAX_WMS_BATCH) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), this.batchMs);
+    else this.cancelTimer ??= this.timer(() => this.flush(), this.batchMs);
   }
 
   get pending(): number {
@@ -37,8 +46,8 @@ export class EventBatcher {
 
   /** Hand everything buffered to the sender now. */
   flush(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     while (this.buffer.length > 0) {
       const events = this.buffer.splice(0, MAX_WMS_BATCH);
       this.sender.send({ url: this.target.url, secret: this.target.secret, signatureHeader: SIGNATURE_HEADER, body: { events } });
@@ -48,8 +57,8 @@ export class EventBatcher {
   }
 
   stop(): void {
-    clearTimeout(this.timer);
-    this.timer = undefined;
+    this.cancelTimer?.();
+    this.cancelTimer = undefined;
     this.buffer = [];
   }
 }

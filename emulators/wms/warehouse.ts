@@ -255,8 +255,9 @@ export class Warehouse {
 
   // ------------------------------------------------------------------ the picker
 
-  picking(): { paused: boolean; lagMs: Lag; openLines: number } {
-    return { paused: this.paused, lagMs: { ...this.lag }, openLines: this.open.size };
+  /** `nextPickAt`: when the pick timer fires next (epoch ms), null when none is armed — so tests can see nothing is scheduled without waiting. */
+  picking(): { paused: boolean; lagMs: Lag; openLines: number; nextPickAt: number | null } {
+    return { paused: this.paused, lagMs: { ...this.lag }, openLines: this.open.size, nextPickAt: this.timer === undefined ? null : this.timerDue };
   }
 
   /** New lag applies to orders received from now on; resuming picks what fell due meanwhile. */

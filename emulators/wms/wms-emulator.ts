@@ -4,7 +4,7 @@ import { log } from "../../lib/log";
 import type { WmsEvent } from "../../lib/sources/wms";
 import { sendJson, startJsonServer } from "../shared/http";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
-import { EventBatcher, type BatcherStats } from "./event-batcher";
+import { EventBatcher, type BatchTimer, type BatcherStats } from "./event-batcher";
 import { cancelRequestSchema, cycleCountSchema, lagSchema, movementSchema, orderIdSchema, orderRequestSchema, pickingSchema, stockSchema } from "./schemas";
 import { Warehouse, type Lag, type OrderStatus, type WarehouseCounters } from "./warehouse";
 
@@ -21,6 +21,8 @@ export interface WmsEmulatorOptions {
   picking?: { lagMs: Lag; paused?: boolean };
   /** Events are collected for this long before one `{"events": [...]}` post (default 50). */
   batchMs?: number;
+  /** What runs the batch window (default: setTimeout). Tests pass a manual one, so which events share a body does not depend on the machine's speed. */
+  batchTimer?: BatchTimer;
   random?: () => number;
 }
 
@@ -58,7 +60,7 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
   const opts = optionsSchema.parse(options);
   const random = options.random ?? Math.random;
   const sender = new WebhookSender(options.webhook.delivery, random);
-  const batcher = new EventBatcher(sender, opts.webhook, opts.batchMs ?? 50);
+  const batcher = new EventBatcher(sender, opts.webhook, opts.batchMs ?? 50, options.batchTimer);
   const warehouse = new Warehouse({
     locations: opts.locations,
     initialStock: opts.initialStock ?? {},

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchChromium } from "../support/browser";
 import { eventually, getStock, stack } from "../support/stack-client";
-import { badgeNumber, refreshMs, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
+import { badgeNumber, SETTLE_MS, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
 
 /** Cart and checkout in real Chromium: our cart, Shopify's (emulated) hosted checkout, live stock between them. */
 let browser: Browser;
@@ -40,7 +40,7 @@ describe("cart and checkout", () => {
     await page.getByRole("heading", { name: "Thank you!" }).waitFor();
     expect(await page.getByTestId("order-name").textContent()).toMatch(/^#\d+$/);
     // Shopify's orders/create reached the stock layer: two fewer to sell.
-    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 8, 10_000)).skus[sku]?.available).toBe(8);
+    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 8, SETTLE_MS)).skus[sku]?.available).toBe(8);
     // The cart went through checkout: the store shows an empty cart.
     await page.getByRole("link", { name: "Continue shopping" }).click();
     await page.goto(`${stack().appUrl}/cart`);
@@ -71,7 +71,7 @@ describe("cart and checkout", () => {
     await loser.getByRole("link", { name: "Return to cart" }).click();
     await loser.waitForURL(`${stack().appUrl}/cart`);
     const offer = loser.getByTestId("line-shortfall");
-    await offer.waitFor({ timeout: refreshMs() + 5_000 });
+    await offer.waitFor({ timeout: SETTLE_MS });
     expect(await offer.textContent()).toContain("Sold out");
     expect(await loser.getByRole("button", { name: "Check out" }).isDisabled()).toBe(true);
     await loser.getByRole("button", { name: "Remove it" }).click();
@@ -85,7 +85,7 @@ describe("cart and checkout", () => {
     const page = await shopperWithCart("ceramic-mug", sku, 3);
     await setOnlineStock(sku, 2);
     const offer = page.getByTestId("line-shortfall");
-    await offer.waitFor({ timeout: refreshMs() + 3_000 });
+    await offer.waitFor({ timeout: SETTLE_MS });
     expect(await offer.textContent()).toContain("Only 2 left — you asked for 3.");
     await page.getByRole("button", { name: "Change to 2" }).click();
     await expect.poll(() => page.getByTestId("line-quantity").inputValue()).toBe("2");

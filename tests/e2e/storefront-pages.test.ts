@@ -3,9 +3,9 @@ import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { launchChromium } from "../support/browser";
-import { PAGE_PROBE, type PageProbe } from "../support/page-probe";
+import { PAGE_PROBE, settledBadgeShift } from "../support/page-probe";
 import { eventually, getStock, postWms, stack, wmsEvent } from "../support/stack-client";
-import { badgeNumber, refreshMs, SCREENSHOTS, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
+import { badgeNumber, SCREENSHOTS, SETTLE_MS, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
 
 /** Home grid and product pages in real Chromium against the whole local stack. */
 let browser: Browser;
@@ -39,8 +39,9 @@ describe("home grid", () => {
     expect((await postWms(wmsEvent(tee.variants[0]!.sku, "receipt", 10))).status).toBe(202);
     const now = await eventually(sum, (n) => n > before);
     expect(now).toBeGreaterThan(before);
+    // A generous bound: how soon is bench:pdp's to measure, this test only needs it to happen without a reload.
     await page.waitForFunction(([handle, n]) => Number(document.querySelector(`[data-testid='stock-product-${handle}']`)?.getAttribute("data-available")) === n, [tee.handle, now] as const, {
-      timeout: refreshMs() + 1_500,
+      timeout: SETTLE_MS,
     });
     expect(await markerOf(page)).toBe(id);
     expect(errors).toEqual([]);
@@ -51,7 +52,7 @@ describe("home grid", () => {
     const page = await browser.newPage();
     await page.goto(stack().appUrl);
     const runner = demoCatalog.products[1]!;
-    await page.waitForFunction((h) => (document.querySelector(`[data-testid='stock-product-${h}']`)?.getAttribute("data-status") ?? "checking") !== "checking", runner.handle, { timeout: 10_000 });
+    await page.waitForFunction((h) => (document.querySelector(`[data-testid='stock-product-${h}']`)?.getAttribute("data-status") ?? "checking") !== "checking", runner.handle, { timeout: SETTLE_MS });
     const live = await getStock(...runner.variants.map((v) => v.sku));
     const soldOut = Object.values(live.skus).filter((s) => s.status === "sold_out").length;
     expect(soldOut).toBeGreaterThanOrEqual(1);
@@ -61,7 +62,7 @@ describe("home grid", () => {
 });
 
 describe("product page", () => {
-  it("renders from the static shell with the right badge; a warehouse event changes it within one refresh interval; sold out disables add to cart", async () => {
+  it("renders from the static shell with the right badge; a warehouse event changes it on a later refresh, without a reload; sold out disables add to cart", async () => {
     const sku = "BNE-RST";
     await setOnlineStock(sku, 20);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -73,15 +74,14 @@ describe("product page", () => {
 
     const id = await marker(page);
     expect((await postWms(wmsEvent(sku, "pick", 17, { orderId: `o-${Date.now()}`, lineId: "1" }))).status).toBe(202);
-    await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 3);
-    const changed = Date.now();
-    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.textContent?.includes("Only 3 left"), sku, { timeout: refreshMs() + 1_500 });
-    expect(Date.now() - changed).toBeLessThan(refreshMs() + 1_500);
+    await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 3, SETTLE_MS);
+    // The page only polls; seeing the new number without a navigation is the claim. How fast is bench:pdp's.
+    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.textContent?.includes("Only 3 left"), sku, { timeout: SETTLE_MS });
     // East, a pickup location, holds them all.
     expect(await page.getByTestId("pickup").textContent()).toBe("Pick up today at East warehouse (Newark)");
 
     await setOnlineStock(sku, 0);
-    await statusOf(page, `stock-${sku}`, "sold_out", refreshMs() + 1_500);
+    await statusOf(page, `stock-${sku}`, "sold_out", SETTLE_MS);
     expect(await page.getByRole("button", { name: "Sold out", exact: true }).isDisabled()).toBe(true);
     expect(await page.getByTestId("pickup").textContent()).toBe("");
     expect(await markerOf(page)).toBe(id);
@@ -106,7 +106,7 @@ describe("product page", () => {
 
     await page.getByRole("button", { name: /^White/ }).click();
     await page.waitForURL(`**/products/classic-tee?variant=${await variantIdOf(white)}`);
-    await statusOf(page, `stock-${white}`, "sold_out", 5_000);
+    await statusOf(page, `stock-${white}`, "sold_out", SETTLE_MS);
     expect(await page.locator("article img").first().getAttribute("src")).toContain("classic-tee-white.svg");
     expect(await page.getByRole("button", { name: "Sold out", exact: true }).isDisabled()).toBe(true);
 
@@ -132,7 +132,7 @@ describe("product page", () => {
     await page.goto(url);
     expect(await badgeNumber(page, `stock-${sku}`)).toBe(12);
     failing = true;
-    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.getAttribute("data-checking") === "true", sku, { timeout: refreshMs() + 3_000 });
+    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.getAttribute("data-checking") === "true", sku, { timeout: SETTLE_MS });
     expect(await page.getByTestId(`stock-${sku}`).getAttribute("data-available")).toBe("12");
     expect(await page.getByTestId(`stock-${sku}`).textContent()).toContain("checking stock");
 
@@ -143,7 +143,7 @@ describe("product page", () => {
       return route.fulfill({ status: 503, body: "{}" });
     });
     await fresh.goto(url);
-    await expect.poll(() => asked, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect.poll(() => asked, { timeout: SETTLE_MS }).toBeGreaterThan(0);
     expect(await fresh.getByTestId(`stock-${sku}`).textContent()).toBe("Checking stock…");
     expect(await fresh.getByTestId(`stock-${sku}`).getAttribute("data-available")).toBe("");
     expect(await fresh.getByRole("button", { name: "Add to cart" }).isEnabled()).toBe(true);
@@ -155,7 +155,7 @@ describe("product page", () => {
   });
 
   it("badges cause no layout shift when they hydrate; screenshots of home and PDP, desktop and mobile", async () => {
-    const badgeShift = (page: Page) => page.evaluate(() => (window as unknown as { __bench: PageProbe }).__bench.badgeCls);
+    const badgeShift = (page: Page) => settledBadgeShift(page, SETTLE_MS);
     for (const [name, viewport] of [
       ["desktop", { width: 1280, height: 900 }],
       ["mobile", { width: 390, height: 844 }],
@@ -163,13 +163,9 @@ describe("product page", () => {
       const page = await browser.newPage({ viewport, deviceScaleFactor: name === "mobile" ? 2 : 1 });
       await page.addInitScript({ content: PAGE_PROBE });
       await page.goto(stack().appUrl);
-      await badgeNumber(page, `stock-product-${demoCatalog.products[0]!.handle}`);
-      await page.waitForTimeout(300);
       expect(await badgeShift(page)).toBe(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, `home-${name}.png`) });
       await page.goto(`${stack().appUrl}/products/classic-tee`);
-      await badgeNumber(page, "stock-TEE-BLK-S");
-      await page.waitForTimeout(300);
       expect(await badgeShift(page)).toBe(0);
       await page.screenshot({ path: path.join(SCREENSHOTS, `pdp-${name}.png`), fullPage: true });
       await page.close();

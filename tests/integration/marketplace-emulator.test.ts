@@ -86,7 +86,9 @@ describe("marketplace seller API", () => {
   });
 
   it("a burst over the limit gets 429 + Retry-After with nothing applied, and succeeds after waiting", async () => {
-    const { mkt } = await setup({ rateLimit: { perSecond: 1, burst: 5 } });
+    // A manual clock for the limiter: the 8 calls must not earn tokens however slowly they arrive.
+    let clockMs = 0;
+    const { mkt } = await setup({ rateLimit: { perSecond: 1, burst: 5 }, rateLimitClock: () => clockMs });
     const answers = await Promise.all(Array.from({ length: 8 }, (_, i) => adjust(mkt.url, `burst-${i}`, [{ sku: SKU, delta: 1 }])));
     const ok = answers.filter((a) => a.status === 200);
     const limited = answers.filter((a) => a.status === 429);
@@ -102,7 +104,10 @@ describe("marketplace seller API", () => {
     expect(mkt.stats().rateLimited).toBe(3);
 
     const wait = Math.max(...limited.map((a) => Number(a.headers.get("retry-after"))));
-    await new Promise((r) => setTimeout(r, wait * 1000 + 50));
+    // Just short of Retry-After there is still no token; at Retry-After there is.
+    clockMs += wait * 1000 - 1;
+    expect((await adjust(mkt.url, "burst-early", [{ sku: SKU, delta: 1 }])).status).toBe(429);
+    clockMs += 1;
     const later = await adjust(mkt.url, "burst-late", [{ sku: SKU, delta: 1 }]);
     expect(later.status).toBe(200);
     expect(mkt.listings()[SKU]).toBe(6);
@@ -185,8 +190,6 @@ describe("marketplace buyers and notifications", () => {
     expect(order.id).toMatch(/^MKT-[0-9a-z]{4}-100001$/);
     expect(mkt.listings()[SKU]).toBe(1);
 
-    await new Promise((r) => setTimeout(r, 150));
-    expect(rx.deliveries).toHaveLength(0);
     await mkt.idle();
     expect(rx.rejected).toEqual([]);
     expect(rx.deliveries).toHaveLength(1);
@@ -234,7 +237,7 @@ describe("marketplace buyers and notifications", () => {
 
     await call(mkt.url, "POST", "/_emulator/purchase", { body: { sku: SKU, quantity: 2 } });
     await mkt.idle();
-    const deadline = Date.now() + 3_000;
+    const deadline = Date.now() + 20_000;
     while (wms.stats().picks < 1 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     await wms.flush();
 
@@ -251,7 +254,7 @@ describe("marketplace buyers and notifications", () => {
   it("simulated buyers buy at the set rate until the listings run out", async () => {
     const { mkt } = await setup({ initialListings: { [SKU]: 10 } });
     await call(mkt.url, "POST", "/_emulator/buyers", { body: { ratePerSecond: 200, skus: [SKU] } });
-    const deadline = Date.now() + 3_000;
+    const deadline = Date.now() + 20_000;
     while (mkt.stats().refusedPurchases === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     await call(mkt.url, "POST", "/_emulator/buyers", { body: { ratePerSecond: 0 } });
     const stats = mkt.stats();
@@ -259,7 +262,7 @@ describe("marketplace buyers and notifications", () => {
     expect(mkt.listings()[SKU]).toBeLessThanOrEqual(1);
     const units = (((await call(mkt.url, "GET", "/_emulator/orders")).json as { orders: MarketOrder[] }).orders).reduce((n, o) => n + (o.lines[0]?.quantity ?? 0), 0);
     expect(units + (mkt.listings()[SKU] ?? 0)).toBe(10);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(mkt.stats().purchases + mkt.stats().refusedPurchases).toBe(stats.purchases + stats.refusedPurchases);
+    // Stopped, not just paused: the buyers report no rate (their timer is cleared synchronously).
+    expect((await call(mkt.url, "GET", "/_emulator/buyers")).json).toEqual({ ratePerSecond: 0, skus: null });
   });
 });

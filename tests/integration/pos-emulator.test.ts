@@ -32,8 +32,9 @@ const sale = async (base: string, lines: { sku: string; quantity: number; priceC
 
 describe("POS emulator", () => {
   it("posts the sales late, as one signed batch the app parses (completed reserve at the store, voided cancel)", async () => {
-    const { pos, rx } = await setup();
-    const started = Date.now();
+    // The batch clock is ticked by hand: which sales share a batch must not depend on how fast this machine is.
+    let tick = (): void => undefined;
+    const { pos, rx } = await setup({ batchTimer: (post) => ((tick = post), () => undefined) });
     const a = await sale(pos.url, [{ sku: SKU, quantity: 1, priceCents: 2500 }]);
     const b = await sale(pos.url, [
       { sku: SKU, quantity: 2 },
@@ -44,12 +45,13 @@ describe("POS emulator", () => {
     expect((await post(`${pos.url}/_emulator/void/${c.id}`)).status).toBe(409);
     expect((await post(`${pos.url}/_emulator/void/S-nope`)).status).toBe(404);
 
-    await new Promise((r) => setTimeout(r, 100));
+    // Until the batch clock ticks nothing is sent: the sales wait.
+    expect(pos.stats()).toMatchObject({ batchesPosted: 0, pendingSales: 3, delivery: expect.objectContaining({ sent: 0 }) });
     expect(rx.deliveries).toHaveLength(0);
-    await rx.waitFor(1);
+    tick();
+    await rx.waitFor(1, 30_000);
     expect(rx.rejected).toEqual([]);
     expect(rx.deliveries).toHaveLength(1);
-    expect((rx.deliveries[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(380);
 
     const batch = rx.deliveries[0]?.body as { batchId: string; locationId: string; sales: PosSale[] };
     expect(batch.locationId).toBe(STORE);
@@ -66,10 +68,22 @@ describe("POS emulator", () => {
       expect.objectContaining({ kind: "cancel_line", lineKey: `pos:${c.id}:1` }),
     ]);
 
-    // Nothing new: the next interval posts nothing.
-    await new Promise((r) => setTimeout(r, 500));
+    // Nothing new: the next tick posts nothing.
+    tick();
+    await pos.flush();
     expect(rx.deliveries).toHaveLength(1);
     expect(pos.stats()).toMatchObject({ sales: 3, voids: 1, batchesPosted: 1, salesPosted: 3, pendingSales: 0 });
+  });
+
+  it("the batch clock runs by itself: a sale goes out one interval later, not before", async () => {
+    const started = Date.now();
+    const { pos, rx } = await setup({ batchEveryMs: 200 });
+    await sale(pos.url, [{ sku: SKU, quantity: 1 }]);
+    await rx.waitFor(1, 30_000);
+    expect(rx.deliveries).toHaveLength(1);
+    // A lower bound only (timers never fire early by more than a millisecond); how late is the machine's business.
+    expect((rx.deliveries[0]?.at ?? 0) - started).toBeGreaterThanOrEqual(190);
+    expect(pos.stats()).toMatchObject({ batchesPosted: 1, salesPosted: 1, pendingSales: 0 });
   });
 
   it("a void after the batch went out is posted in the next one; flush posts now", async () => {

@@ -42,7 +42,7 @@ async function call(base: string, method: string, path: string, body?: unknown):
 const allRaw = (rx: Receiver): WmsEvent[] => rx.deliveries.flatMap((d) => d.body.events);
 const allParsed = (rx: Receiver): StockEvent[] => rx.deliveries.flatMap((d) => d.events);
 
-async function until(check: () => boolean, timeoutMs = 3_000): Promise<void> {
+async function until(check: () => boolean, timeoutMs = 20_000): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
     if (Date.now() > end) throw new Error("timed out waiting");
@@ -117,11 +117,10 @@ describe("WMS emulator: picking", () => {
     const res = await call(wms.url, "POST", "/orders", { orderId: "shopify:6524199520001", lines: [{ lineId: "L1", sku: SKU, quantity: 3 }] });
     expect(res.status).toBe(202);
     const received = Date.parse((res.json as WmsOrder).receivedAt);
-
-    await new Promise((r) => setTimeout(r, 60));
-    await wms.flush();
-    expect(allRaw(rx)).toEqual([]);
-    expect(wms.stock()[SKU]?.["wh-east"]).toBe(10);
+    // Not picked on arrival: the pick is scheduled for the end of the lag (a check that needs no waiting).
+    const picking = (await call(wms.url, "GET", "/_emulator/picking")).json as { openLines: number; nextPickAt: number | null };
+    if (picking.openLines === 1) expect(picking.nextPickAt).toBe(received + 150);
+    else expect(Date.now() - received).toBeGreaterThanOrEqual(150);
 
     await until(() => allRaw(rx).length === 1);
     expect(rx.rejected).toEqual([]);
@@ -145,7 +144,8 @@ describe("WMS emulator: picking", () => {
     expect(again.json).toMatchObject({ duplicate: true, orderId: "A-77" });
 
     await until(() => wms.stats().picks === 1);
-    await new Promise((r) => setTimeout(r, 80));
+    // The duplicate opened no line of its own: nothing is left to pick, nothing is scheduled.
+    expect((await call(wms.url, "GET", "/_emulator/picking")).json).toMatchObject({ openLines: 0, nextPickAt: null });
     await wms.flush();
     expect(rx.rejected).toEqual([]);
     expect(allRaw(rx)).toEqual([expect.objectContaining({ type: "pick", orderId: "A-77", lineId: "1", channel: "marketplace", quantity: 2 })]);
@@ -208,7 +208,8 @@ describe("WMS emulator: picking", () => {
   it("paused picking leaves orders open; resuming picks them", async () => {
     const { wms, rx } = await setup({ initialStock: { [SKU]: { "wh-east": 5 } }, picking: { lagMs: { min: 0, max: 0 }, paused: true } });
     await call(wms.url, "POST", "/orders", { orderId: "shopify:1", lines: [{ lineId: "1", sku: SKU, quantity: 1 }] });
-    await new Promise((r) => setTimeout(r, 80));
+    // Paused: the line is open and no pick is scheduled at all, so none can happen however long we wait.
+    expect((await call(wms.url, "GET", "/_emulator/picking")).json).toMatchObject({ paused: true, openLines: 1, nextPickAt: null });
     expect(((await call(wms.url, "GET", "/_emulator/orders?status=open")).json as { orders: WmsOrder[] }).orders).toHaveLength(1);
     expect(wms.stats().picks).toBe(0);
 
@@ -227,8 +228,8 @@ describe("WMS emulator: picking", () => {
     await call(wms.url, "POST", "/orders", { orderId: "pos:S-1", lines: [{ lineId: "1", sku: SKU, quantity: 2, locationId: "wh-east" }], pickNow: true });
     expect(wms.stock()[SKU]?.["wh-east"]).toBe(3);
     await call(wms.url, "POST", `/orders/${encodeURIComponent("pos:S-1")}/cancel`, { restock: true });
-    await call(wms.url, "POST", "/_emulator/picking", { paused: false });
-    await new Promise((r) => setTimeout(r, 50));
+    // Resumed with nothing open: no pick is scheduled, so the cancelled line can never be picked.
+    expect((await call(wms.url, "POST", "/_emulator/picking", { paused: false })).json).toMatchObject({ paused: false, openLines: 0, nextPickAt: null });
     await wms.flush();
 
     expect(rx.rejected).toEqual([]);
@@ -242,11 +243,16 @@ describe("WMS emulator: picking", () => {
 
 describe("WMS emulator: batching", () => {
   it("events within batchMs travel together in one {events} body", async () => {
-    const { wms, rx } = await setup({ batchMs: 150 });
+    // The batch window is closed by hand: which events share a body must not depend on how fast they are sent.
+    const windows: { close: () => void; ms: number }[] = [];
+    const { wms, rx } = await setup({ batchMs: 150, batchTimer: (close, ms) => (windows.push({ close, ms }), () => undefined) });
     for (let i = 0; i < 5; i++) await call(wms.url, "POST", "/_emulator/receive", { sku: SKU, locationId: "wh-east", quantity: 1 });
+    // One window opened by the first event, batchMs long; nothing sent while it is open.
+    expect(windows.map((w) => w.ms)).toEqual([150]);
+    expect(wms.stats().events).toMatchObject({ eventsQueued: 5, eventsSent: 0, batchesSent: 0 });
     expect(rx.deliveries).toHaveLength(0);
-    await rx.waitFor(1);
-    await new Promise((r) => setTimeout(r, 50));
+    windows[0]?.close();
+    await wms.flush();
     expect(rx.deliveries).toHaveLength(1);
     expect(rx.deliveries[0]?.body.events).toHaveLength(5);
     expect(new Set(allRaw(rx).map((e) => e.id)).size).toBe(5);
@@ -269,7 +275,8 @@ describe("WMS emulator: batching", () => {
   it("the same seed gives the same event ids", async () => {
     const ids: string[][] = [];
     for (let run = 0; run < 2; run++) {
-      const { wms, rx } = await setup({ random: seeded(7) });
+      // The window never closes by itself: a batch sent between the two receipts would draw from the same random and shift the ids.
+      const { wms, rx } = await setup({ random: seeded(7), batchTimer: () => () => undefined });
       await call(wms.url, "POST", "/_emulator/receive", { sku: SKU, locationId: "wh-east", quantity: 1 });
       await call(wms.url, "POST", "/_emulator/receive", { sku: SKU, locationId: "wh-east", quantity: 1 });
       await wms.flush();

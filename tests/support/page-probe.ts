@@ -1,3 +1,5 @@
+import type { Page } from "playwright";
+
 /**
  * Injected into a page before its own scripts (tests and the PDP benchmark): records every
  * layout shift, the part of it caused by a stock badge, and when the first badge showed a
@@ -5,8 +7,8 @@
  */
 export const PAGE_PROBE = `
   window.__bench = { badgeAt: null, cls: 0, badgeCls: 0 };
-  new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const record = (entries) => {
+    for (const entry of entries) {
       if (entry.hadRecentInput) continue;
       window.__bench.cls += entry.value;
       const BADGE = "[data-testid^='stock-'], [data-testid='pickup']";
@@ -16,7 +18,11 @@ export const PAGE_PROBE = `
       });
       if (touchesBadge) window.__bench.badgeCls += entry.value;
     }
-  }).observe({ type: "layout-shift", buffered: true });
+  };
+  const observer = new PerformanceObserver((list) => record(list.getEntries()));
+  observer.observe({ type: "layout-shift", buffered: true });
+  // Entries reach the callback later; this takes the ones still queued (kept off __bench, which is serialised whole).
+  window.__benchTakeRecords = () => record(observer.takeRecords());
   const check = () => {
     if (window.__bench.badgeAt !== null) return;
     const badge = document.querySelector("[data-testid^='stock-']");
@@ -29,4 +35,27 @@ export interface PageProbe {
   badgeAt: number | null;
   cls: number;
   badgeCls: number;
+}
+
+/**
+ * The badges' layout shift once the page has settled: every badge shows its answer (a number
+ * or sold out), the network has been quiet for 500 ms, and two more frames have been painted,
+ * so a shift that comes after the first badge is counted too. Pages must carry PAGE_PROBE.
+ */
+export async function settledBadgeShift(page: Page, timeoutMs: number): Promise<number> {
+  await page.waitForFunction(
+    () => {
+      const badges = [...document.querySelectorAll("[data-testid^='stock-']")];
+      return badges.length > 0 && badges.every((b) => (b.getAttribute("data-status") ?? "checking") !== "checking");
+    },
+    undefined,
+    { timeout: timeoutMs },
+  );
+  await page.waitForLoadState("networkidle", { timeout: timeoutMs });
+  return page.evaluate(async () => {
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    const w = window as unknown as { __bench: PageProbe; __benchTakeRecords: () => void };
+    w.__benchTakeRecords();
+    return w.__bench.badgeCls;
+  });
 }

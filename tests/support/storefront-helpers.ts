@@ -7,6 +7,12 @@ import { eventually, getStock, postWms, stack, wmsEvent } from "./stack-client";
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "..", "..", "test-results", "screenshots");
 mkdirSync(SCREENSHOTS, { recursive: true });
 
+/**
+ * How long a browser test waits for something that must happen (a badge refresh, a webhook
+ * round trip): generous, because a loaded 2-core box is slow; how fast it happens is for the benchmarks.
+ */
+export const SETTLE_MS = 20_000;
+
 /** The local policy's Shopify buffer (scripts/stack/edge-config.json). */
 export const SHOPIFY_BUFFER = 2;
 
@@ -25,12 +31,12 @@ export async function setOnlineStock(sku: string, east: number, west = 0): Promi
   const count = (locationId: string, sellable: number) => wmsEvent(sku, "cycle_count", sellable === 0 ? 0 : sellable + SHOPIFY_BUFFER, { locationId });
   expect202(await postWms({ events: [count("wh-east", east), count("wh-west", west)] }));
   const total = east + west;
-  const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === total, 10_000);
+  const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === total, SETTLE_MS);
   if (stock.skus[sku]?.available !== total) throw new Error(`/api/stock never showed ${total} for ${sku}: ${JSON.stringify(stock.skus[sku])}`);
   const levels = await eventually(
     () => shopifyLevels(sku),
     (l) => l["wh-east"] === east && l["wh-west"] === west,
-    15_000,
+    SETTLE_MS,
     100,
   );
   if (levels["wh-east"] !== east || levels["wh-west"] !== west) throw new Error(`Shopify never showed ${east}/${west} for ${sku}: ${JSON.stringify(levels)}`);
@@ -62,7 +68,7 @@ export const storefrontRequests = async (): Promise<{ operationName: string | nu
   ((await (await fetch(`${shopify()}/_emulator/requests?limit=5000`)).json()) as { requests: { api: string; operationName: string | null; variables: string | null; time: string }[] }).requests.filter((r) => r.api === "storefront");
 
 /** Wait for a badge to show a number (the page hydrated and /api/stock answered). */
-export async function badgeNumber(page: Page, testId: string, timeout = 10_000): Promise<number> {
+export async function badgeNumber(page: Page, testId: string, timeout = SETTLE_MS): Promise<number> {
   await page.waitForFunction((id) => (document.querySelector(`[data-testid='${id}']`)?.getAttribute("data-available") ?? "") !== "", testId, { timeout });
   return Number(await page.getByTestId(testId).getAttribute("data-available"));
 }
