@@ -79,9 +79,9 @@ async function launch(root: string, dataDir: string, policyFile: string): Promis
     // The drift tests run passes themselves.
     reconcileIntervalMs: 0,
     seed: true,
-    // Short claim window so the crash-recovery test does not wait 30 s.
-    // Blank cloud credentials from the developer's shell: the suite must never seed or edit a real Redis or Edge Config.
-    env: { UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "", KV_REST_API_URL: "", KV_REST_API_TOKEN: "", REDIS_URL: "", EDGE_CONFIG: "", INTAKE_CLAIM_IDLE_MS: "1500", ALERT_WEBHOOK_URL: `${alerts.url}/alerts`, ALERT_WEBHOOK_FORMAT: "pagerduty", ALERT_ROUTING_KEY: "test-routing-key" },
+    // Short claim window so the crash-recovery test does not wait 30 s. (No cloud credential
+    // from the shell reaches here: vitest.config.ts drops them.)
+    env: { INTAKE_CLAIM_IDLE_MS: "1500", ALERT_WEBHOOK_URL: `${alerts.url}/alerts`, ALERT_WEBHOOK_FORMAT: "pagerduty", ALERT_ROUTING_KEY: "test-routing-key" },
     log: (line) => console.log(`[stack] ${line}`),
   }).catch(async (error: unknown) => {
     await alerts.stop();

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { launchStack } from "@/scripts/stack/launch-stack";
 import { freePort } from "@/scripts/stack/ports";
-import type { TestStack } from "./global-setup";
+import type { TestStack } from "./stack-info";
 
 /**
  * A whole stack of its own (redis, bridge, Edge Config server, emulators, `next start` on the
@@ -31,8 +31,6 @@ export async function launchPrivateStack(name: string): Promise<PrivateStack> {
     cronIntervalMs: 1_000,
     reconcileIntervalMs: 0,
     seed: true,
-    // As in global-setup: never the developer's cloud Redis or Edge Config.
-    env: { UPSTASH_REDIS_REST_URL: "", UPSTASH_REDIS_REST_TOKEN: "", KV_REST_API_URL: "", KV_REST_API_TOKEN: "", REDIS_URL: "", EDGE_CONFIG: "" },
     log: (line) => console.log(`[${name} stack] ${line}`),
   });
   return {
