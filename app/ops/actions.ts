@@ -9,7 +9,7 @@ import { log } from "@/lib/log";
 import { bufferEditSchema, setBuffer } from "@/lib/ops/buffer-edit";
 import { OPS_COOKIE, verifySession } from "@/lib/ops/session";
 import { getRedis } from "@/lib/redis/client";
-import { readIncident, saveIncident } from "@/lib/redis/incident-store";
+import { recordDecision } from "@/lib/redis/incident-store";
 import { recoverSoon } from "@/workers/recovery";
 
 /**
@@ -50,12 +50,12 @@ export async function decideIncident(_previous: OpsActionState, form: FormData):
   const decision = decisionSchema.safeParse({ incidentId: form.get("incidentId"), choice: form.get("choice"), note: form.get("note") ?? "" });
   if (!decision.success) return { ok: false, message: firstIssue(decision.error) };
   const redis = getRedis();
-  const incident = await readIncident(redis, decision.data.incidentId);
-  if (!incident) return { ok: false, message: "No such incident" };
-  if (incident.state !== "awaiting_decision") return { ok: false, message: `This incident is ${incident.state.replaceAll("_", " ")}, not waiting for a decision` };
-  incident.decision = { choice: decision.data.choice, note: decision.data.note, at: new Date().toISOString() };
-  await saveIncident(redis, incident);
-  log.info("ops.incident_decided", { incidentId: incident.id, sku: incident.sku, choice: decision.data.choice });
+  const { incidentId, choice, note } = decision.data;
+  const outcome = await recordDecision(redis, incidentId, { choice, note, at: new Date().toISOString() });
+  if (outcome === "missing") return { ok: false, message: "No such incident" };
+  if (outcome === "already_decided") return { ok: false, message: "A decision was already recorded for this incident" };
+  if (outcome !== "recorded") return { ok: false, message: `This incident is ${outcome.replaceAll("_", " ")}, not waiting for a decision` };
+  log.info("ops.incident_decided", { incidentId, choice });
   await recoverSoon(redis);
   refresh();
   return { ok: true, message: `Decision recorded: ${decision.data.choice.replaceAll("_", " ")}` };

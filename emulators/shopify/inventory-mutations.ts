@@ -198,21 +198,39 @@ function set(args: Args, shop: ShopState): MutationPayload {
   return { inventoryAdjustmentGroup: adjustmentGroup(shop, input.reason, input.referenceDocumentUri ?? null, changes), userErrors: [] };
 }
 
+/** Note what each change asked for on the request record, replays included, before any check. */
+function recorded(mutation: "inventoryAdjustQuantities" | "inventorySetQuantities", list: "changes" | "quantities", resolver: MutationResolver): MutationResolver {
+  return (args, context, info) => {
+    const items = inputOf(args)[list];
+    for (const item of Array.isArray(items) ? (items as unknown[]) : []) {
+      const fields = item !== null && typeof item === "object" ? (item as Record<string, unknown>) : {};
+      const itemGid = typeof fields.inventoryItemId === "string" ? fields.inventoryItemId : "";
+      context.record.inventoryChanges.push({
+        mutation,
+        sku: context.shop.catalog.variantByItemGid(itemGid)?.sku ?? null,
+        locationId: typeof fields.locationId === "string" ? fields.locationId : "",
+        changeFromQuantity: typeof fields.changeFromQuantity === "number" ? fields.changeFromQuantity : null,
+      });
+    }
+    return resolver(args, context, info);
+  };
+}
+
 export function inventoryMutations(): Record<string, MutationResolver> {
   return {
-    inventoryAdjustQuantities: idempotentMutation("inventoryAdjustQuantities", {
+    inventoryAdjustQuantities: recorded("inventoryAdjustQuantities", "changes", idempotentMutation("inventoryAdjustQuantities", {
       precheck: (args) => {
         checkInputArraySize(inputOf(args).changes, "changes");
         requireChangeFrom(inputOf(args).changes, "InventoryChangeInput");
       },
       run: (args, { shop }) => adjust(args, shop),
-    }),
-    inventorySetQuantities: idempotentMutation("inventorySetQuantities", {
+    })),
+    inventorySetQuantities: recorded("inventorySetQuantities", "quantities", idempotentMutation("inventorySetQuantities", {
       precheck: (args) => {
         checkInputArraySize(inputOf(args).quantities, "quantities");
         requireChangeFrom(inputOf(args).quantities, "InventoryQuantityInput");
       },
       run: (args, { shop }) => set(args, shop),
-    }),
+    })),
   };
 }

@@ -17,6 +17,16 @@ export interface RequestRecord {
   userErrorCodes: string[];
   errorCodes: string[];
   durationMs: number;
+  /** Each inventory change an inventory mutation asked for, with its compare-and-swap value (I6 checks). */
+  inventoryChanges: InventoryChangeRecord[];
+}
+
+export interface InventoryChangeRecord {
+  mutation: "inventoryAdjustQuantities" | "inventorySetQuantities";
+  sku: string | null;
+  locationId: string;
+  /** `null` when the caller opted out of the compare-and-swap. */
+  changeFromQuantity: number | null;
 }
 
 export const newRequestRecord = (api: RequestRecord["api"]): RequestRecord => ({
@@ -34,6 +44,7 @@ export const newRequestRecord = (api: RequestRecord["api"]): RequestRecord => ({
   userErrorCodes: [],
   errorCodes: [],
   durationMs: 0,
+  inventoryChanges: [],
 });
 
 const zeroCounters = () => ({

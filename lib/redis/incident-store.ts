@@ -34,6 +34,9 @@ const orderSchema = z.object({
   lineNames: z.record(z.string(), z.string()),
 });
 
+const decisionSchema = z.object({ choice: z.enum(["refund", "wait_for_restock", "substitute"]), note: z.string(), at: z.string() });
+export type IncidentDecision = z.infer<typeof decisionSchema>;
+
 export const incidentSchema = z.object({
   id: z.string(),
   kind: z.enum(["short_pick", "oversold"]),
@@ -47,7 +50,7 @@ export const incidentSchema = z.object({
   affected: z.array(z.object({ lineKey: z.string(), channel: z.string(), orderId: z.string(), lineId: z.string(), units: z.number().int() })).default([]),
   orders: z.record(z.string(), orderSchema).default({}),
   actions: z.array(actionSchema).default([]),
-  decision: z.object({ choice: z.enum(["refund", "wait_for_restock", "substitute"]), note: z.string(), at: z.string() }).nullable().default(null),
+  decision: decisionSchema.nullable().default(null),
 });
 export type Incident = z.infer<typeof incidentSchema>;
 export type IncidentAction = z.infer<typeof actionSchema>;
@@ -63,18 +66,41 @@ export async function openIncident(redis: Redis, incident: Omit<Incident, "state
   return (await redis.hsetnx(keys.incidents, incident.id, JSON.stringify(full))) === 1;
 }
 
+const parseDecision = (raw: unknown): IncidentDecision | null => {
+  const parsed = decisionSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
+  return parsed.success ? parsed.data : null;
+};
+
+/** The decision lives in its own hash (see recordDecision); an incident shows it once made. */
+const withDecision = (incident: Incident, raw: unknown): Incident => (incident.decision || raw == null ? incident : { ...incident, decision: parseDecision(raw) });
+
 export async function listIncidents(redis: Redis): Promise<Incident[]> {
-  const all = (await redis.hgetall<Record<string, unknown>>(keys.incidents)) ?? {};
-  return Object.values(all)
+  const [all, decisions] = await Promise.all([redis.hgetall<Record<string, unknown>>(keys.incidents), redis.hgetall<Record<string, unknown>>(keys.incidentDecisions)]);
+  return Object.values(all ?? {})
     .flatMap((raw) => {
       const incident = parse(raw);
-      return incident ? [incident] : [];
+      return incident ? [withDecision(incident, decisions?.[incident.id])] : [];
     })
     .sort((a, b) => b.openedAt.localeCompare(a.openedAt));
 }
 
 export async function readIncident(redis: Redis, id: string): Promise<Incident | null> {
-  return parse(await redis.hget(keys.incidents, id));
+  const [raw, decision] = await Promise.all([redis.hget(keys.incidents, id), redis.hget(keys.incidentDecisions, id)]);
+  const incident = parse(raw);
+  return incident ? withDecision(incident, decision) : null;
+}
+
+/**
+ * The merchant's call on an escalated incident. Written apart from the incident (first one
+ * wins): a recovery run saves the incidents it loaded at its start, and a decision written
+ * into that same value meanwhile was overwritten by the run's stale copy.
+ */
+export async function recordDecision(redis: Redis, id: string, decision: IncidentDecision): Promise<"recorded" | "missing" | "already_decided" | Incident["state"]> {
+  const incident = await readIncident(redis, id);
+  if (!incident) return "missing";
+  if (incident.decision) return "already_decided";
+  if (incident.state !== "awaiting_decision") return incident.state;
+  return (await redis.hsetnx(keys.incidentDecisions, id, JSON.stringify(decision))) === 1 ? "recorded" : "already_decided";
 }
 
 export const saveIncident = (redis: Redis, incident: Incident) => redis.hset(keys.incidents, { [incident.id]: JSON.stringify(incident) });

@@ -27,6 +27,8 @@ export const keys = {
   deadLetters: "intake:dead",
   /** Hash: short_pick event id → incident JSON (recovery is a later stage). */
   incidents: "incidents:open",
+  /** Incident id → the merchant's decision, apart from the incident so a recovery run's save cannot overwrite it. */
+  incidentDecisions: "incidents:decisions",
 } as const;
 
 /** Per-channel keys share the `{channel}` hash tag: one Lua script can update them together. */

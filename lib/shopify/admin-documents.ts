@@ -15,7 +15,7 @@ const INVENTORY_LEVEL_FRAGMENT = /* GraphQL */ `
 `;
 
 /**
- * SKU → inventory item, with what Shopify holds per location. Cost ≈ 2 + first × (4 + 2 ×
+ * SKU → inventory item, with what Shopify holds per location. Cost = 2 + first × (4 + 3 ×
  * levels): keep first × levels small enough to stay far below the 1,000-point query limit.
  */
 export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `

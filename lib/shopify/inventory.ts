@@ -34,8 +34,11 @@ const skuTerm = (sku: string) => (/^[A-Za-z0-9._\-]+$/.test(sku) ? `sku:${sku}` 
 
 export const SKUS_PER_LOOKUP = 25;
 
-/** Shopify's requested cost of one lookup page (connection 2 + per variant: itself, item, levels). */
-export const lookupCost = (skus: number, locations: number): number => 2 + skus * (4 + 2 * Math.max(1, locations));
+/**
+ * Shopify's requested cost of one lookup page: connection 2 + per variant (itself 1, item 1,
+ * levels connection 2 + per level: itself, its location, its quantities list, 1 each).
+ */
+export const lookupCost = (skus: number, locations: number): number => 2 + skus * (4 + 3 * Math.max(1, locations));
 
 /** One page of SKUs (≤ SKUS_PER_LOOKUP); `locations`: how many inventory levels to read per item. */
 export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[], locations: number): Promise<AdminResult<ShopifyItem[]>> {
