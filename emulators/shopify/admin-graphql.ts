@@ -51,6 +51,7 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
       }
       const request = await readGraphqlRequest(ctx);
       if (!request) return reply(400, MISSING_QUERY_BODY);
+      record.variables = JSON.stringify(request.variables).slice(0, 500);
       const prepared = prepare(schema, request);
       if (!prepared.ok) {
         record.operationName = prepared.operationName;

@@ -251,18 +251,25 @@ describe("channels converge on the projection", () => {
 
   it("when Shopify's bucket is far smaller than ours assumes, THROTTLED writes are retried until everything converges", async () => {
     const redis = getRedis();
-    // A bucket barely above one write's cost and a slow restore: our side, sized for the real
-    // plan, refills far faster than Shopify does, so a write soon after another hits THROTTLED.
-    expect((await setPlan(5, 12)).status).toBe(200);
+    // Shopify's bucket is a sliver of what we assume (12 points, 1 a second), and another app
+    // has just spent it: our next write (10 points) cannot be covered for 10 s, so it must meet
+    // THROTTLED — no race with the restore — and be retried until it lands.
+    expect((await setPlan(1, 12)).status).toBe(200);
     await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
     try {
       const events = receipts(11, 300, "throttle");
       history.push(...events);
-      for (let i = 0; i < events.length; i += 50) {
-        await enqueueDelivery(redis, "wms", null, events.slice(i, i + 50));
-        await drainIntake(redis, { maxMs: 2_000 });
-        await flushChannels(redis, { maxMs: 200 });
-      }
+      await enqueueDelivery(redis, "wms", null, events);
+      await drainIntake(redis, { maxMs: 5_000 });
+      const other = await fetch(`${world.shopify.url}/admin/api/2026-10/graphql.json`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_load_test_token" },
+        body: JSON.stringify({ query: "{ products(first: 10) { nodes { id } } }" }),
+      });
+      const spent = (await other.json()) as { extensions: { cost: { actualQueryCost: number; throttleStatus: { currentlyAvailable: number } } } };
+      expect(spent.extensions.cost.actualQueryCost).toBe(12);
+      expect(spent.extensions.cost.throttleStatus.currentlyAvailable).toBe(0);
+      await flushChannels(redis, { maxMs: 200 });
       await runWorkersUntilIdle(60_000);
       expect(await mismatchesWithOracle()).toEqual([]);
       const stats = await getJson<{ throttled: number }>(`${world.shopify.url}/_emulator/stats`);
@@ -304,7 +311,7 @@ describe("channels converge on the projection", () => {
   it("under fault storms (Shopify 5xx and stalled answers past our timeout, marketplace 5xx and 429s) every write lands exactly once", async () => {
     const redis = getRedis();
     const control = async (url: string, body: unknown) => expect((await post(url, body)).status).toBe(200);
-    await control(`${world.shopify.url}/_emulator/faults`, { errorRate: 0.3, latencyMs: 0, stallRate: 0.15, stallMs: 1_200 });
+    await control(`${world.shopify.url}/_emulator/faults`, { errorRate: 0.3, latencyMs: 0, stallRate: 0.25, stallMs: 1_200 });
     await control(`${world.marketplace.url}/_emulator/faults`, { errorRate: 0.3, latencyMs: 0 });
     // Below what our side allows itself (8/s): some writes must meet a 429.
     await control(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 1, burst: 1 });
@@ -316,8 +323,8 @@ describe("channels converge on the projection", () => {
       const events = receipts(23, 300, "storm");
       history.push(...events);
       // Small deliveries, each flushed: many separate Shopify requests, so the storm surely hits some.
-      for (let i = 0; i < events.length; i += 15) {
-        await enqueueDelivery(redis, "wms", null, events.slice(i, i + 15));
+      for (let i = 0; i < events.length; i += 10) {
+        await enqueueDelivery(redis, "wms", null, events.slice(i, i + 10));
         await drainIntake(redis, { maxMs: 2_000 });
         await flushChannels(redis, { maxMs: 300 });
       }
