@@ -54,6 +54,9 @@ export async function runReconcile(redis: Redis, opts: { budgetMs: number; now?:
     const channels = opts.channels ?? reconcileChannels(redis, policy);
     let pass = await readPass(redis);
     if (!pass || pass.finishedAt !== undefined) pass = await startPass(redis, channels.map((c) => c.channel), await estimate(redis, channels), now());
+    // Resuming: fresh fencing tokens, so a holder of an older lease on this same pass (paused
+    // past it) is fenced out too.
+    else pass = await renewFences(redis, pass);
     let pages = 0;
     while (now() < deadline && (opts.maxPages === undefined || pages < opts.maxPages)) {
       const channel = channels[pass.position.channel];
@@ -63,7 +66,14 @@ export async function runReconcile(redis: Redis, opts: { budgetMs: number; now?:
         log.info("reconcile.pass_finished", { passId: pass.id, checked: pass.done, drifted: pass.drifted, corrected: pass.corrected, needsHuman: pass.needsHuman, ms: pass.finishedAt - pass.startedAt });
         return { pass, pages, finished: true };
       }
-      await reconcilePage(redis, policy, channel, pass, now);
+      try {
+        await reconcilePage(redis, policy, channel, pass, now);
+      } catch (error) {
+        if (!(error instanceof FencedOut)) throw error;
+        // A newer pass owns the channel now: stop without writing anything more.
+        log.warn("reconcile.fenced_out", { passId: pass.id, pages });
+        return { pass, pages, finished: false };
+      }
       pages++;
       await redis.pexpire(reconKeys.lock, LEASE_MS);
     }
@@ -71,6 +81,22 @@ export async function runReconcile(redis: Redis, opts: { budgetMs: number; now?:
   } finally {
     await releaseLock(redis, reconKeys.lock, lease);
   }
+}
+
+class FencedOut extends Error {}
+
+async function renewFences(redis: Redis, pass: PassState): Promise<PassState> {
+  const fences = Object.fromEntries(await Promise.all(Object.keys(pass.fences).map(async (c) => [c, await redis.incr(channelKeys.reconFence(c))] as const)));
+  const renewed = { ...pass, fences };
+  await savePass(redis, renewed);
+  return renewed;
+}
+
+/** Throws when a newer pass (or a newer run of this one) took any channel's fencing token. */
+async function assertFence(redis: Redis, pass: PassState): Promise<void> {
+  const channels = Object.keys(pass.fences);
+  const current = await Promise.all(channels.map((c) => redis.get<number | string>(channelKeys.reconFence(c))));
+  if (channels.some((c, i) => Number(current[i]) !== pass.fences[c])) throw new FencedOut(pass.id);
 }
 
 async function estimate(redis: Redis, channels: readonly ReconcileChannel[]): Promise<number> {
@@ -106,6 +132,8 @@ async function reconcilePage(redis: Redis, policy: Policy, channel: ReconcileCha
   pass.alerts += outcome.alerts;
   pass.stale += outcome.stale;
   pass.position = page.next ? { ...position, cursor: page.next } : { ...position, segment: position.segment + 1, cursor: null };
+  // A pass paused past its lease must not put its old position back over a newer one.
+  await assertFence(redis, pass);
   await savePass(redis, pass);
   await appendSeries(redis, { passId: pass.id, channel: channel.channel, checked: outcome.checked, drifted: outcome.drifted, absDrift: outcome.absDrift, corrected: outcome.corrected, stale: outcome.stale, at: now() });
 }
@@ -194,11 +222,14 @@ async function correct(redis: Redis, channel: ReconcileChannel, pass: PassState,
     return { applied: 0, stale: [] };
   }
   try {
-    // A new key per attempt: a replayed key would answer with the first (stale) result.
-    const key = `reconcile-${pass.id}-${channel.channel}-${pass.done}-${attempt}`;
+    // Only the fence holder writes: a paused pass re-basing its stale correction on a fresh
+    // read would apply it on top of a newer pass's.
+    await assertFence(redis, pass);
+    // A new key per attempt and per fence: a replayed key would answer with the first (stale) result.
+    const fence = pass.fences[channel.channel] ?? -1;
+    const key = `reconcile-${pass.id}-${fence}-${channel.channel}-${pass.done}-${attempt}`;
     const result = await channel.setCas(key, items);
     if (result.error) log.error("reconcile.correct_failed", { channel: channel.channel, passId: pass.id, error: result.error });
-    const fence = pass.fences[channel.channel] ?? -1;
     const landed = new Map(result.applied.map((i) => [targetKey(i.sku, i.location), i.to]));
     if (!(await setBelievedFenced(redis, channel.channel, fence, pass.id, landed, now()))) log.warn("reconcile.fenced_out", { channel: channel.channel, passId: pass.id });
     for (const i of result.applied) log.info("reconcile.corrected", { channel: channel.channel, sku: i.sku, location: i.location, from: i.actual, to: i.to, passId: pass.id });

@@ -51,6 +51,7 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
       }
       const request = await readGraphqlRequest(ctx);
       if (!request) return reply(400, MISSING_QUERY_BODY);
+      record.variables = JSON.stringify(request.variables).slice(0, 500);
       const prepared = prepare(schema, request);
       if (!prepared.ok) {
         record.operationName = prepared.operationName;
@@ -80,7 +81,7 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
       const actual = Math.min(requested, queryCost(costInput, result.data ?? null));
       shop.bucket.giveBack(requested - actual);
       record.actualCost = actual;
-      await maybeStall(shop.faults, shop.random);
+      await maybeStall(shop.faults, shop.random, { counters: shop.stats.counters, record });
       return answer(result.errors, { requestedQueryCost: requested, actualQueryCost: actual, throttleStatus: shop.bucket.status() }, result.data ?? null);
     } catch (error) {
       log.error("shopify_emulator.admin_failed", { error: errorMessage(error) });

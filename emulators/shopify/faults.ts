@@ -17,9 +17,15 @@ export interface Faults {
 
 export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0 });
 
-/** After the request ran: sometimes hold the answer (a timeout on the client's side). */
-export async function maybeStall(faults: Faults, random: () => number): Promise<void> {
-  if (faults.stallRate > 0 && faults.stallMs > 0 && random() < faults.stallRate) await sleep(faults.stallMs);
+/**
+ * After the request ran: sometimes hold the answer (a timeout on the client's side). Counted
+ * and marked on the request's record, so a test can show the stall really happened.
+ */
+export async function maybeStall(faults: Faults, random: () => number, seen: { counters: { stalls: number }; record: { stalled: boolean } }): Promise<void> {
+  if (!(faults.stallRate > 0 && faults.stallMs > 0 && random() < faults.stallRate)) return;
+  seen.counters.stalls++;
+  seen.record.stalled = true;
+  await sleep(faults.stallMs);
 }
 
 /** True when the request was answered with a fault and must not run. */

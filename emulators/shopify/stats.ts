@@ -14,6 +14,8 @@ export interface RequestRecord {
   throttled: boolean;
   idempotencyKey: string | null;
   replayed: boolean;
+  /** The answer was held back by the stall fault (the write ran; the client may have timed out). */
+  stalled: boolean;
   userErrorCodes: string[];
   errorCodes: string[];
   durationMs: number;
@@ -41,6 +43,7 @@ export const newRequestRecord = (api: RequestRecord["api"]): RequestRecord => ({
   throttled: false,
   idempotencyKey: null,
   replayed: false,
+  stalled: false,
   userErrorCodes: [],
   errorCodes: [],
   durationMs: 0,
@@ -55,6 +58,7 @@ const zeroCounters = () => ({
   maxCostExceeded: 0,
   unauthorized: 0,
   faultsInjected: 0,
+  stalls: 0,
   mutationsApplied: 0,
   idempotentReplays: 0,
   idempotencyMismatches: 0,

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Catalog } from "@/lib/catalog/demo-catalog";
 import { startMarketplaceEmulator } from "@/emulators/marketplace";
 import { startShopifyEmulator } from "@/emulators/shopify";
@@ -29,7 +30,13 @@ export function loadCatalog(products: number, variantsPerProduct: number): Catal
   };
 }
 
-export async function startChannelWorld(catalog: Catalog) {
+/** A seeded [0, 1) source: the emulators' injected faults repeat from run to run. */
+export function seededRandom(seed: number): () => number {
+  const rng = xoroshiro128plus(seed);
+  return () => (rng.next() >>> 0) / 2 ** 32;
+}
+
+export async function startChannelWorld(catalog: Catalog, seed = 20261127) {
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
@@ -46,12 +53,13 @@ export async function startChannelWorld(catalog: Catalog) {
     storefrontAccessToken: "storefront-load-token",
     webhook: { url: nowhere, secret: "unused-secret-0123456789" },
     catalog,
+    random: seededRandom(seed),
     locations: [
       { id: "wh-east", gid: "gid://shopify/Location/71001", name: "East" },
       { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West" },
     ],
   });
-  const marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", webhook: { url: nowhere, secret: "unused-secret-0123456789" } });
+  const marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", random: seededRandom(seed + 1), webhook: { url: nowhere, secret: "unused-secret-0123456789" } });
   Object.assign(process.env, {
     UPSTASH_REDIS_REST_URL: bridge.url,
     UPSTASH_REDIS_REST_TOKEN: token,
