@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { effectIdSchema, skuSchema, type StockEvent } from "../domain/events";
-import { orderLineEvent } from "./order-lines";
+import { channelIdSchema, orderLineEvent } from "./order-lines";
 import { parseOrThrow } from "./parse";
 
 /** The marketplace's order notification (our emulator speaks it; real adapters map into it). */
 const lineSchema = z.object({
-  id: z.string().min(1).max(100).regex(/^[^\s{}|:]+$/),
+  id: channelIdSchema,
   sku: skuSchema,
   quantity: z.number().int().min(1).max(10_000),
   priceCents: z.number().int().min(0).optional(),
@@ -16,7 +16,7 @@ export const marketplaceNotificationSchema = z.object({
   type: z.enum(["order.created", "order.cancelled"]),
   occurredAt: z.iso.datetime({ offset: true }),
   order: z.object({
-    id: z.string().min(1).max(100).regex(/^[^\s{}|:]+$/),
+    id: channelIdSchema,
     lines: z.array(lineSchema).min(1).max(250),
   }),
 });

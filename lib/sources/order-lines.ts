@@ -1,5 +1,17 @@
+import { z } from "zod";
 import type { Channel, Source } from "../domain/events";
 import { checkEvent } from "./parse";
+
+/**
+ * An order or line id of a channel. It becomes part of the effect id and the line key, so it
+ * holds only what those can: printable ASCII without spaces, braces, `:` or `|`. Checked here,
+ * so a bad id is blamed on its own field, not on the line whose event it broke.
+ */
+export const channelIdSchema = z
+  .string()
+  .min(1)
+  .max(100)
+  .regex(/^[\x21-\x39\x3B-\x7A\x7E]+$/, "id may hold printable ASCII without spaces, braces, : or | only");
 
 /**
  * The two facts an order channel reports about a line — it was sold (reserve) or cancelled —

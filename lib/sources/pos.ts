@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { locationIdSchema, skuSchema, type StockEvent } from "../domain/events";
-import { orderLineEvent } from "./order-lines";
+import { channelIdSchema, orderLineEvent } from "./order-lines";
 import { parseOrThrow } from "./parse";
 
 /** A batch of store sales, posted late by the POS (end of shift / day). */
-const idSchema = z.string().min(1).max(100).regex(/^[^\s{}|:]+$/);
+const idSchema = channelIdSchema;
 
 export const posBatchSchema = z.object({
   batchId: idSchema,

@@ -21,6 +21,13 @@ describe("marketplace notifications", () => {
     expect(() => parseMarketplacePayload(bad)).toThrow(PayloadError);
     expect(() => parseMarketplacePayload(bad)).toThrow(/order\.lines\.0\.quantity/);
   });
+
+  // Found by the mutation fuzz: a control or non-ASCII character in the order id broke the
+  // derived effect id, and the 400 blamed `order.lines.0.id`, a field that was fine.
+  it.each(["A-77\u0000", "Ä-77", "A 77"])("an order id the effect id cannot hold is blamed on order.id (%j)", (id) => {
+    const bad = { ...notification("order.created"), order: { id, lines: [{ id: "1", sku: "MUG-SND", quantity: 2 }] } };
+    expect(() => parseMarketplacePayload(bad)).toThrow(/^order\.id: /);
+  });
 });
 
 describe("POS batches", () => {
@@ -41,5 +48,10 @@ describe("POS batches", () => {
 
   it("names the bad field", () => {
     expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], occurredAt: "noon" }] })).toThrow(/sales\.0\.occurredAt/);
+  });
+
+  it("a sale id the effect id cannot hold is blamed on the sale's id, not its line's", () => {
+    expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], id: "S-1\u0000" }] })).toThrow(/^sales\.0\.id: /);
+    expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], lines: [{ id: "1\u0007", sku: "TEE-BLK-M", quantity: 1 }] }] })).toThrow(/^sales\.0\.lines\.0\.id: /);
   });
 });
