@@ -4,7 +4,7 @@ import path from "node:path";
 /**
  * The tests Stryker runs against each mutant (npm run test:mutation): the pure unit tests plus the
  * integration files that drive workers/ and lib/channels in-process against their own
- * redis-server + bridge + emulators. No tests/stack or e2e: they need the whole launched stack and
+ * redis-server + bridge + emulators, and the /api/stock rate limit on its own redis-server. No tests/stack or e2e: they need the whole launched stack and
  * a Next build. channel-convergence is left out too: one of its tests alone takes ~40 s, which
  * Stryker would repeat for every flush/plan mutant it covers.
  */
@@ -15,6 +15,7 @@ export default defineConfig({
       "tests/unit/**/*.test.ts",
       "tests/integration/reconcile.test.ts",
       "tests/integration/own-sale-beliefs.test.ts",
+      "tests/integration/stock-rate-limit.test.ts",
     ],
     setupFiles: ["tests/support/mutation-setup.ts"],
     testTimeout: 60_000,

@@ -1,0 +1,94 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createRedis } from "@/lib/redis/client";
+import { checkStockRate } from "@/lib/stock/rate-limit";
+import { freePort } from "@/scripts/stack/ports";
+import { startRedisServer } from "@/scripts/stack/redis-server";
+import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+
+/**
+ * The `/api/stock` per-client limit (lib/stock/rate-limit.ts) on a real redis-server through the
+ * bridge. The limit is read from STOCK_RATE_LIMIT once per Redis client, so each case uses a
+ * client of its own.
+ */
+const token = "bridge-token-for-rate-limit-0123456789";
+let dir: string;
+let url: string;
+let stop: () => Promise<void>;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), "stock-rate-limit-"));
+  const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis") });
+  const bridge = await startUpstashBridge({ redisUrl: redis.url, token, port: await freePort() });
+  url = bridge.url;
+  stop = async () => {
+    await bridge.stop();
+    await redis.stop();
+  };
+}, 60_000);
+afterAll(async () => {
+  await stop?.();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const from = (o: Record<string, string>) => new Headers(o);
+async function clientWithLimit(limit: string | undefined) {
+  if (limit === undefined) delete process.env.STOCK_RATE_LIMIT;
+  else process.env.STOCK_RATE_LIMIT = limit;
+  const redis = createRedis(url, token);
+  // The limiter is built (and the env read) on the first limited check.
+  await checkStockRate(redis, from({ "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 200)}` }));
+  return redis;
+}
+
+/**
+ * Calls sent in one tick go out as one auto-pipelined request and run back to back in Redis, so
+ * no window edge falls between them by wall-clock luck (a sliding window discounts the previous
+ * window's requests once one passes). Even then one edge could split them: hence "at least".
+ */
+async function burst(redis: ReturnType<typeof createRedis>, headers: Headers, n: number) {
+  const results = await Promise.all(Array.from({ length: n }, () => checkStockRate(redis, headers)));
+  return { allowed: results.filter((r) => !r.limited).length, refused: results.filter((r) => r.limited) };
+}
+
+describe("checkStockRate", () => {
+  it("lets a client make its allowance, then refuses with the limit and a retry time within the window", async () => {
+    const redis = await clientWithLimit("3/7s");
+    const { allowed, refused } = await burst(redis, from({ "x-forwarded-for": "203.0.113.10" }), 8);
+    expect(allowed).toBeGreaterThanOrEqual(3);
+    expect(allowed).toBeLessThanOrEqual(4);
+    expect(refused.length).toBe(8 - allowed);
+    for (const r of refused) {
+      expect(r).toMatchObject({ limited: true, limit: 3 });
+      if (!r.limited) throw new Error("unreachable");
+      expect(r.retryAfterSeconds).toBeGreaterThanOrEqual(1);
+      expect(r.retryAfterSeconds).toBeLessThanOrEqual(7);
+    }
+    // Another address has its own allowance.
+    expect(await checkStockRate(redis, from({ "x-forwarded-for": "203.0.113.11" }))).toEqual({ limited: false });
+  });
+
+  it("never limits the machine itself or a request without an address", async () => {
+    const redis = await clientWithLimit("1/10s");
+    for (const address of ["127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"]) expect((await burst(redis, from({ "x-forwarded-for": address }), 4)).allowed).toBe(4);
+    expect((await burst(redis, from({}), 4)).allowed).toBe(4);
+    // Only the loopback prefix is trusted: addresses that merely contain it are limited.
+    for (const address of ["10.127.0.1", "::10", "::1:5"]) {
+      const { allowed, refused } = await burst(redis, from({ "x-forwarded-for": address }), 4);
+      expect(allowed, address).toBeLessThanOrEqual(2);
+      expect(refused[0], address).toMatchObject({ limited: true, limit: 1 });
+    }
+  });
+
+  it("a malformed or missing setting falls back to 120 per 10 s", async () => {
+    for (const setting of ["lots", "120/10", undefined]) {
+      const redis = await clientWithLimit(setting);
+      const { allowed, refused } = await burst(redis, from({ "x-forwarded-for": `192.0.2.${String(setting).length}` }), 130);
+      expect(allowed, String(setting)).toBeGreaterThanOrEqual(120);
+      expect(allowed, String(setting)).toBeLessThanOrEqual(121);
+      expect(refused[0], String(setting)).toMatchObject({ limited: true, limit: 120 });
+    }
+  });
+});
