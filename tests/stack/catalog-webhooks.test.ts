@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { postSigned, stack } from "../support/stack-client";
+import { postSigned, SETTLE_MS, stack } from "../support/stack-client";
 import { storefrontRequests } from "../support/storefront-helpers";
 
 /**
@@ -16,7 +16,7 @@ const page = async (p: string) => {
 const productFetchesSince = async (since: string, handle: string) => (await storefrontRequests()).filter((r) => r.time >= since && r.operationName === "Product" && r.variables?.includes(`"handle":"${handle}"`)).length;
 
 /** Waits for the app's structured log line saying the page was re-rendered after the webhook. */
-async function warmed(pathname: string, since: number, timeoutMs = 10_000): Promise<boolean> {
+async function warmed(pathname: string, since: number, timeoutMs = SETTLE_MS): Promise<boolean> {
   const file = path.join(stack().dataDir, "logs", "app.log");
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {

@@ -30,6 +30,12 @@ export async function getStock(...skus: string[]): Promise<StockResponse> {
   return (await response.json()) as StockResponse;
 }
 
+/**
+ * How long a test waits for something that must happen (a delivery applied, a badge refreshed):
+ * generous, because a loaded 2-core box is slow; how fast it happens is for the benchmarks.
+ */
+export const SETTLE_MS = 20_000;
+
 /** Polls until `check` passes or `timeoutMs` runs out; returns the last value for assertions. */
 export async function eventually<T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5_000, everyMs = 50): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,17 +1,13 @@
 import path from "node:path";
 import { mkdirSync, readFileSync } from "node:fs";
 import type { Page } from "playwright";
-import { eventually, getStock, postWms, stack, wmsEvent } from "./stack-client";
+import { eventually, getStock, postWms, SETTLE_MS, stack, wmsEvent } from "./stack-client";
+
+export { SETTLE_MS };
 
 /** Helpers for the storefront's browser tests: stock set through the warehouse, Shopify's view, ids, artifacts. */
 export const SCREENSHOTS = path.resolve(import.meta.dirname, "..", "..", "test-results", "screenshots");
 mkdirSync(SCREENSHOTS, { recursive: true });
-
-/**
- * How long a browser test waits for something that must happen (a badge refresh, a webhook
- * round trip): generous, because a loaded 2-core box is slow; how fast it happens is for the benchmarks.
- */
-export const SETTLE_MS = 20_000;
 
 /** The local policy's Shopify buffer (scripts/stack/edge-config.json). */
 export const SHOPIFY_BUFFER = 2;
