@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -7,32 +7,38 @@ import type { StockEvent } from "@/lib/domain/events";
 import { createRedis } from "@/lib/redis/client";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { INTAKE_GROUP, keys } from "@/lib/redis/keys";
+import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/scripts/stack/edge-config-server";
 import { freePort } from "@/scripts/stack/ports";
 import { startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
 import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
 import { drainIntake } from "@/workers/drain";
-import { stack } from "../support/stack-client";
 
 /**
  * I7 with the real drain worker (workers/drain.ts), SIGKILLed mid-batch in a process of its
  * own: once right after it read the batch, once after it applied it but before the ack. Its
  * entry stays pending; another worker claims it and every event counts exactly once. On a Redis
- * of its own (no cron, no other test's deliveries to grab), so nothing races the claim.
+ * of its own (no cron, no other test's deliveries to grab), so nothing races the claim; it needs
+ * nothing of the shared stack.
  */
 const root = path.resolve(import.meta.dirname, "..", "..");
 const TOKEN = "crash-bridge-token-0123456789";
 let dir: string;
 let redisServer: RedisServerHandle;
 let bridge: UpstashBridgeHandle;
+let edge: EdgeConfigServerHandle;
 
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), "crash-recovery-"));
   redisServer = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendFsync: "everysec" });
   bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: TOKEN, port: await freePort() });
-  // The worker reads the policy (Edge Config) when it queues channel writes: the stack's.
-  process.env.EDGE_CONFIG = stack().edgeConfig;
+  // The worker reads the policy (Edge Config) when it queues channel writes.
+  const policyFile = path.join(dir, "edge-config.json");
+  copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
+  edge = await startEdgeConfigServer({ port: await freePort(), token: "crash-edge-token-0123456789", file: policyFile });
+  process.env.EDGE_CONFIG = edge.connectionString;
 }, 60_000);
 afterAll(async () => {
+  await edge?.stop();
   await bridge?.stop();
   await redisServer?.stop();
   rmSync(dir, { recursive: true, force: true });
