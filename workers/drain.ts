@@ -27,6 +27,11 @@ export interface DrainOptions {
   maxMs?: number;
   /** Called after each applied batch (the process flushes channels without waiting for the queue to empty). */
   onApplied?: () => void;
+  /**
+   * Test seam (unused in production): awaited once a batch is read (`read`) and once it is
+   * applied but not yet acknowledged (`applied`), so a crash test can SIGKILL the worker there.
+   */
+  pauseAt?: (stage: "read" | "applied", batch: { deliveries: number; events: number }) => Promise<void>;
 }
 
 export interface DrainStats {
@@ -44,17 +49,20 @@ const claimIdleDefault = () => Number(process.env.INTAKE_CLAIM_IDLE_MS ?? 30_000
 
 export async function drainIntake(redis: Redis, options: DrainOptions = {}): Promise<DrainStats> {
   const started = Date.now();
-  const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000, onApplied } = options;
+  const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000, onApplied, pauseAt } = options;
   const stats: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
   while (Date.now() - started < maxMs) {
     const batch = await readBatch(redis, consumer, batchSize, claimIdleMs);
     if (batch.deliveries.length === 0 && batch.broken.length === 0) break;
+    const size = { deliveries: batch.deliveries.length, events: batch.deliveries.reduce((n, d) => n + d.events.length, 0) };
+    await pauseAt?.("read", size);
     const outcomes = await applyEvents(redis, batch.deliveries.flatMap((d) => d.events));
     await Promise.all([
       recordIncidents(redis, outcomes),
       queueChannelWrites(redis, outcomes),
       ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date().toISOString(), error: b.reason, field: "events", body: b.streamId })),
     ]);
+    await pauseAt?.("applied", size);
     await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
     onApplied?.();
     for (const { event, effect, snapshot } of outcomes) {

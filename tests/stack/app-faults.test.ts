@@ -17,11 +17,13 @@ import { drainAll } from "../support/drain";
  * Crashes under load, on a stack of its own (the shared one keeps serving the other tests):
  * the app SIGKILLed with 1,000 signed events in flight, and redis-server SIGKILLed and
  * restarted under load. Every acknowledged event is applied exactly once; while Redis is
- * down nothing is acknowledged and /api/stock says 503 with Retry-After, never a number.
+ * down nothing is acknowledged, /api/stock says 503 with Retry-After, never a number, and
+ * /api/health says 503. Also here, because it needs an app no other test signs in to: the
+ * /ops sign-in limit of 10 attempts a minute per address.
  */
 const root = path.resolve(import.meta.dirname, "..", "..");
 const TOKEN = "fault-bridge-token-0123456789";
-const SECRETS = { CRON_SECRET: "fault-cron-secret-0123456789", WMS_WEBHOOK_SECRET: "fault-wms-secret-0123456789" };
+const SECRETS = { CRON_SECRET: "fault-cron-secret-0123456789", WMS_WEBHOOK_SECRET: "fault-wms-secret-0123456789", OPS_PASSWORD: "fault-ops-password-0123456789" };
 let dir: string;
 let redisPort: number;
 let redis: RedisServerHandle;
@@ -128,15 +130,22 @@ describe("crashes under load", () => {
     const pid = Number(/process_id:(\d+)/.exec(await probe.info("server"))?.[1]);
     probe.disconnect();
     expect(pid).toBeGreaterThan(0);
-    let down: { stock: Response; webhook: number } | null = null;
+    let down: { stock: Response; webhook: number; health: Response } | null = null;
     const statuses = await sendAll(list, 8, async (i) => {
       if (i !== 150) return;
       process.kill(pid, "SIGKILL");
       await new Promise((r) => setTimeout(r, 300));
-      down = { stock: await fetch(`http://127.0.0.1:${appPort}/api/stock?sku=REDIS-1`), webhook: await send({ id: "while-down", sku: "REDIS-DOWN", quantity: 1 }) };
+      down = {
+        stock: await fetch(`http://127.0.0.1:${appPort}/api/stock?sku=REDIS-1`),
+        webhook: await send({ id: "while-down", sku: "REDIS-DOWN", quantity: 1 }),
+        health: await fetch(`http://127.0.0.1:${appPort}/api/health`),
+      };
       redis = await startRedis();
     });
-    const seen = down as { stock: Response; webhook: number } | null;
+    const seen = down as { stock: Response; webhook: number; health: Response } | null;
+    expect(seen?.health.status).toBe(503);
+    expect(await seen?.health.json()).toMatchObject({ ok: false });
+    expect(seen?.health.headers.get("retry-after")).toBeTruthy();
     expect(seen?.stock.status).toBe(503);
     expect(seen?.stock.headers.get("retry-after")).toBeTruthy();
     expect(await seen?.stock.text()).not.toMatch(/"available"/);
@@ -150,10 +159,37 @@ describe("crashes under load", () => {
       if (ok !== 200) await new Promise((r) => setTimeout(r, 200));
     }
     expect(ok).toBe(200);
+    expect((await fetch(`http://127.0.0.1:${appPort}/api/health`)).status).toBe(200);
     // The sender retries what was not acknowledged (503s, failed connections).
     const retry = list.filter((e) => statuses.get(e.id) !== 202);
     expect([...(await sendAll(retry, 8)).values()].every((s) => s === 202)).toBe(true);
     await drainAll(`http://127.0.0.1:${appPort}`, SECRETS.CRON_SECRET);
     await expectExactlyOnce(list);
   }, 180_000);
+
+  it("/ops sign-in: at most 10 attempts a minute per address, then refused even with the right password", async () => {
+    const signIn = (client: string, password: string) =>
+      fetch(`http://127.0.0.1:${appPort}/api/ops/session`, { method: "POST", redirect: "manual", headers: { "x-forwarded-for": client }, body: new URLSearchParams({ password, next: "/ops" }) });
+    const outcome = (r: Response) => (r.headers.get("location") ?? "").match(/error=([\w-]+)/)?.[1] ?? (r.headers.get("set-cookie") ? "signed-in" : "none");
+    // The window is the calendar minute: a round that straddles a minute boundary is not a
+    // verdict, so it is run again for a fresh address (a round takes well under a second).
+    for (let round = 0; round < 3; round++) {
+      const client = `203.0.113.${10 + round}`;
+      const minute = Math.floor(Date.now() / 60_000);
+      const outcomes: string[] = [];
+      for (let i = 0; i < 10; i++) outcomes.push(outcome(await signIn(client, "not-the-password")));
+      const eleventh = await signIn(client, SECRETS.OPS_PASSWORD);
+      const other = await signIn(`198.51.100.${round}`, SECRETS.OPS_PASSWORD);
+      if (Math.floor(Date.now() / 60_000) !== minute) continue;
+      expect(outcomes).toEqual(Array.from({ length: 10 }, () => "wrong"));
+      expect(eleventh.status).toBe(303);
+      expect(outcome(eleventh)).toBe("slow-down");
+      expect(eleventh.headers.get("set-cookie")).toBeNull();
+      // Another address is not affected, and the right password works there.
+      expect(outcome(other)).toBe("signed-in");
+      expect(other.headers.get("location")).toBe("/ops");
+      return;
+    }
+    throw new Error("three rounds in a row straddled a minute boundary");
+  });
 });
