@@ -9,15 +9,18 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     projects: [
-      // Groups run one after another (unit → integration → stack), so the CPU-heavy load tests
-      // of one group do not starve the timing-sensitive tests of another on a 2-core machine.
+      // Groups run one after another (unit → integration → stack); `npm test` runs the load group
+      // in a Vitest run of its own afterwards (scripts/test.ts). The shared stack launches in the
+      // background meanwhile (tests/support/global-setup.ts).
       { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], sequence: { groupOrder: 0 } } },
       // Real services each test file starts for itself (redis-server, bridge, Edge Config server).
       {
         extends: true,
         test: { name: "integration", include: ["tests/integration/**/*.test.ts"], testTimeout: 60_000, hookTimeout: 60_000, sequence: { groupOrder: 1 } },
       },
-      // Against the whole launched stack over HTTP, and in real Chromium.
+      // Against the whole launched stack over HTTP, and in real Chromium. One file at a time
+      // whatever the core count: some files need the shared stack to themselves (a drift pass over
+      // every SKU, a crash test reading the intake stream), and the browser files are CPU-bound.
       {
         extends: true,
         test: {
@@ -25,6 +28,7 @@ export default defineConfig({
           include: ["tests/stack/**/*.test.ts", "tests/e2e/**/*.test.ts"],
           globalSetup: ["tests/support/global-setup.ts"],
           setupFiles: ["tests/support/stack-ready.ts"],
+          fileParallelism: false,
           sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
