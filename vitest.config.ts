@@ -29,6 +29,7 @@ export default defineConfig({
           globalSetup: ["tests/support/global-setup.ts"],
           setupFiles: ["tests/support/stack-ready.ts"],
           fileParallelism: false,
+          maxWorkers: 1,
           sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 120_000,
