@@ -96,7 +96,7 @@ describe("stock badge on the PDP", () => {
         await page.evaluate(() => window.dispatchEvent(new Event("focus")));
         return badge(page, "TRL-GRY-44").getAttribute("data-available");
       };
-      await expect.poll(focused, { timeout: 20_000, intervals: [1_000] }).toBe("8");
+      await expect.poll(focused, { timeout: 20_000 }).toBe("8");
     } finally {
       await page.close();
     }
