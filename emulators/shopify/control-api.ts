@@ -24,6 +24,12 @@ const deliveryBodySchema = z
 const faultsBodySchema = z
   .object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000), stallRate: z.number().min(0).max(1), stallMs: z.number().int().min(0).max(120_000) })
   .partial();
+const newProductBodySchema = z.object({
+  handle: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/),
+  title: z.string().min(1).max(255),
+  description: z.string().max(10_000).default(""),
+  variants: z.array(z.object({ sku: z.string().min(1).max(64), title: z.string().min(1), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()) })).min(1).max(100),
+});
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
 function loopbackOnly(handler: Handler): Handler {
@@ -51,6 +57,24 @@ export function controlRoutes(shop: ShopState): Routes {
     "POST /_emulator/orders/:id/cancel": (ctx) => cancelOrder(shop, ctx.params.id ?? ""),
     "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
     "POST /_emulator/orders/:id/fulfill": (ctx) => fulfillOrder(shop, ctx.params.id ?? ""),
+    /** A new product, announced with `products/create`. */
+    "POST /_emulator/products": async (ctx) => {
+      const body = await ctx.json(newProductBodySchema);
+      if (shop.catalog.productByHandle(body.handle)) throw new HttpError(409, `product ${body.handle} exists`);
+      const taken = body.variants.filter((v) => shop.catalog.variantBySku(v.sku));
+      if (taken.length) throw new HttpError(409, `sku ${taken.map((v) => v.sku).join(", ")} exists`);
+      const product = shop.catalog.addProduct({ ...body, image: "/products/classic-tee.svg", imageAlt: body.title, color: "#000000" }, shop.now());
+      for (const v of product.variants) shop.inventory.addSku(v.sku, shop.now());
+      shop.webhooks.send("products/create", productPayload(shop, product), product.createdAt);
+      return { productId: product.id, handle: product.handle };
+    },
+    /** Removes a product, announced with `products/delete` (its body carries only the id). */
+    "POST /_emulator/products/:handle/delete": (ctx) => {
+      const product = shop.catalog.removeProduct(ctx.params.handle ?? "");
+      if (!product) throw new HttpError(404, `no product ${ctx.params.handle}`);
+      shop.webhooks.send("products/delete", { id: product.id }, shop.now());
+      return { productId: product.id, handle: product.handle };
+    },
     "POST /_emulator/products/:handle": async (ctx) => {
       const patch = await ctx.json(productBodySchema);
       const product = shop.catalog.productByHandle(ctx.params.handle ?? "");

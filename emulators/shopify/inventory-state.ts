@@ -53,6 +53,11 @@ export class InventoryState {
 
   has = (sku: string): boolean => this.levels.has(sku);
 
+  /** Empty levels at every location for a SKU created after start. */
+  addSku(sku: string, now: number): void {
+    if (!this.levels.has(sku)) this.levels.set(sku, new Map(this.locationIds.map((loc) => [loc, { available: 0, committed: 0, updatedAt: now }])));
+  }
+
   /** Throws on an unknown sku or location: callers resolve ids first. */
   level(sku: string, locationId: string): Level {
     const level = this.levels.get(sku)?.get(locationId);

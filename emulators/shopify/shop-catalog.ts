@@ -80,51 +80,76 @@ export class ShopCatalog {
       this.byLocationId.set(location.id, location);
       this.byLocationGid.set(location.gid, location);
     }
-    catalog.products.forEach((p, i) => {
-      const id = ID_BASE.product + i + 1;
-      const product: ProductRecord = {
-        id,
-        gid: gid("Product", id),
-        handle: p.handle,
-        title: p.title,
-        description: p.description,
-        image: p.image,
-        imageAlt: p.imageAlt,
-        imageId: ID_BASE.productImage + i + 1,
-        variants: [],
-        createdAt,
-        updatedAt: createdAt,
+    for (const p of catalog.products) this.addProduct(p, createdAt);
+  }
+
+  /** Ids count up and are never reused, also after a delete (as on Shopify). */
+  private productCount = 0;
+  private variantCount = 0;
+
+  /** A product and its variants, indexed; the control API adds them after start (`products/create`). */
+  addProduct(p: Catalog["products"][number], createdAt: number): ProductRecord {
+    if (this.byHandle.has(p.handle)) throw new Error(`duplicate product handle ${p.handle}`);
+    for (const v of p.variants) if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
+    const i = this.productCount++;
+    const id = ID_BASE.product + i + 1;
+    const product: ProductRecord = {
+      id,
+      gid: gid("Product", id),
+      handle: p.handle,
+      title: p.title,
+      description: p.description,
+      image: p.image,
+      imageAlt: p.imageAlt,
+      imageId: ID_BASE.productImage + i + 1,
+      variants: [],
+      createdAt,
+      updatedAt: createdAt,
+    };
+    this.products.push(product);
+    this.byHandle.set(product.handle, product);
+    this.byProductGid.set(product.gid, product);
+    p.variants.forEach((v, position) => {
+      const index = this.variantCount++;
+      const variantId = ID_BASE.variant + index + 1;
+      const itemId = ID_BASE.inventoryItem + index + 1;
+      const variant: VariantRecord = {
+        id: variantId,
+        gid: gid("ProductVariant", variantId),
+        sku: v.sku,
+        title: v.title,
+        priceCents: v.priceCents,
+        options: { ...v.options },
+        image: v.image ?? null,
+        position: position + 1,
+        inventoryItemId: itemId,
+        inventoryItemGid: gid("InventoryItem", itemId),
+        product,
+        index,
       };
-      if (this.byHandle.has(p.handle)) throw new Error(`duplicate product handle ${p.handle}`);
-      this.products.push(product);
-      this.byHandle.set(product.handle, product);
-      this.byProductGid.set(product.gid, product);
-      p.variants.forEach((v, position) => {
-        const index = this.variants.length;
-        const variantId = ID_BASE.variant + index + 1;
-        const itemId = ID_BASE.inventoryItem + index + 1;
-        const variant: VariantRecord = {
-          id: variantId,
-          gid: gid("ProductVariant", variantId),
-          sku: v.sku,
-          title: v.title,
-          priceCents: v.priceCents,
-          options: { ...v.options },
-          image: v.image ?? null,
-          position: position + 1,
-          inventoryItemId: itemId,
-          inventoryItemGid: gid("InventoryItem", itemId),
-          product,
-          index,
-        };
-        if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
-        product.variants.push(variant);
-        this.variants.push(variant);
-        this.bySku.set(variant.sku, variant);
-        this.byVariantGid.set(variant.gid, variant);
-        this.byItemGid.set(variant.inventoryItemGid, variant);
-      });
+      product.variants.push(variant);
+      this.variants.push(variant);
+      this.bySku.set(variant.sku, variant);
+      this.byVariantGid.set(variant.gid, variant);
+      this.byItemGid.set(variant.inventoryItemGid, variant);
     });
+    return product;
+  }
+
+  /** Unlists a product and its variants (`products/delete`). */
+  removeProduct(handle: string): ProductRecord | undefined {
+    const product = this.byHandle.get(handle);
+    if (!product) return undefined;
+    this.products.splice(this.products.indexOf(product), 1);
+    this.byHandle.delete(handle);
+    this.byProductGid.delete(product.gid);
+    for (const v of product.variants) {
+      this.variants.splice(this.variants.indexOf(v), 1);
+      this.bySku.delete(v.sku);
+      this.byVariantGid.delete(v.gid);
+      this.byItemGid.delete(v.inventoryItemGid);
+    }
+    return product;
   }
 
   variantBySku = (sku: string): VariantRecord | undefined => this.bySku.get(sku);

@@ -8,7 +8,7 @@ import { uuidFrom } from "./ids";
  */
 export const WEBHOOK_API_VERSION = "2026-10";
 
-export type WebhookTopic = "orders/create" | "orders/cancelled" | "refunds/create" | "products/update";
+export type WebhookTopic = "orders/create" | "orders/cancelled" | "refunds/create" | "products/create" | "products/update" | "products/delete";
 
 export interface WebhookTarget {
   url: string;
