@@ -33,13 +33,13 @@ const after = fc.integer({ min: 0, max: 8 });
 const location = fc.constantFrom(...LOCATIONS);
 
 const movementKind = fc.constantFrom("receipt", "return", "adjustment", "cycle_count");
-export const movementStory = (skus: readonly string[]) =>
+const movementStory = (skus: readonly string[]) =>
   fc.record({ story: fc.constant("movement" as const), sku: fc.constantFrom(...skus), kind: movementKind, location, quantity: fc.integer({ min: 1, max: 20 }), sign: fc.boolean(), at: second });
 
-export const countTieStory = (skus: readonly string[]) =>
+const countTieStory = (skus: readonly string[]) =>
   fc.record({ story: fc.constant("count_tie" as const), sku: fc.constantFrom(...skus), location, count: fc.integer({ min: 0, max: 40 }), movement: fc.constantFrom("receipt", "adjustment", "pick"), quantity: fc.integer({ min: 1, max: 10 }), at: second });
 
-export const deliveryStory = (skus: readonly string[]) =>
+const deliveryStory = (skus: readonly string[]) =>
   fc.record({
     story: fc.constant("delivery" as const),
     skus: fc.shuffledSubarray([...skus], { minLength: 1, maxLength: skus.length }),
@@ -48,7 +48,7 @@ export const deliveryStory = (skus: readonly string[]) =>
     at: second,
   });
 
-export const lineStory = (skus: readonly string[]) =>
+const lineStory = (skus: readonly string[]) =>
   fc.record({
     sku: fc.constantFrom(...skus),
     quantity: fc.integer({ min: 1, max: 6 }),
@@ -57,7 +57,7 @@ export const lineStory = (skus: readonly string[]) =>
     refunds: fc.array(fc.record({ restock: fc.constantFrom("cancel", "no_restock", "return"), quantity: fc.integer({ min: 1, max: 6 }), after }), { maxLength: 2, size: "max" }),
   });
 
-export const orderStory = (skus: readonly string[]) =>
+const orderStory = (skus: readonly string[]) =>
   fc.record({
     story: fc.constant("order" as const),
     source: fc.constantFrom(...ORDER_SOURCES),
@@ -73,7 +73,7 @@ export const orderStory = (skus: readonly string[]) =>
  * reserves of one line at different locations, picks of lines never reserved, releases beyond
  * what was reserved. Not what a store sends, but the model must stay order-tolerant under it.
  */
-export const strayStory = (skus: readonly string[]) =>
+const strayStory = (skus: readonly string[]) =>
   fc.record({
     story: fc.constant("stray" as const),
     sku: fc.constantFrom(...skus),

@@ -1,7 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { stockEventSchema } from "@/lib/domain/events";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { parseWmsPayload } from "@/lib/sources/wms";
+import { mutationArbitrary, namesMutation } from "../../support/payload-mutations";
 
 const event = (over: Record<string, unknown> = {}) => ({ id: "evt-1", type: "receipt", sku: "TEE-BLK-M", locationId: "wh-east", quantity: 4, occurredAt: "2026-11-27T10:00:00Z", ...over });
 const fieldOf = (body: unknown) => {
@@ -58,16 +60,23 @@ describe("WMS payloads", () => {
     expect(fieldOf(body)).toBe(field);
   });
 
-  it("never throws anything but PayloadError, whatever it is given", () => {
+  it("a valid event or batch with one field dropped, retyped or shifted: valid events, or a PayloadError naming that field", () => {
+    const keys = new Set(["events", "id", "type", "sku", "locationId", "quantity", "occurredAt", "orderId", "lineId", "channel"]);
+    const pick = event({ id: "evt-2", type: "pick", quantity: 1, orderId: "shopify:1001", lineId: "7", channel: "shopify" });
+    const bodies = fc.oneof(mutationArbitrary([event(), pick], keys), mutationArbitrary([{ events: [event(), pick] }], keys, (p) => p.length > 1));
+    const fields = new Set<string>();
     fc.assert(
-      fc.property(fc.oneof(fc.jsonValue(), fc.record({ events: fc.array(fc.jsonValue(), { maxLength: 5 }) }), fc.record({ id: fc.string(), type: fc.string(), sku: fc.string(), quantity: fc.integer() })), (body) => {
-        try {
-          parseWmsPayload(body);
-        } catch (error) {
-          expect(error).toBeInstanceOf(PayloadError);
+      fc.property(bodies, (mutation) => {
+        const field = fieldOf(mutation.body);
+        if (field === null) for (const e of parseWmsPayload(mutation.body)) expect(stockEventSchema.parse(e)).toEqual(e);
+        else {
+          expect(namesMutation(field, mutation)).toBe(true);
+          fields.add(field.replace(/^events\.\d+\./, ""));
         }
       }),
-      { numRuns: 2_000 },
+      { numRuns: 1_000 },
     );
+    // The field checks were reached, not only the first one.
+    expect([...fields]).toEqual(expect.arrayContaining(["id", "type", "sku", "locationId", "quantity", "occurredAt", "orderId", "lineId"]));
   });
 });
