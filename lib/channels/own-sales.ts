@@ -8,7 +8,8 @@ import { ANY_LOCATION, targetKey } from "./types";
  * what we believe it holds, so the next write does not undo or repeat it.
  *
  * The amount comes from the order line's state, not the raw event: what the channel holds
- * back for the line is `reserved − released` (on cancellation: only what was already picked).
+ * back for the line is `reserved − released with restock` (on cancellation: only what was picked
+ * or refunded without restock; `channelHeld` in lib/domain/projection.ts).
  * Its change per event telescopes to the same total in any delivery order — an order webhook
  * that arrives after the warehouse already picked the line still counts, and a cancellation
  * that arrives before its order nets to zero. The channel comes from the line key
@@ -38,7 +39,7 @@ export function ownSaleAdjustment(
   const { event, lineDelta } = outcome;
   // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
   if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
-  // Refunded without restock: the channel's own number did not move.
+  // Refunded without restock: the channel's own number did not move (channelHeld already gives 0).
   if (event.kind === "release" && event.restocked === false) return null;
   const channelId = channelSchema.safeParse(event.lineKey.split(":")[0]);
   if (!channelId.success) return null;

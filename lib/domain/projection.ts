@@ -8,7 +8,7 @@ import type { StockEvent } from "./events";
  * Why it is order-tolerant (I2): every stored fact is commutative —
  * - on-hand at a location = last cycle count (by `occurredAt`, then id) + the deltas that
  *   occurred strictly after it; deltas at or before the count are subsumed by it;
- * - an order line keeps sums (reserved, released, picked) and a cancelled flag, and its
+ * - an order line keeps sums (reserved, released, kept, picked) and a cancelled flag, and its
  *   outstanding reservation is derived from them, never stored as a running balance.
  * Idempotence (I1) comes from remembering applied effect ids.
  */
@@ -28,6 +28,8 @@ export interface Movement {
 export interface OrderLine {
   reserved: number;
   released: number;
+  /** Of `released`, units refunded without restock: the selling channel keeps them off its count. */
+  kept: number;
   picked: number;
   cancelled: boolean;
   /** Where the reservation sits; `null` = not assigned to a location yet. */
@@ -99,18 +101,20 @@ export const outstanding = (line: OrderLine): number =>
 
 /**
  * What the line's selling channel has taken off its own count: it lowers its number at the
- * sale and puts back refunds with restock; a cancellation restocks all but what was picked.
+ * sale and puts back refunds with restock (a refund without restock puts nothing back); a
+ * cancellation restocks all but what was picked or refunded without restock. Derived from sums,
+ * so a refund delivered before its order still nets out right when the order arrives.
  */
 export const channelHeld = (line: OrderLine): number => {
-  const open = Math.max(0, line.reserved - line.released);
-  return line.cancelled ? Math.min(line.picked, open) : open;
+  const open = Math.max(0, line.reserved - (line.released - line.kept));
+  return line.cancelled ? Math.min(line.picked + line.kept, open) : open;
 };
 
 /** Strict order of cycle counts: later `occurredAt` wins, ties broken by id. */
 export const countIsNewer = (a: { at: number; id: string }, b: { at: number; id: string } | undefined): boolean =>
   b === undefined || a.at > b.at || (a.at === b.at && a.id > b.id);
 
-const emptyLine = (): OrderLine => ({ reserved: 0, released: 0, picked: 0, cancelled: false, locationId: null, locationBy: null });
+const emptyLine = (): OrderLine => ({ reserved: 0, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null });
 
 const placesLine = (event: StockEvent & { kind: "reserve" }, line: OrderLine): boolean =>
   event.locationId !== undefined && (line.locationBy === null || event.id > line.locationBy);
@@ -125,7 +129,7 @@ function lineChange(event: StockEvent, line: OrderLine): OrderLine | null {
         ...(placesLine(event, line) ? { locationId: event.locationId ?? null, locationBy: event.id } : {}),
       };
     case "release":
-      return { ...line, released: line.released + event.quantity };
+      return { ...line, released: line.released + event.quantity, kept: line.kept + (event.restocked === false ? event.quantity : 0) };
     case "cancel_line":
       return { ...line, cancelled: true };
     case "pick":

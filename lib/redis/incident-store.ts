@@ -105,7 +105,8 @@ export async function recordDecision(redis: Redis, id: string, decision: Inciden
 
 export const saveIncident = (redis: Redis, incident: Incident) => redis.hset(keys.incidents, { [incident.id]: JSON.stringify(incident) });
 
-const lineWire = z.object({ r: z.number(), x: z.number(), k: z.number(), c: z.number(), loc: z.string(), by: z.string() });
+// `n` (kept: refunded without restock) is absent from lines written before it existed.
+const lineWire = z.object({ r: z.number(), x: z.number(), n: z.number().default(0), k: z.number(), c: z.number(), loc: z.string(), by: z.string() });
 
 /** A SKU's order lines as the apply script keeps them. */
 export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
@@ -113,7 +114,7 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
   return Object.fromEntries(
     Object.entries(raw).flatMap(([lineKey, value]) => {
       const l = lineWire.safeParse(typeof value === "string" ? JSON.parse(value) : value);
-      return l.success ? [[lineKey, { reserved: l.data.r, released: l.data.x, picked: l.data.k, cancelled: l.data.c === 1, locationId: l.data.loc || null, locationBy: l.data.by || null }]] : [];
+      return l.success ? [[lineKey, { reserved: l.data.r, released: l.data.x, kept: l.data.n, picked: l.data.k, cancelled: l.data.c === 1, locationId: l.data.loc || null, locationBy: l.data.by || null }]] : [];
     }),
   );
 }

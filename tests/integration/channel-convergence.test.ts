@@ -140,14 +140,9 @@ function deliveries(seed: number, events: readonly StockEvent[]): Delivered {
     const j = r.int(0, i);
     [delivered[i], delivered[j]] = [delivered[j]!, delivered[i]!];
   }
-  // Known gap, left to its own fix: a no-restock refund heard *before* its order leaves our
-  // Shopify belief one unit high per refunded unit (the line's held amount counts the release
-  // as restocked), so that SKU under-reports until the drift pass. Here the order comes first.
-  for (const [i, e] of delivered.entries()) {
-    if (e.kind !== "release" || e.restocked !== false) continue;
-    const order = delivered.findIndex((o) => o.kind === "reserve" && o.lineKey === e.lineKey);
-    if (order > i) [delivered[i], delivered[order]] = [delivered[order]!, delivered[i]!];
-  }
+  // No-restock refunds delivered before their order happen in every run (seed 7 has several):
+  // the line's held amount must still net out when the order arrives (channelHeld).
+  expect(delivered.some((e, i) => e.kind === "release" && e.restocked === false && delivered.findIndex((o) => o.kind === "reserve" && o.lineKey === e.lineKey) > i)).toBe(true);
   return delivered;
 }
 

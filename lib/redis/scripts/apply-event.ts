@@ -66,11 +66,11 @@ local function outstanding(l)
   return math.max(0, l.r - l.x - l.k)
 end
 -- What the selling channel itself has taken off its own count for this line: it lowers its
--- number at the sale, puts back refunds with restock, and on cancellation restocks all but
--- what was already fulfilled. Picks do not move the channel's number.
+-- number at the sale, puts back refunds with restock (n: units refunded without restock, kept
+-- off), and on cancellation restocks all but what was fulfilled or kept. Picks do not move it.
 local function held(l)
-  local open = math.max(0, l.r - l.x)
-  if l.c == 1 then return math.min(l.k, open) end
+  local open = math.max(0, l.r - (l.x - l.n))
+  if l.c == 1 then return math.min(l.k + l.n, open) end
   return open
 end
 local function rsField(l)
@@ -83,13 +83,15 @@ local lineDelta, lineLoc = 0, ''
 if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel_line' or kind == 'pick') then
   local raw = redis.call('HGET', lines, lineKey)
   local l
-  if raw then l = cjson.decode(raw) else l = { r = 0, x = 0, k = 0, c = 0, loc = '', by = '' } end
+  if raw then l = cjson.decode(raw) else l = { r = 0, x = 0, n = 0, k = 0, c = 0, loc = '', by = '' } end
+  if l.n == nil then l.n = 0 end
   local beforeAmount, beforeField, beforeHeld = outstanding(l), rsField(l), held(l)
   if kind == 'reserve' then
     l.r = l.r + e.quantity
     if loc ~= nil and (l.by == '' or e.id > l.by) then l.loc = loc; l.by = e.id end
   elseif kind == 'release' then
     l.x = l.x + e.quantity
+    if e.restocked == false then l.n = l.n + e.quantity end
   elseif kind == 'cancel_line' then
     l.c = 1
   else

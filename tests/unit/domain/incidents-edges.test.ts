@@ -3,7 +3,7 @@ import type { OrderLine } from "@/lib/domain/projection";
 import { affectedLines, apologyCode, oversoldUnits, parseLineKey, recoveryRoute } from "@/lib/domain/incidents";
 
 /** Oversell incident pieces (lib/domain/incidents.ts) at their edges; expected values by hand. */
-const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({ reserved, released: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
+const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({ reserved, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
 
 describe("oversoldUnits", () => {
   it("sums every location and the unassigned units against the positive shelves", () => {

@@ -13,7 +13,7 @@ const wms = (id: string, kind: string, quantity: number, s: number, extra: objec
   stockEventSchema.parse({ id, kind, sku: SKU, locationId: "wh-east", quantity, occurredAt: at(s), source: "wms", sourceUri: `wms://events/${id}`, ...extra });
 const order = (id: string, kind: string, s: number, extra: object, lineKey = "shopify:1:1"): StockEvent =>
   stockEventSchema.parse({ id, kind, sku: SKU, occurredAt: at(s), source: "shopify", sourceUri: "shopify://orders/1", channel: "shopify", lineKey, ...extra });
-const line = (o: Partial<OrderLine>): OrderLine => ({ reserved: 0, released: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
+const line = (o: Partial<OrderLine>): OrderLine => ({ reserved: 0, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
 
 describe("projection edges: on-hand", () => {
   it("signs each kind's on-hand change; order events move nothing", () => {
@@ -93,6 +93,11 @@ describe("projection edges: order lines", () => {
     expect(channelHeld(line({ reserved: 5, released: 1, picked: 6, cancelled: true }))).toBe(4);
     expect(channelHeld(line({ reserved: 2, released: 3 }))).toBe(0);
     expect(channelHeld(line({ reserved: 2, released: 3, picked: 1, cancelled: true }))).toBe(0);
+    // Refunded without restock: the channel keeps the unit off its count, also through a cancellation.
+    expect(channelHeld(line({ reserved: 2, released: 1, kept: 1 }))).toBe(2);
+    expect(channelHeld(line({ reserved: 3, released: 2, kept: 1 }))).toBe(2);
+    expect(channelHeld(line({ reserved: 3, released: 1, kept: 1, cancelled: true }))).toBe(1);
+    expect(channelHeld(line({ reserved: 3, released: 1, kept: 1, picked: 1, cancelled: true }))).toBe(2);
   });
 
   it("a reserve with a location touches no on-hand, even before a later count", () => {
@@ -134,6 +139,26 @@ describe("projection edges: order lines", () => {
     expect(picked.lineDelta).toBe(0);
     expect(picked.state.projection).toEqual({ onHand: { "wh-east": -2 }, reserved: { "wh-east": 0 }, unassigned: 0 });
     expect(picked.state.lines["shopify:1:1"]).toMatchObject({ reserved: 3, released: 1, picked: 2 });
+  });
+
+  it("a refund without restock releases the reservation but not the channel's own count, whichever arrives first", () => {
+    // Shopify took 2 off at checkout and puts nothing back for a NO_RESTOCK refund: the line's
+    // held amount stays 2 in both delivery orders (once it read 1 when the refund came first).
+    const reserve = order("res", "reserve", 1, { quantity: 2 });
+    const refund = order("ref", "release", 2, { quantity: 1, restocked: false });
+    const orderFirst = [applyEvent(emptySkuState(), reserve)];
+    orderFirst.push(applyEvent(orderFirst[0]!.state, refund));
+    const refundFirst = [applyEvent(emptySkuState(), refund)];
+    refundFirst.push(applyEvent(refundFirst[0]!.state, reserve));
+    expect(orderFirst.map((r) => r.lineDelta)).toEqual([2, 0]);
+    expect(refundFirst.map((r) => r.lineDelta)).toEqual([0, 2]);
+    for (const run of [orderFirst, refundFirst]) {
+      expect(run[1]!.state.projection.unassigned).toBe(1);
+      expect(run[1]!.state.lines["shopify:1:1"]).toMatchObject({ reserved: 2, released: 1, kept: 1 });
+    }
+    // A restocked refund does put its unit back.
+    const restocked = applyEvent(orderFirst[0]!.state, order("ref2", "release", 2, { quantity: 1 }));
+    expect(restocked.lineDelta).toBe(-1);
   });
 
   it("a pick without a line and a short pick touch no line", () => {
