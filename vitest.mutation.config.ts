@@ -8,10 +8,17 @@ import path from "node:path";
  * a Next build. channel-convergence is left out too: one of its tests alone takes ~40 s, which
  * Stryker would repeat for every flush/plan mutant it covers.
  */
+/**
+ * MUTATION_TESTS (comma-separated globs) narrows the test files for a folder-by-folder run. Use it
+ * rather than Stryker's --testFiles: with --testFiles, Stryker 9.6 activates static mutants (module-level
+ * code) after the module has loaded, so they are reported as survivors (stryker-js#6144).
+ */
+const narrowed = process.env.MUTATION_TESTS?.split(",").filter(Boolean);
+
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
-    include: [
+    include: narrowed ?? [
       "tests/unit/**/*.test.ts",
       "tests/integration/reconcile.test.ts",
       "tests/integration/own-sale-beliefs.test.ts",

@@ -70,8 +70,27 @@ describe("checkStockRate", () => {
     expect(await checkStockRate(redis, from({ "x-forwarded-for": "203.0.113.11" }))).toEqual({ limited: false });
   });
 
+  it("the retry time is what is left of the limit's fixed window, under the rl:stock prefix", async () => {
+    // A 9999 s window: @upstash/ratelimit resets at the end of the current multiple of it.
+    const redis = await clientWithLimit("1/9999s");
+    const windowMs = 9_999_000;
+    const leftSeconds = (t: number) => Math.max(1, Math.ceil(((Math.floor(t / windowMs) + 1) * windowMs - t) / 1000));
+    const before = Date.now();
+    const { refused } = await burst(redis, from({ "x-forwarded-for": "203.0.113.20" }), 3);
+    const after = Date.now();
+    expect(refused.length).toBeGreaterThanOrEqual(1);
+    for (const r of refused) {
+      if (!r.limited) throw new Error("unreachable");
+      // Between what was left when the burst left and what was left when its answers came back.
+      expect(r.retryAfterSeconds).toBeLessThanOrEqual(Math.max(leftSeconds(before), leftSeconds(after)));
+      expect(r.retryAfterSeconds).toBeGreaterThanOrEqual(Math.min(leftSeconds(before), leftSeconds(after)));
+    }
+    expect((await redis.keys("rl:stock:203.0.113.20*")).length).toBeGreaterThan(0);
+  });
+
   it("never limits the machine itself or a request without an address", async () => {
     const redis = await clientWithLimit("1/10s");
+    expect(await checkStockRate(redis, from({ "x-forwarded-for": "127.0.0.1" }))).toEqual({ limited: false });
     for (const address of ["127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"]) expect((await burst(redis, from({ "x-forwarded-for": address }), 4)).allowed).toBe(4);
     expect((await burst(redis, from({}), 4)).allowed).toBe(4);
     // Only the loopback prefix is trusted: addresses that merely contain it are limited.

@@ -27,6 +27,16 @@ describe("id-like fields", () => {
   });
 });
 
+describe("what each id rule says when it refuses", () => {
+  const messageOf = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }, value: unknown) => schema.safeParse(value).error?.issues[0]?.message;
+  it("names the allowed characters", () => {
+    expect(messageOf(skuSchema, "-A")).toBe("sku may hold letters, digits, space and . _ - / # + : only");
+    expect(messageOf(locationIdSchema, "wh east")).toBe("locationId may hold letters, digits and . _ - only");
+    expect(messageOf(lineKeySchema, "a b:c")).toBe("lineKey has no spaces or braces");
+    expect(messageOf(effectIdSchema, "a|b")).toBe("id must be printable ASCII without spaces or |");
+  });
+});
+
 describe("stockEventSchema", () => {
   const base = { id: "e1", sku: "S", occurredAt: "2026-11-27T08:00:00.000Z", source: "wms", sourceUri: "u" };
   const wms = (o: object) => ({ ...base, locationId: "wh", quantity: 1, ...o });
@@ -38,6 +48,8 @@ describe("stockEventSchema", () => {
     ok(stockEventSchema, ordered({ kind: "reserve", quantity: 2, locationId: "wh", valueCents: 0 }));
     ok(stockEventSchema, ordered({ kind: "release", quantity: 2, restocked: false, channel: "erp" }));
     ok(stockEventSchema, ordered({ kind: "cancel_line" }));
+    for (const channel of ["shopify", "marketplace", "pos", "erp"]) ok(stockEventSchema, ordered({ kind: "cancel_line", channel }));
+    for (const source of ["wms", "shopify", "marketplace", "pos"]) ok(stockEventSchema, ordered({ kind: "cancel_line", source }));
     ok(stockEventSchema, wms({ kind: "receipt", occurredAt: "2026-11-27T09:00:00+01:00" }));
   });
 

@@ -18,7 +18,7 @@ describe("parseLineKey", () => {
     expect(parseLineKey("pos:store-1:9:3")).toEqual({ lineKey: "pos:store-1:9:3", channel: "pos", orderId: "store-1:9", lineId: "3" });
   });
   it("refuses keys that are not channel:order:line", () => {
-    for (const bad of ["shopify:1", "shopify::2", "shopify:1:", "Shopify:1:2", "9pos:1:2", ":1:2", "shopify"]) expect(parseLineKey(bad)).toBeNull();
+    for (const bad of ["shopify:1", "shopify::2", "shopify:1:", "shopify:1:2:", "Shopify:1:2", "9pos:1:2", ":1:2", "shopify"]) expect(parseLineKey(bad)).toBeNull();
   });
 });
 
@@ -33,8 +33,14 @@ describe("affectedLines", () => {
     expect(affectedLines(lines, 4).map((l) => `${l.orderId}/${l.lineId}`)).toEqual(["B-01/10", "B-01/9", "B-01/1", "A-77/1"]);
   });
 
-  it("a mixed pair (numeric and not) compares as text", () => {
+  it("a mixed pair (numeric and not, or digits then letters) compares as text", () => {
     expect(affectedLines({ "shopify:5:1": open(1), "shopify:A:1": open(1) }, 2).map((l) => l.orderId)).toEqual(["A", "5"]);
+    expect(affectedLines({ "shopify:12a:1": open(1), "shopify:9:1": open(1) }, 2).map((l) => l.orderId)).toEqual(["9", "12a"]);
+  });
+
+  it("lines of one numeric order: the highest line id first", () => {
+    const lines = { "shopify:10:9": open(1), "shopify:10:10": open(1), "shopify:10:1": open(1) };
+    expect(affectedLines(lines, 3).map((l) => l.lineId)).toEqual(["10", "9", "1"]);
   });
 
   it("takes part of the last line needed, skips closed, excluded and malformed lines, and stops once covered", () => {

@@ -28,6 +28,12 @@ describe("projection edges: on-hand", () => {
     expect(onHandDelta(order("i", "cancel_line", 1, {}))).toBeNull();
   });
 
+  it("a movement is applied and remembered as the location's only movement", () => {
+    const result = applyEvent(emptySkuState(), wms("r", "receipt", 3, 1));
+    expect(result.effect).toBe("applied");
+    expect(result.state.movements).toEqual({ "wh-east": [{ id: "r", at: timeOf(at(1)), delta: 3 }] });
+  });
+
   it("a return puts units back on the shelf", () => {
     expect(applyAll(emptySkuState(), [wms("r", "receipt", 2, 1), wms("ret", "return", 3, 2)]).projection.onHand).toEqual({ "wh-east": 5 });
   });
@@ -121,6 +127,11 @@ describe("projection edges: order lines", () => {
       expect(state.projection.reserved["wh-east"] ?? 0).toBe(0);
       expect(state.projection.unassigned).toBe(0);
     }
+  });
+
+  it("a reserve of zero units at a location leaves no reservation entry behind", () => {
+    const state = applyAll(emptySkuState(), [order("res", "reserve", 1, { quantity: 0, locationId: "wh-east" })]);
+    expect(state.projection).toEqual({ onHand: {}, reserved: {}, unassigned: 0 });
   });
 
   it("an unassigned reservation moves to its location when a reserve places the line", () => {
