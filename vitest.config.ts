@@ -1,6 +1,6 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
-import { dropCloudEnv } from "./tests/support/cloud-env";
+import { dropCloudEnv } from "./tests/support/cloud-env.ts";
 
 // Cloud credentials in the developer's shell must never reach a test stack (tests/support/cloud-env.ts).
 dropCloudEnv(process.env);

@@ -136,7 +136,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     }
     counters.purchases++;
     notify("order.created", result.order);
-    fulfillment?.submit({ orderId: `marketplace:${result.order.id}`, lines: result.order.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })) });
+    void fulfillment?.submit({ orderId: `marketplace:${result.order.id}`, lines: result.order.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })) });
     return result;
   };
 

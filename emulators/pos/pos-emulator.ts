@@ -6,8 +6,9 @@ import { immediateDelivery, WebhookSender, type DeliveryProfile, type SenderStat
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
 
 /**
- * A store's point of sale. The unit leaves the shelf the moment it is sold (so the WMS is
- * told at once), but the app hears about sales only when the POS posts its batch, late
+ * A store's point of sale. The unit leaves the shelf the moment it is sold (the WMS takes it
+ * before the sale completes, and refuses what is not free on the shelf), but the app hears
+ * about sales only when the POS posts its batch, late
  * (every `batchEveryMs`, default one minute), to `/api/webhooks/pos`.
  */
 export interface PosEmulatorOptions {
@@ -138,14 +139,18 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
           status: "completed",
           lines: lines.map((l, i) => ({ id: String(i + 1), ...l })),
         };
-        sales.set(sale.id, sale);
-        pending.add(sale.id);
-        counters.sales++;
-        fulfillment?.submit({
+        // The unit leaves the shelf with the customer: the WMS takes it in the same step it checks
+        // it is there and not set aside for an open order, or the till cannot sell it.
+        const taken = await fulfillment?.submit({
           orderId: `pos:${sale.id}`,
           lines: sale.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, locationId: opts.locationId })),
           pickNow: true,
+          fromFreeShelf: true,
         });
+        if (taken === false) throw new HttpError(409, `not on the shelf at ${opts.locationId} (or set aside for an open order)`);
+        sales.set(sale.id, sale);
+        pending.add(sale.id);
+        counters.sales++;
         return sendJson(ctx.res, 201, { sale });
       },
       /** The cashier voids the sale; the unit goes back on the shelf. */

@@ -34,11 +34,15 @@ export class FulfillmentClient {
     private readonly opts: FulfillmentClientOptions = {},
   ) {}
 
-  submit(order: OrderRequest): void {
+  /** Resolves true once the WMS accepted the order, false when it refused it or could not be reached. */
+  submit(order: OrderRequest): Promise<boolean> {
     this.stats.requested++;
-    this.enqueue(order.orderId, async () => {
-      if (await this.post(this.ordersUrl, order, order.orderId)) this.stats.accepted++;
+    let accepted = false;
+    const done = this.enqueue(order.orderId, async () => {
+      accepted = await this.post(this.ordersUrl, order, order.orderId);
+      if (accepted) this.stats.accepted++;
     });
+    return done.then(() => accepted);
   }
 
   cancel(orderId: string, restock: boolean): void {
@@ -61,11 +65,12 @@ export class FulfillmentClient {
     this.waits.clear();
   }
 
-  private enqueue(orderId: string, task: () => Promise<void>): void {
+  private enqueue(orderId: string, task: () => Promise<void>): Promise<void> {
     const next = (this.chains.get(orderId) ?? Promise.resolve()).then(task).finally(() => {
       if (this.chains.get(orderId) === next) this.chains.delete(orderId);
     });
     this.chains.set(orderId, next);
+    return next;
   }
 
   private async post(url: string, body: unknown, orderId: string): Promise<boolean> {

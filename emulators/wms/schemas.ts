@@ -31,6 +31,11 @@ export const orderRequestSchema = z
     lines: z.array(orderLineSchema).min(1).max(250),
     /** A walk-out store sale: the unit already left the shelf, so it is picked now, with no picker lag. */
     pickNow: z.boolean().optional(),
+    /**
+     * A store till sells only units on the shelf that no open order is waiting for: refused (409)
+     * otherwise, checked and taken in one step, so two walk-ins can never carry off one unit.
+     */
+    fromFreeShelf: z.boolean().optional(),
   })
   .superRefine((o, ctx) => {
     const prefix = channelPrefix(o.orderId);

@@ -120,6 +120,14 @@ export class Warehouse {
       return { order: existing, created: false };
     }
     for (const line of request.lines) if (line.locationId !== undefined) this.assertLocation(line.locationId);
+    if (request.fromFreeShelf) {
+      const free = this.shelf();
+      for (const line of request.lines) {
+        const location = line.locationId ?? this.opts.locations[0] ?? "";
+        const have = free[line.sku]?.[location] ?? 0;
+        if (have < line.quantity) throw new HttpError(409, `only ${have} of ${line.sku} free on the shelf at ${location}`);
+      }
+    }
     const received = this.now();
     const order: WmsOrder = {
       orderId: request.orderId,

@@ -45,8 +45,9 @@ export async function buy(request: APIRequestContext, world: World, action: Extr
     // A walk-in shopper can only buy what is on the store's shelf, not units set aside for open orders.
     const shelf = shelfSchema.parse(await (await request.get(`${world.wms}/_emulator/shelf`)).json());
     if ((shelf[sku]?.[world.posLocation] ?? 0) < quantity) return { kind: "refused" };
+    // The till re-checks as it sells (two walk-ins cannot carry off one unit): 409 is a refusal.
     const response = await request.post(`${world.pos}/_emulator/sale`, { data: { lines: [{ sku, quantity }] } });
-    return response.ok() ? accepted() : { kind: "failed", reason: `sale ${response.status()}` };
+    return response.ok() ? accepted() : response.status() === 409 ? { kind: "refused" } : { kind: "failed", reason: `sale ${response.status()}` };
   } catch (error) {
     return { kind: "failed", reason: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
   }

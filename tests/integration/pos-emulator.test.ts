@@ -107,6 +107,28 @@ describe("POS emulator", () => {
     expect(pos.stats().sales).toBe(0);
   });
 
+  it("two walk-ins for the last free unit, at the same instant: one sale, one refusal (409), never a unit sold twice or one set aside for an order", async () => {
+    const wmsRx = await startFakeApp({ secret: "wms-secret", parse: parseWmsPayload, path: "/api/webhooks" });
+    cleanups.push(() => wmsRx.stop());
+    const wms = await startWmsEmulator({
+      port: 0,
+      webhook: { url: wmsRx.url, secret: "wms-secret" },
+      locations: [STORE],
+      initialStock: { [SKU]: { [STORE]: 2 } },
+      picking: { lagMs: { min: 60_000, max: 60_000 } },
+      batchMs: 5,
+    });
+    cleanups.push(() => wms.stop());
+    const { pos } = await setup({ batchEveryMs: 60_000, fulfillmentUrl: `${wms.url}/orders` });
+    // An online order waits for one of the two units: only one is free for the till.
+    expect((await post(`${wms.url}/orders`, { orderId: "shopify:1", lines: [{ lineId: "1", sku: SKU, quantity: 1, locationId: STORE }] })).status).toBe(202);
+    const tries = await Promise.all([1, 2].map(() => post(`${pos.url}/_emulator/sale`, { lines: [{ sku: SKU, quantity: 1 }] })));
+    expect(tries.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect(wms.stock()[SKU]).toEqual({ [STORE]: 1 });
+    const sales = (await (await fetch(`${pos.url}/_emulator/sales`)).json()) as { sales: PosSale[] };
+    expect(sales.sales).toHaveLength(1);
+  });
+
   it("the unit leaves the store shelf at once: the WMS picks it under the same line key; a void puts it back", async () => {
     const wmsRx = await startFakeApp({ secret: "wms-secret", parse: parseWmsPayload, path: "/api/webhooks" });
     cleanups.push(() => wmsRx.stop());
