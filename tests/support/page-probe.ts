@@ -39,7 +39,7 @@ export interface PageProbe {
 
 /**
  * The badges' layout shift once the page has settled: every badge shows its answer (a number
- * or sold out), the network has been quiet for 500 ms, and two more frames have been painted,
+ * or sold out), one more refresh has answered, and two more frames have been painted,
  * so a shift that comes after the first badge is counted too. Pages must carry PAGE_PROBE.
  */
 export async function settledBadgeShift(page: Page, timeoutMs: number): Promise<number> {
@@ -51,7 +51,9 @@ export async function settledBadgeShift(page: Page, timeoutMs: number): Promise<
     undefined,
     { timeout: timeoutMs },
   );
-  await page.waitForLoadState("networkidle", { timeout: timeoutMs });
+  // One more badge refresh after that (the badges poll, so the network is never idle for long):
+  // a shift caused by a later answer is counted as well.
+  await page.waitForResponse((r) => new URL(r.url()).pathname === "/api/stock", { timeout: timeoutMs });
   return page.evaluate(async () => {
     await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     const w = window as unknown as { __bench: PageProbe; __benchTakeRecords: () => void };
