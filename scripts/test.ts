@@ -6,13 +6,13 @@ import { CLOUD_ENV } from "../tests/support/cloud-env";
 
 /**
  * `npm test`: the type-check and every Vitest project — unit, integration against real
- * redis-server, the whole stack over HTTP and in real Chromium, then the flash-sale smoke run
- * on a quiet machine. Ends with one plain "N passed, N failed" line that CI reads.
+ * redis-server, the whole stack over HTTP and in real Chromium, and the flash-sale smoke run.
+ * Ends with one plain "N passed, N failed" line that CI reads.
  *
- * Phases overlap where they do not compete for the same thing: tsc runs beside Vitest, and the
- * shared stack (with its `next build`) launches in the background while the unit and integration
- * groups run (tests/support/global-setup.ts). The load group runs in a Vitest run of its own,
- * after the shared stack is torn down, so its two fresh stacks have the machine to themselves.
+ * Most of the suite waits on I/O, so it runs as tsc beside two lanes, each one file at a time:
+ * unit + integration, then the load group (services of their own), and the stack group, whose
+ * shared stack launches (with its `next build`) in the background (tests/support/global-setup.ts)
+ * while the other lane runs. Per-phase times are printed at the end.
  * Extra arguments (`npm test -- --project unit`) go to one Vitest run as given.
  */
 const root = path.resolve(import.meta.dirname, "..");
@@ -21,12 +21,24 @@ mkdirSync(results, { recursive: true });
 const started = Date.now();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-function run(cmd: string, args: string[], env: Record<string, string> = {}): Promise<{ code: number; ms: number }> {
+/** Runs a command; with a label, its output is prefixed line by line (lanes run side by side). */
+function run(cmd: string, args: string[], env: Record<string, string> = {}, label?: string): Promise<{ code: number; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+    const child = spawn(cmd, args, { cwd: root, stdio: label ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+    if (label) {
+      for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+        let rest = "";
+        from?.on("data", (chunk: Buffer) => {
+          const lines = (rest + chunk.toString()).split("\n");
+          rest = lines.pop() ?? "";
+          for (const line of lines) to.write(`[${label}] ${line}\n`);
+        });
+        from?.on("end", () => rest && to.write(`[${label}] ${rest}\n`));
+      }
+    }
     child.on("error", () => resolve({ code: 1, ms: Date.now() - t0 }));
-    child.on("exit", (code) => resolve({ code: code ?? 1, ms: Date.now() - t0 }));
+    child.on("close", (code) => resolve({ code: code ?? 1, ms: Date.now() - t0 }));
   });
 }
 
@@ -39,7 +51,7 @@ const summarySchema = z.object({
 });
 type Summary = z.infer<typeof summarySchema>;
 
-async function vitest(label: string, args: string[]): Promise<{ code: number; ms: number; summary: Summary | null }> {
+async function vitest(label: string, args: string[], prefix = true): Promise<{ code: number; ms: number; summary: Summary | null }> {
   const jsonFile = path.join(results, `vitest-${label}.json`);
   rmSync(jsonFile, { force: true });
   const vitestBin = path.join(root, "node_modules", "vitest", "vitest.mjs");
@@ -47,16 +59,25 @@ async function vitest(label: string, args: string[]): Promise<{ code: number; ms
   // Canary cloud credentials stand for a developer's exported ones: vitest.config.ts must drop
   // them (tests/unit/cloud-isolation.test.ts checks, and every stack would fail to reach them).
   const canaries = Object.fromEntries(CLOUD_ENV.map((name) => [name, name.endsWith("_URL") || name === "EDGE_CONFIG" ? "https://canary.invalid" : "canary"]));
-  const result = await run(process.execPath, [vitestBin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...args], { STACK_BUILD_SKIP_TYPECHECK: "1", ...canaries });
+  const result = await run(process.execPath, [vitestBin, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${jsonFile}`, ...args], { STACK_BUILD_SKIP_TYPECHECK: "1", ...canaries }, prefix ? label : undefined);
   const parsed = existsSync(jsonFile) ? summarySchema.safeParse(JSON.parse(readFileSync(jsonFile, "utf8"))) : null;
   return { ...result, summary: parsed?.success ? parsed.data : null };
 }
 
-console.log("▶ type-check (tsc --noEmit) beside vitest (unit, integration, stack + browser), then the load group");
+console.log("▶ type-check beside two lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser");
 const tscBin = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const tsc = run(process.execPath, [tscBin, "--noEmit", "-p", root]);
 const extra = process.argv.slice(2);
-const runs = extra.length > 0 ? [await vitest("run", extra)] : [await vitest("main", ["--project", "unit", "--project", "integration", "--project", "stack"]), await vitest("load", ["--project", "load"])];
+// Each lane runs its files one at a time; the two lanes share no state (the integration and load
+// files start services of their own), and most of their time is spent waiting on I/O.
+const lanes = async () => {
+  const [first, stackRun] = await Promise.all([
+    (async () => [await vitest("unit+integration", ["--project", "unit", "--project", "integration"]), await vitest("load", ["--project", "load"])])(),
+    vitest("stack", ["--project", "stack"]),
+  ]);
+  return [...first, stackRun];
+};
+const runs = extra.length > 0 ? [await vitest("run", extra, false)] : await lanes();
 const tscResult = await tsc;
 
 // Where the time went: each group's span from its first file's start to its last file's end.
