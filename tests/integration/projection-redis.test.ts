@@ -1,10 +1,39 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { mkdtempSync, rmSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
 import { applyAll, channelHeld, emptySkuState } from "@/lib/domain/projection";
 import { applyEvents, readSnapshots, type ApplyOutcome } from "@/lib/redis/projection-store";
 import { bySku, deliveryArbitrary, historyArbitrary, normalizeProjection } from "../support/event-arbitraries";
-import { testRedis, uniqueSku } from "../support/stack-client";
+import { createRedis } from "@/lib/redis/client";
+import { freePort } from "@/scripts/stack/ports";
+import { startRedisServer } from "@/scripts/stack/redis-server";
+import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+
+// A redis-server and the Upstash-REST bridge of this file's own: each lane below is a client of
+// the real @upstash/redis on a connection of its own, as separate app instances would be.
+const TOKEN = "projection-test-token-0123456789";
+const dir = mkdtempSync(path.join(os.tmpdir(), "projection-redis-"));
+let bridgeUrl = "";
+let stop: () => Promise<void> = async () => undefined;
+beforeAll(async () => {
+  const server = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
+  const bridge = await startUpstashBridge({ redisUrl: server.url, token: TOKEN, port: await freePort() });
+  bridgeUrl = bridge.url;
+  stop = async () => {
+    await bridge.stop();
+    await server.stop();
+  };
+}, 60_000);
+afterAll(async () => {
+  await stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+const testRedis = () => createRedis(bridgeUrl, TOKEN);
+let skuSeq = 0;
+const uniqueSku = (prefix: string) => `${prefix}-${++skuSeq}-${Math.random().toString(36).slice(2, 7)}`.toUpperCase();
 
 /**
  * The Lua script against the pure model, on a real redis-server through the real
