@@ -127,17 +127,26 @@ describe("the drift pass", () => {
     policy.drift.graceMs = 0;
     writeFileSync(world.policyFile, JSON.stringify(policy));
     try {
-      await new Promise((r) => setTimeout(r, 300));
-      resetPolicyCache();
+      expect(await servedGraceMs(0)).toBe(0);
       await fullPass();
       expect(await shopifyLevel(low, "wh-west")).toBe(wantLow);
       expect(await shopifyLevel(huge, "wh-east")).toBe(wantHuge + 40);
     } finally {
       writeFileSync(world.policyFile, original);
-      await new Promise((r) => setTimeout(r, 300));
-      resetPolicyCache();
+      await servedGraceMs((JSON.parse(original) as { drift: { graceMs: number } }).drift.graceMs);
     }
   });
+
+  /** Until the Edge Config server serves the edited file (it watches it, polling as a fallback): no sleep. */
+  async function servedGraceMs(want: number): Promise<number> {
+    let seen = -1;
+    for (let i = 0; i < 400 && seen !== want; i++) {
+      if (i > 0) await new Promise((r) => setTimeout(r, 25));
+      resetPolicyCache();
+      seen = (await getPolicy()).drift.graceMs;
+    }
+    return seen;
+  }
 
   it("a sale landing between our read and our write: CAS refuses, we re-read and keep the sale (no clobber)", async () => {
     const sku = skus[20]!;
