@@ -1,14 +1,9 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
-import { createRedis } from "@/lib/redis/client";
+import type { createRedis } from "@/lib/redis/client";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { keys } from "@/lib/redis/keys";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startOwnRedis } from "../support/own-redis";
 
 /**
  * Delivery-id dedupe (Shopify's X-Shopify-Event-Id) on a real redis-server: a repeat is
@@ -16,23 +11,15 @@ import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
  * only then forgotten, so Redis does not grow without bound. The effect ids still guard the
  * projection after that (I1); this is the cheap first line.
  */
-const dir = mkdtempSync(path.join(os.tmpdir(), "dedupe-expiry-"));
 let redis: ReturnType<typeof createRedis>;
 let stop: () => Promise<void>;
 
 beforeAll(async () => {
-  const server = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
-  const bridge = await startUpstashBridge({ redisUrl: server.url, token: "dedupe-test-token-0123456789", port: await freePort() });
-  redis = createRedis(bridge.url, "dedupe-test-token-0123456789");
-  stop = async () => {
-    await bridge.stop();
-    await server.stop();
-  };
+  const own = await startOwnRedis("dedupe-expiry");
+  redis = own.client();
+  stop = own.stop;
 }, 60_000);
-afterAll(async () => {
-  await stop?.();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => stop?.());
 
 const event: StockEvent = { id: "shopify:order:1:line:1", sku: "TEE-BLK-M", occurredAt: "2026-11-27T10:00:00Z", source: "shopify", sourceUri: "shopify://orders/1", kind: "reserve", channel: "shopify", lineKey: "shopify:1:1", quantity: 1 };
 

@@ -1,15 +1,11 @@
 import http from "node:http";
-import path from "node:path";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
-import { createRedis } from "@/lib/redis/client";
+import type { createRedis } from "@/lib/redis/client";
 import { OUTBOX_KEY } from "@/lib/redis/incident-store";
 import { freePort, listenHttp } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startOwnRedis } from "../support/own-redis";
 
 /**
  * `EMAIL_TRANSPORT=http`: a Resend-style provider API on loopback records every POST and
@@ -28,7 +24,6 @@ let providerUrl = "";
 let server: http.Server;
 let stopRedis: () => Promise<void>;
 let redis: ReturnType<typeof createRedis>;
-const dir = mkdtempSync(path.join(os.tmpdir(), "email-http-"));
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
@@ -42,18 +37,13 @@ beforeAll(async () => {
   });
   providerUrl = `${await listenHttp(server, "127.0.0.1", 0, "email provider")}/emails`;
   // The outbox lives in Redis: a real one proves the http transport does not write there.
-  const redisServer = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
-  const bridge = await startUpstashBridge({ redisUrl: redisServer.url, token: "email-test-token-0123456789", port: await freePort() });
-  redis = createRedis(bridge.url, "email-test-token-0123456789");
-  stopRedis = async () => {
-    await bridge.stop();
-    await redisServer.stop();
-  };
+  const own = await startOwnRedis("email-http");
+  redis = own.client();
+  stopRedis = own.stop;
 }, 60_000);
 afterAll(async () => {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   await stopRedis?.();
-  rmSync(dir, { recursive: true, force: true });
 });
 
 const saved = { ...process.env };

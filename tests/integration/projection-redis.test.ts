@@ -1,37 +1,19 @@
 import fc from "fast-check";
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
 import { applyAll, channelHeld, emptySkuState } from "@/lib/domain/projection";
 import { applyEvents, readSnapshots, type ApplyOutcome } from "@/lib/redis/projection-store";
 import { bySku, deliveryArbitrary, historyArbitrary, normalizeProjection } from "../support/event-arbitraries";
-import { createRedis } from "@/lib/redis/client";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startOwnRedis, type OwnRedis } from "../support/own-redis";
 
-// A redis-server and the Upstash-REST bridge of this file's own: each lane below is a client of
-// the real @upstash/redis on a connection of its own, as separate app instances would be.
-const TOKEN = "projection-test-token-0123456789";
-const dir = mkdtempSync(path.join(os.tmpdir(), "projection-redis-"));
-let bridgeUrl = "";
-let stop: () => Promise<void> = async () => undefined;
+// Each lane below is a client of the real @upstash/redis on connections of its own, as separate
+// app instances would be, against this file's own redis-server and bridge.
+let own: OwnRedis | undefined;
 beforeAll(async () => {
-  const server = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis"), appendOnly: false });
-  const bridge = await startUpstashBridge({ redisUrl: server.url, token: TOKEN, port: await freePort() });
-  bridgeUrl = bridge.url;
-  stop = async () => {
-    await bridge.stop();
-    await server.stop();
-  };
+  own = await startOwnRedis("projection-redis");
 }, 60_000);
-afterAll(async () => {
-  await stop();
-  rmSync(dir, { recursive: true, force: true });
-});
-const testRedis = () => createRedis(bridgeUrl, TOKEN);
+afterAll(async () => own?.stop());
+const testRedis = () => own!.client();
 let skuSeq = 0;
 const uniqueSku = (prefix: string) => `${prefix}-${++skuSeq}-${Math.random().toString(36).slice(2, 7)}`.toUpperCase();
 

@@ -1,43 +1,24 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createRedis } from "@/lib/redis/client";
+import type { createRedis } from "@/lib/redis/client";
 import { checkStockRate } from "@/lib/stock/rate-limit";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startOwnRedis, type OwnRedis } from "../support/own-redis";
 
 /**
  * The `/api/stock` per-client limit (lib/stock/rate-limit.ts) on a real redis-server through the
  * bridge. The limit is read from STOCK_RATE_LIMIT once per Redis client, so each case uses a
  * client of its own.
  */
-const token = "bridge-token-for-rate-limit-0123456789";
-let dir: string;
-let url: string;
-let stop: () => Promise<void>;
-
+let own: OwnRedis | undefined;
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), "stock-rate-limit-"));
-  const redis = await startRedisServer({ port: await freePort(), dir: path.join(dir, "redis") });
-  const bridge = await startUpstashBridge({ redisUrl: redis.url, token, port: await freePort() });
-  url = bridge.url;
-  stop = async () => {
-    await bridge.stop();
-    await redis.stop();
-  };
+  own = await startOwnRedis("stock-rate-limit");
 }, 60_000);
-afterAll(async () => {
-  await stop?.();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(async () => own?.stop());
 
 const from = (o: Record<string, string>) => new Headers(o);
 async function clientWithLimit(limit: string | undefined) {
   if (limit === undefined) delete process.env.STOCK_RATE_LIMIT;
   else process.env.STOCK_RATE_LIMIT = limit;
-  const redis = createRedis(url, token);
+  const redis = own!.client();
   // The limiter is built (and the env read) on the first limited check.
   await checkStockRate(redis, from({ "x-forwarded-for": `198.51.100.${Math.floor(Math.random() * 200)}` }));
   return redis;
