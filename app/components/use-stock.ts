@@ -1,5 +1,6 @@
 "use client";
 
+import { useEffect, useReducer } from "react";
 import useSWR from "swr";
 import { MAX_SKUS_PER_REQUEST } from "@/lib/stock/stock-query";
 import type { SkuStock, StockResponse } from "@/lib/stock/stock-view";
@@ -49,6 +50,16 @@ export function useStock(skus: readonly string[]): LiveStock {
     errorRetryInterval: 2_000,
   });
   const failing = error !== undefined;
+  // Retries back off (seconds, then minutes): without a render of its own at the cutoff, a stale
+  // number would stay on screen until the next retry happened to answer.
+  const [, rerender] = useReducer((n: number) => n + 1, 0);
+  useEffect(() => {
+    if (!failing || !data) return;
+    const left = Date.parse(data.asOf) + STALE_AFTER_MS - Date.now();
+    if (left < 0) return;
+    const timer = setTimeout(rerender, left + 1);
+    return () => clearTimeout(timer);
+  }, [failing, data]);
   const usable = data && !(failing && Date.now() - Date.parse(data.asOf) > STALE_AFTER_MS) ? data : undefined;
   return { stockOf: (sku) => usable?.skus[sku], checking: failing };
 }
