@@ -55,10 +55,7 @@ describe("flash-sale harness (smoke scenario)", () => {
     for (const name of ["ours never exceeds Shopify's bucket", "ours oversells no more than naive", "naive oversells on the same traffic"]) {
       expect(target(name), name).toMatchObject({ met: true });
     }
-    // The p99 ratio is a latency figure: measured here (both sides), judged by `npm run flash-sale`, not by a test.
-    expect(ours.stockApi?.idle.p99).toBeGreaterThan(0);
-    expect(ours.stockApi?.load.p99).toBeGreaterThan(0);
-    expect(target("/api/stock p99 under load within 2× its idle p99")?.detail).toMatch(/^idle p99 [\d.]+ ms, under load p99 [\d.]+ ms/);
+    // The /api/stock p99 ratio is a latency figure, judged by `npm run flash-sale`, not by a test.
 
     const html = readFileSync(htmlFile, "utf8");
     expect(html.startsWith("<!doctype html>")).toBe(true);
