@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { z } from "zod";
+import { errorMessage, log } from "../../lib/log";
 import { listenHttp } from "../../scripts/stack/ports";
 
 /**
@@ -57,6 +58,20 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+function holdResponseUntil(res: ServerResponse, before: () => void): void {
+  const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
+  res.writeHead = ((...args: unknown[]) => {
+    try {
+      before();
+    } catch (error) {
+      log.error("emulator.state_save_failed", { error: errorMessage(error) });
+      res.destroy();
+      return res;
+    }
+    return writeHead(...args);
+  }) as ServerResponse["writeHead"];
+}
+
 function match(pattern: string, path: string): Record<string, string> | null {
   const a = pattern.split("/");
   const b = path.split("/");
@@ -70,14 +85,26 @@ function match(pattern: string, path: string): Record<string, string> | null {
   return params;
 }
 
-/** Route keys are `"METHOD /path/:param"`. */
-export async function startJsonServer(opts: { name: string; port: number; host?: string; routes: Routes }): Promise<{ url: string; server: http.Server; stop(): Promise<void> }> {
+/**
+ * Route keys are `"METHOD /path/:param"`. `beforeRespond` runs before any response to a request
+ * that may change state (not GET/HEAD) is written: the emulator's state file is saved there, so
+ * nothing a client was told happened can be lost by a crash. If it throws, the connection is
+ * dropped unanswered (the client retries, as it would after a real outage).
+ */
+export async function startJsonServer(opts: {
+  name: string;
+  port: number;
+  host?: string;
+  routes: Routes;
+  beforeRespond?: () => void;
+}): Promise<{ url: string; server: http.Server; stop(): Promise<void> }> {
   const entries = Object.entries(opts.routes).map(([key, handler]) => {
     const [method = "GET", pattern = "/"] = key.split(" ");
     return { method, pattern, handler };
   });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://emulator.invalid");
+    if (opts.beforeRespond && req.method !== "GET" && req.method !== "HEAD") holdResponseUntil(res, opts.beforeRespond);
     let body: Promise<Buffer> | undefined;
     const rawBody = () => (body ??= readBody(req));
     try {
