@@ -1,8 +1,18 @@
 import path from "node:path";
-import { launchStack, type Stack } from "./stack/launch-stack";
+import { launchStack, wipeWorld, type Stack } from "./stack/launch-stack";
 
-/** `npm start`: the whole local stack and the demo store, until Ctrl-C. */
+/**
+ * `npm start`: the whole local stack and the demo store, until Ctrl-C. The world (Redis and every
+ * emulator) is kept under the data folder and resumed on the next start; `npm start -- --fresh`
+ * wipes both together and starts over from the seed.
+ */
 const root = path.resolve(import.meta.dirname, "..");
+const args = process.argv.slice(2);
+const unknown = args.filter((a) => a !== "--fresh");
+if (unknown.length > 0) {
+  console.error(`error: unknown argument ${unknown[0]} (the only one is --fresh: wipe Redis and the emulators, start over)`);
+  process.exit(2);
+}
 const port = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const say = (line: string) => console.log(`[stack] ${line}`);
 
@@ -20,9 +30,12 @@ process.on("SIGINT", () => void shutdown("SIGINT"));
 process.on("SIGTERM", () => void shutdown("SIGTERM"));
 
 try {
+  const dataDir = process.env.STACK_DATA_DIR ?? path.join(root, ".data");
+  if (args.includes("--fresh")) say(`--fresh: wiped ${wipeWorld(dataDir).join(", ") || "nothing (already fresh)"}`);
   stack = await launchStack({
     root,
-    dataDir: process.env.STACK_DATA_DIR ?? path.join(root, ".data"),
+    dataDir,
+    persistWorld: true,
     ports: {
       app: port("PORT", 3000),
       redis: port("REDIS_PORT", 6390),

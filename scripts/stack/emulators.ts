@@ -45,7 +45,8 @@ export interface WorldOptions {
   random?: () => number;
 }
 
-export async function startEmulators(opts: { appUrl: string; secrets: StackSecrets; ports: EmulatorPorts; policy: Policy } & WorldOptions): Promise<RunningEmulators> {
+/** `stateDir`: each emulator keeps its world in `<stateDir>/<name>.json` and resumes it on the next start. */
+export async function startEmulators(opts: { appUrl: string; secrets: StackSecrets; ports: EmulatorPorts; policy: Policy; stateDir?: string } & WorldOptions): Promise<RunningEmulators> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const locations = Object.keys(opts.policy.locations);

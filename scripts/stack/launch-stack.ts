@@ -1,6 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { readFileSync } from "node:fs";
 import { policySchema } from "@/lib/config/policy";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { RECONCILE_PATH, startCronRunner, cronPaths } from "./cron-runner";
@@ -39,6 +38,11 @@ export interface StackOptions {
   /** How often the local cron runs the drift pass (0: never; tests drive it themselves). */
   reconcileIntervalMs?: number;
   seed: boolean;
+  /**
+   * Keep every emulator's world under `<dataDir>/emulators/` and resume it on the next start, as
+   * Redis keeps its append-only file (`npm start`). Tests and load runs start fresh worlds instead.
+   */
+  persistWorld?: boolean;
   /** Run the Upstash-REST bridge in its own process (load runs: keep the launcher's load off Redis calls). */
   bridgeProcess?: boolean;
   env?: Record<string, string>;
@@ -62,6 +66,17 @@ export interface Stack {
   services: ServiceInfo[];
   manifestFile: string;
   stop(): Promise<void>;
+}
+
+/** Where the world lives under a data folder: Redis's append-only file and the emulators' state. */
+const WORLD_DIRS = ["redis", "emulators"] as const;
+
+/** Wipes Redis and the emulators together (never one without the other); returns what it removed. */
+export function wipeWorld(dataDir: string): string[] {
+  return WORLD_DIRS.filter((dir) => existsSync(path.join(dataDir, dir))).map((dir) => {
+    rmSync(path.join(dataDir, dir), { recursive: true, force: true });
+    return `${dir}/`;
+  });
 }
 
 export async function launchStack(opts: StackOptions): Promise<Stack> {
@@ -128,7 +143,15 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   if (opts.emulators !== false) {
     const localPolicy = policySchema.parse(JSON.parse(readFileSync(policyFile, "utf8")));
     for (const name of ["shopify", "wms", "marketplace", "pos", "erp"] as const) await assertPortFree(opts.ports[name], `${name} emulator`);
-    const emulators = await startEmulators({ appUrl, secrets, ports: opts.ports, policy: localPolicy, ...(opts.delivery ? { delivery: opts.delivery } : {}), ...opts.world });
+    const emulators = await startEmulators({
+      appUrl,
+      secrets,
+      ports: opts.ports,
+      policy: localPolicy,
+      ...(opts.delivery ? { delivery: opts.delivery } : {}),
+      ...(opts.persistWorld ? { stateDir: path.join(opts.dataDir, "emulators") } : {}),
+      ...opts.world,
+    });
     stops.push(() => emulators.stop());
     emulatorEnv = emulators.appEnv;
     emulatorUrls = emulators.urls;

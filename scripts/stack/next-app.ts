@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { spawnGuardian } from "./guardian";
 
 /** Everything a production build depends on; a change to any of it makes `.next` stale. */
 const BUILD_INPUTS = ["app", "lib", "workers", "public", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];
@@ -73,6 +74,7 @@ export async function startNextApp(opts: { root: string; port: number; env: Reco
     }
   };
   process.once("exit", () => kill("SIGKILL"));
+  const guardian = child.pid === undefined ? undefined : spawnGuardian(child.pid, { group: true });
   const url = `http://127.0.0.1:${opts.port}`;
   const exited = new Promise<never>((_, reject) => child.once("exit", (code) => reject(new Error(`next start exited (${code}); see ${opts.logFile}`))));
   await Promise.race([waitForHealth(url, 60_000), exited]);
@@ -86,6 +88,7 @@ export async function startNextApp(opts: { root: string; port: number; env: Reco
       const timer = setTimeout(() => kill("SIGKILL"), 5_000);
       await gone;
       clearTimeout(timer);
+      guardian?.kill("SIGKILL");
       out.end();
     },
   };

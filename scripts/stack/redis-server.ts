@@ -3,6 +3,7 @@ import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
 import { z } from "zod";
+import { spawnGuardian } from "./guardian";
 import { assertPortFree } from "./ports";
 
 const FALLBACK_BINARY = "/usr/bin/redis-server";
@@ -106,24 +107,6 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
     throw new Error(`${error instanceof Error ? error.message : String(error)}${tail ? `; redis-server said: ${tail}` : ""}`);
   }
   return { url: `redis://127.0.0.1:${opts.port}`, port: opts.port, stop };
-}
-
-/**
- * A tiny `sh` that blocks on a pipe from us; the kernel closes the pipe when this process dies
- * for any reason (even SIGKILL), so `read` returns and the guardian stops redis-server.
- */
-function spawnGuardian(redisPid: number): ChildProcess | undefined {
-  try {
-    const guardian = spawn("/bin/sh", ["-c", 'read -r _ignored; kill -TERM "$1" 2>/dev/null', "redis-guardian", String(redisPid)], {
-      stdio: ["pipe", "ignore", "ignore"],
-    });
-    guardian.on("error", () => undefined); // best effort: the exit hook still covers normal exits
-    guardian.unref();
-    if (guardian.stdin instanceof net.Socket) guardian.stdin.unref();
-    return guardian;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Keeps the last lines redis printed, for a useful error when it fails to start. */

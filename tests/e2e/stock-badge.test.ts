@@ -22,6 +22,7 @@ const CASE_MS = 120_000;
 
 async function openPdp(sku: string, { clock = true, pollMs }: { clock?: boolean; pollMs?: number } = {}): Promise<Page> {
   const page = await browser.newPage();
+  readsByPage.set(page, stockReads(page));
   if (clock) await page.clock.install();
   // The real answer with a longer `refreshMs` (the badge polls at what the server says): no poll can land during the test.
   if (pollMs !== undefined)
@@ -36,8 +37,38 @@ async function openPdp(sku: string, { clock = true, pollMs }: { clock?: boolean;
 /** Stop the page's clock (a little ahead, so no refresh is half-due) and let in-flight reads land. */
 async function freeze(page: Page): Promise<void> {
   await page.clock.pauseAt(new Date(Date.now() + 1_000));
-  await page.waitForLoadState("networkidle");
+  await readsOf(page).settled();
 }
+
+/**
+ * Counts the page's /api/stock reads: started, answered or failed, and answered 200. `settled`
+ * waits until every started read has its answer, plus a moment for the page to render it.
+ */
+function stockReads(page: Page) {
+  let started = 0;
+  let finished = 0;
+  let good = 0;
+  const isStock = (url: string) => url.includes("/api/stock?");
+  page.on("request", (r) => isStock(r.url()) && started++);
+  page.on("requestfailed", (r) => isStock(r.url()) && finished++);
+  page.on("response", (r) => {
+    if (!isStock(r.url())) return;
+    finished++;
+    if (r.status() === 200) good++;
+  });
+  return {
+    started: () => started,
+    answered: () => good,
+    settled: async () => {
+      await expect.poll(() => finished >= started, { timeout: 10_000, interval: 20 }).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 100)); // the fetch's promise resolves, React commits
+    },
+  };
+}
+
+type StockReads = ReturnType<typeof stockReads>;
+const readsByPage = new WeakMap<Page, StockReads>();
+const readsOf = (page: Page): StockReads => readsByPage.get(page) ?? (() => { throw new Error("page not opened by openPdp"); })();
 
 const badge = (page: Page, sku: string) => page.getByTestId(`stock-${sku}`);
 
@@ -123,6 +154,7 @@ describe("stock badge on the PDP", () => {
     const page = await openPdp("TRL-GRY-43");
     // The server's time of the last good answer: the badge's 30 s count from there.
     let asOf = 0;
+    const reads = readsOf(page);
     page.on("response", (r) => {
       if (r.url().includes("/api/stock?") && r.status() === 200) void r.json().then((b: { asOf: string }) => (asOf = Math.max(asOf, Date.parse(b.asOf))), () => undefined);
     });
@@ -144,31 +176,27 @@ describe("stock badge on the PDP", () => {
       expect(checking).toBe("true");
       expect(await badge(page, "TRL-GRY-43").getAttribute("data-available")).toBe("12");
 
-      // Retries keep failing; step the clock 5 s at a time until the number goes.
-      let droppedAfter: number | null = null;
-      for (let i = 0; i < 12 && droppedAfter === null; i++) {
-        await page.clock.runFor(5_000);
-        const shown = await page
-          .waitForFunction(() => document.querySelector("[data-testid='stock-TRL-GRY-43']")?.getAttribute("data-available") === "", undefined, { timeout: 2_000 })
-          .then(() => true, () => false);
-        if (shown) droppedAfter = (await page.evaluate(() => Date.now())) - asOf;
-      }
-      expect(droppedAfter).not.toBeNull();
-      // Not before 30 s (STALE_AFTER_MS) without a good answer, and at the cutoff (within the clock
-      // step that crossed it), not whenever a backed-off retry happens to land.
-      expect(droppedAfter!).toBeGreaterThan(30_000);
-      expect(droppedAfter!).toBeLessThanOrEqual(30_000 + 10_000);
+      // Retries keep failing. Run the page's clock to just before the cutoff (STALE_AFTER_MS = 30 s
+      // after the last good answer): every retry due meanwhile fires and is refused, the number stays.
+      const pageNow = () => page.evaluate(() => Date.now());
+      await page.clock.runFor(asOf + 30_000 - 20 - (await pageNow()));
+      await reads.settled();
+      expect(await badge(page, "TRL-GRY-43").getAttribute("data-available")).toBe("12");
+      // Across the cutoff, the number goes at once (a render of its own, not whenever a backed-off retry lands).
+      await page.clock.runFor(40);
+      await page.waitForFunction(() => document.querySelector("[data-testid='stock-TRL-GRY-43']")?.getAttribute("data-available") === "", undefined, { timeout: 10_000 });
+      expect((await pageNow()) - asOf).toBeGreaterThan(30_000);
       expect(await badge(page, "TRL-GRY-43").textContent()).toContain("Checking stock");
 
       // Reads work again: the next retry (backing off, so step the clock up to 15 min) brings the number back.
+      const goodBefore = reads.answered();
       await page.unroute("**/api/stock?*");
-      let back = false;
-      for (let i = 0; i < 30 && !back; i++) {
+      for (let i = 0; i < 30 && reads.answered() === goodBefore; i++) {
+        const before = reads.started();
         await page.clock.runFor(30_000);
-        back = await page
-          .waitForFunction(() => document.querySelector("[data-testid='stock-TRL-GRY-43']")?.getAttribute("data-available") === "12", undefined, { timeout: 2_000 })
-          .then(() => true, () => false);
+        if (reads.started() > before) await reads.settled();
       }
+      await page.waitForFunction(() => document.querySelector("[data-testid='stock-TRL-GRY-43']")?.getAttribute("data-available") === "12", undefined, { timeout: 10_000 });
       expect(await badge(page, "TRL-GRY-43").getAttribute("data-available")).toBe("12");
       expect(await badge(page, "TRL-GRY-43").getAttribute("data-checking")).toBe("false");
     } finally {
