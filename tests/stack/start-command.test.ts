@@ -1,45 +1,22 @@
-import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { assertPortFree, freePort } from "@/scripts/stack/ports";
+import { launcherPorts, runStart as launch, untilRunning } from "../support/launcher";
 
 /** `npm start`'s launcher as a user runs it: up, healthy, manifest written, and down cleanly. */
-const root = path.resolve(import.meta.dirname, "..", "..");
 const dataDir = mkdtempSync(path.join(os.tmpdir(), "stack-start-"));
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
-function runStart(env: Record<string, string>) {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "start.ts")], { cwd: root, env: { ...process.env, STACK_DATA_DIR: dataDir, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
-  return { child, exited, out: () => stdout, err: () => stderr };
-}
+const runStart = (env: Record<string, string>) => launch(dataDir, env);
 
 describe("the start command", () => {
   it("comes up, writes the manifest, serves, and stops every service on SIGTERM", async () => {
-    const ports = {
-      PORT: await freePort(),
-      REDIS_PORT: await freePort(),
-      UPSTASH_BRIDGE_PORT: await freePort(),
-      EDGE_CONFIG_PORT: await freePort(),
-      SHOPIFY_EMULATOR_PORT: await freePort(),
-      WMS_EMULATOR_PORT: await freePort(),
-      MARKETPLACE_EMULATOR_PORT: await freePort(),
-      POS_EMULATOR_PORT: await freePort(),
-      ERP_EMULATOR_PORT: await freePort(),
-    };
-    const run = runStart({ ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SEED: "1", DEMO_TRAFFIC: "1" });
-    const deadline = Date.now() + 90_000;
-    while (!run.out().includes("Stock layer is running") && Date.now() < deadline) {
-      if (run.child.exitCode !== null) throw new Error(`start exited early: ${run.err()}`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const ports = await launcherPorts();
+    const run = runStart({ ...ports, SEED: "1", DEMO_TRAFFIC: "1" });
+    await untilRunning(run);
     expect(run.out()).toContain("Stock layer is running");
     for (const name of ["storefront + API", "redis-server", "upstash-rest bridge", "edge config", "cron runner", "shopify emulator", "wms emulator", "marketplace emulator", "pos emulator", "erp emulator", "demo traffic"]) expect(run.out()).toContain(name);
 
@@ -52,7 +29,7 @@ describe("the start command", () => {
     expect(await run.exited).toBe(0);
     expect(run.out()).toContain("stopped cleanly");
     // Nothing is left listening: no orphan redis-server, bridge, Edge Config server or Next.
-    for (const [name, port] of Object.entries(ports)) await expect(assertPortFree(port, name)).resolves.toBeUndefined();
+    for (const [name, port] of Object.entries(ports)) await expect(assertPortFree(Number(port), name)).resolves.toBeUndefined();
   });
 
   it("says in one line when a port is taken", async () => {
