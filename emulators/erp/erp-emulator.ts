@@ -3,7 +3,9 @@ import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/ev
 import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, startJsonServer, type RouteContext } from "../shared/http";
+import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { fingerprint, IdempotencyStore } from "../marketplace/idempotency-store";
+import { erpStateSchema, MAX_KEYS_SAVED, MAX_MOVEMENTS_SAVED, restoreErp, snapshotErp, type ErpBooks } from "./saved-state";
 
 /**
  * The ERP: a read-only consumer of what the app sends it (projections for purchasing,
@@ -14,6 +16,8 @@ export interface ErpEmulatorOptions {
   port: number;
   host?: string;
   apiKey: string;
+  /** Where the ERP keeps its books across restarts (see saved-state.ts); absent, they live in memory only. */
+  stateFile?: string;
 }
 
 export interface ErpProjectionRow {
@@ -91,16 +95,22 @@ const movementsSchema = z.object({
     .max(1_000),
 });
 
-const optionsSchema = z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional(), apiKey: z.string().min(1) });
+const optionsSchema = z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional(), apiKey: z.string().min(1), stateFile: z.string().min(1).optional() });
 const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/);
 const MAX_MOVEMENTS_KEPT = 100_000;
 
 export async function startErpEmulator(options: ErpEmulatorOptions): Promise<ErpEmulator> {
   const opts = optionsSchema.parse(options);
+  const saved = opts.stateFile ? loadStateFile(opts.stateFile, erpStateSchema) : null;
   const totals = new Map<string, ErpProjectionRow>();
   const perLocation = new Map<string, Map<string, ErpProjectionRow>>();
   const movements = new Map<string, ErpMovement>();
-  const idempotency = new IdempotencyStore();
+  // Saved books are bounded: the file is rewritten on every request.
+  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
+  const maxMovements = opts.stateFile ? MAX_MOVEMENTS_SAVED : MAX_MOVEMENTS_KEPT;
+  const books: ErpBooks = { totals, perLocation, movements, idempotency };
+  if (saved) restoreErp(saved, books);
+  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotErp(books)) : inMemory;
   const counters: ErpStats = { requests: 0, unauthorized: 0, idempotentReplays: 0, idempotencyConflicts: 0, projectionItems: 0, staleProjectionItems: 0, movementItems: 0, duplicateMovements: 0 };
 
   /** Auth, then the key: a replay answers the first response and applies nothing. */
@@ -157,7 +167,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
       if (movements.has(item.id)) duplicates++;
       else movements.set(item.id, item);
     }
-    while (movements.size > MAX_MOVEMENTS_KEPT) movements.delete(movements.keys().next().value ?? "");
+    while (movements.size > maxMovements) movements.delete(movements.keys().next().value ?? "");
     counters.movementItems += body.items.length - duplicates;
     counters.duplicateMovements += duplicates;
     return { accepted: body.items.length - duplicates, duplicates };
@@ -172,6 +182,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     name: "erp emulator",
     port: opts.port,
     ...(opts.host ? { host: opts.host } : {}),
+    beforeRespond: persistence.saveNow,
     routes: {
       "POST /api/projections": (ctx) => accept(ctx, "POST /api/projections", projectionsSchema, applyProjections),
       "POST /api/movements": (ctx) => accept(ctx, "POST /api/movements", movementsSchema, applyMovements),
@@ -181,6 +192,12 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     },
   });
 
-  log.info("erp_emulator.started", { url: server.url });
-  return { url: server.url, stop: () => server.stop(), projections, movements: () => [...movements.values()], stats: () => ({ ...counters }) };
+  log.info("erp_emulator.started", { url: server.url, resumed: saved !== null });
+  return {
+    url: server.url,
+    stop: () => {
+      persistence.close();
+      return server.stop();
+    },
+    projections, movements: () => [...movements.values()], stats: () => ({ ...counters }) };
 }

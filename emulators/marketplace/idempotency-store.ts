@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { z } from "zod";
 
 /**
  * Stripe-style idempotency keys: the first outcome of a key is stored and replayed for the
@@ -19,6 +20,16 @@ interface Entry {
   at: number;
 }
 
+/** One remembered key, as saved on disk. */
+export const savedKeySchema = z.object({
+  scope: z.string(),
+  key: z.string(),
+  fingerprint: z.string(),
+  reply: z.object({ status: z.number().int(), body: z.unknown() }),
+  at: z.number(),
+});
+export type SavedKey = z.infer<typeof savedKeySchema>;
+
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class IdempotencyStore {
@@ -27,7 +38,24 @@ export class IdempotencyStore {
   constructor(
     private readonly ttlMs = DAY_MS,
     private readonly now: () => number = Date.now,
+    /** Keys kept within the TTL, oldest dropped first. Unbounded by default; a saved store caps it (its file is rewritten on every request). */
+    private readonly maxEntries = Infinity,
   ) {}
+
+  /** The keys still within their TTL, oldest first. */
+  saved(): SavedKey[] {
+    this.expire();
+    return [...this.entries].map(([id, e]) => {
+      const cut = id.indexOf("\n");
+      return { scope: id.slice(0, cut), key: id.slice(cut + 1), fingerprint: e.fingerprint, reply: e.reply, at: e.at };
+    });
+  }
+
+  restore(keys: readonly SavedKey[]): void {
+    this.entries.clear();
+    for (const k of keys) this.entries.set(`${k.scope}\n${k.key}`, { fingerprint: k.fingerprint, reply: { status: k.reply.status, body: k.reply.body }, at: k.at });
+    this.expire();
+  }
 
   recall(scope: string, key: string, fingerprint: string): Recall {
     this.expire();
@@ -38,6 +66,10 @@ export class IdempotencyStore {
 
   remember(scope: string, key: string, fingerprint: string, reply: StoredReply): void {
     this.entries.set(`${scope}\n${key}`, { fingerprint, reply, at: this.now() });
+    for (const id of this.entries.keys()) {
+      if (this.entries.size <= this.maxEntries) break;
+      this.entries.delete(id);
+    }
   }
 
   get size(): number {

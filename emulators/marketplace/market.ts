@@ -1,4 +1,5 @@
 import { HttpError } from "../shared/http";
+import type { MarketState } from "./saved-state";
 
 /**
  * What buyers see and buy: one listing quantity per SKU, and the orders placed against it.
@@ -57,9 +58,25 @@ export class Market {
 
   constructor(
     /** Part of every order id, so a restarted emulator never reuses one the app already saw. */
-    private readonly runTag: string,
+    private runTag: string,
     private readonly now: () => number = Date.now,
+    /** Orders kept, oldest dropped first. Unbounded by default (a load run reads them all back); a saved market caps it. */
+    private readonly maxOrders = Infinity,
   ) {}
+
+  /** The change log is not saved: it is a load run's replay record, not something buyers or the app see. */
+  saved(): MarketState {
+    return { runTag: this.runTag, orderSeq: this.orderSeq, listings: Object.fromEntries(this.listings), orders: [...this.orders.values()] };
+  }
+
+  restore(state: MarketState): void {
+    this.runTag = state.runTag;
+    this.orderSeq = state.orderSeq;
+    this.listings.clear();
+    for (const [sku, listing] of Object.entries(state.listings)) this.listings.set(sku, listing);
+    this.orders.clear();
+    for (const order of state.orders) this.orders.set(order.id, order);
+  }
 
   listing(sku: string): Listing | undefined {
     return this.listings.get(sku);
@@ -117,6 +134,10 @@ export class Market {
       lines: [{ id: "1", sku, quantity, ...(priceCents !== undefined ? { priceCents } : {}) }],
     };
     this.orders.set(order.id, order);
+    for (const id of this.orders.keys()) {
+      if (this.orders.size <= this.maxOrders) break;
+      this.orders.delete(id);
+    }
     return { ok: true, order };
   }
 

@@ -4,11 +4,13 @@ import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, startJsonServer, type Handler, type RouteContext } from "../shared/http";
 import { rateLimitSchema, TokenBucketLimiter, type RateLimit } from "../shared/rate-limit";
+import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
 import { Buyers } from "./buyers";
 import { fingerprint, IdempotencyStore, type StoredReply } from "./idempotency-store";
 import { Market, type MarketOrder } from "./market";
+import { marketplaceStateSchema, MAX_KEYS_SAVED, MAX_ORDERS_SAVED, restoreMarketplace, snapshotMarketplace, type MarketplaceParts } from "./saved-state";
 import {
   adjustmentsSchema,
   buyersSchema,
@@ -40,6 +42,11 @@ export interface MarketplaceEmulatorOptions {
   random?: () => number;
   /** The rate limiter's clock (ms); tests pass a manual one so a burst's outcome does not depend on the machine's speed. */
   rateLimitClock?: () => number;
+  /**
+   * Where the marketplace keeps its world across restarts (see saved-state.ts). When the file
+   * exists its state wins over `initialListings`; absent, the world lives in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface MarketplaceStats {
@@ -84,6 +91,7 @@ const optionsSchema = z.object({
   rateLimit: rateLimitSchema.optional(),
   fulfillmentUrl: z.url().optional(),
   initialListings: z.record(skuSchema, z.number().int().min(0).max(1_000_000)).optional(),
+  stateFile: z.string().min(1).optional(),
 });
 
 interface Reply extends StoredReply {
@@ -97,11 +105,13 @@ const tag = (random: () => number, chars: number): string =>
 
 export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptions): Promise<MarketplaceEmulator> {
   const opts = optionsSchema.parse(options);
+  const saved = opts.stateFile ? loadStateFile(opts.stateFile, marketplaceStateSchema) : null;
   const random = options.random ?? Math.random;
-  const market = new Market(tag(random, 4));
-  for (const [sku, n] of Object.entries(opts.initialListings ?? {})) market.set(sku, n);
+  // A saved marketplace bounds what grows with history (its file is rewritten on every change).
+  const market = new Market(tag(random, 4), Date.now, opts.stateFile ? MAX_ORDERS_SAVED : Infinity);
+  if (!saved) for (const [sku, n] of Object.entries(opts.initialListings ?? {})) market.set(sku, n);
   const limiter = new TokenBucketLimiter(opts.rateLimit ?? DEFAULT_LIMIT, options.rateLimitClock);
-  const idempotency = new IdempotencyStore();
+  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
   const notifier = new WebhookSender(options.webhook.delivery ?? lateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "marketplace") : undefined;
   let faults: Faults = { errorRate: 0, latencyMs: 0 };
@@ -140,7 +150,20 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     return result;
   };
 
-  const buyers = new Buyers(random, () => [...market.allListings().keys()], (sku, quantity, priceCents) => void purchase(sku, quantity, priceCents));
+  const buyers = new Buyers(
+    random,
+    () => [...market.allListings().keys()],
+    (sku, quantity, priceCents) => {
+      // A buyer's purchase happens on a timer: saved in the same callback.
+      if (purchase(sku, quantity, priceCents).ok) persistence.saveSoon();
+    },
+  );
+  const parts: MarketplaceParts = { market, idempotency, buyers, notifier, fulfillment };
+  if (saved) notificationSeq = restoreMarketplace(saved, parts);
+  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotMarketplace(parts, notificationSeq)) : inMemory;
+  // Deliveries acknowledged or retried, forwards answered: timer-driven, saved soon.
+  notifier.onChange = persistence.saveSoon;
+  if (fulfillment) fulfillment.onChange = persistence.saveSoon;
 
   /** Gatekeeping every seller call goes through, in the order a real API gateway applies it. */
   const seller =
@@ -198,6 +221,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     name: "marketplace emulator",
     port: opts.port,
     ...(opts.host ? { host: opts.host } : {}),
+    beforeRespond: persistence.saveNow,
     routes: {
       // ---- seller API
       "POST /v1/inventory/adjustments": seller(async (ctx) => {
@@ -297,13 +321,14 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     },
   });
 
-  log.info("marketplace_emulator.started", { url: server.url, webhook: opts.webhook.url, fulfillment: opts.fulfillmentUrl ?? null });
+  log.info("marketplace_emulator.started", { url: server.url, webhook: opts.webhook.url, fulfillment: opts.fulfillmentUrl ?? null, resumed: saved !== null });
   return {
     url: server.url,
     stats,
     listings,
     idle,
     stop: async () => {
+      persistence.close();
       buyers.stop();
       notifier.stop();
       fulfillment?.stop();

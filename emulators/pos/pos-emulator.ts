@@ -2,8 +2,10 @@ import { z } from "zod";
 import { locationIdSchema, skuSchema } from "../../lib/domain/events";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, startJsonServer } from "../shared/http";
+import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { immediateDelivery, WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
+import { capPostedSales, MAX_POSTED_SALES_SAVED, posStateSchema, restorePos, snapshotPos, type PosLedger } from "./saved-state";
 
 /**
  * A store's point of sale. The unit leaves the shelf the moment it is sold (the WMS takes it
@@ -26,6 +28,8 @@ export interface PosEmulatorOptions {
   /** The WMS `/orders` endpoint. */
   fulfillmentUrl?: string;
   random?: () => number;
+  /** Where the till keeps its records across restarts (see saved-state.ts); absent, they live in memory only. */
+  stateFile?: string;
 }
 
 export interface PosSaleLine {
@@ -76,6 +80,7 @@ const optionsSchema = z.object({
   locationId: locationIdSchema,
   batchEveryMs: z.number().int().min(1).max(86_400_000).optional(),
   fulfillmentUrl: z.url().optional(),
+  stateFile: z.string().min(1).optional(),
 });
 
 const saleSchema = z.object({
@@ -92,17 +97,26 @@ const tag = (random: () => number, chars: number): string =>
 
 export async function startPosEmulator(options: PosEmulatorOptions): Promise<PosEmulator> {
   const opts = optionsSchema.parse(options);
+  const saved = opts.stateFile ? loadStateFile(opts.stateFile, posStateSchema) : null;
   const random = options.random ?? Math.random;
-  // In every id, so a restarted POS never reuses a sale id the app already applied.
-  const runTag = tag(random, 4);
   const sender = new WebhookSender(options.webhook.delivery ?? immediateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "pos") : undefined;
-  const sales = new Map<string, PosSale>();
-  /** Sales whose current status the app has not been sent yet. */
-  const pending = new Set<string>();
+  const ledger: PosLedger = {
+    // In every id, so a POS started afresh never reuses a sale id the app already applied.
+    runTag: tag(random, 4),
+    saleSeq: 0,
+    batchSeq: 0,
+    sales: new Map<string, PosSale>(),
+    /** Sales whose current status the app has not been sent yet. */
+    pending: new Set<string>(),
+  };
+  const { sales, pending } = ledger;
   const counters = { sales: 0, voids: 0, batchesPosted: 0, salesPosted: 0 };
-  let saleSeq = 0;
-  let batchSeq = 0;
+  if (saved) restorePos(saved, ledger, sender, fulfillment);
+  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotPos(ledger, sender, fulfillment)) : inMemory;
+  // Deliveries acknowledged or retried, forwards answered: timer-driven, saved soon.
+  sender.onChange = persistence.saveSoon;
+  if (fulfillment) fulfillment.onChange = persistence.saveSoon;
 
   const post = (): void => {
     const due = [...pending].flatMap((id) => {
@@ -111,14 +125,18 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     });
     pending.clear();
     for (let i = 0; i < due.length; i += MAX_SALES_PER_BATCH) {
-      const batch = { batchId: `B-${runTag}-${++batchSeq}`, locationId: opts.locationId, sales: due.slice(i, i + MAX_SALES_PER_BATCH) };
+      const batch = { batchId: `B-${ledger.runTag}-${++ledger.batchSeq}`, locationId: opts.locationId, sales: due.slice(i, i + MAX_SALES_PER_BATCH) };
       sender.send({ url: opts.webhook.url, secret: opts.webhook.secret, signatureHeader: SIGNATURE_HEADER, body: batch });
       counters.batchesPosted++;
       counters.salesPosted += batch.sales.length;
     }
+    if (opts.stateFile) capPostedSales(ledger, MAX_POSTED_SALES_SAVED);
   };
   const everyMs = opts.batchEveryMs ?? 60_000;
-  const stopTimer = (options.batchTimer ?? intervalTimer)(post, everyMs);
+  const stopTimer = (options.batchTimer ?? intervalTimer)(() => {
+    post();
+    persistence.saveSoon();
+  }, everyMs);
 
   const stats = (): PosStats => ({ ...counters, pendingSales: pending.size, delivery: { ...sender.stats }, fulfillment: fulfillment ? { ...fulfillment.stats } : null });
   const flush = async (): Promise<void> => {
@@ -130,23 +148,30 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     name: "pos emulator",
     port: opts.port,
     ...(opts.host ? { host: opts.host } : {}),
+    beforeRespond: persistence.saveNow,
     routes: {
       "POST /_emulator/sale": async (ctx) => {
         const { lines } = await ctx.json(saleSchema);
         const sale: PosSale = {
-          id: `S-${runTag}-${String(++saleSeq).padStart(6, "0")}`,
+          id: `S-${ledger.runTag}-${String(++ledger.saleSeq).padStart(6, "0")}`,
           occurredAt: new Date().toISOString(),
           status: "completed",
           lines: lines.map((l, i) => ({ id: String(i + 1), ...l })),
         };
+        // The id is on disk before the WMS hears it: after a crash the till never hands out an id the WMS may already hold.
+        persistence.saveNow();
         // The unit leaves the shelf with the customer: the WMS takes it in the same step it checks
-        // it is there and not set aside for an open order, or the till cannot sell it.
-        const taken = await fulfillment?.submit({
-          orderId: `pos:${sale.id}`,
-          lines: sale.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, locationId: opts.locationId })),
-          pickNow: true,
-          fromFreeShelf: true,
-        });
+        // it is there and not set aside for an open order, or the till cannot sell it. Not resumed
+        // after a crash: the clerk is waiting for this answer, and without it there was no sale.
+        const taken = await fulfillment?.submit(
+          {
+            orderId: `pos:${sale.id}`,
+            lines: sale.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity, locationId: opts.locationId })),
+            pickNow: true,
+            fromFreeShelf: true,
+          },
+          { resumable: false },
+        );
         if (taken === false) throw new HttpError(409, `not on the shelf at ${opts.locationId} (or set aside for an open order)`);
         sales.set(sale.id, sale);
         pending.add(sale.id);
@@ -174,12 +199,13 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     },
   });
 
-  log.info("pos_emulator.started", { url: server.url, locationId: opts.locationId, batchEveryMs: opts.batchEveryMs ?? 60_000 });
+  log.info("pos_emulator.started", { url: server.url, locationId: opts.locationId, batchEveryMs: opts.batchEveryMs ?? 60_000, resumed: saved !== null });
   return {
     url: server.url,
     flush,
     stats,
     stop: async () => {
+      persistence.close();
       stopTimer();
       sender.stop();
       fulfillment?.stop();

@@ -44,6 +44,16 @@ export class EventBatcher {
     return this.buffer.length;
   }
 
+  /** Events collected for the next batch, for the emulator's state file. */
+  buffered(): WmsEvent[] {
+    return [...this.buffer];
+  }
+
+  /** Collects saved events again; they leave one batch window later, as if just pushed. */
+  resume(events: readonly WmsEvent[]): void {
+    for (const event of events) this.push(event);
+  }
+
   /** Hand everything buffered to the sender now. */
   flush(): void {
     this.cancelTimer?.();

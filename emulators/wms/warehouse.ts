@@ -2,6 +2,7 @@ import type { Channel } from "../../lib/domain/events";
 import { log } from "../../lib/log";
 import type { WmsEvent } from "../../lib/sources/wms";
 import { HttpError } from "../shared/http";
+import type { WarehouseState } from "./saved-state";
 import { channelPrefix, type OrderRequest } from "./schemas";
 
 /**
@@ -64,6 +65,12 @@ export interface WarehouseOptions {
   random: () => number;
   emit(event: WmsEvent): void;
   now?: () => number;
+  /**
+   * Closed orders (picked, short, cancelled) kept, oldest dropped first; open ones are always
+   * kept. Unbounded by default (a load run reads every order back); a saved warehouse caps it,
+   * since its state file is rewritten on every change.
+   */
+  maxClosedOrders?: number;
 }
 
 interface OpenLine {
@@ -97,6 +104,10 @@ export class Warehouse {
   private timer: NodeJS.Timeout | undefined;
   private timerDue = Infinity;
   private eventSeq = 0;
+  /** Called after the pick timer changed the floor (persistence saves it). */
+  onPicked: () => void = () => undefined;
+  /** Closed orders in the order they closed, for the cap (tracked only when there is one). */
+  private readonly closed = new Set<string>();
 
   constructor(private readonly opts: WarehouseOptions) {
     this.now = opts.now ?? Date.now;
@@ -180,6 +191,7 @@ export class Warehouse {
       }
     }
     order.status = orderStatus(order);
+    this.settle(order);
     return order;
   }
 
@@ -283,6 +295,47 @@ export class Warehouse {
     this.disarm();
   }
 
+  // ------------------------------------------------------------------ saved state
+
+  saved(): WarehouseState {
+    return { stock: this.snapshot(), orders: [...this.orders.values()], lagMs: { ...this.lag }, paused: this.paused, eventSeq: this.eventSeq };
+  }
+
+  /**
+   * Replaces the floor with a saved one. Open lines keep their due times: the picker is
+   * re-armed for the earliest, so lines that fell due while the WMS was down are picked at once.
+   */
+  restore(state: WarehouseState): void {
+    for (const perLocation of Object.values(state.stock)) for (const location of Object.keys(perLocation)) this.assertKnown(location, "saved stock");
+    this.disarm();
+    this.stock.clear();
+    this.orders.clear();
+    this.open.clear();
+    this.closed.clear();
+    for (const [sku, perLocation] of Object.entries(state.stock)) for (const [location, n] of Object.entries(perLocation)) this.set(sku, location, n);
+    for (const order of state.orders) {
+      this.orders.set(order.orderId, order);
+      for (const line of order.lines) if (line.status === "open") this.open.add({ order, line });
+      this.settle(order);
+    }
+    this.lag = state.lagMs;
+    this.paused = state.paused;
+    this.eventSeq = state.eventSeq;
+    this.armNext();
+  }
+
+  /** Counts a closed order against the cap and drops the oldest closed ones beyond it. */
+  private settle(order: WmsOrder): void {
+    const max = this.opts.maxClosedOrders;
+    if (max === undefined || order.status === "open") return;
+    this.closed.add(order.orderId);
+    for (const orderId of this.closed) {
+      if (this.closed.size <= max) break;
+      this.closed.delete(orderId);
+      this.orders.delete(orderId);
+    }
+  }
+
   private drawLag(): number {
     return this.lag.min + Math.floor(this.opts.random() * (this.lag.max - this.lag.min + 1));
   }
@@ -314,6 +367,7 @@ export class Warehouse {
     const due = [...this.open].filter((e) => e.line.dueAt <= now).sort((a, b) => a.line.dueAt - b.line.dueAt);
     for (const entry of due) this.pick(entry);
     this.armNext();
+    if (due.length > 0) this.onPicked();
   }
 
   /**
@@ -351,6 +405,7 @@ export class Warehouse {
     line.pickedFrom = location;
     line.pickedAt = new Date(this.now()).toISOString();
     order.status = orderStatus(order);
+    this.settle(order);
   }
 
   /** The first location (in configured order) holding the whole line, else the first holding any, else the first. */
@@ -369,6 +424,10 @@ export class Warehouse {
     const have = this.count(sku, location);
     if (quantity > have) throw new HttpError(409, `only ${have} of ${sku} on the shelf at ${location}`);
     this.set(sku, location, have - quantity);
+  }
+
+  private assertKnown(location: string, what: string): void {
+    if (!this.opts.locations.includes(location)) throw new Error(`${what} names unknown location ${location} (locations: ${this.opts.locations.join(", ")})`);
   }
 
   private assertLocation(location: string): void {

@@ -3,9 +3,11 @@ import { locationIdSchema } from "../../lib/domain/events";
 import { log } from "../../lib/log";
 import type { WmsEvent } from "../../lib/sources/wms";
 import { sendJson, startJsonServer } from "../shared/http";
+import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { EventBatcher, type BatchTimer, type BatcherStats } from "./event-batcher";
 import { cancelRequestSchema, cycleCountSchema, lagSchema, movementSchema, orderIdSchema, orderRequestSchema, pickingSchema, stockSchema } from "./schemas";
+import { MAX_CLOSED_ORDERS_SAVED, restoreWms, snapshotWms, wmsStateSchema } from "./saved-state";
 import { Warehouse, type Lag, type OrderStatus, type WarehouseCounters } from "./warehouse";
 
 /**
@@ -24,6 +26,11 @@ export interface WmsEmulatorOptions {
   /** What runs the batch window (default: setTimeout). Tests pass a manual one, so which events share a body does not depend on the machine's speed. */
   batchTimer?: BatchTimer;
   random?: () => number;
+  /**
+   * Where the WMS keeps its world across restarts (see saved-state.ts). When the file exists
+   * its state wins over `initialStock` and `picking`; absent, the world lives in memory only.
+   */
+  stateFile?: string;
 }
 
 export interface WmsStats extends WarehouseCounters {
@@ -52,12 +59,14 @@ const optionsSchema = z.object({
   initialStock: stockSchema.optional(),
   picking: z.object({ lagMs: lagSchema, paused: z.boolean().optional() }).optional(),
   batchMs: z.number().int().min(0).max(600_000).optional(),
+  stateFile: z.string().min(1).optional(),
 });
 
 const orderListQuery = z.enum(["open", "picked", "short", "cancelled"]).optional();
 
 export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<WmsEmulator> {
   const opts = optionsSchema.parse(options);
+  const saved = opts.stateFile ? loadStateFile(opts.stateFile, wmsStateSchema) : null;
   const random = options.random ?? Math.random;
   const sender = new WebhookSender(options.webhook.delivery, random);
   const batcher = new EventBatcher(sender, opts.webhook, opts.batchMs ?? 50, options.batchTimer);
@@ -68,7 +77,13 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
     paused: opts.picking?.paused ?? false,
     random,
     emit: (event: WmsEvent) => batcher.push(event),
+    ...(opts.stateFile ? { maxClosedOrders: MAX_CLOSED_ORDERS_SAVED } : {}),
   });
+  if (saved) restoreWms(saved, { warehouse, batcher, sender });
+  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotWms({ warehouse, batcher, sender })) : inMemory;
+  // Timer-driven changes, saved in the same callback: a pick, a batch leaving, a delivery acknowledged or retried.
+  warehouse.onPicked = persistence.saveSoon;
+  sender.onChange = persistence.saveSoon;
 
   const stats = (): WmsStats => {
     const { sent: _sent, ...delivery } = sender.stats;
@@ -83,6 +98,7 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
     name: "wms emulator",
     port: opts.port,
     ...(opts.host ? { host: opts.host } : {}),
+    beforeRespond: persistence.saveNow,
     routes: {
       // ---- the WMS API the channels call
       "POST /orders": async (ctx) => {
@@ -150,13 +166,14 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
     },
   });
 
-  log.info("wms_emulator.started", { url: server.url, locations: opts.locations, webhook: opts.webhook.url });
+  log.info("wms_emulator.started", { url: server.url, locations: opts.locations, webhook: opts.webhook.url, resumed: saved !== null });
   return {
     url: server.url,
     flush,
     stock: () => warehouse.snapshot(),
     stats,
     stop: async () => {
+      persistence.close();
       warehouse.stop();
       batcher.stop();
       sender.stop();

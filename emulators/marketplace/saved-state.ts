@@ -1,0 +1,73 @@
+import { z } from "zod";
+import { skuSchema } from "../../lib/domain/events";
+import { pendingDeliverySchema, type WebhookSender } from "../shared/webhook-sender";
+import { pendingForwardSchema, type FulfillmentClient } from "../wms/fulfillment-client";
+import type { Buyers } from "./buyers";
+import { savedKeySchema, type IdempotencyStore } from "./idempotency-store";
+import type { Market } from "./market";
+
+/**
+ * What the marketplace keeps across a restart, as a real one would: listings, orders (the
+ * newest ones), idempotency keys still within their window (a retried seller call is still
+ * answered as a replay), id sequences (order and notification ids never repeat), the buyers
+ * simulation as it was set, notifications the app has not acknowledged and orders not yet
+ * handed to the WMS.
+ *
+ * Not kept: counters and stats (they restart from 0), rate-limit buckets (full again, as after
+ * any quiet spell), injected faults and the rate-limit setting (test knobs), the listing change
+ * log and ack times (measurement records of a load run).
+ */
+
+/** Orders kept (newest), in memory as on disk; older ones can no longer be cancelled (404). */
+export const MAX_ORDERS_SAVED = 5_000;
+/** Idempotency keys kept: those within the store's TTL (24 h), and of those the newest this many. */
+export const MAX_KEYS_SAVED = 5_000;
+
+const lineSchema = z.object({ id: z.string(), sku: skuSchema, quantity: z.number().int().min(1), priceCents: z.number().int().min(0).optional() });
+
+export const marketStateSchema = z.object({
+  runTag: z.string().min(1),
+  orderSeq: z.number().int().min(0),
+  listings: z.record(skuSchema, z.object({ quantity: z.number().int().min(0), updatedAt: z.string() })),
+  orders: z.array(z.object({ id: z.string(), status: z.enum(["created", "cancelled"]), createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema).min(1) })),
+});
+export type MarketState = z.infer<typeof marketStateSchema>;
+
+export const marketplaceStateSchema = z.object({
+  market: marketStateSchema,
+  notificationSeq: z.number().int().min(0),
+  idempotency: z.array(savedKeySchema),
+  buyers: z.object({ ratePerSecond: z.number().min(0), skus: z.array(skuSchema).nullable() }),
+  notifications: z.array(pendingDeliverySchema),
+  forwards: z.array(pendingForwardSchema),
+});
+export type MarketplaceState = z.infer<typeof marketplaceStateSchema>;
+
+export interface MarketplaceParts {
+  market: Market;
+  idempotency: IdempotencyStore;
+  buyers: Buyers;
+  notifier: WebhookSender;
+  fulfillment: FulfillmentClient | undefined;
+}
+
+export function snapshotMarketplace(parts: MarketplaceParts, notificationSeq: number): MarketplaceState {
+  return {
+    market: parts.market.saved(),
+    notificationSeq,
+    idempotency: parts.idempotency.saved(),
+    buyers: parts.buyers.status(),
+    notifications: parts.notifier.pending(),
+    forwards: parts.fulfillment?.pending() ?? [],
+  };
+}
+
+/** Returns the notification sequence to continue from. Forwards saved while a WMS was configured are dropped if it no longer is. */
+export function restoreMarketplace(state: MarketplaceState, parts: MarketplaceParts): number {
+  parts.market.restore(state.market);
+  parts.idempotency.restore(state.idempotency);
+  parts.notifier.resume(state.notifications);
+  parts.fulfillment?.resume(state.forwards);
+  if (state.buyers.ratePerSecond > 0) parts.buyers.start(state.buyers.ratePerSecond, state.buyers.skus ?? undefined);
+  return state.notificationSeq;
+}
