@@ -31,9 +31,13 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
     const started = performance.now();
     const record = newRequestRecord("admin");
     const headers = { "x-request-id": uuidFrom(shop.random), "x-shopify-api-version": ADMIN_API_VERSION };
+    /** Only a mutation that ran can have changed what the state file holds. */
+    let mutationRan = false;
     const reply = (status: number, body: unknown) => {
       record.status = status;
-      sendJson(ctx.res, status, body, headers);
+      const write = () => sendJson(ctx.res, status, body, headers);
+      if (mutationRan) write();
+      else shop.saves.unsaved(write);
     };
     const answer = (errors: ShopifyGraphQLError[], cost: Cost, data?: Record<string, unknown> | null) => {
       record.errorCodes.push(...errors.map((e) => e.extensions.code));
@@ -77,6 +81,7 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
         return answer([shopifyError("Throttled", "THROTTLED", { extensions: { documentation: RATE_LIMITS_DOC } })], { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: shop.bucket.status() });
       }
       const context: AdminContext = { shop, record };
+      mutationRan = operation.operation === "mutation";
       const result = await run(schema, prepared.prepared, request, rootValue, context);
       const actual = Math.min(requested, queryCost(costInput, result.data ?? null));
       shop.bucket.giveBack(requested - actual);

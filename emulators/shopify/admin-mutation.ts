@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { canonicalJson, idempotencyKeyOf } from "./idempotency";
+import type { Replay } from "./idempotent-replay";
 import type { ShopState } from "./shop-state";
 import type { RequestRecord } from "./stats";
 
@@ -36,9 +37,26 @@ export interface MutationSpec {
   run: (args: Args, context: AdminContext) => MutationPayload;
 }
 
+/** An idempotent mutation's answer and the data its replay is rebuilt from after a restart. */
+export interface IdempotentOutcome {
+  payload: MutationPayload;
+  replay: Replay;
+}
+
+export interface IdempotentSpec {
+  precheck?: (args: Args) => void;
+  run: (args: Args, context: AdminContext) => IdempotentOutcome;
+}
+
+/** An answer that applied nothing: user errors, every other field null. */
+export function refused(payload: MutationPayload): IdempotentOutcome {
+  const nullFields = Object.keys(payload).filter((k) => k !== "userErrors" && payload[k] === null);
+  return { payload, replay: { kind: "refused", nullFields, userErrors: payload.userErrors } };
+}
+
 const MISSING_DIRECTIVE = "The @idempotent directive is required for this mutation but was not provided.";
 
-export function idempotentMutation(fieldName: string, spec: MutationSpec): MutationResolver {
+export function idempotentMutation(fieldName: string, spec: IdempotentSpec): MutationResolver {
   return (args, context, info) => {
     const key = idempotencyKeyOf(info);
     if (key === undefined) throw new GraphQLError(MISSING_DIRECTIVE, { extensions: { code: "BAD_REQUEST" } });
@@ -50,7 +68,7 @@ export function idempotentMutation(fieldName: string, spec: MutationSpec): Mutat
     if (prior.kind === "replay") {
       context.shop.stats.counters.idempotentReplays++;
       context.record.replayed = true;
-      const payload = prior.result as MutationPayload;
+      const payload = prior.result;
       context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
       return payload;
     }
@@ -59,8 +77,8 @@ export function idempotentMutation(fieldName: string, spec: MutationSpec): Mutat
       context.record.userErrorCodes.push("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
       return { userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] };
     }
-    const payload = spec.run(args, context);
-    context.shop.idempotency.remember(key, fingerprint, payload);
+    const { payload, replay } = spec.run(args, context);
+    context.shop.idempotency.remember(key, fingerprint, payload, replay);
     context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
     return payload;
   };

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { HttpError } from "../shared/http";
+import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
 import { orderPayload } from "./order-payload";
 import { DEFAULT_EMAIL, unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
@@ -96,14 +97,12 @@ export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchem
 /** Hands the new order to the WMS (fire and forget; the sender retries until it is taken). */
 function forwardToFulfillment(shop: ShopState, order: Order): void {
   if (!shop.fulfillment) return;
-  const { sender, url, secret } = shop.fulfillment;
-  sender.send({
-    url,
-    secret,
-    signatureHeader: "X-Shopify-Hmac-Sha256",
-    body: { orderId: `shopify:${order.id}`, channel: "shopify", lines: order.lines.map((l) => ({ lineId: String(l.id), sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) },
-  });
+  const body = { orderId: `shopify:${order.id}`, channel: "shopify", lines: order.lines.map((l) => ({ lineId: String(l.id), sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) };
+  shop.fulfillment.sender.send(fulfillmentMessage(shop.fulfillment, body));
 }
+
+/** One forward to the WMS, signed with the shop's secret (also how a restarted shop resumes its unsent forwards). */
+export const fulfillmentMessage = (target: { url: string; secret: string }, body: unknown): Outgoing => ({ url: target.url, secret: target.secret, signatureHeader: "X-Shopify-Hmac-Sha256", body });
 
 function orderOr404(shop: ShopState, rawId: string): Order {
   const order = /^\d+$/.test(rawId) ? shop.orders.get(Number(rawId)) : undefined;

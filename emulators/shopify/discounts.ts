@@ -1,3 +1,4 @@
+import { z } from "zod";
 import { IdSequence } from "./ids";
 
 /**
@@ -5,36 +6,44 @@ import { IdSequence } from "./ids";
  * fixed amount). Codes are unique per shop regardless of case, as on Shopify. Nothing here
  * applies them at checkout yet: the store is what tests and the demo inspect.
  */
-export type DiscountBuyers = { kind: "all" } | { kind: "customers"; customerIds: string[] };
+const gidString = z.string();
+const discountBuyersSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("all") }), z.object({ kind: z.literal("customers"), customerIds: z.array(gidString) })]);
+const discountItemsSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("all") }), z.object({ kind: z.literal("products"), productIds: z.array(gidString), variantIds: z.array(gidString) })]);
+const discountValueSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("percentage"), percentage: z.number() }),
+  z.object({ kind: z.literal("amount"), amountCents: z.number().int(), appliesOnEachItem: z.boolean() }),
+]);
+const discountMinimumSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("subtotal"), cents: z.number().int() }), z.object({ kind: z.literal("quantity"), quantity: z.number().int() })]).nullable();
 
-export type DiscountItemsTarget = { kind: "all" } | { kind: "products"; productIds: string[]; variantIds: string[] };
-
-export type DiscountValue = { kind: "percentage"; percentage: number } | { kind: "amount"; amountCents: number; appliesOnEachItem: boolean };
-
-export type DiscountMinimum = { kind: "subtotal"; cents: number } | { kind: "quantity"; quantity: number } | null;
-
-export interface CodeDiscount {
+/** A code discount as the shop keeps it (and as its state file holds it). */
+export const codeDiscountSchema = z.object({
   /** DiscountCodeNode id (numeric tail). */
-  id: number;
+  id: z.number().int(),
   /** DiscountRedeemCode id of its one code. */
-  codeId: number;
-  title: string;
-  code: string;
-  startsAt: number;
-  endsAt: number | null;
-  usageLimit: number | null;
-  appliesOncePerCustomer: boolean;
-  buyers: DiscountBuyers;
-  items: DiscountItemsTarget;
-  value: DiscountValue;
-  minimum: DiscountMinimum;
-  combinesWith: { orderDiscounts: boolean; productDiscounts: boolean; shippingDiscounts: boolean };
-  appliesOnOneTimePurchase: boolean;
-  appliesOnSubscription: boolean;
-  recurringCycleLimit: number | null;
-  tags: string[];
-  createdAt: number;
-}
+  codeId: z.number().int(),
+  title: z.string(),
+  code: z.string(),
+  startsAt: z.number(),
+  endsAt: z.number().nullable(),
+  usageLimit: z.number().int().nullable(),
+  appliesOncePerCustomer: z.boolean(),
+  buyers: discountBuyersSchema,
+  items: discountItemsSchema,
+  value: discountValueSchema,
+  minimum: discountMinimumSchema,
+  combinesWith: z.object({ orderDiscounts: z.boolean(), productDiscounts: z.boolean(), shippingDiscounts: z.boolean() }),
+  appliesOnOneTimePurchase: z.boolean(),
+  appliesOnSubscription: z.boolean(),
+  recurringCycleLimit: z.number().int().nullable(),
+  tags: z.array(z.string()),
+  createdAt: z.number(),
+});
+
+export type DiscountBuyers = z.infer<typeof discountBuyersSchema>;
+export type DiscountItemsTarget = z.infer<typeof discountItemsSchema>;
+export type DiscountValue = z.infer<typeof discountValueSchema>;
+export type DiscountMinimum = z.infer<typeof discountMinimumSchema>;
+export type CodeDiscount = z.infer<typeof codeDiscountSchema>;
 
 export type DiscountStatus = "ACTIVE" | "EXPIRED" | "SCHEDULED";
 
@@ -70,5 +79,16 @@ export class DiscountBook {
 
   list(): CodeDiscount[] {
     return [...this.byId.values()];
+  }
+
+  /** The last ids handed out (null before the first discount), for the state file. */
+  lastIds(): { node: number; code: number } | null {
+    return this.sequences ? { node: this.sequences.node.lastIssued, code: this.sequences.code.lastIssued } : null;
+  }
+
+  /** A restarted shop: its discounts and where their ids left off. */
+  restore(discounts: readonly CodeDiscount[], lastIds: { node: number; code: number } | null): void {
+    for (const d of discounts) this.add(d);
+    if (lastIds) this.sequences = { node: IdSequence.resumeAt(lastIds.node, this.random), code: IdSequence.resumeAt(lastIds.code, this.random) };
   }
 }

@@ -24,6 +24,10 @@ export const ID_BASE = {
   shop: 73_182_855_213,
 } as const;
 
+/** The runtime id sequences a shop keeps (and its state file saves). */
+export const SEQUENCE_NAMES = ["order", "lineItem", "refund", "refundLine", "transaction", "customer", "address", "checkout", "shippingLine", "adjustmentGroup"] as const;
+export type SequenceName = (typeof SEQUENCE_NAMES)[number];
+
 /** An increasing sequence with random gaps (Shopify ids are shared across shops, so they skip). */
 export class IdSequence {
   private last: number;
@@ -32,13 +36,25 @@ export class IdSequence {
     start: number,
     private readonly random: () => number,
     private readonly maxGap = 4_096,
+    /** Set when a restarted shop goes on from its saved sequence (no random start drawn). */
+    resumeAfter?: number,
   ) {
-    this.last = start + Math.floor(random() * maxGap);
+    this.last = resumeAfter ?? start + Math.floor(random() * maxGap);
   }
 
   next(): number {
     this.last += 1 + Math.floor(this.random() * this.maxGap);
     return this.last;
+  }
+
+  /** The last id handed out (or the starting point): saved, so a restarted shop never repeats an id. */
+  get lastIssued(): number {
+    return this.last;
+  }
+
+  /** A sequence that goes on after `last` (a restarted shop); draws nothing from `random` to start. */
+  static resumeAt(last: number, random: () => number): IdSequence {
+    return new IdSequence(last, random, undefined, last);
   }
 }
 

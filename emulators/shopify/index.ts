@@ -1,7 +1,8 @@
 import { z } from "zod";
 import type { Catalog } from "../../lib/catalog/demo-catalog";
-import { log } from "../../lib/log";
+import { errorMessage, log } from "../../lib/log";
 import { HttpError, startJsonServer } from "../shared/http";
+import { inMemory, loadStateFile, persistTo, StateFileError } from "../shared/state-file";
 import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../shared/webhook-sender";
 import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
@@ -11,10 +12,13 @@ import { DiscountBook } from "./discounts";
 import { hostedCheckoutRoutes } from "./hosted-checkout";
 import { noFaults } from "./faults";
 import { IdempotencyStore } from "./idempotency";
+import { replayPayload } from "./idempotent-replay";
 import { IdSequence } from "./ids";
 import { InventoryState } from "./inventory-state";
 import { LeakyBucket, STANDARD_PLAN, type Plan } from "./leaky-bucket";
 import { OrderBook } from "./orders";
+import { SaveGate } from "./save-gate";
+import { restoreShop, resumeDeliveries, savedShopSchema, snapshotShop } from "./saved-state";
 import { adminSchema, storefrontSchema } from "./schemas";
 import { ShopCatalog } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
@@ -47,6 +51,12 @@ export interface ShopifyEmulatorOptions {
   random?: () => number;
   /** The cost bucket's clock (ms); tests pass a manual one so throttling does not depend on the machine's speed. */
   bucketClock?: () => number;
+  /**
+   * Keep the shop in this file and resume it on the next start (saved-state.ts says what it
+   * holds); the catalog and initialAvailable options then only seed a first start. Absent: the
+   * shop lives in memory only and nothing is written.
+   */
+  stateFile?: string;
 }
 
 export interface ShopifyEmulator {
@@ -79,12 +89,20 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
   const random = opts.random ?? Math.random;
   const now = Date.now;
   const startedAt = now();
-  const catalog = new ShopCatalog(opts.catalog, opts.locations, startedAt);
-  const unknownSkus = Object.keys(opts.initialAvailable ?? {}).filter((sku) => !catalog.variantBySku(sku));
-  const unknownLocations = Object.values(opts.initialAvailable ?? {}).flatMap((perLocation) => Object.keys(perLocation).filter((id) => !catalog.locationById(id)));
+  const saved = opts.stateFile ? loadStateFile(opts.stateFile, savedShopSchema) : null;
+  // A resumed shop's catalog comes from its file (products created and deleted since included).
+  const catalog = new ShopCatalog(saved ? { ...opts.catalog, products: [] } : opts.catalog, opts.locations, startedAt);
+  const initialAvailable = saved ? {} : opts.initialAvailable;
+  const unknownSkus = Object.keys(initialAvailable ?? {}).filter((sku) => !catalog.variantBySku(sku));
+  const unknownLocations = Object.values(initialAvailable ?? {}).flatMap((perLocation) => Object.keys(perLocation).filter((id) => !catalog.locationById(id)));
   if (unknownSkus.length || unknownLocations.length) throw new Error(`initialAvailable names unknown ${unknownSkus.length ? `skus ${unknownSkus.join(", ")}` : `locations ${[...new Set(unknownLocations)].join(", ")}`}`);
+  // The snapshot reads the shop built below; nothing is written before it is whole.
+  const persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotShop(shop)) : inMemory;
   const sender = new WebhookSender(opts.webhook.delivery ?? immediateDelivery, random);
   const fulfillmentSender = opts.fulfillmentUrl ? new WebhookSender({ ...immediateDelivery }, random) : null;
+  // Timer-driven changes (a delivery acknowledged, a retry scheduled) are saved right after.
+  sender.onChange = persistence.saveSoon;
+  if (fulfillmentSender) fulfillmentSender.onChange = persistence.saveSoon;
   const seq = (start: number) => new IdSequence(start, random);
   const shop: ShopState = {
     shopDomain: opts.shopDomain,
@@ -92,14 +110,14 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     adminAccessToken: opts.adminAccessToken,
     storefrontAccessToken: opts.storefrontAccessToken,
     catalog,
-    inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), opts.initialAvailable, startedAt),
+    inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), initialAvailable, startedAt),
     orders: new OrderBook(),
     carts: new CartBook(() => shop),
     discounts: new DiscountBook(random),
     publicUrl: "",
     storefrontUrl: opts.storefrontUrl?.replace(/\/$/, "") ?? null,
     bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN, opts.bucketClock),
-    idempotency: new IdempotencyStore(now),
+    idempotency: new IdempotencyStore((replay) => replayPayload(shop, replay), now),
     stats: new EmulatorStats(),
     webhooks: new ShopifyWebhooks(sender, { url: opts.webhook.url, secret: opts.webhook.secret, shopDomain: opts.shopDomain }, random),
     fulfillment: fulfillmentSender && opts.fulfillmentUrl ? { sender: fulfillmentSender, url: opts.fulfillmentUrl, secret: opts.webhook.secret } : null,
@@ -116,9 +134,18 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
       shippingLine: seq(5_012_266_000_000),
       adjustmentGroup: seq(30_467_000_000),
     },
+    saves: new SaveGate(persistence),
     random,
     now,
   };
+  if (saved && opts.stateFile) {
+    try {
+      restoreShop(shop, saved);
+    } catch (error) {
+      // The checksum held, yet the parts do not fit together: as unusable as a torn file.
+      throw new StateFileError(opts.stateFile, errorMessage(error));
+    }
+  }
   const storefront = storefrontHandler(shop, storefrontSchema(), storefrontRootValue(shop));
   const server = await startJsonServer({
     name: "shopify emulator",
@@ -133,15 +160,24 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
       ...hostedCheckoutRoutes(shop),
       ...controlRoutes(shop),
     },
+    beforeRespond: shop.saves.beforeRespond,
   });
   shop.publicUrl = server.url;
-  log.info("shopify_emulator.started", { url: server.url, shop: opts.shopDomain, skus: catalog.variants.length, locations: catalog.locations.length });
+  if (saved) {
+    resumeDeliveries(shop, saved);
+    if (!shop.fulfillment && saved.fulfillment.length > 0) log.warn("shopify_emulator.forwards_dropped", { count: saved.fulfillment.length, reason: "no fulfillmentUrl" });
+  }
+  // From here the file holds this shop, also when nothing changes before the next start.
+  persistence.saveNow();
+  log.info("shopify_emulator.started", { url: server.url, shop: opts.shopDomain, skus: catalog.variants.length, locations: catalog.locations.length, resumed: saved !== null, orders: shop.orders.size });
   return {
     url: server.url,
     adminGraphqlUrl: `${server.url}${ADMIN_GRAPHQL_PATH}`,
     storefrontGraphqlUrl: `${server.url}${STOREFRONT_GRAPHQL_PATH}`,
     sender,
     stop: async () => {
+      // The last write first: what the senders had not delivered is in it.
+      persistence.close();
       sender.stop();
       fulfillmentSender?.stop();
       await server.stop();

@@ -1,9 +1,7 @@
 import { GraphQLError } from "graphql";
 import { z } from "zod";
-import { inventoryItemNode, locationNode, type GraphQLObject } from "./admin-objects";
-import { checkInputArraySize, idempotentMutation, type Args, type MutationPayload, type MutationResolver, type UserError } from "./admin-mutation";
-import { graphqlDateTime } from "./format";
-import { gid } from "./ids";
+import { adjustmentGroupNode, type AdjustmentGroupData } from "./adjustment-group";
+import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
 import type { LocationRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
@@ -71,53 +69,22 @@ function commonErrors(input: { reason: string; referenceDocumentUri?: string | n
   return errors;
 }
 
-interface ChangeRecord {
-  name: "available" | "on_hand";
-  delta: number;
-  quantityAfterChange: number;
-  variant: VariantRecord;
-  location: LocationRecord;
-  ledgerDocumentUri: string | null;
+type ChangeRecord = AdjustmentGroupData["changes"][number];
+
+/** The answer and what a replay after a restart rebuilds it from. */
+function applied(shop: ShopState, reason: string, referenceDocumentUri: string | null, changes: ChangeRecord[]): IdempotentOutcome {
+  const group: AdjustmentGroupData = { id: shop.ids.adjustmentGroup.next(), createdAt: shop.now(), reason, referenceDocumentUri, changes };
+  return { payload: { inventoryAdjustmentGroup: adjustmentGroupNode(shop, group), userErrors: [] }, replay: { kind: "adjustmentGroup", group } };
 }
 
-function adjustmentGroup(shop: ShopState, reason: string, referenceDocumentUri: string | null, changes: ChangeRecord[]): GraphQLObject {
-  const createdAt = graphqlDateTime(shop.now());
-  return {
-    __typename: "InventoryAdjustmentGroup",
-    id: gid("InventoryAdjustmentGroup", shop.ids.adjustmentGroup.next()),
-    createdAt,
-    reason,
-    referenceDocumentUri,
-    app: null,
-    staffMember: null,
-    changes: (args: Args) => {
-      const only = (list: unknown) => (Array.isArray(list) ? new Set(list.filter((x): x is string => typeof x === "string")) : null);
-      const items = only(args.inventoryItemIds);
-      const locations = only(args.locationIds);
-      const names = only(args.quantityNames);
-      return changes
-        .filter((c) => (!items || items.has(c.variant.inventoryItemGid)) && (!locations || locations.has(c.location.gid)) && (!names || names.has(c.name)))
-        .map((c) => ({
-          __typename: "InventoryChange",
-          name: c.name,
-          delta: c.delta,
-          quantityAfterChange: c.quantityAfterChange,
-          ledgerDocumentUri: c.ledgerDocumentUri,
-          item: () => inventoryItemNode(shop, c.variant),
-          location: () => locationNode(shop, c.location),
-        }));
-    },
-  };
-}
-
-function failed(shop: ShopState, userErrors: UserError[]): MutationPayload {
+function failed(shop: ShopState, userErrors: UserError[]): IdempotentOutcome {
   shop.stats.counters.staleCas += userErrors.filter((e) => e.code === "CHANGE_FROM_QUANTITY_STALE").length;
-  return { inventoryAdjustmentGroup: null, userErrors };
+  return refused({ inventoryAdjustmentGroup: null, userErrors });
 }
 
 const pairKey = (variant: VariantRecord, location: LocationRecord) => `${variant.sku}\u0000${location.id}`;
 
-function adjust(args: Args, shop: ShopState): MutationPayload {
+function adjust(args: Args, shop: ShopState): IdempotentOutcome {
   const input = adjustInputSchema.parse(args.input);
   const errors = commonErrors(input);
   if (input.name !== "available") errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
@@ -148,14 +115,15 @@ function adjust(args: Args, shop: ShopState): MutationPayload {
   const changes: ChangeRecord[] = [];
   for (const { variant, location, delta, ledgerDocumentUri } of resolved) {
     const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
-    changes.push({ name: "available", delta, quantityAfterChange: level.available, variant, location, ledgerDocumentUri });
-    changes.push({ name: "on_hand", delta, quantityAfterChange: level.available + level.committed, variant, location, ledgerDocumentUri });
+    const pair = { sku: variant.sku, locationId: location.id, ledgerDocumentUri };
+    changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair });
+    changes.push({ name: "on_hand", delta, quantityAfterChange: level.available + level.committed, ...pair });
   }
   shop.stats.counters.mutationsApplied++;
-  return { inventoryAdjustmentGroup: adjustmentGroup(shop, input.reason, input.referenceDocumentUri ?? null, changes), userErrors: [] };
+  return applied(shop, input.reason, input.referenceDocumentUri ?? null, changes);
 }
 
-function set(args: Args, shop: ShopState): MutationPayload {
+function set(args: Args, shop: ShopState): IdempotentOutcome {
   const input = setInputSchema.parse(args.input);
   const errors = commonErrors(input);
   const name = input.name;
@@ -190,12 +158,12 @@ function set(args: Args, shop: ShopState): MutationPayload {
     const delta = quantity - before;
     const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
     const onHand = level.available + level.committed;
-    const pair = { variant, location, ledgerDocumentUri: null };
+    const pair = { sku: variant.sku, locationId: location.id, ledgerDocumentUri: null };
     if (name === "available") changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair }, { name: "on_hand", delta, quantityAfterChange: onHand, ...pair });
     else changes.push({ name: "on_hand", delta, quantityAfterChange: onHand, ...pair }, { name: "available", delta, quantityAfterChange: level.available, ...pair });
   }
   shop.stats.counters.mutationsApplied++;
-  return { inventoryAdjustmentGroup: adjustmentGroup(shop, input.reason, input.referenceDocumentUri ?? null, changes), userErrors: [] };
+  return applied(shop, input.reason, input.referenceDocumentUri ?? null, changes);
 }
 
 /** Note what each change asked for on the request record, replays included, before any check. */

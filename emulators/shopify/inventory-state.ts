@@ -58,6 +58,21 @@ export class InventoryState {
     if (!this.levels.has(sku)) this.levels.set(sku, new Map(this.locationIds.map((loc) => [loc, { available: 0, committed: 0, updatedAt: now }])));
   }
 
+  /** Every level by SKU and location, deleted products' SKUs included (a re-created SKU finds its numbers again). */
+  levelsBySku(): Record<string, Record<string, Level>> {
+    const out: Record<string, Record<string, Level>> = {};
+    for (const [sku, perLocation] of this.levels) out[sku] = Object.fromEntries([...perLocation].map(([loc, level]) => [loc, { ...level }]));
+    return out;
+  }
+
+  /** A restarted shop's levels. Locations no longer configured are dropped; new ones start empty. */
+  restoreLevels(saved: Record<string, Record<string, Level>>, now: number): void {
+    for (const [sku, perLocation] of Object.entries(saved)) {
+      this.addSku(sku, now);
+      for (const [loc, level] of Object.entries(perLocation)) if (this.locationIds.includes(loc)) this.levels.get(sku)?.set(loc, { ...level });
+    }
+  }
+
   /** Throws on an unknown sku or location: callers resolve ids first. */
   level(sku: string, locationId: string): Level {
     const level = this.levels.get(sku)?.get(locationId);

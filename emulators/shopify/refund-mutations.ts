@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { checkInputArraySize, idempotentMutation, type Args, type MutationPayload, type MutationResolver, type UserError } from "./admin-mutation";
+import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
 import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./checkout";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
@@ -39,7 +39,7 @@ const inputSchema = z.object({
 
 const inputOf = (args: Args): Record<string, unknown> => (args.input !== null && typeof args.input === "object" ? (args.input as Record<string, unknown>) : {});
 
-const failed = (userErrors: UserError[]): MutationPayload => ({ refund: null, order: null, userErrors });
+const failed = (userErrors: UserError[]): IdempotentOutcome => refused({ refund: null, order: null, userErrors });
 
 /** Our refund problems as refundCreate user errors, on the offending input field. */
 function problemError(problem: RefundProblem): UserError {
@@ -94,7 +94,7 @@ function transactionErrors(shop: ShopState, order: Order, input: z.infer<typeof 
   return { cents, errors };
 }
 
-function refundCreate(args: Args, shop: ShopState): MutationPayload {
+function refundCreate(args: Args, shop: ShopState): IdempotentOutcome {
   const input = inputSchema.parse(args.input);
   const order = orderByGid(shop, input.orderId);
   if (!order) return failed([{ field: ["orderId"], message: "Order does not exist.", code: "NOT_FOUND" }]);
@@ -105,7 +105,7 @@ function refundCreate(args: Args, shop: ShopState): MutationPayload {
   if (!plan.ok) errors.push(...plan.problems.map(problemError));
   if (errors.length > 0 || !plan.ok) return failed(errors);
   const refund = applyRefund(shop, order, plan.planned, { note: input.note ?? null, amountCents: money.cents });
-  return { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] };
+  return { payload: { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] }, replay: { kind: "refund", orderId: order.id, refundId: refund.id } };
 }
 
 export function refundMutations(): Record<string, MutationResolver> {

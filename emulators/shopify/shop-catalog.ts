@@ -89,9 +89,7 @@ export class ShopCatalog {
 
   /** A product and its variants, indexed; the control API adds them after start (`products/create`). */
   addProduct(p: Catalog["products"][number], createdAt: number): ProductRecord {
-    if (this.byHandle.has(p.handle)) throw new Error(`duplicate product handle ${p.handle}`);
-    for (const v of p.variants) if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
-    const i = this.productCount++;
+    const i = this.productCount;
     const id = ID_BASE.product + i + 1;
     const product: ProductRecord = {
       id,
@@ -106,14 +104,11 @@ export class ShopCatalog {
       createdAt,
       updatedAt: createdAt,
     };
-    this.products.push(product);
-    this.byHandle.set(product.handle, product);
-    this.byProductGid.set(product.gid, product);
     p.variants.forEach((v, position) => {
-      const index = this.variantCount++;
+      const index = this.variantCount + position;
       const variantId = ID_BASE.variant + index + 1;
       const itemId = ID_BASE.inventoryItem + index + 1;
-      const variant: VariantRecord = {
+      product.variants.push({
         id: variantId,
         gid: gid("ProductVariant", variantId),
         sku: v.sku,
@@ -126,14 +121,39 @@ export class ShopCatalog {
         inventoryItemGid: gid("InventoryItem", itemId),
         product,
         index,
-      };
-      product.variants.push(variant);
+      });
+    });
+    this.adopt(product);
+    this.productCount++;
+    this.variantCount += product.variants.length;
+    return product;
+  }
+
+  /** Lists a product record built elsewhere (a restarted shop's saved catalog), ids as they are. */
+  adopt(product: ProductRecord): ProductRecord {
+    if (this.byHandle.has(product.handle)) throw new Error(`duplicate product handle ${product.handle}`);
+    for (const v of product.variants) if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
+    this.products.push(product);
+    this.byHandle.set(product.handle, product);
+    this.byProductGid.set(product.gid, product);
+    for (const variant of product.variants) {
       this.variants.push(variant);
       this.bySku.set(variant.sku, variant);
       this.byVariantGid.set(variant.gid, variant);
       this.byItemGid.set(variant.inventoryItemGid, variant);
-    });
+    }
     return product;
+  }
+
+  /** How many product and variant ids were ever handed out, deleted ones included (saved so ids are never reused). */
+  get idCounts(): { products: number; variants: number } {
+    return { products: this.productCount, variants: this.variantCount };
+  }
+
+  /** A restarted shop goes on counting where it stopped (a deleted product's ids stay used). */
+  resumeIdCounts(counts: { products: number; variants: number }): void {
+    this.productCount = Math.max(this.productCount, counts.products);
+    this.variantCount = Math.max(this.variantCount, counts.variants);
   }
 
   /** Unlists a product and its variants (`products/delete`). */

@@ -3,10 +3,13 @@ import type { CartBook } from "./carts";
 import type { DiscountBook } from "./discounts";
 import type { Faults } from "./faults";
 import type { IdempotencyStore } from "./idempotency";
-import type { IdSequence } from "./ids";
+import type { MutationPayload } from "./admin-mutation";
+import type { IdSequence, SequenceName } from "./ids";
+import type { Replay } from "./idempotent-replay";
 import type { InventoryState } from "./inventory-state";
 import type { LeakyBucket } from "./leaky-bucket";
 import type { OrderBook } from "./orders";
+import type { SaveGate } from "./save-gate";
 import type { ShopCatalog } from "./shop-catalog";
 import type { EmulatorStats } from "./stats";
 import type { ShopifyWebhooks } from "./webhooks";
@@ -28,13 +31,15 @@ export interface ShopState {
   /** The headless storefront, for "return to cart" from checkout; null when unknown. */
   storefrontUrl: string | null;
   bucket: LeakyBucket;
-  idempotency: IdempotencyStore;
+  idempotency: IdempotencyStore<MutationPayload, Replay>;
   stats: EmulatorStats;
   webhooks: ShopifyWebhooks;
   /** Forwards new orders to the WMS (`fulfillmentUrl`), or null. */
   fulfillment: { sender: WebhookSender; url: string; secret: string } | null;
   faults: Faults;
-  ids: Record<"order" | "lineItem" | "refund" | "refundLine" | "transaction" | "customer" | "address" | "checkout" | "shippingLine" | "adjustmentGroup", IdSequence>;
+  ids: Record<SequenceName, IdSequence>;
+  /** When the state file is written around an answer (save-gate.ts). */
+  saves: SaveGate;
   random: () => number;
   now: () => number;
 }

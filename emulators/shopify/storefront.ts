@@ -102,9 +102,13 @@ export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootVa
   return async (ctx: RouteContext): Promise<void> => {
     const started = performance.now();
     const record = newRequestRecord("storefront");
+    /** Only a mutation that ran (a cart change) can have changed what the state file holds. */
+    let mutationRan = false;
     const reply = (status: number, body: unknown) => {
       record.status = status;
-      sendJson(ctx.res, status, body);
+      const write = () => sendJson(ctx.res, status, body);
+      if (mutationRan) write();
+      else shop.saves.unsaved(write);
     };
     try {
       if (await injectFaults(shop.faults, shop.random, ctx.res)) {
@@ -128,6 +132,7 @@ export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootVa
       record.operationName = prepared.prepared.operation.name?.value ?? null;
       record.rootFields = prepared.prepared.rootFields;
       record.variables = JSON.stringify(request.variables).slice(0, 500);
+      mutationRan = prepared.prepared.operation.operation === "mutation";
       const result = await run(schema, prepared.prepared, request, rootValue, { shop });
       record.errorCodes.push(...result.errors.map((e) => e.extensions.code));
       reply(200, { ...(result.errors.length ? { errors: result.errors } : {}), data: result.data ?? null });

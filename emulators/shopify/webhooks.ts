@@ -1,5 +1,6 @@
-import type { WebhookSender } from "../shared/webhook-sender";
+import type { Outgoing, PendingDelivery, WebhookSender } from "../shared/webhook-sender";
 import { uuidFrom } from "./ids";
+import type { SavedDelivery } from "./saved-state";
 
 /**
  * Shopify webhook deliveries through the shared sender (lag, duplicates, reordering,
@@ -15,6 +16,8 @@ export interface WebhookTarget {
   secret: string;
   shopDomain: string;
 }
+
+const DELIVERY_ID = "X-Shopify-Webhook-Id";
 
 export class ShopifyWebhooks {
   constructor(
@@ -32,10 +35,29 @@ export class ShopifyWebhooks {
       "X-Shopify-Event-Id": eventId,
       "X-Shopify-Triggered-At": new Date(triggeredAt).toISOString(),
     };
+    this.sender.send(this.message(body, headers));
+    return { eventId };
+  }
+
+  /** Deliveries not yet acknowledged, for the state file: the event's headers without the per-delivery id. */
+  pending(): PendingDelivery[] {
+    return this.sender.pending().map((d) => {
+      const headers = d.message.headers ?? {};
+      // Read the keys, not the values: reading the delivery id getter would draw from the (seeded) RNG.
+      const eventHeaders = Object.fromEntries(Object.keys(headers).filter((k) => k !== DELIVERY_ID).map((k) => [k, headers[k] ?? ""]));
+      return { ...d, message: { ...d.message, headers: eventHeaders } };
+    });
+  }
+
+  /** Deliveries a previous run had not got acknowledged, sent on to the subscription as it is now configured. */
+  resume(deliveries: readonly SavedDelivery[]): void {
+    this.sender.resume(deliveries.map(({ body, headers, attempt, dueAt }) => ({ message: this.message(body, { ...headers }), attempt, dueAt })));
+  }
+
+  private message(body: unknown, headers: Record<string, string>): Outgoing {
     // The shared sender spreads `headers` into each request it makes, so a getter yields a
     // fresh id per delivery (duplicates and retries alike) while the event id stays put.
-    Object.defineProperty(headers, "X-Shopify-Webhook-Id", { enumerable: true, get: () => uuidFrom(this.random) });
-    this.sender.send({ url: this.target.url, secret: this.target.secret, signatureHeader: "X-Shopify-Hmac-Sha256", body, headers });
-    return { eventId };
+    Object.defineProperty(headers, DELIVERY_ID, { enumerable: true, get: () => uuidFrom(this.random) });
+    return { url: this.target.url, secret: this.target.secret, signatureHeader: "X-Shopify-Hmac-Sha256", body, headers };
   }
 }
