@@ -1,3 +1,4 @@
+import path from "node:path";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import type { Policy } from "@/lib/config/policy";
 import { startErpEmulator } from "@/emulators/erp";
@@ -50,6 +51,7 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
   const stops: (() => Promise<void>)[] = [];
   try {
     const locations = Object.keys(opts.policy.locations);
+    const stateFile = (name: keyof EmulatorPorts) => (opts.stateDir ? { stateFile: path.join(opts.stateDir, `${name}.json`) } : {});
     const hooks = opts.webhookBaseUrl ?? opts.appUrl;
     const random = opts.random ? { random: opts.random } : {};
     const wms = await startWmsEmulator({
@@ -58,6 +60,7 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
       locations,
       initialStock: opts.stock ?? seedStock(),
       picking: { lagMs: opts.pickingLagMs ?? { min: 2_000, max: 8_000 } },
+      ...stateFile("wms"),
       ...random,
     });
     stops.push(() => wms.stop());
@@ -73,6 +76,7 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
       locations: Object.entries(opts.policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [{ id, gid: l.shopifyLocationId, name: l.name }] : [])),
       fulfillmentUrl,
       storefrontUrl: opts.appUrl,
+      ...stateFile("shopify"),
       ...random,
     });
     stops.push(() => shopify.stop());
@@ -82,6 +86,7 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
       apiKey: opts.secrets.marketplaceApiKey,
       webhook: { url: `${hooks}/api/webhooks/marketplace`, secret: opts.secrets.marketplaceWebhookSecret, ...((opts.marketplaceDelivery ?? opts.delivery) ? { delivery: opts.marketplaceDelivery ?? opts.delivery } : {}) },
       fulfillmentUrl,
+      ...stateFile("marketplace"),
       ...random,
     });
     stops.push(() => marketplace.stop());
@@ -93,11 +98,12 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
       locationId: posLocation,
       batchEveryMs: opts.posBatchEveryMs ?? 30_000,
       fulfillmentUrl,
+      ...stateFile("pos"),
       ...random,
     });
     stops.push(() => pos.stop());
 
-    const erp = await startErpEmulator({ port: opts.ports.erp, apiKey: opts.secrets.erpApiKey });
+    const erp = await startErpEmulator({ port: opts.ports.erp, apiKey: opts.secrets.erpApiKey, ...stateFile("erp") });
     stops.push(() => erp.stop());
 
     return {
