@@ -1,5 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { unmeasured } from "./flash-sale/report-checks";
 import { runFlashSale } from "./flash-sale/run-flash-sale";
 import { loadScenario } from "./flash-sale/scenario";
 
@@ -32,6 +33,12 @@ try {
   console.log("");
   for (const t of report.targets) console.log(`  ${t.met ? "✓" : "✗"} ${t.name}: ${t.detail}`);
   console.log(`\n  ${path.relative(root, jsonFile)}\n  ${path.relative(root, htmlFile)}\n`);
+  // The report stays on disk to look into; a run that measured nothing does not pass for one that did.
+  const problems = unmeasured(report, scenario);
+  if (problems.length > 0) {
+    console.error(`error: ${problems.join("; ")}`);
+    process.exit(1);
+  }
   process.exit(0);
 } catch (error) {
   console.error(`error: ${error instanceof Error ? error.message : String(error)}`);

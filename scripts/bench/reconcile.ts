@@ -11,6 +11,8 @@ import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { runReconcile } from "@/workers/reconcile";
 import { loadCatalog, startChannelWorld } from "@/tests/support/channel-world";
+import { fail, intListSetting, requireFigures, stackChoice } from "./bench-checks";
+import { main } from "./bench-main";
 
 /**
  * A full drift pass over 1,000 and 10,000 SKUs (2 locations each) on Shopify Standard-plan
@@ -20,8 +22,9 @@ import { loadCatalog, startChannelWorld } from "@/tests/support/channel-world";
  *
  *   npm run bench:reconcile            # both sizes
  *   BENCH_SKUS=1000 npm run bench:reconcile
+ *
+ * It needs no stack: its world (redis-server, bridge, Edge Config, emulators) is its own.
  */
-const sizes = (process.env.BENCH_SKUS ?? "1000,10000").split(",").map(Number);
 
 async function untilIdle(): Promise<void> {
   const redis = getRedis();
@@ -40,57 +43,66 @@ async function setPlan(shopifyUrl: string, plan: keyof typeof SHOPIFY_PLANS): Pr
   await fetch(`${shopifyUrl}/_emulator/plan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(SHOPIFY_PLANS[plan]) });
 }
 
-const rows: string[] = [];
-for (const size of sizes) {
-  const catalog = loadCatalog(size / 10, 10);
-  const skus = catalog.products.flatMap((p) => p.variants.map((v) => v.sku));
-  const world = await startChannelWorld(catalog);
-  // A fresh world per size: every client follows the new env.
-  resetRedis();
-  resetPolicyCache();
-  resetMarketplaceClient();
-  try {
-    const at = "2026-11-27T08:00:00.000Z";
-    const events = skus.flatMap((sku, i) => [
-      { id: `b-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 9), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
-      { id: `b-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
-    ]);
-    for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
-    console.log(`${size} SKUs: seeding and first sync (on Plus limits, to get to the measurement sooner)…`);
-    await setPlan(world.shopify.url, "plus");
-    await untilIdle();
-    // The measurement itself runs on Standard limits: Shopify's bucket and ours.
-    await setPlan(world.shopify.url, "standard");
-    await getRedis().del(channelKeys.bucket("shopify"));
-    // 1 % of SKUs over-reported on Shopify by 3 (an admin edit, a lost webhook).
-    const drifted = skus.filter((_, i) => i % 100 === 7);
-    for (const sku of drifted) {
-      const level = ((await (await fetch(`${world.shopify.url}/_emulator/inventory?sku=${sku}`)).json()) as Record<string, Record<string, { available: number }>>)[sku]?.["wh-east"]?.available ?? 0;
-      await fetch(`${world.shopify.url}/_emulator/inventory`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku, locationId: "wh-east", available: level + 3 }) });
+await main(async () => {
+  if (stackChoice(process.argv.slice(2), process.env) === "running") fail("bench:reconcile runs a world of its own (redis-server, bridge, emulators) and never a running stack: drop --running / BENCH_STACK=running");
+  // 1 % drifted needs at least 100 SKUs; the catalog has 10 variants a product.
+  const sizes = intListSetting(process.env, "BENCH_SKUS", [1_000, 10_000], 100, 10);
+  const rows: string[] = [];
+  for (const size of sizes) {
+    const catalog = loadCatalog(size / 10, 10);
+    const skus = catalog.products.flatMap((p) => p.variants.map((v) => v.sku));
+    const world = await startChannelWorld(catalog);
+    // A fresh world per size: every client follows the new env.
+    resetRedis();
+    resetPolicyCache();
+    resetMarketplaceClient();
+    try {
+      const at = "2026-11-27T08:00:00.000Z";
+      const events = skus.flatMap((sku, i) => [
+        { id: `b-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 9), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
+        { id: `b-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
+      ]);
+      for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
+      console.log(`${size} SKUs: seeding and first sync (on Plus limits, to get to the measurement sooner)…`);
+      await setPlan(world.shopify.url, "plus");
+      await untilIdle();
+      // The measurement itself runs on Standard limits: Shopify's bucket and ours.
+      await setPlan(world.shopify.url, "standard");
+      await getRedis().del(channelKeys.bucket("shopify"));
+      // 1 % of SKUs over-reported on Shopify by 3 (an admin edit, a lost webhook).
+      const drifted = skus.filter((_, i) => i % 100 === 7);
+      for (const sku of drifted) {
+        const level = ((await (await fetch(`${world.shopify.url}/_emulator/inventory?sku=${sku}`)).json()) as Record<string, Record<string, { available: number }>>)[sku]?.["wh-east"]?.available ?? 0;
+        await fetch(`${world.shopify.url}/_emulator/inventory`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku, locationId: "wh-east", available: level + 3 }) });
+      }
+      await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
+      console.log(`${size} SKUs: drift pass…`);
+      const started = Date.now();
+      let calls = 0;
+      let pages = 0;
+      let run = null;
+      do {
+        // Each call is one cron invocation with a 50 s budget, as on Vercel.
+        run = await runReconcile(getRedis(), { budgetMs: 50_000 });
+        // Null: another pass holds the lease; in a world of its own nothing else should.
+        if (!run) fail(`${size} SKUs: the drift pass could not take its lease`);
+        calls++;
+        pages += run.pages;
+      } while (!run.finished);
+      const ms = Date.now() - started;
+      const stats = (await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as { adminRequests: number; throttled: number; peakBucketUsage: number };
+      rows.push(
+        `| ${size.toLocaleString()} | ${(size * 2).toLocaleString()} + ${size.toLocaleString()} | ${(ms / 1000).toFixed(1)} s | ${calls} | ${pages} | ${run.pass.drifted} | ${run.pass.corrected} | ${stats.adminRequests} | ${stats.throttled} | ${stats.peakBucketUsage} |`,
+      );
+      console.log(rows.at(-1));
+      requireFigures(`${size} SKUs`, { "pass time": ms });
+      if (pages === 0) fail(`${size} SKUs: the drift pass read no page of levels`);
+      if (run.pass.drifted === 0) fail(`${size} SKUs: the drift pass found none of the ${drifted.length} SKUs drifted on Shopify`);
+    } finally {
+      await world.stop();
     }
-    await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
-    console.log(`${size} SKUs: drift pass…`);
-    const started = Date.now();
-    let calls = 0;
-    let pages = 0;
-    let run = null;
-    do {
-      // Each call is one cron invocation with a 50 s budget, as on Vercel.
-      run = await runReconcile(getRedis(), { budgetMs: 50_000 });
-      calls++;
-      pages += run?.pages ?? 0;
-    } while (!run?.finished);
-    const ms = Date.now() - started;
-    const stats = (await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as { adminRequests: number; throttled: number; peakBucketUsage: number };
-    rows.push(
-      `| ${size.toLocaleString()} | ${(size * 2).toLocaleString()} + ${size.toLocaleString()} | ${(ms / 1000).toFixed(1)} s | ${calls} | ${pages} | ${run.pass.drifted} | ${run.pass.corrected} | ${stats.adminRequests} | ${stats.throttled} | ${stats.peakBucketUsage} |`,
-    );
-    console.log(rows.at(-1));
-  } finally {
-    await world.stop();
   }
-}
-console.log("\n| SKUs | levels checked (Shopify + marketplace) | pass time | cron calls (50 s each) | pages | drifted | corrected | Shopify requests | THROTTLED | peak Shopify bucket use |");
-console.log("|---|---|---|---|---|---|---|---|---|---|");
-for (const row of rows) console.log(row);
-process.exit(0);
+  console.log("\n| SKUs | levels checked (Shopify + marketplace) | pass time | cron calls (50 s each) | pages | drifted | corrected | Shopify requests | THROTTLED | peak Shopify bucket use |");
+  console.log("|---|---|---|---|---|---|---|---|---|---|");
+  for (const row of rows) console.log(row);
+});
