@@ -31,7 +31,7 @@ await main(async () => {
     // SKUs Shopify already sells at wh-east: each +1 on-hand shows as +1 there. None on a restarted
     // `npm start`: Redis keeps its stock, the emulator starts empty, and nothing is dirty to flush.
     const skus = stockedAt(await inventory(), demoSkus(), "wh-east");
-    if (skus.length === 0) fail(`no demo SKU is stocked at wh-east on the Shopify emulator (${shopify}); a restarted npm start has nothing there until a drift pass: run without --running for a fresh stack`);
+    if (skus.length === 0) fail(`no demo SKU is stocked at wh-east on the Shopify emulator (${shopify}) (sold out, or started with SEED=0): run without --running for a fresh stack`);
 
     async function propagation(rate: number) {
       const base = await inventory();
