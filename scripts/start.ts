@@ -35,7 +35,8 @@ try {
   stack = await launchStack({
     root,
     dataDir,
-    persistWorld: true,
+    // PERSIST_WORLD=0: a throwaway world (the benchmarks' own stacks), emulators in memory only.
+    persistWorld: process.env.PERSIST_WORLD !== "0",
     ports: {
       app: port("PORT", 3000),
       redis: port("REDIS_PORT", 6390),

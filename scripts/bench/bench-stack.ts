@@ -79,6 +79,8 @@ async function startOwnStack(dataDir: string): Promise<ChildProcess> {
     DEMO_TRAFFIC: "0",
     RECONCILE_INTERVAL_MS: "0",
     CRON_INTERVAL_MS: "10000",
+    // A throwaway world: no emulator state files (their saves would sit in the emulators' answer times).
+    PERSIST_WORLD: "0",
   };
   // Whatever cloud database the shell points at, a bench's own stack must never write into it.
   for (const name of [...CLOUD_ENV, "SEED", "EMULATORS", "APP_URL"]) delete env[name];
