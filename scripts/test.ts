@@ -9,10 +9,11 @@ import { CLOUD_ENV } from "../tests/support/cloud-env";
  * redis-server, the whole stack over HTTP and in real Chromium, and the flash-sale smoke run.
  * Ends with one plain "N passed, N failed" line that CI reads.
  *
- * Most of the suite waits on I/O, so it runs as tsc beside two lanes, each one file at a time:
- * unit + integration, then the load group (services of their own), and the stack group, whose
+ * Most of the suite waits on I/O, so it runs as tsc beside three lanes, each one file at a time:
+ * unit + integration, then the load group (services of their own); the stack group, whose
  * shared stack launches (with its `next build`) in the background (tests/support/global-setup.ts)
- * while the other lane runs. Per-phase times are printed at the end.
+ * while the other lanes run; and the launcher group (`npm start` started, stopped, restarted and
+ * killed; it waits for that build). Per-phase times are printed at the end.
  * Extra arguments (`npm test -- --project unit`) go to one Vitest run as given.
  */
 const root = path.resolve(import.meta.dirname, "..");
@@ -64,18 +65,19 @@ async function vitest(label: string, args: string[], prefix = true): Promise<{ c
   return { ...result, summary: parsed?.success ? parsed.data : null };
 }
 
-console.log("▶ type-check beside two lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser");
+console.log("▶ type-check beside three lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser | the launcher");
 const tscBin = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const tsc = run(process.execPath, [tscBin, "--noEmit", "-p", root]);
 const extra = process.argv.slice(2);
-// Each lane runs its files one at a time; the two lanes share no state (the integration and load
+// Each lane runs its files one at a time; the lanes share no state (the integration, load and launcher
 // files start services of their own), and most of their time is spent waiting on I/O.
 const lanes = async () => {
-  const [first, stackRun] = await Promise.all([
+  const [first, stackRun, launcherRun] = await Promise.all([
     (async () => [await vitest("unit+integration", ["--project", "unit", "--project", "integration"]), await vitest("load", ["--project", "load"])])(),
     vitest("stack", ["--project", "stack"]),
+    vitest("launcher", ["--project", "launcher"]),
   ]);
-  return [...first, stackRun];
+  return [...first, stackRun, launcherRun];
 };
 const runs = extra.length > 0 ? [await vitest("run", extra, false)] : await lanes();
 const tscResult = await tsc;

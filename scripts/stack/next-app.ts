@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { spawnGuardian } from "./guardian";
 
@@ -32,7 +32,60 @@ function hashInputs(root: string): string {
 export async function ensureBuild(root: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<"fresh" | "built"> {
   const digest = createHash("sha256").update(hashInputs(root)).update(env.SHOPIFY_STORE_DOMAIN ?? process.env.SHOPIFY_STORE_DOMAIN ?? "").digest("hex");
   const stampFile = path.join(root, STAMP);
-  if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest) return "fresh";
+  const fresh = () => existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest;
+  if (fresh()) return "fresh";
+  // Two launchers at once (two `npm start`s, or the test lanes) must never build into one `.next`:
+  // the second waits for the first, then finds its build fresh.
+  return withBuildLock(root, log, async () => (fresh() ? "fresh" : build(root, log, env, stampFile, digest)));
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** An exclusive lock file holding its owner's pid; a lock whose owner died is taken over. */
+async function withBuildLock<T>(root: string, log: (line: string) => void, fn: () => Promise<T>): Promise<T> {
+  const lock = path.join(root, ".next-build.lock");
+  let said = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: "wx" });
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      let holder: number;
+      let abandoned: boolean;
+      try {
+        holder = Number.parseInt(readFileSync(lock, "utf8"), 10);
+        // Empty for a moment while its owner writes the pid: only a file that stays empty is abandoned.
+        abandoned = Number.isNaN(holder) ? Date.now() - statSync(lock).mtimeMs > 5_000 : !isAlive(holder);
+      } catch {
+        continue; // released meanwhile: try again
+      }
+      if (abandoned) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      if (!said) log(`waiting for another build (pid ${holder}) to finish…`);
+      said = true;
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+async function build(root: string, log: (line: string) => void, env: Record<string, string>, stampFile: string, digest: string): Promise<"built"> {
   log("building the app (next build)…");
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {

@@ -59,7 +59,14 @@ async function idle(except?: (typeof CHANNELS)[number]): Promise<boolean> {
   ]);
   return counts.every((n) => n === 0);
 }
-const untilIdle = async (except?: (typeof CHANNELS)[number]) => expect(await eventually(() => idle(except), (ok) => ok, 30_000, 100)).toBe(true);
+/**
+ * Idle once the marketplace has delivered every late notification (its order webhooks lag 1–5 s):
+ * the app can look idle before one arrives, e.g. when the warehouse's pick of the order lands first.
+ */
+const untilIdle = async (except?: (typeof CHANNELS)[number]) => {
+  expect((await postJson(`${emulator("marketplace")}/_emulator/idle`, {})).ok).toBe(true);
+  expect(await eventually(() => idle(except), (ok) => ok, 30_000, 100)).toBe(true);
+};
 const isDirty = async (channel: (typeof CHANNELS)[number], sku: string) => (await redis().hexists(channelKeys.dirty(channel), sku)) === 1;
 
 /** Counts both shelves, then waits for every channel to show the numbers worked out from the buffers. */

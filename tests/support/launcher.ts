@@ -38,7 +38,7 @@ export async function launcherPorts(): Promise<Record<string, string>> {
 }
 
 /** Resolves once the launcher says the stack is up; rejects if it exits first or takes too long. */
-export async function untilRunning(run: Launch, timeoutMs = 90_000): Promise<void> {
+export async function untilRunning(run: Launch, timeoutMs = 240_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!run.out().includes("Stock layer is running")) {
     if (run.child.exitCode !== null) throw new Error(`start exited early (${run.child.exitCode}): ${run.err()}`);
