@@ -17,6 +17,8 @@ const noRedirect = (p: string, init: RequestInit = {}) => fetch(`${stack().appUr
 async function signIn(page: Page, password = stack().secrets.opsPassword): Promise<void> {
   await page.goto(`${stack().appUrl}/ops`);
   await page.waitForURL(/\/ops\/login/);
+  // The form with the page's own `next` (streamed in after the shell's): one clicked while being replaced submits nothing.
+  await page.locator('form input[name="next"]').waitFor({ state: "attached" });
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
@@ -41,6 +43,22 @@ describe("/ops access", () => {
     expect(right.status).toBe(303);
     expect(right.headers.get("location")).toBe("/ops/skus");
     expect(right.headers.get("set-cookie")).toMatch(/^ops_session=v1\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800/);
+  });
+});
+
+describe("/ops sign-in goes back where the merchant was going", () => {
+  // Its own client address: these attempts do not spend the browser tests' sign-in budget.
+  const post = (body: Record<string, string>, referer: string) =>
+    noRedirect("/api/ops/session", { method: "POST", headers: { referer, "x-forwarded-for": "192.0.2.77" }, body: new URLSearchParams(body) });
+  it("even from the form shown before the page's query has streamed in (no `next` field): the page's own URL says where", async () => {
+    const login = `${stack().appUrl}/ops/login?next=${encodeURIComponent("/ops/incidents")}`;
+    const right = await post({ password: stack().secrets.opsPassword }, login);
+    expect(right.status).toBe(303);
+    expect(right.headers.get("location")).toBe("/ops/incidents");
+    // A wrong password keeps it for the next try; a page other than the sign-in page, or a target outside /ops, gives /ops.
+    expect((await post({ password: "not-it" }, login)).headers.get("location")).toBe(`/ops/login?error=wrong&next=${encodeURIComponent("/ops/incidents")}`);
+    expect((await post({ password: stack().secrets.opsPassword }, `${stack().appUrl}/somewhere?next=%2Fops%2Fskus`)).headers.get("location")).toBe("/ops");
+    expect((await post({ password: stack().secrets.opsPassword }, `${stack().appUrl}/ops/login?next=https%3A%2F%2Fevil.example`)).headers.get("location")).toBe("/ops");
   });
 });
 

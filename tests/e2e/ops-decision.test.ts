@@ -45,6 +45,8 @@ const shopifyOrder = async (id: number) =>
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${stack().appUrl}/ops/incidents`);
   await page.waitForURL(/\/ops\/login/);
+  // The form with the page's own `next` (streamed in after the shell's): one clicked while being replaced submits nothing.
+  await page.locator('form input[name="next"]').waitFor({ state: "attached" });
   await page.getByLabel("Password").fill(stack().secrets.opsPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${stack().appUrl}/ops/incidents`);

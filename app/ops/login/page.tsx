@@ -17,7 +17,8 @@ export default function LoginPage({ searchParams }: { searchParams: Promise<Reco
       <div className="w-full max-w-sm rounded-2xl border border-stone-200 bg-white p-6 shadow-sm">
         <h1 className="mb-1 text-xl font-semibold">Stock layer · ops</h1>
         <p className="mb-5 text-sm text-stone-600">Merchant sign-in</p>
-        <Suspense fallback={<LoginForm error={null} next="/ops" />}>
+        {/* Until the query streams in, the form has no `next`: the session route reads it from this page's URL. */}
+        <Suspense fallback={<LoginForm error={null} next={null} />}>
           <LoginFormFromQuery searchParams={searchParams} />
         </Suspense>
       </div>
@@ -32,10 +33,10 @@ async function LoginFormFromQuery({ searchParams }: { searchParams: Promise<Reco
   return <LoginForm error={error} next={next} />;
 }
 
-function LoginForm({ error, next }: { error: string | null; next: string }) {
+function LoginForm({ error, next }: { error: string | null; next: string | null }) {
   return (
     <form method="post" action="/api/ops/session" className="space-y-4">
-      <input type="hidden" name="next" value={next} />
+      {next ? <input type="hidden" name="next" value={next} /> : null}
       <div className="space-y-1">
         <label htmlFor="password" className="text-sm font-medium">
           Password

@@ -13,10 +13,23 @@ const nextSchema = z.string().regex(/^\/ops(\/[\w\-/?=&%.]*)?$/).catch("/ops");
 const cookie = (value: string, maxAgeSeconds: number) =>
   `${OPS_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${process.env.VERCEL ? "; Secure" : ""}`;
 
+/**
+ * Where the sign-in page was asked to go back to, from its own URL: the form the page shows before
+ * its query has streamed in carries no `next` (a fast click, or a slow stream, must still land there).
+ */
+function nextFromReferer(request: Request): string | null {
+  try {
+    const referer = new URL(request.headers.get("referer") ?? "");
+    return referer.pathname === "/ops/login" ? referer.searchParams.get("next") : null;
+  } catch {
+    return null;
+  }
+}
+
 export async function POST(request: Request): Promise<Response> {
   const form = await request.formData().catch(() => null);
   const password = form?.get("password");
-  const next = nextSchema.parse(form?.get("next") ?? "/ops");
+  const next = nextSchema.parse(form?.get("next") ?? nextFromReferer(request) ?? "/ops");
   const back = (error: string) => new Response(null, { status: 303, headers: { Location: `/ops/login?error=${error}&next=${encodeURIComponent(next)}` } });
   if (typeof password !== "string" || password.length === 0) return back("missing");
   const client = (request.headers.get("x-forwarded-for") ?? "local").split(",")[0]?.trim() ?? "local";
