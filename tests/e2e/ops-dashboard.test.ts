@@ -14,6 +14,7 @@ afterAll(async () => browser?.close());
 
 const noRedirect = (p: string, init: RequestInit = {}) => fetch(`${stack().appUrl}${p}`, { redirect: "manual", ...init });
 
+/** Signed in once the sign-in page has sent the browser on (a `goto` before that would cancel the form's post). */
 async function signIn(page: Page, password = stack().secrets.opsPassword): Promise<void> {
   await page.goto(`${stack().appUrl}/ops`);
   await page.waitForURL(/\/ops\/login/);
@@ -21,6 +22,7 @@ async function signIn(page: Page, password = stack().secrets.opsPassword): Promi
   await page.locator('form input[name="next"]').waitFor({ state: "attached" });
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL((url) => url.pathname !== "/ops/login");
 }
 
 describe("/ops access", () => {
