@@ -45,8 +45,9 @@ const shopifyOrder = async (id: number) =>
 async function signIn(page: Page): Promise<void> {
   await page.goto(`${stack().appUrl}/ops/incidents`);
   await page.waitForURL(/\/ops\/login/);
-  // The form with the page's own `next` (streamed in after the shell's): one clicked while being replaced submits nothing.
-  await page.locator('form input[name="next"]').waitFor({ state: "attached" });
+  // The form with the page's own `next` streams in after the shell's fallback form (first into a hidden
+  // element, then swapped in): wait until it is the only form, since one clicked while being replaced submits nothing.
+  await expect.poll(async () => (await page.locator("form").count()) === 1 && (await page.locator('form input[name="next"]').count()) === 1, { timeout: 20_000 }).toBe(true);
   await page.getByLabel("Password").fill(stack().secrets.opsPassword);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL(`${stack().appUrl}/ops/incidents`);
