@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import type { Policy } from "@/lib/config/policy";
 import { getPolicy } from "@/lib/config/edge-config";
+import { decimalAmount } from "@/lib/money";
 import { affectedLines, apologyCode, parseLineKey, recoveryRoute, type AffectedLine } from "@/lib/domain/incidents";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
@@ -142,7 +143,7 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
     if (!done(incident, "decision", orderId)) record(incident, now(), { action: "decision", target: orderId, result: "ok", detail: `${incident.decision.choice}: ${incident.decision.note}` });
     return false;
   }
-  const route = incident.decision?.choice === "refund" ? ({ kind: "auto" } as const) : recoveryRoute(channel, order?.valueCents ?? 0, policy.escalation.orderValueCents);
+  const route = incident.decision?.choice === "refund" ? ({ kind: "auto" } as const) : recoveryRoute(channel, order?.valueCents ?? 0, policy.escalation.orderValueCents, order?.currency ?? "USD");
   if (route.kind === "escalate" || !admin || !order) return escalate(incident, orderId, channel, route.kind === "escalate" ? route.reason : "Shopify is not configured", now);
 
   // 1. Refund the short units of each line (same key on a retry: Shopify replays, never refunds twice).
@@ -150,13 +151,13 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
     if (done(incident, "refund", line.lineKey)) continue;
     const amount = (order.unitCents[line.lineId] ?? 0) * line.units;
     const key = `recovery-${incident.id}-${line.lineKey}`.replace(/[^\w:.-]/g, "_").slice(0, 255);
-    const result = await refundShortLine(admin, key, { gid: orderGid(orderId) }, `gid://shopify/LineItem/${line.lineId}`, line.units, amount, `Out of stock (incident ${incident.id})`);
+    const result = await refundShortLine(admin, key, { gid: orderGid(orderId), currency: order.currency }, `gid://shopify/LineItem/${line.lineId}`, line.units, amount, `Out of stock (incident ${incident.id})`);
     if (result.kind === "retry") return false;
     if (result.kind === "error" || "userErrors" in result.data) {
       record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failureOf(result) });
       return escalate(incident, orderId, channel, "the automatic refund failed", now);
     }
-    record(incident, now(), { action: "refund", target: line.lineKey, result: "ok", detail: `${line.units} unit(s), ${(result.data.refundedCents / 100).toFixed(2)} ${order.currency} (${result.data.refundId})` });
+    record(incident, now(), { action: "refund", target: line.lineKey, result: "ok", detail: `${line.units} unit(s), ${decimalAmount(result.data.refundedCents, order.currency)} ${order.currency} (${result.data.refundId})` });
   }
   // 2. A single-use apology code (same code on a retry: TAKEN → the existing one).
   const code = apologyCode(incident.id, orderId);

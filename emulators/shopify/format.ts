@@ -1,14 +1,9 @@
-import { currencyExponent } from "../../lib/sources/shopify";
+import { decimalAmount, parseMoneyInput } from "../../lib/money";
 
 /** Money and time in the formats Shopify's payloads use. */
 
-/** Minor units → "28.00" (USD), "2800" (JPY): the REST webhook decimal string. */
-export function decimalAmount(minor: number, currency: string): string {
-  const exponent = currencyExponent(currency);
-  const sign = minor < 0 ? "-" : "";
-  const digits = String(Math.abs(Math.trunc(minor))).padStart(exponent + 1, "0");
-  return exponent === 0 ? `${sign}${digits}` : `${sign}${digits.slice(0, -exponent)}.${digits.slice(-exponent)}`;
-}
+/** Minor units → "28.00" (USD), "2800" (JPY): the REST webhook decimal string (lib/money.ts). */
+export { decimalAmount };
 
 /** Storefront `Decimal` drops trailing zeros but keeps one ("28.0", "19.99"). */
 export function storefrontDecimal(minor: number, currency: string): string {
@@ -47,14 +42,5 @@ export const escapeHtml = (text: string): string => text.replaceAll("&", "&amp;"
 export const moneyV2 = (minor: number, currency: string) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, currency), currencyCode: currency });
 export const moneyBag = (minor: number, currency: string) => ({ __typename: "MoneyBag", shopMoney: moneyV2(minor, currency), presentmentMoney: moneyV2(minor, currency) });
 
-/** A `Money`/`Decimal` input ("12.5", 12.5) → minor units; null when it is not a plain non-negative amount or has too many decimals. */
-export function minorUnits(value: string | number, currency: string): number | null {
-  const text = typeof value === "number" ? String(value) : value.trim();
-  const match = /^(\d+)(?:\.(\d+))?$/.exec(text);
-  if (!match) return null;
-  const exponent = currencyExponent(currency);
-  const fraction = (match[2] ?? "").replace(/0+$/, "");
-  if (fraction.length > exponent) return null;
-  const minor = Number(`${match[1]}${fraction.padEnd(exponent, "0")}`);
-  return Number.isSafeInteger(minor) ? minor : null;
-}
+/** A `Money`/`Decimal` input ("12.5", 12.5) → minor units; null when Shopify would reject it (lib/money.ts). */
+export const minorUnits = parseMoneyInput;

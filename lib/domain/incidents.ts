@@ -1,3 +1,4 @@
+import { decimalAmount } from "../money";
 import type { OrderLine, Projection } from "./projection";
 import { outstanding } from "./projection";
 
@@ -62,9 +63,9 @@ export function affectedLines(lines: Readonly<Record<string, OrderLine>>, units:
 export type RecoveryRoute = { kind: "auto" } | { kind: "escalate"; reason: string };
 
 /** Automatic recovery only where we can refund (Shopify orders) and the order is not worth a human's look. */
-export function recoveryRoute(channel: string, orderValueCents: number, escalationCents: number): RecoveryRoute {
+export function recoveryRoute(channel: string, orderValueCents: number, escalationCents: number, currency: string): RecoveryRoute {
   if (channel !== "shopify") return { kind: "escalate", reason: `${channel} orders are refunded in that channel's own tools` };
-  if (orderValueCents > escalationCents) return { kind: "escalate", reason: `order value ${(orderValueCents / 100).toFixed(2)} is above the escalation threshold ${(escalationCents / 100).toFixed(2)}` };
+  if (orderValueCents > escalationCents) return { kind: "escalate", reason: `order value ${decimalAmount(orderValueCents, currency)} ${currency} is above the escalation threshold ${decimalAmount(escalationCents, currency)} ${currency}` };
   return { kind: "auto" };
 }
 

@@ -3,6 +3,7 @@
  * text. Every value is escaped; nothing secret goes in.
  */
 import { escapeHtml } from "../escape-html";
+import { formatMoney } from "../money";
 
 export interface ApologyEmailInput {
   shopName: string;
@@ -23,10 +24,6 @@ export interface RenderedEmail {
   text: string;
 }
 
-
-export function formatMoney(cents: number, currency: string): string {
-  return new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
-}
 
 export function renderApologyEmail(input: ApologyEmailInput): RenderedEmail {
   const greeting = `Hi ${input.firstName ?? "there"},`;

@@ -1,10 +1,11 @@
 import { z } from "zod";
-import { toMinorUnits } from "../sources/parse";
+import { decimalAmount, minorUnitsOf } from "../money";
 import { APOLOGY_CODE_MUTATION, DISCOUNT_BY_CODE_QUERY, RECOVERY_ORDER_QUERY, RECOVERY_REFUND_MUTATION } from "./admin-documents";
 import type { AdminResult, ShopifyAdmin } from "./admin-client";
 
 /** Oversell recovery on Shopify: read the order, refund short lines, create an apology code. */
-const shopMoney = z.object({ shopMoney: z.object({ amount: z.string(), currencyCode: z.string() }) });
+/** Shopify `Decimal` as a string ("28.0"); checked here so converting it to minor units cannot fail. */
+const shopMoney = z.object({ shopMoney: z.object({ amount: z.string().regex(/^-?\d+(\.\d+)?$/), currencyCode: z.string() }) });
 
 const orderSchema = z.object({
   order: z
@@ -54,8 +55,8 @@ export async function readRecoveryOrder(admin: ShopifyAdmin, orderId: string): P
       createdAt: o.createdAt,
       cancelled: o.cancelledAt !== null,
       currency: o.totalPriceSet.shopMoney.currencyCode,
-      totalCents: toMinorUnits(o.totalPriceSet.shopMoney.amount),
-      lines: o.lineItems.nodes.map((l) => ({ gid: l.id, legacyId: l.id.split("/").pop() ?? l.id, sku: l.sku, name: l.name, quantity: l.quantity, unitCents: toMinorUnits(l.originalUnitPriceSet.shopMoney.amount) })),
+      totalCents: minorUnitsOf(o.totalPriceSet.shopMoney.amount, o.totalPriceSet.shopMoney.currencyCode),
+      lines: o.lineItems.nodes.map((l) => ({ gid: l.id, legacyId: l.id.split("/").pop() ?? l.id, sku: l.sku, name: l.name, quantity: l.quantity, unitCents: minorUnitsOf(l.originalUnitPriceSet.shopMoney.amount, l.originalUnitPriceSet.shopMoney.currencyCode) })),
     },
   };
 }
@@ -64,27 +65,25 @@ const refundSchema = z.object({
   refundCreate: z.object({ refund: z.object({ id: z.string(), totalRefundedSet: shopMoney }).nullable(), userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string() })) }).nullable(),
 });
 
-const decimal = (cents: number) => (cents / 100).toFixed(2);
-
 /**
  * Refund `units` of one line without shipping them, and without restocking: the units never
  * existed, so they must not come back as `available` (a "cancel" restock would offer them
  * again, and in a sell-out a buyer takes them within the second — an oversell loop the
  * flash-sale harness caught). Shopify drops them from the line and from `committed`.
  */
-export async function refundShortLine(admin: ShopifyAdmin, key: string, order: Pick<RecoveryOrder, "gid">, lineGid: string, units: number, amountCents: number, note: string): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
+export async function refundShortLine(admin: ShopifyAdmin, key: string, order: Pick<RecoveryOrder, "gid" | "currency">, lineGid: string, units: number, amountCents: number, note: string): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
   const input = {
     orderId: order.gid,
     note,
     notify: false,
     refundLineItems: [{ lineItemId: lineGid, quantity: units, restockType: "NO_RESTOCK" }],
-    transactions: [{ orderId: order.gid, amount: decimal(amountCents), kind: "REFUND", gateway: "shopify_payments" }],
+    transactions: [{ orderId: order.gid, amount: decimalAmount(amountCents, order.currency), kind: "REFUND", gateway: "shopify_payments" }],
   };
   const result = await admin.request(RECOVERY_REFUND_MUTATION, { key, input }, refundSchema);
   if (result.kind !== "ok") return result;
   const payload = result.data.refundCreate;
   if (!payload?.refund) return { ...result, data: { userErrors: payload?.userErrors.map((e) => e.message) ?? ["no refund returned"] } };
-  return { ...result, data: { refundId: payload.refund.id, refundedCents: toMinorUnits(payload.refund.totalRefundedSet.shopMoney.amount) } };
+  return { ...result, data: { refundId: payload.refund.id, refundedCents: minorUnitsOf(payload.refund.totalRefundedSet.shopMoney.amount, payload.refund.totalRefundedSet.shopMoney.currencyCode) } };
 }
 
 const codeSchema = z.object({ discountCodeBasicCreate: z.object({ codeDiscountNode: z.object({ id: z.string() }).nullable(), userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string(), code: z.string().nullish() })) }).nullable() });

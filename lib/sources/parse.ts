@@ -11,10 +11,3 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, body: unknown, pref
 
 /** Final check of what a source produced, blamed on the payload path that produced it. */
 export const checkEvent = (event: unknown, path: readonly PropertyKey[]): StockEvent => parseOrThrow(stockEventSchema, event, path);
-
-/** Whole-unit money from a decimal string ("19.99") to minor units without float error. */
-export function toMinorUnits(amount: string | number): number {
-  const [whole = "0", fraction = ""] = String(amount).trim().split(".");
-  const cents = Number(whole.replace("-", "")) * 100 + Number((fraction + "00").slice(0, 2));
-  return whole.startsWith("-") ? -cents : cents;
-}

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { skuSchema, type StockEvent } from "../domain/events";
+import { currencyExponent, decimalToMinorUnits } from "../money";
 import { checkEvent, parseOrThrow } from "./parse";
 import { payloadErrorFromZod } from "./payload-error";
 
@@ -233,34 +234,4 @@ function lineValueCents(line: ShopifyLineItem, shopCurrency: string | null | und
   const currency = money?.currency_code ?? shopCurrency;
   if (amount === null || amount === undefined || !currency) return undefined;
   return decimalToMinorUnits(amount, currencyExponent(currency), quantity);
-}
-
-/** "19.99" × 3 at exponent 2 → 5997. Digits beyond the exponent round half up. */
-export function decimalToMinorUnits(amount: string, exponent: number, quantity = 1): number | undefined {
-  const [whole = "0", fraction = ""] = amount.split(".");
-  const scaled = BigInt(whole + fraction) * BigInt(quantity); // value × 10^fraction.length
-  const shift = exponent - fraction.length;
-  let minor: bigint;
-  if (shift >= 0) minor = scaled * 10n ** BigInt(shift);
-  else {
-    const divisor = 10n ** BigInt(-shift);
-    minor = (scaled + divisor / 2n) / divisor;
-  }
-  return minor <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(minor) : undefined;
-}
-
-const exponents = new Map<string, number>();
-
-/** Minor-unit digits from ICU: USD 2, JPY 0, KWD 3; 2 for a code ICU does not know. */
-export function currencyExponent(currency: string): number {
-  let exponent = exponents.get(currency);
-  if (exponent === undefined) {
-    try {
-      exponent = new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-    } catch {
-      exponent = 2;
-    }
-    exponents.set(currency, exponent);
-  }
-  return exponent;
 }

@@ -64,8 +64,9 @@ describe("affectedLines", () => {
 
 describe("recoveryRoute", () => {
   it("names why it escalates", () => {
-    expect(recoveryRoute("pos", 100, 50_000)).toEqual({ kind: "escalate", reason: "pos orders are refunded in that channel's own tools" });
-    expect(recoveryRoute("shopify", 50_001, 50_000)).toEqual({ kind: "escalate", reason: "order value 500.01 is above the escalation threshold 500.00" });
+    expect(recoveryRoute("pos", 100, 50_000, "USD")).toEqual({ kind: "escalate", reason: "pos orders are refunded in that channel's own tools" });
+    expect(recoveryRoute("shopify", 50_001, 50_000, "USD")).toEqual({ kind: "escalate", reason: "order value 500.01 USD is above the escalation threshold 500.00 USD" });
+    expect(recoveryRoute("shopify", 50_001, 50_000, "KWD")).toEqual({ kind: "escalate", reason: "order value 50.001 KWD is above the escalation threshold 50.000 KWD" });
   });
 });
 

@@ -29,9 +29,9 @@ describe("incidents (pure)", () => {
   });
 
   it("automatic for Shopify orders up to the threshold; a human otherwise", () => {
-    expect(recoveryRoute("shopify", 50_000, 50_000)).toEqual({ kind: "auto" });
-    expect(recoveryRoute("shopify", 50_001, 50_000).kind).toBe("escalate");
-    expect(recoveryRoute("marketplace", 100, 50_000).kind).toBe("escalate");
+    expect(recoveryRoute("shopify", 50_000, 50_000, "USD")).toEqual({ kind: "auto" });
+    expect(recoveryRoute("shopify", 50_001, 50_000, "USD").kind).toBe("escalate");
+    expect(recoveryRoute("marketplace", 100, 50_000, "USD").kind).toBe("escalate");
   });
 
   it("one apology code per incident and order, stable across retries", () => {

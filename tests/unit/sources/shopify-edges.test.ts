@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { PayloadError } from "@/lib/sources/payload-error";
-import { currencyExponent, decimalToMinorUnits, parseShopifyWebhook, shopifyIdSchema } from "@/lib/sources/shopify";
+import { currencyExponent, decimalToMinorUnits } from "@/lib/money";
+import { parseShopifyWebhook, shopifyIdSchema } from "@/lib/sources/shopify";
 
 /** Edges of the Shopify order/refund parser (lib/sources/shopify.ts); each expected value by hand from its comments. */
 const fieldOf = (parse: () => unknown): string => {

@@ -4,7 +4,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { stockEventSchema, type StockEvent } from "@/lib/domain/events";
 import { PayloadError } from "@/lib/sources/payload-error";
-import { currencyExponent, decimalToMinorUnits, parseShopifyWebhook, type ShopifyTopic } from "@/lib/sources/shopify";
+import { currencyExponent, decimalToMinorUnits } from "@/lib/money";
+import { parseShopifyWebhook, type ShopifyTopic } from "@/lib/sources/shopify";
 import { shopifySource } from "@/lib/sources/webhook-sources";
 
 /** Fixtures are full Shopify 2026-10 bodies; tests get a fresh deep copy to mutate. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
 import { parseMarketplacePayload } from "@/lib/sources/marketplace";
-import { toMinorUnits } from "@/lib/sources/parse";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { parsePosPayload } from "@/lib/sources/pos";
 import { parseProductWebhook } from "@/lib/sources/shopify-products";
@@ -56,20 +55,6 @@ describe("WMS quantity and order-reference rules", () => {
     expect(failure(() => parseWmsPayload("nope")).field).toBe("(body)");
     expect(failure(() => parseWmsPayload(null)).field).toBe("(body)");
     expect(parseWmsPayload({ events: [wms({ id: "x1" }), wms({ id: "x2" })] }).map((e) => e.id)).toEqual(["wms:x1", "wms:x2"]);
-  });
-});
-
-describe("toMinorUnits", () => {
-  it("converts decimal strings and numbers to cents without float error", () => {
-    expect(toMinorUnits("19.99")).toBe(1999);
-    expect(toMinorUnits("19.9")).toBe(1990);
-    expect(toMinorUnits("19")).toBe(1900);
-    expect(toMinorUnits(" 3.10 ")).toBe(310);
-    expect(toMinorUnits("-1.50")).toBe(-150);
-    expect(toMinorUnits("-0.5")).toBe(-50);
-    expect(toMinorUnits("0.009")).toBe(0);
-    expect(toMinorUnits(7)).toBe(700);
-    expect(toMinorUnits("1.234")).toBe(123);
   });
 });
 

@@ -1,4 +1,5 @@
 import { connection } from "next/server";
+import { formatMoney } from "@/lib/money";
 import { listIncidents, type Incident } from "@/lib/redis/incident-store";
 import { getRedis } from "@/lib/redis/client";
 import { Live } from "../live";
@@ -26,7 +27,6 @@ export default function IncidentsPage() {
   );
 }
 
-const money = (cents: number, currency: string) => new Intl.NumberFormat("en-US", { style: "currency", currency }).format(cents / 100);
 
 async function Incidents() {
   // Live data at request time, never prerendered at build.
@@ -60,7 +60,7 @@ async function Incidents() {
                       <td>{a.channel}</td>
                       <td>{order ? `${order.customer}${order.email ? ` <${order.email}>` : ""}` : "—"}</td>
                       <td className="tabular-nums">{a.units}</td>
-                      <td className="tabular-nums">{order ? money(order.valueCents, order.currency) : "—"}</td>
+                      <td className="tabular-nums">{order ? formatMoney(order.valueCents, order.currency) : "—"}</td>
                     </tr>
                   );
                 })}
