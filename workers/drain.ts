@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import { randomUUID } from "node:crypto";
 import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { targetKey } from "@/lib/channels/types";
 import { getPolicy } from "@/lib/config/edge-config";
@@ -90,7 +91,7 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
   const channels = writableChannelIds(redis, policy);
   if (channels.length === 0) return;
 
-  const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? o.event.lineKey.split(":")[0] : undefined);
+  const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? lineKeyChannel(o.event.lineKey) : undefined);
   const sales = changed.filter((o) => o.lineDelta !== 0 && channels.some((c) => c === lineChannel(o)));
   if (sales.length > 0) {
     // One round trip for all channels' beliefs (the client pipelines concurrent reads).

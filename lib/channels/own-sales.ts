@@ -1,5 +1,6 @@
 import type { Policy } from "../config/policy";
 import { channelSchema, type Channel, type StockEvent } from "../domain/events";
+import { lineKeyChannel } from "../domain/line-key";
 import { ANY_LOCATION, targetKey } from "./types";
 
 /**
@@ -41,7 +42,7 @@ export function ownSaleAdjustment(
   if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
   // Refunded without restock: the channel's own number did not move (channelHeld already gives 0).
   if (event.kind === "release" && event.restocked === false) return null;
-  const channelId = channelSchema.safeParse(event.lineKey.split(":")[0]);
+  const channelId = channelSchema.safeParse(lineKeyChannel(event.lineKey));
   if (!channelId.success) return null;
   const channel = policy.channels[channelId.data];
   if (!channel) return null;

@@ -1,5 +1,6 @@
 import { decimalAmount } from "../money";
 import type { OrderLine, Projection } from "./projection";
+import { parseLineKey, type LineRef } from "./line-key";
 import { outstanding } from "./projection";
 
 /**
@@ -13,19 +14,6 @@ export function oversoldUnits(projection: Projection): number {
   const reserved = Object.values(projection.reserved).reduce((a, b) => a + b, 0) + projection.unassigned;
   const onHand = Object.values(projection.onHand).reduce((a, b) => a + Math.max(0, b), 0);
   return Math.max(0, reserved - onHand);
-}
-
-export interface LineRef {
-  lineKey: string;
-  channel: string;
-  orderId: string;
-  lineId: string;
-}
-
-/** `shopify:6524199000123:16138219000456` → its parts (null for keys of another shape). */
-export function parseLineKey(lineKey: string): LineRef | null {
-  const match = /^([a-z]+):(.+):([^:]+)$/.exec(lineKey);
-  return match?.[1] && match[2] && match[3] ? { lineKey, channel: match[1], orderId: match[2], lineId: match[3] } : null;
 }
 
 /** Numeric ids compare as numbers (Shopify ids grow with time), others as text. */

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { skuSchema, type StockEvent } from "../domain/events";
+import { formatLineKey } from "../domain/line-key";
 import { currencyExponent, decimalToMinorUnits } from "../money";
 import { checkEvent, parseOrThrow } from "./parse";
 import { payloadErrorFromZod } from "./payload-error";
@@ -116,7 +117,7 @@ export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown): StockEv
 }
 
 const orderUri = (orderId: string) => `shopify://orders/${orderId}`;
-const lineKey = (orderId: string, lineItemId: string) => `shopify:${orderId}:${lineItemId}`;
+const lineKey = (orderId: string, lineItemId: string) => formatLineKey("shopify", orderId, lineItemId);
 
 /**
  * One reserve per line that takes stock: a real SKU, not a gift card, inventory-tracked.

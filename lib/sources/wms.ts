@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { channelSchema, effectIdSchema, locationIdSchema, skuSchema, type StockEvent } from "../domain/events";
+import { formatLineKey } from "../domain/line-key";
 import { checkEvent, parseOrThrow } from "./parse";
 
 /** One warehouse event as the WMS/3PL sends it (DESIGN §9). Unknown fields are ignored. */
@@ -42,7 +43,7 @@ export function parseWmsPayload(body: unknown): StockEvent[] {
 }
 
 function toStockEvent(e: WmsEvent): unknown {
-  const lineKey = e.orderId && e.lineId ? `${e.channel ? `${e.channel}:` : ""}${e.orderId}:${e.lineId}` : undefined;
+  const lineKey = e.orderId && e.lineId ? formatLineKey(e.channel ?? null, e.orderId, e.lineId) : undefined;
   return {
     id: `wms:${e.id}`,
     kind: e.type,

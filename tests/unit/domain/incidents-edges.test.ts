@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OrderLine } from "@/lib/domain/projection";
-import { affectedLines, apologyCode, oversoldUnits, parseLineKey, recoveryRoute } from "@/lib/domain/incidents";
+import { affectedLines, apologyCode, oversoldUnits, recoveryRoute } from "@/lib/domain/incidents";
+import { parseLineKey } from "@/lib/domain/line-key";
 
 /** Oversell incident pieces (lib/domain/incidents.ts) at their edges; expected values by hand. */
 const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({ reserved, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });

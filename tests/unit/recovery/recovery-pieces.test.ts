@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { affectedLines, apologyCode, oversoldUnits, parseLineKey, recoveryRoute } from "@/lib/domain/incidents";
+import { affectedLines, apologyCode, oversoldUnits, recoveryRoute } from "@/lib/domain/incidents";
+import { parseLineKey } from "@/lib/domain/line-key";
 import type { OrderLine } from "@/lib/domain/projection";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { alertBody } from "@/workers/alerts";
