@@ -6,7 +6,7 @@ import { planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
 import { writableChannels } from "@/lib/channels/registry";
 import { targetKey, type ChannelAdapter, type WriteBatch } from "@/lib/channels/types";
 import { errorMessage, log } from "@/lib/log";
-import { channelKeys } from "@/lib/redis/keys";
+import { channelKeys, metricFields } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { countMetrics } from "@/lib/redis/metrics";
 import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved, takeResplit } from "@/lib/redis/channel-store";
@@ -128,7 +128,7 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
       stats.writes++;
       stats.items += batch.items.length;
       log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });
-      void countMetrics(redis, { [`out:${adapter.channel}`]: 1, [`outms:${adapter.channel}`]: Date.now() - started });
+      void countMetrics(redis, { [metricFields.out(adapter.channel)]: 1, [metricFields.outMs(adapter.channel)]: Date.now() - started });
       return true;
     }
     if ("permanent" in result) {

@@ -6,6 +6,7 @@ import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
 import { countMetrics } from "@/lib/redis/metrics";
+import { metricFields } from "@/lib/redis/keys";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
 import { applyCatalogChange } from "./catalog";
@@ -83,7 +84,7 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
   if (!duplicate && events.length > 0) {
     const now = Date.now();
     const lags = events.map((e) => now - Date.parse(e.occurredAt)).filter((ms) => ms >= 0 && ms < 86_400_000);
-    void countMetrics(redis, { [`in:${def.source}`]: events.length, [`lag:${def.source}`]: lags.reduce((a, b) => a + b, 0), [`lagn:${def.source}`]: lags.length }, now);
+    void countMetrics(redis, { [metricFields.in(def.source)]: events.length, [metricFields.lagSum(def.source)]: lags.reduce((a, b) => a + b, 0), [metricFields.lagCount(def.source)]: lags.length }, now);
   }
   return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
 }

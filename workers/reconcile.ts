@@ -6,7 +6,7 @@ import { reconcileChannels, type CasItem, type ObservedLevel, type ReconcileChan
 import { targetKey } from "@/lib/channels/types";
 import { decideDrift } from "@/lib/domain/drift";
 import { errorMessage, log } from "@/lib/log";
-import { channelKeys, reconKeys } from "@/lib/redis/keys";
+import { channelKeys, metricFields, reconKeys } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { countMetrics } from "@/lib/redis/metrics";
 import { listInflight, readBelieved } from "@/lib/redis/channel-store";
@@ -113,7 +113,7 @@ async function reconcilePage(redis: Redis, policy: Policy, channel: ReconcileCha
     return savePass(redis, pass);
   }
   const page = await channel.readPage(segment, position.cursor, trackedPage(redis));
-  void countMetrics(redis, { [`read:${channel.channel}`]: 1 });
+  void countMetrics(redis, { [metricFields.read(channel.channel)]: 1 });
   if (page.kind === "retry") {
     await new Promise((resolve) => setTimeout(resolve, Math.min(page.retryAfterMs, 5_000)));
     return;

@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import type { Policy } from "@/lib/config/policy";
 import { getPolicy } from "@/lib/config/edge-config";
 import { decimalAmount } from "@/lib/money";
+import { keys } from "@/lib/redis/keys";
 import { affectedLines, apologyCode, recoveryRoute, type AffectedLine } from "@/lib/domain/incidents";
 import { parseLineKey } from "@/lib/domain/line-key";
 import { renderApologyEmail } from "@/lib/email/apology-email";
@@ -22,7 +23,6 @@ import { sendAlert } from "./alerts";
  */
 export const APOLOGY_PERCENT_OFF = 15;
 const CODE_VALID_DAYS = 90;
-const LOCK = "recovery:{r}:lock";
 const ACTIVE = new Set<Incident["state"]>(["open", "recovering", "awaiting_decision"]);
 const TERMINAL = new Set<Incident["state"]>(["recovered", "substituted", "failed"]);
 
@@ -33,7 +33,7 @@ export interface RecoveryStats {
 }
 
 export async function recoverIncidents(redis: Redis, now: () => Date = () => new Date()): Promise<RecoveryStats | null> {
-  const lease = await acquireLock(redis, LOCK, 60_000);
+  const lease = await acquireLock(redis, keys.recoveryLock, 60_000);
   if (!lease) return null;
   const stats: RecoveryStats = { processed: 0, recovered: 0, escalated: 0 };
   try {
@@ -55,7 +55,7 @@ export async function recoverIncidents(redis: Redis, now: () => Date = () => new
     }
     return stats;
   } finally {
-    await releaseLock(redis, LOCK, lease);
+    await releaseLock(redis, keys.recoveryLock, lease);
   }
 }
 

@@ -1,7 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
-import { OUTBOX_INDEX, OUTBOX_KEY } from "../redis/incident-store";
-import { runScript } from "../redis/run-script";
+import { appendToOutbox } from "./outbox-store";
 import type { RenderedEmail } from "./apology-email";
 
 /**
@@ -16,14 +15,6 @@ const envSchema = z.object({
   EMAIL_API_KEY: z.string().optional(),
   EMAIL_FROM: z.string().default("Northwind Outfitters <care@northwind.example>"),
 });
-
-/** Index and message in one step: a crash cannot leave one without the other. KEYS: index, list. ARGV: id, at, message. */
-const OUTBOX_LUA = String.raw`
-if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 0 then return 0 end
-redis.call('LPUSH', KEYS[2], ARGV[3])
-redis.call('LTRIM', KEYS[2], 0, 999)
-return 1
-`;
 
 export type SendResult = { sent: true; transport: "outbox" | "http"; duplicate: boolean } | { sent: false; error: string };
 
@@ -40,6 +31,6 @@ export async function sendEmail(redis: Redis, messageId: string, email: Rendered
     if (response instanceof Error) return { sent: false, error: response.message };
     return response.ok ? { sent: true, transport: "http", duplicate: false } : { sent: false, error: `email provider answered ${response.status}` };
   }
-  const first = Number(await runScript(redis, OUTBOX_LUA, [OUTBOX_INDEX, OUTBOX_KEY], [messageId, now.toISOString(), JSON.stringify({ id: messageId, at: now.toISOString(), from: env.EMAIL_FROM, ...email })])) === 1;
+  const first = await appendToOutbox(redis, { id: messageId, at: now.toISOString(), from: env.EMAIL_FROM, ...email });
   return { sent: true, transport: "outbox", duplicate: !first };
 }

@@ -4,10 +4,10 @@ import { passProgress } from "../domain/drift";
 import type { Channel } from "../domain/events";
 import { dirtyCount, listInflight } from "../redis/channel-store";
 import { listIncidents } from "../redis/incident-store";
-import { channelKeys, keys, reconKeys } from "../redis/keys";
+import { channelKeys, keys, metricFields, reconKeys } from "../redis/keys";
 import { queueLength } from "../redis/intake-queue";
 import { readMetrics } from "../redis/metrics";
-import { readPass } from "../redis/reconcile-store";
+import { readDriftAlerts, readHumanItems, readPass } from "../redis/reconcile-store";
 import { bucketState } from "../redis/token-bucket";
 import { SHOPIFY_PLANS } from "../shopify/admin-client";
 import type { DriftPoint, FlowEdge, FlowGraph, Gauge, SystemId } from "./types";
@@ -37,17 +37,17 @@ interface EdgeSpec {
 }
 
 const EDGES: EdgeSpec[] = [
-  { id: "wms-in", from: "wms", to: "stock-layer", label: "signed webhooks", kind: "webhook", count: ["in:wms"], lag: { sum: "lag:wms", n: "lagn:wms" } },
-  { id: "shopify-in", from: "shopify", to: "stock-layer", label: "order webhooks", kind: "webhook", count: ["in:shopify"], lag: { sum: "lag:shopify", n: "lagn:shopify" } },
-  { id: "marketplace-in", from: "marketplace", to: "stock-layer", label: "order notifications", kind: "webhook", count: ["in:marketplace"], lag: { sum: "lag:marketplace", n: "lagn:marketplace" } },
-  { id: "pos-in", from: "pos", to: "stock-layer", label: "sale batches", kind: "webhook", count: ["in:pos"], lag: { sum: "lag:pos", n: "lagn:pos" } },
-  { id: "shopify-out", from: "stock-layer", to: "shopify", label: "inventoryAdjustQuantities", kind: "write", count: ["out:shopify"], lag: { sum: "outms:shopify", n: "out:shopify" } },
-  { id: "marketplace-out", from: "stock-layer", to: "marketplace", label: "inventory adjustments", kind: "write", count: ["out:marketplace"], lag: { sum: "outms:marketplace", n: "out:marketplace" } },
-  { id: "erp-out", from: "stock-layer", to: "erp", label: "projections", kind: "write", count: ["out:erp"], lag: { sum: "outms:erp", n: "out:erp" } },
-  { id: "shopify-read", from: "stock-layer", to: "shopify", label: "drift reads", kind: "read", count: ["read:shopify"] },
-  { id: "marketplace-read", from: "stock-layer", to: "marketplace", label: "drift reads", kind: "read", count: ["read:marketplace"] },
-  { id: "storefront", from: "storefront", to: "stock-layer", label: "GET /api/stock", kind: "read", count: ["stock"] },
-  { id: "cron", from: "cron", to: "stock-layer", label: "drain · flush · reconcile · recover", kind: "cron", count: ["cron:drain", "cron:flush", "cron:reconcile", "cron:recover"] },
+  { id: "wms-in", from: "wms", to: "stock-layer", label: "signed webhooks", kind: "webhook", count: [metricFields.in("wms")], lag: { sum: metricFields.lagSum("wms"), n: metricFields.lagCount("wms") } },
+  { id: "shopify-in", from: "shopify", to: "stock-layer", label: "order webhooks", kind: "webhook", count: [metricFields.in("shopify")], lag: { sum: metricFields.lagSum("shopify"), n: metricFields.lagCount("shopify") } },
+  { id: "marketplace-in", from: "marketplace", to: "stock-layer", label: "order notifications", kind: "webhook", count: [metricFields.in("marketplace")], lag: { sum: metricFields.lagSum("marketplace"), n: metricFields.lagCount("marketplace") } },
+  { id: "pos-in", from: "pos", to: "stock-layer", label: "sale batches", kind: "webhook", count: [metricFields.in("pos")], lag: { sum: metricFields.lagSum("pos"), n: metricFields.lagCount("pos") } },
+  { id: "shopify-out", from: "stock-layer", to: "shopify", label: "inventoryAdjustQuantities", kind: "write", count: [metricFields.out("shopify")], lag: { sum: metricFields.outMs("shopify"), n: metricFields.out("shopify") } },
+  { id: "marketplace-out", from: "stock-layer", to: "marketplace", label: "inventory adjustments", kind: "write", count: [metricFields.out("marketplace")], lag: { sum: metricFields.outMs("marketplace"), n: metricFields.out("marketplace") } },
+  { id: "erp-out", from: "stock-layer", to: "erp", label: "projections", kind: "write", count: [metricFields.out("erp")], lag: { sum: metricFields.outMs("erp"), n: metricFields.out("erp") } },
+  { id: "shopify-read", from: "stock-layer", to: "shopify", label: "drift reads", kind: "read", count: [metricFields.read("shopify")] },
+  { id: "marketplace-read", from: "stock-layer", to: "marketplace", label: "drift reads", kind: "read", count: [metricFields.read("marketplace")] },
+  { id: "storefront", from: "storefront", to: "stock-layer", label: "GET /api/stock", kind: "read", count: [metricFields.stock] },
+  { id: "cron", from: "cron", to: "stock-layer", label: "drain · flush · reconcile · recover", kind: "cron", count: [metricFields.cron("drain"), metricFields.cron("flush"), metricFields.cron("reconcile"), metricFields.cron("recover")] },
 ];
 
 export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
@@ -70,29 +70,11 @@ export async function readDriftSeries(redis: Redis, count = 5_000): Promise<Drif
     .sort((a, b) => a.at - b.at);
 }
 
-export interface HumanItem {
-  channel: string;
-  sku: string;
-  location: string;
-  actual: number;
-  wanted: number;
-  drift: number;
-  since: number;
-}
-
 export interface SyncLogEntry {
   channel: Channel;
   key: string;
   items: number;
   at: number;
-}
-
-async function readHuman(redis: Redis): Promise<HumanItem[]> {
-  const raw = (await redis.hgetall<Record<string, unknown>>(reconKeys.human)) ?? {};
-  return Object.values(raw)
-    .map((v) => (typeof v === "string" ? JSON.parse(v) : v) as HumanItem)
-    .sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift))
-    .slice(0, 25);
 }
 
 async function readSyncLog(redis: Redis, channels: readonly Channel[]): Promise<SyncLogEntry[]> {
@@ -105,10 +87,6 @@ async function readSyncLog(redis: Redis, channels: readonly Channel[]): Promise<
   return logs.flat().sort((a, b) => b.at - a.at).slice(0, 30);
 }
 
-async function readAlerts(redis: Redis): Promise<{ at: string; channel: string; sku: string; location: string; drift: number; action: string }[]> {
-  return (await redis.lrange(reconKeys.alerts, 0, 19)).map((a) => (typeof a === "string" ? JSON.parse(a) : a) as { at: string; channel: string; sku: string; location: string; drift: number; action: string });
-}
-
 export async function readOverview(redis: Redis, policy: Policy, channels: readonly Channel[], now = Date.now()) {
   const plan = SHOPIFY_PLANS[(process.env.SHOPIFY_PLAN as keyof typeof SHOPIFY_PLANS | undefined) ?? "standard"] ?? SHOPIFY_PLANS.standard;
   const [metrics, backlog, deadLetters, incidents, human, humanItems, syncLog, alerts, pass, drift, shopifyBucket, queues] = await Promise.all([
@@ -117,9 +95,9 @@ export async function readOverview(redis: Redis, policy: Policy, channels: reado
     redis.llen(keys.deadLetters),
     listIncidents(redis),
     redis.hlen(reconKeys.human),
-    readHuman(redis),
+    readHumanItems(redis, 25),
     readSyncLog(redis, channels),
-    readAlerts(redis),
+    readDriftAlerts(redis, 20),
     readPass(redis),
     readDriftSeries(redis),
     bucketState(redis, "shopify"),

@@ -7,7 +7,7 @@ import { readBelieved } from "../redis/channel-store";
 import { keys, reconKeys } from "../redis/keys";
 import type { SkuSnapshot } from "../redis/projection-codec";
 import { readSnapshots } from "../redis/projection-store";
-import { targetField } from "../redis/reconcile-store";
+import { readLatest, targetField } from "../redis/reconcile-store";
 
 /**
  * The SKU table of the ops page: one page (or the matches of a search) at a time, each SKU
@@ -83,13 +83,11 @@ export async function listSkus(redis: Redis, policy: Policy, q: string, page: nu
   const locations = (c: Channel) => (policy.channels[c]?.locationAware ? (policy.channels[c]?.locations ?? []) : ["*"]);
   const believedEntries = await Promise.all(channels.map(async (c) => [c, await readBelieved(redis, c, skus.flatMap((s) => locations(c).map((l) => targetKey(s, l))))] as const));
   const fields = channels.flatMap((c) => skus.flatMap((s) => locations(c).map((l) => targetField(c, s, l))));
-  const latestRaw = fields.length ? ((await redis.hmget<Record<string, unknown>>(reconKeys.latest, ...fields)) ?? {}) : {};
-  const latest = Object.fromEntries(
-    Object.entries(latestRaw).map(([field, value]) => {
-      const parsed = (typeof value === "string" ? JSON.parse(value) : value) as { actual?: number; drift?: number } | null;
-      return [field, typeof parsed?.actual === "number" && typeof parsed.drift === "number" ? { actual: parsed.actual, drift: parsed.drift } : null];
-    }),
-  );
+  const observed = await readLatest(redis, fields);
+  const latest = Object.fromEntries(fields.map((field) => {
+    const o = observed.get(field);
+    return [field, o ? { actual: o.actual, drift: o.drift } : null];
+  }));
   const believed = Object.fromEntries(believedEntries) as Partial<Record<Channel, Map<string, number>>>;
   const rows = skus.flatMap((sku) => {
     const snapshot = snapshots.get(sku);

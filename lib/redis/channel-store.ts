@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import type { Channel } from "../domain/events";
 import { deltaOf, targetKey, type WriteBatch, type WriteItem } from "../channels/types";
+import { decodeStored } from "./stored-json";
 import { channelKeys } from "./keys";
 import { runScript } from "./run-script";
 import { ADJUST_BELIEVED_LUA, CLEAR_DIRTY_LUA, COMPLETE_BATCH_LUA } from "./scripts/channel-scripts";
@@ -76,8 +77,8 @@ export const saveInflight = (redis: Redis, channel: Channel, batch: WriteBatch):
 export async function listInflight(redis: Redis, channel: Channel): Promise<WriteBatch[]> {
   const all = (await redis.hgetall<Record<string, unknown>>(channelKeys.inflight(channel))) ?? {};
   return Object.values(all).flatMap((raw) => {
-    const parsed = batchSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
-    return parsed.success ? [parsed.data] : [];
+    const batch = decodeStored(batchSchema, raw);
+    return batch ? [batch] : [];
   });
 }
 

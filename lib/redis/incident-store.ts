@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import type { OrderLine } from "../domain/projection";
+import { decodeStored } from "./stored-json";
 import { keys } from "./keys";
 
 /**
@@ -55,10 +56,7 @@ export const incidentSchema = z.object({
 export type Incident = z.infer<typeof incidentSchema>;
 export type IncidentAction = z.infer<typeof actionSchema>;
 
-const parse = (raw: unknown): Incident | null => {
-  const parsed = incidentSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
-  return parsed.success ? parsed.data : null;
-};
+const parse = (raw: unknown): Incident | null => decodeStored(incidentSchema, raw);
 
 /** Opens an incident once (a re-delivered event opens nothing new). */
 export async function openIncident(redis: Redis, incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">): Promise<boolean> {
@@ -66,10 +64,7 @@ export async function openIncident(redis: Redis, incident: Omit<Incident, "state
   return (await redis.hsetnx(keys.incidents, incident.id, JSON.stringify(full))) === 1;
 }
 
-const parseDecision = (raw: unknown): IncidentDecision | null => {
-  const parsed = decisionSchema.safeParse(typeof raw === "string" ? JSON.parse(raw) : raw);
-  return parsed.success ? parsed.data : null;
-};
+const parseDecision = (raw: unknown): IncidentDecision | null => decodeStored(decisionSchema, raw);
 
 /** The decision lives in its own hash (see recordDecision); an incident shows it once made. */
 const withDecision = (incident: Incident, raw: unknown): Incident => (incident.decision || raw == null ? incident : { ...incident, decision: parseDecision(raw) });
@@ -113,21 +108,16 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
   const raw = (await redis.hgetall<Record<string, unknown>>(keys.lines(sku))) ?? {};
   return Object.fromEntries(
     Object.entries(raw).flatMap(([lineKey, value]) => {
-      const l = lineWire.safeParse(typeof value === "string" ? JSON.parse(value) : value);
-      return l.success ? [[lineKey, { reserved: l.data.r, released: l.data.x, kept: l.data.n, picked: l.data.k, cancelled: l.data.c === 1, locationId: l.data.loc || null, locationBy: l.data.by || null }]] : [];
+      const l = decodeStored(lineWire, value);
+      return l ? [[lineKey, { reserved: l.r, released: l.x, kept: l.n, picked: l.k, cancelled: l.c === 1, locationId: l.loc || null, locationBy: l.by || null }]] : [];
     }),
   );
 }
 
 /** SKU → its open oversold incident, so a run of oversold events opens one incident, not many. */
 export async function openOversold(redis: Redis, sku: string, incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">): Promise<boolean> {
-  if ((await redis.hsetnx(OVERSOLD_INDEX, sku, incident.id)) === 0) return false;
+  if ((await redis.hsetnx(keys.oversoldIndex, sku, incident.id)) === 0) return false;
   return openIncident(redis, incident);
 }
 
-export const closeOversold = (redis: Redis, sku: string) => redis.hdel(OVERSOLD_INDEX, sku);
-const OVERSOLD_INDEX = "incidents:oversold";
-
-/** Outbox of rendered emails (the local transport), newest first. */
-export const OUTBOX_KEY = "outbox:{mail}:messages";
-export const OUTBOX_INDEX = "outbox:{mail}:ids";
+export const closeOversold = (redis: Redis, sku: string) => redis.hdel(keys.oversoldIndex, sku);

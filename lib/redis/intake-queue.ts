@@ -2,6 +2,7 @@ import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import { stockEventSchema, type Source, type StockEvent } from "../domain/events";
 import { INTAKE_GROUP, keys } from "./keys";
+import { decodeStored, storedJson } from "./stored-json";
 import { runScript } from "./run-script";
 import { ENQUEUE_LUA } from "./scripts/enqueue";
 
@@ -30,15 +31,6 @@ export interface QueuedDelivery {
   events: StockEvent[];
 }
 
-/** The client may hand back field values raw or JSON-decoded; accept both. */
-const jsonish = (value: unknown): unknown => {
-  if (typeof value !== "string") return value;
-  try {
-    return JSON.parse(value);
-  } catch {
-    return value;
-  }
-};
 
 const entrySchema = z.tuple([z.string(), z.array(z.unknown())]);
 
@@ -48,9 +40,9 @@ function decodeEntry(raw: unknown): QueuedDelivery | { streamId: string; broken:
   const [streamId, flat] = parsed.data;
   const fields = new Map<string, unknown>();
   for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), flat[i + 1]);
-  const events = z.array(stockEventSchema).safeParse(jsonish(fields.get("events")));
+  const events = storedJson(z.array(stockEventSchema)).safeParse(fields.get("events"));
   if (!events.success) return { streamId, broken: events.error.issues[0]?.message ?? "bad entry" };
-  return { streamId, source: String(fields.get("src") ?? ""), receivedAt: Number(jsonish(fields.get("rcv"))) || 0, events: events.data };
+  return { streamId, source: String(fields.get("src") ?? ""), receivedAt: Number(fields.get("rcv")) || 0, events: events.data };
 }
 
 export interface ReadBatch {
@@ -130,8 +122,8 @@ export async function pushDeadLetter(redis: Redis, letter: DeadLetter): Promise<
 export async function readDeadLetters(redis: Redis, limit = 50): Promise<DeadLetter[]> {
   const raw = await redis.lrange(keys.deadLetters, 0, limit - 1);
   return raw.flatMap((item) => {
-    const letter = deadLetterSchema.safeParse(jsonish(item));
-    return letter.success ? [letter.data] : [];
+    const letter = decodeStored(deadLetterSchema, item);
+    return letter ? [letter] : [];
   });
 }
 

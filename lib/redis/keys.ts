@@ -29,6 +29,61 @@ export const keys = {
   incidents: "incidents:open",
   /** Incident id → the merchant's decision, apart from the incident so a recovery run's save cannot overwrite it. */
   incidentDecisions: "incidents:decisions",
+  /** List: buffer edits (JSON, `bufferAuditSchema`), newest first, capped at 5,000. */
+  bufferAudit: "audit:buffers",
+  /** Hash: SKU → id of its open oversold incident (one per SKU at a time). */
+  oversoldIndex: "incidents:oversold",
+  /** String: the recovery lease (one recovery run at a time). */
+  recoveryLock: "recovery:{r}:lock",
+  /** Hash: one minute's counters (fields: `metricFields`), expiring after two hours. */
+  metricsMinute: (minute: number) => `metrics:${minute}`,
+  /** Prefix of the /api/stock rate limiter's sliding-window keys (@upstash/ratelimit appends the client and window). */
+  stockRateLimitPrefix: "rl:stock",
+  /** Counter: failed /ops sign-ins from one client in one minute (expires with the minute). */
+  opsLoginAttempts: (client: string, minute: number) => `ops:login:${client}:${minute}`,
+} as const;
+
+/** The email outbox (both keys in the `{mail}` slot: one Lua script appends to both). */
+export const outboxKeys = {
+  /** List: rendered mails, newest first (capped). */
+  messages: "outbox:{mail}:messages",
+  /** Hash: idempotency key → 1, so a retried send is stored once. */
+  ids: "outbox:{mail}:ids",
+} as const;
+
+/**
+ * Fields of the projection hash (`keys.projection`). The apply script (lib/redis/scripts/apply-event.ts)
+ * writes them, the buffer editor writes `buffer`, lib/redis/projection-codec.ts decodes them all.
+ */
+export const projectionFields = {
+  onHandPrefix: "oh:",
+  reservedPrefix: "rs:",
+  /** Reservations not yet at a location (online orders before the pick). */
+  unassigned: "rs:*",
+  bufferPrefix: "buf:",
+  version: "v",
+  updatedAt: "at",
+  onHand: (location: string) => `oh:${location}`,
+  reserved: (location: string) => `rs:${location}`,
+  buffer: (channel: string) => `buf:${channel}`,
+} as const;
+
+/** Field names of the per-minute metrics hash (`keys.metricsMinute`): written by the workers and routes, read by the ops overview. */
+export const metricFields = {
+  /** Events accepted from a source, and the sum and count of their webhook lag in ms. */
+  in: (source: string) => `in:${source}`,
+  lagSum: (source: string) => `lag:${source}`,
+  lagCount: (source: string) => `lagn:${source}`,
+  /** Writes sent to a channel and their total duration in ms. */
+  out: (channel: string) => `out:${channel}`,
+  outMs: (channel: string) => `outms:${channel}`,
+  /** Drift-pass page reads of a channel. */
+  read: (channel: string) => `read:${channel}`,
+  /** Cron invocations of a worker route. */
+  cron: (job: string) => `cron:${job}`,
+  /** /api/stock requests and the SKUs they asked for. */
+  stock: "stock",
+  stockSkus: "stock:skus",
 } as const;
 
 /** Per-channel keys share the `{channel}` hash tag: one Lua script can update them together. */

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { channelSchema, type Channel } from "../domain/events";
 import type { Projection } from "../domain/projection";
+import { projectionFields as F } from "./keys";
 
 /** One SKU as stored in its projection hash, reshaped for the domain. */
 export interface SkuSnapshot {
@@ -24,20 +25,14 @@ export function decodeProjectionHash(raw: Record<string, unknown> | readonly unk
   for (const [field, value] of entries) {
     const n = fieldValue.safeParse(value);
     if (!n.success) continue;
-    const [prefix, rest] = splitField(field);
-    if (prefix === "oh") snapshot.projection.onHand[rest] = n.data;
-    else if (prefix === "rs" && rest === "*") snapshot.projection.unassigned = n.data;
-    else if (prefix === "rs") snapshot.projection.reserved[rest] = n.data;
-    else if (prefix === "buf") {
-      const channel = channelSchema.safeParse(rest);
+    if (field === F.unassigned) snapshot.projection.unassigned = n.data;
+    else if (field.startsWith(F.onHandPrefix)) snapshot.projection.onHand[field.slice(F.onHandPrefix.length)] = n.data;
+    else if (field.startsWith(F.reservedPrefix)) snapshot.projection.reserved[field.slice(F.reservedPrefix.length)] = n.data;
+    else if (field.startsWith(F.bufferPrefix)) {
+      const channel = channelSchema.safeParse(field.slice(F.bufferPrefix.length));
       if (channel.success) snapshot.buffers[channel.data] = n.data;
-    } else if (field === "v") snapshot.version = n.data;
-    else if (field === "at") snapshot.updatedAt = n.data;
+    } else if (field === F.version) snapshot.version = n.data;
+    else if (field === F.updatedAt) snapshot.updatedAt = n.data;
   }
   return snapshot;
 }
-
-const splitField = (field: string): [string, string] => {
-  const i = field.indexOf(":");
-  return i < 0 ? [field, ""] : [field.slice(0, i), field.slice(i + 1)];
-};

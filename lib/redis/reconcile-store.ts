@@ -5,6 +5,7 @@ import type { DriftAction, DriftHistory } from "../domain/drift";
 import { channelKeys, keys, reconKeys } from "./keys";
 import { runScript } from "./run-script";
 import { SET_BELIEVED_FENCED_LUA } from "./scripts/channel-scripts";
+import { decodeStored, decodeStoredList, storedJson } from "./stored-json";
 
 /**
  * Redis state of the drift pass: where the pass is (so it resumes after a crash or a
@@ -25,17 +26,16 @@ export const passSchema = z.object({
   needsHuman: z.coerce.number(),
   alerts: z.coerce.number(),
   stale: z.coerce.number(),
-  position: z.string().transform((raw) => passPositionSchema.parse(JSON.parse(raw))),
+  position: storedJson(passPositionSchema),
   /** Fencing token per channel, taken when the pass started. */
-  fences: z.string().transform((raw) => z.record(z.string(), z.number()).parse(JSON.parse(raw))),
+  fences: storedJson(z.record(z.string(), z.number())),
 });
 export type PassState = z.infer<typeof passSchema>;
 
 export async function readPass(redis: Redis): Promise<PassState | null> {
   const raw = await redis.hgetall<Record<string, unknown>>(reconKeys.pass);
   if (!raw || Object.keys(raw).length === 0) return null;
-  const parsed = passSchema.safeParse(Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
-  return parsed.success ? parsed.data : null;
+  return decodeStored(passSchema, raw);
 }
 
 export async function startPass(redis: Redis, channels: readonly Channel[], total: number, now: number): Promise<PassState> {
@@ -60,8 +60,8 @@ export async function readHistory(redis: Redis, fields: readonly string[]): Prom
   const raw = (await redis.hmget<Record<string, unknown>>(reconKeys.history, ...fields)) ?? {};
   return new Map(
     Object.entries(raw).flatMap(([field, value]) => {
-      const parsed = historySchema.safeParse(typeof value === "string" ? JSON.parse(value) : value);
-      return parsed.success ? [[field, parsed.data] as const] : [];
+      const history = decodeStored(historySchema, value);
+      return history ? [[field, history] as const] : [];
     }),
   );
 }
@@ -79,10 +79,53 @@ export interface TargetRecord {
   at: number;
 }
 
+/** `reconKeys.latest`: the last observation of one target. */
+export const latestObservationSchema = z.object({
+  channel: z.string(),
+  sku: z.string(),
+  location: z.string(),
+  actual: z.number(),
+  wanted: z.number(),
+  believed: z.number().nullable(),
+  action: z.string(),
+  drift: z.number(),
+  at: z.number(),
+});
+export type LatestObservation = z.infer<typeof latestObservationSchema>;
+
+/** `reconKeys.human`: a drift beyond the auto-correct limit, waiting for a person. */
+export const humanItemSchema = z.object({ channel: z.string(), sku: z.string(), location: z.string(), actual: z.number(), wanted: z.number(), drift: z.number(), since: z.number() });
+export type HumanItem = z.infer<typeof humanItemSchema>;
+
+/** `reconKeys.alerts`: one drift alert. */
+export const driftAlertSchema = z.object({ at: z.string(), passId: z.string(), channel: z.string(), sku: z.string(), location: z.string(), actual: z.number(), wanted: z.number(), drift: z.number(), action: z.string() });
+export type DriftAlert = z.infer<typeof driftAlertSchema>;
+
+/** The latest observations of these targets (fields: `channel|sku|location`); targets never observed are absent. */
+export async function readLatest(redis: Redis, fields: readonly string[]): Promise<Map<string, LatestObservation>> {
+  if (fields.length === 0) return new Map();
+  const raw = (await redis.hmget<Record<string, unknown>>(reconKeys.latest, ...fields)) ?? {};
+  return new Map(Object.entries(raw).flatMap(([field, value]) => {
+    const observation = decodeStored(latestObservationSchema, value);
+    return observation ? [[field, observation] as const] : [];
+  }));
+}
+
+/** Up to `limit` human items, the largest drift first. */
+export async function readHumanItems(redis: Redis, limit: number): Promise<HumanItem[]> {
+  const raw = (await redis.hgetall<Record<string, unknown>>(reconKeys.human)) ?? {};
+  return decodeStoredList(humanItemSchema, Object.values(raw)).sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift)).slice(0, limit);
+}
+
+/** The newest `limit` drift alerts. */
+export async function readDriftAlerts(redis: Redis, limit: number): Promise<DriftAlert[]> {
+  return decodeStoredList(driftAlertSchema, await redis.lrange(reconKeys.alerts, 0, limit - 1));
+}
+
 /** One page's observations: latest values, drift history, the human list. */
 export async function recordTargets(redis: Redis, records: readonly TargetRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const latest = Object.fromEntries(records.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, believed: r.believed, action: r.action.kind, drift: r.actual - r.wanted, at: r.at })]));
+  const latest = Object.fromEntries(records.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, believed: r.believed, action: r.action.kind, drift: r.actual - r.wanted, at: r.at } satisfies LatestObservation)]));
   const keep = records.filter((r) => r.history);
   const clear = records.filter((r) => !r.history).map((r) => r.field);
   const human = records.filter((r) => r.action.kind === "needs_human");
@@ -91,7 +134,7 @@ export async function recordTargets(redis: Redis, records: readonly TargetRecord
   pipeline.hset(reconKeys.latest, latest);
   if (keep.length) pipeline.hset(reconKeys.history, Object.fromEntries(keep.map((r) => [r.field, JSON.stringify(r.history)])));
   if (clear.length) pipeline.hdel(reconKeys.history, ...clear);
-  if (human.length) pipeline.hset(reconKeys.human, Object.fromEntries(human.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, drift: r.actual - r.wanted, since: r.history?.sinceMs ?? r.at })])));
+  if (human.length) pipeline.hset(reconKeys.human, Object.fromEntries(human.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, drift: r.actual - r.wanted, since: r.history?.sinceMs ?? r.at } satisfies HumanItem)])));
   if (resolved.length) pipeline.hdel(reconKeys.human, ...resolved);
   await pipeline.exec();
 }
@@ -103,7 +146,7 @@ export async function appendSeries(redis: Redis, entry: { passId: string; channe
   await redis.xadd(reconKeys.series, "*", Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, String(v)])), { trim: { type: "MAXLEN", threshold: SERIES_MAX, comparison: "~" } });
 }
 
-export async function pushAlerts(redis: Redis, alerts: readonly object[]): Promise<void> {
+export async function pushAlerts(redis: Redis, alerts: readonly DriftAlert[]): Promise<void> {
   if (alerts.length === 0) return;
   await redis.lpush(reconKeys.alerts, ...alerts.map((a) => JSON.stringify(a)));
   await redis.ltrim(reconKeys.alerts, 0, ALERTS_MAX - 1);

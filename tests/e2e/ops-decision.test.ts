@@ -1,6 +1,7 @@
 import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { OUTBOX_KEY, readIncident, type Incident } from "@/lib/redis/incident-store";
+import { readOutbox } from "@/lib/email/outbox-store";
+import { readIncident, type Incident } from "@/lib/redis/incident-store";
 import { launchChromium } from "../support/browser";
 import { eventually, getStock, postWms, stack, testRedis, wmsEvent } from "../support/stack-client";
 import { setOnlineStock } from "../support/storefront-helpers";
@@ -97,7 +98,7 @@ describe("/ops decision on an escalated incident", () => {
     // One unit of the three refunded (not yet fulfilled: removed from the order).
     expect(order.lines.find((l) => l.lineItemId === lineItemId)).toMatchObject({ removed: 1 });
     expect(after?.actions.filter((a) => a.action === "refund" && a.result === "ok")).toHaveLength(1);
-    const outbox = (await testRedis().lrange<Record<string, string>>(OUTBOX_KEY, 0, 500)).map((m) => (typeof m === "string" ? JSON.parse(m) : m) as { id: string; to: string });
+    const outbox = await readOutbox(testRedis(), 500);
     expect(outbox.filter((m) => m.id === `apology-${incident.id}-${orderId}`).map((m) => m.to)).toEqual(["red.coat@example.com"]);
   }, CASE_MS);
 

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
 import type { createRedis } from "@/lib/redis/client";
-import { OUTBOX_KEY } from "@/lib/redis/incident-store";
+import { outboxKeys } from "@/lib/redis/keys";
 import { freePort, listenHttp } from "@/scripts/stack/ports";
 import { startOwnRedis } from "../support/own-redis";
 
@@ -81,7 +81,7 @@ describe("EMAIL_TRANSPORT=http", () => {
     expect(request!.headers).toMatchObject({ authorization: "Bearer re_test_key_123", "idempotency-key": "apology-inc-1-1042", "content-type": "application/json" });
     expect(request!.body).toEqual({ from: "Northwind <care@northwind.example>", to: ["maya@example.com"], subject: email.subject, html: email.html, text: email.text });
     expect(email.text).toContain("SORRY-ABC123");
-    expect(await redis.llen(OUTBOX_KEY)).toBe(0);
+    expect(await redis.llen(outboxKeys.messages)).toBe(0);
   });
 
   it("a provider error is a failure naming the status; the retry carries the same Idempotency-Key and body", async () => {

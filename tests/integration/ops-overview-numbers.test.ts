@@ -7,7 +7,7 @@ import { getRedis } from "@/lib/redis/client";
 import { openIncident } from "@/lib/redis/incident-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { keys } from "@/lib/redis/keys";
-import { countMetrics, minuteKey, minuteOf } from "@/lib/redis/metrics";
+import { countMetrics, minuteOf } from "@/lib/redis/metrics";
 import { takeTokens } from "@/lib/redis/token-bucket";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
 
@@ -39,7 +39,7 @@ describe("ops overview numbers", () => {
     // Outside the window: 15 minutes ago is the 16th minute back.
     await countMetrics(redis, { "in:wms": 1_000, "lag:wms": 9_000_000, "lagn:wms": 1_000 }, minutesAgo(15));
     await countMetrics(redis, { "cron:drain": 3, "cron:flush": 2 }, minutesAgo(1));
-    expect(await redis.ttl(minuteKey(minuteOf(NOW)))).toBeGreaterThan(3_600);
+    expect(await redis.ttl(keys.metricsMinute(minuteOf(NOW)))).toBeGreaterThan(3_600);
 
     const overview = await readOverview(redis, await getPolicy(), ["shopify", "marketplace"], NOW);
     const edge = (id: string) => overview.graph.edges.find((e) => e.id === id)!;

@@ -9,7 +9,7 @@ import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight, readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { channelKeys, reconKeys } from "@/lib/redis/keys";
-import { readPass } from "@/lib/redis/reconcile-store";
+import { readDriftAlerts, readPass } from "@/lib/redis/reconcile-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { runReconcile } from "@/workers/reconcile";
@@ -104,7 +104,7 @@ describe("the drift pass", () => {
     expect((await readBelieved(getRedis(), "shopify", [targetKey(a, "wh-east")])).get(targetKey(a, "wh-east"))).toBe(wantA);
     expect((await fullPass()).pass.drifted).toBe(0);
     // +5 is above the alert threshold (3); +2 is not.
-    const alerts = (await getRedis().lrange<Record<string, unknown>>(reconKeys.alerts, 0, 50)).map((x) => (typeof x === "string" ? JSON.parse(x) : x) as { sku: string; drift: number });
+    const alerts = await readDriftAlerts(getRedis(), 50);
     expect(alerts.some((x) => x.sku === a && x.drift === 5)).toBe(true);
     expect(alerts.some((x) => x.sku === b)).toBe(false);
   });

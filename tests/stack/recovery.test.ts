@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { incidentSchema, listIncidents, OUTBOX_KEY, saveIncident, type Incident } from "@/lib/redis/incident-store";
+import { readOutbox } from "@/lib/email/outbox-store";
+import { incidentSchema, listIncidents, saveIncident, type Incident } from "@/lib/redis/incident-store";
 import { keys } from "@/lib/redis/keys";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { eventually, getStock, postWms, stack, testRedis, wmsEvent } from "../support/stack-client";
@@ -50,7 +51,7 @@ async function shortPick(sku: string, placed: { orderId: number; lines: { lineIt
 }
 
 const outboxFor = async (id: string) =>
-  (await testRedis().lrange<Record<string, string>>(OUTBOX_KEY, 0, 500)).map((m) => (typeof m === "string" ? JSON.parse(m) : m) as { id: string; to: string; subject: string; html: string; text: string }).filter((m) => m.id === id);
+  (await readOutbox(testRedis(), 500)).filter((m) => m.id === id);
 
 describe("oversell recovery", () => {
   it("a short pick in a sell-out: refund without restock (no phantom unit at Shopify), apology code and email, once each", async () => {

@@ -1,4 +1,6 @@
-// Lua source of the per-SKU apply script; a TS string so every bundler ships it.
+import { projectionFields } from "../keys";
+
+// Lua source of the per-SKU apply script; a TS string so every bundler ships it. Hash field names come from keys.ts.
 export const APPLY_EVENT_LUA = String.raw`
 -- Apply one normalized stock event to one SKU, atomically (I4). Mirrors lib/domain/projection.ts.
 -- KEYS: 1 projection hash, 2 applied-id hash (id → its line delta and location), 3 cycle-count hash, 4 movements zset of the
@@ -45,8 +47,8 @@ if loc ~= nil and kind ~= 'reserve' then
       end
       redis.call('ZREMRANGEBYSCORE', moves, '-inf', at)
       redis.call('HSET', counts, loc, at .. '|' .. e.id .. '|' .. e.quantity)
-      touch('oh:' .. loc)
-      redis.call('HSET', proj, 'oh:' .. loc, onHand)
+      touch('${projectionFields.onHandPrefix}' .. loc)
+      redis.call('HSET', proj, '${projectionFields.onHandPrefix}' .. loc, onHand)
     end
   else
     local delta = e.quantity
@@ -55,7 +57,7 @@ if loc ~= nil and kind ~= 'reserve' then
       effect = 'subsumed'
     else
       redis.call('ZADD', moves, at, delta .. '|' .. e.id)
-      incr('oh:' .. loc, delta)
+      incr('${projectionFields.onHandPrefix}' .. loc, delta)
     end
   end
 end
@@ -74,8 +76,8 @@ local function held(l)
   return open
 end
 local function rsField(l)
-  if l.loc == '' then return 'rs:*' end
-  return 'rs:' .. l.loc
+  if l.loc == '' then return '${projectionFields.unassigned}' end
+  return '${projectionFields.reservedPrefix}' .. l.loc
 end
 
 local lineKey = e.lineKey
@@ -110,8 +112,8 @@ for field, value in pairs(touched) do
   before[field] = value
   after[field] = num(field)
 end
-redis.call('HINCRBY', proj, 'v', 1)
-redis.call('HSET', proj, 'at', ARGV[3])
+redis.call('HINCRBY', proj, '${projectionFields.version}', 1)
+redis.call('HSET', proj, '${projectionFields.updatedAt}', ARGV[3])
 redis.call('XADD', ledger, 'MAXLEN', '~', ARGV[4], '*',
   'event', e.id, 'kind', kind, 'effect', effect, 'source', e.source, 'uri', e.sourceUri,
   'loc', loc or '', 'line', lineKey or '', 'qty', tostring(e.quantity or ''), 'occurredAt', e.occurredAt,

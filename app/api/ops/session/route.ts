@@ -2,6 +2,7 @@ import { z } from "zod";
 import { errorMessage, log } from "@/lib/log";
 import { createSession, OPS_COOKIE, passwordMatches, SESSION_TTL_MS } from "@/lib/ops/session";
 import { getRedis } from "@/lib/redis/client";
+import { keys } from "@/lib/redis/keys";
 
 /**
  * POST /api/ops/session — the login form (password → signed session cookie, 303 to where the
@@ -35,7 +36,7 @@ export async function POST(request: Request): Promise<Response> {
   const client = (request.headers.get("x-forwarded-for") ?? "local").split(",")[0]?.trim() ?? "local";
   try {
     const redis = getRedis();
-    const attemptsKey = `ops:login:${client}:${Math.floor(Date.now() / 60_000)}`;
+    const attemptsKey = keys.opsLoginAttempts(client, Math.floor(Date.now() / 60_000));
     const attempts = await redis.incr(attemptsKey);
     if (attempts === 1) await redis.expire(attemptsKey, 120);
     if (attempts > ATTEMPTS_PER_MINUTE) return back("slow-down");

@@ -1,4 +1,5 @@
 import { countMetrics } from "@/lib/redis/metrics";
+import { metricFields } from "@/lib/redis/keys";
 import { hasBearer } from "@/lib/http/bearer";
 import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
@@ -11,7 +12,7 @@ import { drainIntake } from "@/workers/drain";
  */
 export async function GET(request: Request): Promise<Response> {
   if (!hasBearer(request, process.env.CRON_SECRET)) return Response.json({ error: "unauthorized" }, { status: 401 });
-  void countMetrics(getRedis(), { "cron:drain": 1 });
+  void countMetrics(getRedis(), { [metricFields.cron("drain")]: 1 });
   try {
     const redis = getRedis();
     const stats = await drainIntake(redis, { maxMs: 50_000 });

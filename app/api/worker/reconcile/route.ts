@@ -1,4 +1,5 @@
 import { countMetrics } from "@/lib/redis/metrics";
+import { metricFields } from "@/lib/redis/keys";
 import { z } from "zod";
 import { passProgress } from "@/lib/domain/drift";
 import { hasBearer } from "@/lib/http/bearer";
@@ -17,7 +18,7 @@ const querySchema = z.object({ pages: z.coerce.number().int().min(1).max(100_000
 
 export async function GET(request: Request): Promise<Response> {
   if (!hasBearer(request, process.env.CRON_SECRET)) return Response.json({ error: "unauthorized" }, { status: 401 });
-  void countMetrics(getRedis(), { "cron:reconcile": 1 });
+  void countMetrics(getRedis(), { [metricFields.cron("reconcile")]: 1 });
   const query = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!query.success) return Response.json({ error: `pages: ${query.error.issues[0]?.message ?? "invalid"}` }, { status: 400 });
   try {

@@ -1,4 +1,5 @@
 import { countMetrics } from "@/lib/redis/metrics";
+import { metricFields } from "@/lib/redis/keys";
 import { hasBearer } from "@/lib/http/bearer";
 import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
@@ -9,7 +10,7 @@ export const maxDuration = 60;
 
 export async function GET(request: Request): Promise<Response> {
   if (!hasBearer(request, process.env.CRON_SECRET)) return Response.json({ error: "unauthorized" }, { status: 401 });
-  void countMetrics(getRedis(), { "cron:recover": 1 });
+  void countMetrics(getRedis(), { [metricFields.cron("recover")]: 1 });
   try {
     const stats = await recoverIncidents(getRedis());
     return Response.json(stats ?? { busy: true }, { status: stats ? 200 : 202, headers: { "Cache-Control": "no-store" } });

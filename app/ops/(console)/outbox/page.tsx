@@ -1,20 +1,10 @@
 import { connection } from "next/server";
 import { getRedis } from "@/lib/redis/client";
-import { OUTBOX_KEY } from "@/lib/redis/incident-store";
+import { readOutbox } from "@/lib/email/outbox-store";
 import { Live } from "../live";
 import { Panel } from "../panel";
 
 export const metadata = { title: "Outbox" };
-
-interface Mail {
-  id: string;
-  at: string;
-  from: string;
-  to: string;
-  subject: string;
-  html: string;
-  text: string;
-}
 
 /** Emails the local transport captured instead of sending (EMAIL_TRANSPORT=outbox). */
 export default function OutboxPage() {
@@ -28,7 +18,7 @@ export default function OutboxPage() {
 async function Outbox() {
   // Live data at request time, never prerendered at build.
   await connection();
-  const mails = (await getRedis().lrange(OUTBOX_KEY, 0, 49)).map((m) => (typeof m === "string" ? JSON.parse(m) : m) as Mail);
+  const mails = await readOutbox(getRedis(), 50);
   if (mails.length === 0) return <Panel title="Outbox">No email captured yet.</Panel>;
   return (
     <div className="space-y-4">
