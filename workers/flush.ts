@@ -120,21 +120,23 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
     if (!(await waitForTokens(redis, adapter.channel, adapter.bucket, adapter.writeCost, deadline))) return false;
     const started = Date.now();
     const result = await adapter.applyDeltas(batch);
-    if (result.ok === true || "retryAfterMs" in result) {
-      if (result.budgetLeft !== undefined) await correctTokens(redis, adapter.channel, result.budgetLeft * adapter.bucket.capacity);
-    }
-    if (result.ok) {
-      await completeBatch(redis, adapter.channel, batch, Date.now(), result.applied);
-      stats.writes++;
-      stats.items += batch.items.length;
-      log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });
-      void countMetrics(redis, { [metricFields.out(adapter.channel)]: 1, [metricFields.outMs(adapter.channel)]: Date.now() - started });
-      return true;
-    }
-    if ("permanent" in result) {
-      log.error("channel.write_refused", { channel: adapter.channel, key: batch.key, reason: result.permanent, skus: batch.items.slice(0, 5).map((i) => i.sku) });
-      await dropInflight(redis, adapter.channel, batch, result.permanent);
-      return true;
+    if (result.kind !== "error" && result.budgetLeft !== undefined) await correctTokens(redis, adapter.channel, result.budgetLeft * adapter.bucket.capacity);
+    switch (result.kind) {
+      case "ok":
+        await completeBatch(redis, adapter.channel, batch, Date.now(), result.data.applied);
+        stats.writes++;
+        stats.items += batch.items.length;
+        log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });
+        void countMetrics(redis, { [metricFields.out(adapter.channel)]: 1, [metricFields.outMs(adapter.channel)]: Date.now() - started });
+        return true;
+      case "error": {
+        const reason = result.status === undefined ? result.message : `HTTP ${result.status}: ${result.message}`;
+        log.error("channel.write_refused", { channel: adapter.channel, key: batch.key, reason, skus: batch.items.slice(0, 5).map((i) => i.sku) });
+        await dropInflight(redis, adapter.channel, batch, reason);
+        return true;
+      }
+      case "retry":
+        break;
     }
     stats.retries++;
     await bumpStat(redis, adapter.channel, result.reason);

@@ -124,14 +124,14 @@ async function reconcilePage(redis: Redis, policy: Policy, channel: ReconcileCha
     pass.position = { ...position, segment: position.segment + 1, cursor: null };
     return savePass(redis, pass);
   }
-  const outcome = await settlePage(redis, policy, channel, pass, page.observed, now);
+  const outcome = await settlePage(redis, policy, channel, pass, page.data.observed, now);
   pass.done += outcome.checked;
   pass.drifted += outcome.drifted;
   pass.corrected += outcome.corrected;
   pass.needsHuman += outcome.needsHuman;
   pass.alerts += outcome.alerts;
   pass.stale += outcome.stale;
-  pass.position = page.next ? { ...position, cursor: page.next } : { ...position, segment: position.segment + 1, cursor: null };
+  pass.position = page.data.next ? { ...position, cursor: page.data.next } : { ...position, segment: position.segment + 1, cursor: null };
   // A pass paused past its lease must not put its old position back over a newer one.
   await assertFence(redis, pass);
   await savePass(redis, pass);

@@ -1,4 +1,5 @@
 import type { ErpClient } from "../erp/client";
+import { ok } from "../http/call-result";
 import { ANY_LOCATION, targetKey, type ChannelAdapter } from "./types";
 
 /**
@@ -19,9 +20,7 @@ export function erpAdapter(client: ErpClient): ChannelAdapter {
     async applyDeltas(batch) {
       const asOf = new Date().toISOString();
       const result = await client.pushProjections(batch.key, batch.items.map((i) => ({ sku: i.sku, available: i.to, asOf })));
-      if (result.kind === "ok") return { ok: true };
-      if (result.kind === "retry") return { ok: false, reason: "unavailable", retryAfterMs: result.retryAfterMs };
-      return { ok: false, permanent: result.message };
+      return result.kind === "ok" ? ok({}) : result;
     },
   };
 }

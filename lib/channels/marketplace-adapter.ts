@@ -1,3 +1,4 @@
+import { ok } from "../http/call-result";
 import type { MarketplaceClient } from "../marketplace/client";
 import { readWithRetry } from "./retry-reads";
 import { ANY_LOCATION, deltaOf, targetKey, type ChannelAdapter } from "./types";
@@ -16,10 +17,7 @@ export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
       const skus = [...new Set(targets.map((t) => t.sku))];
       const actual = new Map<string, number>();
       for (let i = 0; i < skus.length; i += MAX_SKUS_PER_READ) {
-        const page = await readWithRetry("marketplace read", async () => {
-          const result = await client.listings(skus.slice(i, i + MAX_SKUS_PER_READ));
-          return result.kind === "error" ? { kind: "error", message: result.message } : result;
-        });
+        const page = await readWithRetry("marketplace read", () => client.listings(skus.slice(i, i + MAX_SKUS_PER_READ)));
         for (const [sku, quantity] of page) actual.set(targetKey(sku, ANY_LOCATION), quantity);
       }
       return actual;
@@ -28,9 +26,8 @@ export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
       const result = await client.adjust(batch.key, batch.items.map((i) => ({ sku: i.sku, delta: deltaOf(i) })));
       // A decrement past 0 applies only down to 0: believing the full delta would make a later
       // write add phantom units back (a loop the flash-sale harness caught).
-      if (result.kind === "ok") return { ok: true, ...(result.data.items.length === batch.items.length ? { applied: result.data.items.map((i) => i.applied) } : {}) };
-      if (result.kind === "retry") return { ok: false, reason: result.reason, retryAfterMs: result.retryAfterMs };
-      return { ok: false, permanent: `HTTP ${result.status}: ${result.message}` };
+      if (result.kind !== "ok") return result;
+      return ok(result.data.items.length === batch.items.length ? { applied: result.data.items.map((i) => i.applied) } : {});
     },
   };
 }

@@ -1,6 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import type { Policy } from "../config/policy";
 import type { Channel } from "../domain/events";
+import { ok, retry, type CallResult } from "../http/call-result";
 import { getMarketplaceClient, type MarketplaceClient } from "../marketplace/client";
 import { waitForTokens } from "../redis/token-bucket";
 import { getShopifyAdmin, type ShopifyAdmin } from "../shopify/admin-client";
@@ -28,7 +29,8 @@ export interface CasItem extends ObservedLevel {
   to: number;
 }
 
-export type PageRead = { kind: "ok"; observed: ObservedLevel[]; next: string | null } | { kind: "retry"; retryAfterMs: number } | { kind: "error"; message: string };
+/** One page of a channel's levels and the cursor of the next (null: the segment is done). */
+export type PageRead = CallResult<{ observed: ObservedLevel[]; next: string | null }>;
 /** Which items landed and which were refused because the channel moved since the read; a retry hint or an error stops the rest. */
 export interface CasOutcome {
   applied: CasItem[];
@@ -68,10 +70,10 @@ function shopifyReconcile(admin: ShopifyAdmin, redis: Redis, policy: Policy): Re
     async readPage(segment, cursor) {
       await waitForTokens(redis, "shopify", bucket, levelsPageCost(250));
       const result = await readLocationLevels(admin, segment, cursor);
-      if (result.kind === "retry") return { kind: "retry", retryAfterMs: result.retryAfterMs };
-      if (result.kind === "error") return { kind: "error", message: result.message };
+      if (result.kind === "retry") return retry(result.reason, result.retryAfterMs);
+      if (result.kind === "error") return result;
       const location = byGid.get(segment) ?? segment;
-      return { kind: "ok", observed: result.data.levels.map((l) => ({ sku: l.sku, location, actual: l.available, ref: l.inventoryItemId })), next: result.data.next };
+      return ok({ observed: result.data.levels.map((l) => ({ sku: l.sku, location, actual: l.available, ref: l.inventoryItemId })), next: result.data.next });
     },
     async readTargets(targets) {
       const skus = [...new Set(targets.map((t) => t.sku))];
@@ -95,18 +97,15 @@ function shopifyReconcile(admin: ShopifyAdmin, redis: Redis, policy: Policy): Re
         const locationId = policy.locations[i.location]?.shopifyLocationId;
         return i.ref && locationId ? [{ inventoryItemId: i.ref, locationId, quantity: i.to, changeFromQuantity: i.actual }] : [];
       });
-      const { outcome } = await setAvailableCas(admin, key, quantities, `stock-layer://reconcile/${key}`);
+      const result = await setAvailableCas(admin, key, quantities, `stock-layer://reconcile/${key}`);
       // All-or-nothing at Shopify: one moved level refuses the whole set.
-      switch (outcome.kind) {
-        case "applied":
-          return { applied: [...items], stale: [] };
-        case "stale":
-          return { applied: [], stale: [...items] };
+      switch (result.kind) {
+        case "ok":
+          return result.data === "applied" ? { applied: [...items], stale: [] } : { applied: [], stale: [...items] };
         case "retry":
-          return { applied: [], stale: [], retryAfterMs: outcome.retryAfterMs };
-        case "rejected":
+          return { applied: [], stale: [], retryAfterMs: result.retryAfterMs };
         case "error":
-          return { applied: [], stale: [], error: outcome.message };
+          return { applied: [], stale: [], error: result.message };
       }
     },
   };
@@ -124,13 +123,12 @@ function marketplaceReconcile(client: MarketplaceClient, redis: Redis, policy: P
     async readPage(_segment, cursor, tracked) {
       const offset = Number(cursor ?? 0);
       const skus = await tracked(offset, MARKETPLACE_PAGE);
-      if (skus.length === 0) return { kind: "ok", observed: [], next: null };
+      if (skus.length === 0) return ok({ observed: [], next: null });
       await waitForTokens(redis, "marketplace", bucket, 1);
       const result = await client.listings(skus);
-      if (result.kind === "retry") return { kind: "retry", retryAfterMs: result.retryAfterMs };
-      if (result.kind === "error") return { kind: "error", message: result.message };
+      if (result.kind !== "ok") return result;
       const observed = [...result.data].map(([sku, actual]) => ({ sku, location: ANY_LOCATION, actual, ref: null }));
-      return { kind: "ok", observed, next: skus.length < MARKETPLACE_PAGE ? null : String(offset + skus.length) };
+      return ok({ observed, next: skus.length < MARKETPLACE_PAGE ? null : String(offset + skus.length) });
     },
     async readTargets(targets) {
       const skus = [...new Set(targets.map((t) => t.sku))].slice(0, MARKETPLACE_PAGE);

@@ -1,10 +1,11 @@
+import type { CallResult } from "../http/call-result";
+
 /**
  * Channel reads wait out rate limits the way writes do (they are rare: a SKU's first sight,
  * reconciliation), and give up with an error after a few tries.
  */
-export type ReadAttempt<T> = { kind: "ok"; data: T } | { kind: "retry"; reason: string; retryAfterMs: number } | { kind: "error"; message: string };
 
-export async function readWithRetry<T>(what: string, attempt: () => Promise<ReadAttempt<T>>, tries = 6): Promise<T> {
+export async function readWithRetry<T>(what: string, attempt: () => Promise<CallResult<T, object>>, tries = 6): Promise<T> {
   for (let i = 1; ; i++) {
     const result = await attempt();
     if (result.kind === "ok") return result.data;

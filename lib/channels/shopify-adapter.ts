@@ -1,5 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { Policy } from "../config/policy";
+import { failure, ok, retry } from "../http/call-result";
 import { log } from "../log";
 import { shopifyItemsKey } from "../redis/keys";
 import type { ShopifyAdmin, ThrottleStatus } from "../shopify/admin-client";
@@ -73,17 +74,15 @@ export function shopifyAdapter(admin: ShopifyAdmin, redis: Redis, policy: Policy
         }
         return [{ inventoryItemId, locationId, delta: deltaOf(item) }];
       });
-      if (changes.length === 0) return { ok: false, permanent: "no Shopify inventory item or location for these SKUs" };
-      const { outcome, throttle } = await adjustAvailable(admin, batch.key, changes, `stock-layer://sync/${batch.key}`);
-      switch (outcome.kind) {
-        case "applied":
-          return { ok: true, budgetLeft: budgetLeft(throttle) };
+      if (changes.length === 0) return failure("no Shopify inventory item or location for these SKUs");
+      const result = await adjustAvailable(admin, batch.key, changes, `stock-layer://sync/${batch.key}`);
+      switch (result.kind) {
+        case "ok":
+          return { ...ok({}), budgetLeft: budgetLeft(result.throttle) };
         case "retry":
-          return { ok: false, reason: outcome.reason, retryAfterMs: outcome.retryAfterMs, budgetLeft: budgetLeft(throttle) };
-        case "rejected":
-          return { ok: false, permanent: `${outcome.codes.join(",")}: ${outcome.message}` };
+          return { ...retry(result.reason, result.retryAfterMs), budgetLeft: budgetLeft(result.throttle) };
         case "error":
-          return { ok: false, permanent: outcome.message };
+          return result;
       }
     },
   };

@@ -1,4 +1,5 @@
 import type { Channel } from "../domain/events";
+import type { CallResult } from "../http/call-result";
 
 /**
  * One outbound change: move the channel's number for `sku` at `location` (or `*` for a
@@ -23,17 +24,20 @@ export interface WriteBatch {
   items: WriteItem[];
 }
 
-/** `budgetLeft`: share (0–1) of its rate budget the channel says is left, to correct our bucket. */
-export type WriteResult =
-  /**
-   * `applied`: per item, the change the channel really made, when it may differ from the one
-   * asked for (the marketplace clamps a listing at 0). Beliefs move by that, not by the request.
-   */
-  | { ok: true; budgetLeft?: number; applied?: readonly number[] }
-  /** Back off and send the same batch (same key) again later; never drop it. */
-  | { ok: false; retryAfterMs: number; reason: "throttled" | "rate_limited" | "unavailable"; budgetLeft?: number }
-  /** The channel refused the batch for good (unknown SKU, bad config): log, dead-letter, drop. */
-  | { ok: false; permanent: string };
+/**
+ * `applied`: per item, the change the channel really made, when it may differ from the one
+ * asked for (the marketplace clamps a listing at 0). Beliefs move by that, not by the request.
+ */
+export interface WriteApplied {
+  applied?: readonly number[];
+}
+
+/**
+ * A write's outcome: `ok`; `retry` (back off, send the same batch under the same key again,
+ * never drop it); `error` (refused for good — unknown SKU, bad config: log, dead-letter, drop).
+ * `budgetLeft`: share (0–1) of its rate budget the channel says is left, to correct our bucket.
+ */
+export type WriteResult = CallResult<WriteApplied, { budgetLeft?: number }>;
 
 /** What a channel can do; one adapter per external system (Shopify, marketplace, ERP). */
 export interface ChannelAdapter {

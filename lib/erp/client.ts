@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { callJson } from "../http/call-json";
+import type { CallResult } from "../http/call-result";
 
 /** The ERP: a read-only consumer of our projections (it plans purchasing from them). */
 const envSchema = z.object({ ERP_API_URL: z.url(), ERP_API_KEY: z.string().min(1) });
@@ -9,7 +11,7 @@ export interface ErpProjection {
   asOf: string;
 }
 
-export type ErpResult = { kind: "ok" } | { kind: "retry"; retryAfterMs: number } | { kind: "error"; message: string };
+export type ErpResult = CallResult<unknown>;
 
 export interface ErpClient {
   pushProjections(key: string, items: readonly ErpProjection[]): Promise<ErpResult>;
@@ -26,21 +28,8 @@ export function getErpClient(): ErpClient | null {
 
 export function createErpClient(baseUrl: string, apiKey: string): ErpClient {
   return {
-    async pushProjections(key, items) {
-      try {
-        const response = await fetch(new URL("/api/projections", baseUrl), {
-          method: "POST",
-          headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, "idempotency-key": key },
-          body: JSON.stringify({ items }),
-        });
-        await response.arrayBuffer();
-        if (response.ok) return { kind: "ok" };
-        if (response.status === 429 || response.status >= 500) return { kind: "retry", retryAfterMs: 1_000 * Math.max(1, Number(response.headers.get("retry-after")) || 1) };
-        return { kind: "error", message: `HTTP ${response.status}` };
-      } catch {
-        return { kind: "retry", retryAfterMs: 1_000 };
-      }
-    },
+    pushProjections: (key, items) =>
+      callJson(new URL("/api/projections", baseUrl), { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "idempotency-key": key }, body: JSON.stringify({ items }) }, z.unknown()),
   };
 }
 

@@ -1,4 +1,6 @@
 import { z } from "zod";
+import { callJson } from "../http/call-json";
+import type { CallResult } from "../http/call-result";
 
 /**
  * The marketplace's seller API (Amazon/eBay-style): listing quantities, relative adjustments
@@ -6,10 +8,7 @@ import { z } from "zod";
  */
 const envSchema = z.object({ MARKETPLACE_API_URL: z.url(), MARKETPLACE_API_KEY: z.string().min(1) });
 
-export type MarketplaceResult<T> =
-  | { kind: "ok"; data: T }
-  | { kind: "retry"; reason: "rate_limited" | "unavailable"; retryAfterMs: number }
-  | { kind: "error"; status: number; message: string };
+export type MarketplaceResult<T> = CallResult<T>;
 
 export interface MarketplaceClient {
   listings(skus: readonly string[]): Promise<MarketplaceResult<Map<string, number>>>;
@@ -31,20 +30,8 @@ export function getMarketplaceClient(): MarketplaceClient | null {
 }
 
 export function createMarketplaceClient(baseUrl: string, apiKey: string): MarketplaceClient {
-  async function call<T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<MarketplaceResult<T>> {
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, baseUrl), { ...init, signal: AbortSignal.timeout(10_000), headers: { "content-type": "application/json", authorization: `Bearer ${apiKey}`, ...init.headers } });
-    } catch {
-      return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000 };
-    }
-    const text = await response.text();
-    if (response.status === 429) return { kind: "retry", reason: "rate_limited", retryAfterMs: 1_000 * Math.max(1, Number(response.headers.get("retry-after")) || 1) };
-    if (response.status >= 500) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000 };
-    if (!response.ok) return { kind: "error", status: response.status, message: text.slice(0, 300) };
-    const parsed = schema.safeParse(text ? JSON.parse(text) : null);
-    return parsed.success ? { kind: "ok", data: parsed.data } : { kind: "error", status: response.status, message: "unexpected response shape" };
-  }
+  const call = <T>(path: string, init: RequestInit, schema: z.ZodType<T>): Promise<MarketplaceResult<T>> =>
+    callJson(new URL(path, baseUrl), { ...init, headers: { authorization: `Bearer ${apiKey}`, ...init.headers } }, schema);
   return {
     async listings(skus) {
       const query = skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&");

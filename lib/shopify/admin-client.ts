@@ -1,5 +1,6 @@
 import { createAdminApiClient, type AdminApiClient } from "@shopify/admin-api-client";
 import { z } from "zod";
+import type { CallResult } from "../http/call-result";
 
 /**
  * The one door to Shopify's Admin GraphQL API: a typed request wrapper around
@@ -27,11 +28,8 @@ const throttleStatusSchema = z.object({ maximumAvailable: z.number(), currentlyA
 const costSchema = z.object({ requestedQueryCost: z.number().nullish(), actualQueryCost: z.number().nullish(), throttleStatus: throttleStatusSchema });
 export type ThrottleStatus = z.infer<typeof throttleStatusSchema>;
 
-export type AdminResult<T> =
-  | { kind: "ok"; data: T; throttle: ThrottleStatus | null }
-  /** Retry the same request (same idempotency key) after `retryAfterMs`. */
-  | { kind: "retry"; reason: "throttled" | "rate_limited" | "unavailable"; retryAfterMs: number; throttle: ThrottleStatus | null }
-  | { kind: "error"; message: string };
+/** Every Admin call's result; ok and retry carry the query cost throttle status Shopify reported. */
+export type AdminResult<T> = CallResult<T, { throttle: ThrottleStatus | null }>;
 
 export interface ShopifyAdmin {
   plan: (typeof SHOPIFY_PLANS)[keyof typeof SHOPIFY_PLANS];

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ADJUST_AVAILABLE_MUTATION, VARIANTS_BY_SKU_QUERY } from "./admin-documents";
-import type { AdminResult, ShopifyAdmin, ThrottleStatus } from "./admin-client";
+import { failure, retry } from "../http/call-result";
+import type { AdminResult, ShopifyAdmin } from "./admin-client";
 
 /** Inventory reads and writes on Shopify, reshaped from wire shapes into ours. */
 const variantsSchema = z.object({
@@ -65,10 +66,11 @@ export interface AvailableChange {
   delta: number;
 }
 
-export type AdjustOutcome = { kind: "applied" } | { kind: "rejected"; codes: string[]; message: string } | Exclude<AdminResult<never>, { kind: "ok" }>;
-
-/** Relative `available` changes under one idempotency key. */
-export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes: readonly AvailableChange[], referenceDocumentUri: string): Promise<{ outcome: AdjustOutcome; throttle: ThrottleStatus | null }> {
+/**
+ * Relative `available` changes under one idempotency key. Shopify answers a concurrent use of
+ * the key or a momentary outage with user errors: those are a retry; other user errors a failure.
+ */
+export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes: readonly AvailableChange[], referenceDocumentUri: string): Promise<AdminResult<null>> {
   const result = await admin.request(
     ADJUST_AVAILABLE_MUTATION,
     {
@@ -82,12 +84,10 @@ export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes:
     },
     adjustSchema,
   );
-  if (result.kind === "error") return { outcome: result, throttle: null };
-  if (result.kind === "retry") return { outcome: result, throttle: result.throttle };
+  if (result.kind !== "ok") return result;
   const userErrors = result.data.inventoryAdjustQuantities?.userErrors ?? [];
-  if (userErrors.length === 0) return { outcome: { kind: "applied" }, throttle: result.throttle };
+  if (userErrors.length === 0) return { ...result, data: null };
   const codes = userErrors.map((e) => e.code ?? "UNKNOWN");
-  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST") || codes.includes("SERVICE_UNAVAILABLE"))
-    return { outcome: { kind: "retry", reason: "unavailable", retryAfterMs: 500, throttle: result.throttle }, throttle: result.throttle };
-  return { outcome: { kind: "rejected", codes, message: userErrors.map((e) => e.message).join("; ") }, throttle: result.throttle };
+  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST") || codes.includes("SERVICE_UNAVAILABLE")) return { ...retry("unavailable", 500), throttle: result.throttle };
+  return failure(`${codes.join(",")}: ${userErrors.map((e) => e.message).join("; ")}`);
 }

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { LOCATION_LEVELS_QUERY, SET_AVAILABLE_MUTATION } from "./admin-documents";
-import type { AdminResult, ShopifyAdmin, ThrottleStatus } from "./admin-client";
+import { failure } from "../http/call-result";
+import type { AdminResult, ShopifyAdmin } from "./admin-client";
 
 /** Reconciliation's reads and writes on Shopify: a location sweep, and absolute sets with CAS. */
 export const LEVELS_PER_PAGE = 250;
@@ -45,14 +46,12 @@ export interface CasQuantity {
   changeFromQuantity: number;
 }
 
-export type SetOutcome = { kind: "applied" } | { kind: "stale" } | { kind: "rejected"; message: string } | Exclude<AdminResult<never>, { kind: "ok" }>;
-
-export async function setAvailableCas(admin: ShopifyAdmin, key: string, quantities: readonly CasQuantity[], referenceDocumentUri: string): Promise<{ outcome: SetOutcome; throttle: ThrottleStatus | null }> {
+/** `applied`, or `stale`: a level moved since it was read, and Shopify refused the whole set (the CAS guard held). User errors of another kind are a failure. */
+export async function setAvailableCas(admin: ShopifyAdmin, key: string, quantities: readonly CasQuantity[], referenceDocumentUri: string): Promise<AdminResult<"applied" | "stale">> {
   const result = await admin.request(SET_AVAILABLE_MUTATION, { key, input: { name: "available", reason: "correction", referenceDocumentUri, quantities } }, setSchema);
-  if (result.kind === "error") return { outcome: result, throttle: null };
-  if (result.kind === "retry") return { outcome: result, throttle: result.throttle };
+  if (result.kind !== "ok") return result;
   const errors = result.data.inventorySetQuantities?.userErrors ?? [];
-  if (errors.length === 0) return { outcome: { kind: "applied" }, throttle: result.throttle };
-  if (errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE")) return { outcome: { kind: "stale" }, throttle: result.throttle };
-  return { outcome: { kind: "rejected", message: errors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; ") }, throttle: result.throttle };
+  if (errors.length === 0) return { ...result, data: "applied" };
+  if (errors.some((e) => e.code === "CHANGE_FROM_QUANTITY_STALE")) return { ...result, data: "stale" };
+  return failure(errors.map((e) => `${e.code ?? "ERROR"}: ${e.message}`).join("; "));
 }

@@ -289,7 +289,7 @@ describe("channels converge on the projection", () => {
     await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
     const batch = { key: "6f1d2c3b-0000-4000-8000-00000000c0de", items: [{ sku, location: "wh-east", from: believedBefore, to: believedBefore + 3, version: 1_000_000 }] };
     await saveInflight(redis, "shopify", batch);
-    expect(await shopify.applyDeltas(batch)).toMatchObject({ ok: true });
+    expect(await shopify.applyDeltas(batch)).toMatchObject({ kind: "ok" });
     // …and the process died here, before recording it. The next flush re-sends it.
     await flushChannels(redis, { maxMs: 10_000 });
     const inventory = await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`);

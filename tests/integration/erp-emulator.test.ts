@@ -84,10 +84,10 @@ describe("ERP emulator", () => {
   it("the app's own ERP client pushes projections it accepts", async () => {
     const erp = await setup();
     const client = createErpClient(erp.url, API_KEY);
-    expect(await client.pushProjections("erp:k1", [{ sku: "TEE-BLK-M", available: 12, asOf: T1 }])).toEqual({ kind: "ok" });
-    expect(await client.pushProjections("erp:k1", [{ sku: "TEE-BLK-M", available: 12, asOf: T1 }])).toEqual({ kind: "ok" });
+    expect(await client.pushProjections("erp:k1", [{ sku: "TEE-BLK-M", available: 12, asOf: T1 }])).toMatchObject({ kind: "ok" });
+    expect(await client.pushProjections("erp:k1", [{ sku: "TEE-BLK-M", available: 12, asOf: T1 }])).toMatchObject({ kind: "ok" });
     expect(erp.projections().projections["TEE-BLK-M"]?.available).toBe(12);
     expect(erp.stats()).toMatchObject({ projectionItems: 1, idempotentReplays: 1 });
-    expect(await createErpClient(erp.url, "wrong").pushProjections("erp:k2", [{ sku: "TEE-BLK-M", available: 1, asOf: T2 }])).toEqual({ kind: "error", message: "HTTP 401" });
+    expect(await createErpClient(erp.url, "wrong").pushProjections("erp:k2", [{ sku: "TEE-BLK-M", available: 1, asOf: T2 }])).toMatchObject({ kind: "error", status: 401 });
   });
 });

@@ -3,7 +3,8 @@ import { policySchema, type Policy } from "@/lib/config/policy";
 import type { StockEvent } from "@/lib/domain/events";
 import { ownSaleAdjustment, resplitBeliefs } from "@/lib/channels/own-sales";
 import { batchKey, desiredTargets, planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
-import { readWithRetry, type ReadAttempt } from "@/lib/channels/retry-reads";
+import { readWithRetry } from "@/lib/channels/retry-reads";
+import type { CallResult } from "@/lib/http/call-result";
 import { ANY_LOCATION, deltaOf, targetKey, type WriteItem } from "@/lib/channels/types";
 import { decodeProjectionHash, type SkuSnapshot } from "@/lib/redis/projection-codec";
 
@@ -119,7 +120,7 @@ describe("resplitBeliefs", () => {
 });
 
 describe("readWithRetry", () => {
-  const script = <T>(answers: ReadAttempt<T>[]) => {
+  const script = <T>(answers: CallResult<T>[]) => {
     let calls = 0;
     return { attempt: async () => answers[Math.min(calls++, answers.length - 1)]!, calls: () => calls };
   };
@@ -135,8 +136,8 @@ describe("readWithRetry", () => {
     const busy = script<number>([{ kind: "retry", reason: "throttled", retryAfterMs: 0 }]);
     await expect(readWithRetry("listing read", busy.attempt, 3)).rejects.toThrow("listing read failed: throttled");
     expect(busy.calls()).toBe(3);
-    const always = script<number>([{ kind: "retry", reason: "busy", retryAfterMs: 0 }]);
-    await expect(readWithRetry("r", always.attempt)).rejects.toThrow("r failed: busy");
+    const always = script<number>([{ kind: "retry", reason: "unavailable", retryAfterMs: 0 }]);
+    await expect(readWithRetry("r", always.attempt)).rejects.toThrow("r failed: unavailable");
     expect(always.calls()).toBe(6);
   });
 });
