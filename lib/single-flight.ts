@@ -22,7 +22,7 @@ export function coalesce<T>(key: string, round: () => Promise<T>, merge: (total:
   const flight: Flight = { promise: Promise.resolve(), again: false };
   const loop = async (): Promise<T> => {
     flight.again = false;
-    let total = await round();
+    let total: T = await round();
     while (flight.again) {
       flight.again = false;
       total = merge(total, await round());

@@ -1,10 +1,9 @@
-import type { Redis } from "@upstash/redis";
 import { randomUUID } from "node:crypto";
 import { ownSaleAdjustment } from "@/lib/channels/own-sales";
 import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { targetKey } from "@/lib/channels/types";
-import { getPolicy } from "@/lib/config/edge-config";
+import type { StockContext } from "@/lib/context";
 import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";
 import { adjustBelieved, markDirty, markResplit, readBelieved } from "@/lib/redis/channel-store";
@@ -12,6 +11,7 @@ import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue
 import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
 import { oversoldUnits } from "@/lib/domain/incidents";
 import { openIncident, openOversold } from "@/lib/redis/incident-store";
+import { coalesce } from "@/lib/single-flight";
 import { recoverSoon } from "./recovery";
 
 /**
@@ -48,7 +48,8 @@ export const PROCESS_CONSUMER = `c-${process.pid}-${randomUUID().slice(0, 8)}`;
 
 const claimIdleDefault = () => Number(process.env.INTAKE_CLAIM_IDLE_MS ?? 30_000);
 
-export async function drainIntake(redis: Redis, options: DrainOptions = {}): Promise<DrainStats> {
+export async function drainIntake(ctx: StockContext, options: DrainOptions = {}): Promise<DrainStats> {
+  const { redis } = ctx;
   const started = Date.now();
   const { consumer = PROCESS_CONSUMER, batchSize = 500, claimIdleMs = claimIdleDefault(), maxMs = 20_000, onApplied, pauseAt } = options;
   const stats: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
@@ -59,9 +60,9 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
     await pauseAt?.("read", size);
     const outcomes = await applyEvents(redis, batch.deliveries.flatMap((d) => d.events));
     await Promise.all([
-      recordIncidents(redis, outcomes),
-      queueChannelWrites(redis, outcomes),
-      ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date().toISOString(), error: b.reason, field: "events", body: b.streamId })),
+      recordIncidents(ctx, outcomes),
+      queueChannelWrites(ctx, outcomes),
+      ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date(ctx.now()).toISOString(), error: b.reason, field: "events", body: b.streamId })),
     ]);
     await pauseAt?.("applied", size);
     await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
@@ -84,11 +85,12 @@ export async function drainIntake(redis: Redis, options: DrainOptions = {}): Pro
  * per SKU). Duplicates are passed on too: a worker that died after applying an entry but
  * before this step leaves it to be re-read, and then only this step still has work to do.
  */
-async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
+async function queueChannelWrites(ctx: StockContext, outcomes: readonly ApplyOutcome[]): Promise<void> {
+  const { redis } = ctx;
   const changed = outcomes.filter((o) => o.snapshot);
   if (changed.length === 0) return;
-  const policy = await getPolicy();
-  const channels = writableChannelIds(redis, policy);
+  const policy = await ctx.policy();
+  const channels = writableChannelIds(ctx, policy);
   if (channels.length === 0) return;
 
   const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? lineKeyChannel(o.event.lineKey) : undefined);
@@ -117,13 +119,13 @@ async function queueChannelWrites(redis: Redis, outcomes: readonly ApplyOutcome[
   await markDirty(redis, channels, [...latest].map(([sku, version]) => ({ sku, version })));
 }
 
-/** A short pick means someone was sold a unit that is not on the shelf: open an incident once. */
 /**
  * Open oversell incidents: one per short pick (the warehouse could not fill a line), and one
  * per SKU whose reservations now exceed what is on the shelves. Recovery runs right after.
  */
-async function recordIncidents(redis: Redis, outcomes: readonly ApplyOutcome[]): Promise<void> {
-  const openedAt = new Date().toISOString();
+async function recordIncidents(ctx: StockContext, outcomes: readonly ApplyOutcome[]): Promise<void> {
+  const { redis } = ctx;
+  const openedAt = new Date(ctx.now()).toISOString();
   const opened = await Promise.all(
     outcomes
       .filter((o) => o.effect !== "duplicate")
@@ -140,37 +142,18 @@ async function recordIncidents(redis: Redis, outcomes: readonly ApplyOutcome[]):
         return isNew;
       }),
   );
-  if (opened.some(Boolean)) void recoverSoon(redis);
+  if (opened.some(Boolean)) void recoverSoon(ctx);
 }
 
-let running: Promise<DrainStats> | null = null;
-let again = false;
+const addStats = (a: DrainStats, b: DrainStats): DrainStats => ({ deliveries: a.deliveries + b.deliveries, events: a.events + b.events, applied: a.applied + b.applied, duplicates: a.duplicates + b.duplicates, ms: a.ms + b.ms });
 
 /**
  * Drain now unless this process is already draining, in which case that drain goes round
  * once more. Webhooks call this from `after()`, so bursts collapse into few drains.
  */
-export function drainSoon(redis: Redis, onApplied?: () => void): Promise<DrainStats> {
-  if (running) {
-    again = true;
-    return running;
-  }
-  const loop = async (): Promise<DrainStats> => {
-    let total: DrainStats = { deliveries: 0, events: 0, applied: 0, duplicates: 0, ms: 0 };
-    do {
-      again = false;
-      const stats = await drainIntake(redis, onApplied ? { onApplied } : {});
-      total = { deliveries: total.deliveries + stats.deliveries, events: total.events + stats.events, applied: total.applied + stats.applied, duplicates: total.duplicates + stats.duplicates, ms: total.ms + stats.ms };
-    } while (again);
-    return total;
-  };
-  running = loop()
-    .catch((error: unknown) => {
-      log.error("drain.failed", { error: errorMessage(error) });
-      throw error;
-    })
-    .finally(() => {
-      running = null;
-    });
-  return running;
+export function drainSoon(ctx: StockContext, onApplied?: () => void): Promise<DrainStats> {
+  return coalesce("drain", () => drainIntake(ctx, onApplied ? { onApplied } : {}), addStats).catch((error: unknown) => {
+    log.error("drain.failed", { error: errorMessage(error) });
+    throw error;
+  });
 }

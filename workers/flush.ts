@@ -1,5 +1,5 @@
 import type { Redis } from "@upstash/redis";
-import { getPolicy } from "@/lib/config/edge-config";
+import type { StockContext } from "@/lib/context";
 import type { Policy } from "@/lib/config/policy";
 import type { Channel } from "@/lib/domain/events";
 import { planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
@@ -13,6 +13,7 @@ import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInfl
 import { resplitBeliefs } from "@/lib/channels/own-sales";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
+import { coalesce } from "@/lib/single-flight";
 
 /**
  * Channel flush: for each writable channel, coalesce its dirty SKUs into writes of
@@ -32,11 +33,11 @@ export interface FlushStats {
 const DIRTY_PER_ROUND = 1_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export async function flushChannels(redis: Redis, options: { maxMs?: number } = {}): Promise<FlushStats[]> {
-  const policy = await getPolicy();
+export async function flushChannels(ctx: StockContext, options: { maxMs?: number } = {}): Promise<FlushStats[]> {
+  const policy = await ctx.policy();
   const deadline = Date.now() + (options.maxMs ?? 20_000);
   // One channel failing (down, misconfigured) must not hold back the others.
-  const results = await Promise.allSettled(writableChannels(redis, policy).map((adapter) => flushChannel(redis, adapter, policy, deadline)));
+  const results = await Promise.allSettled(writableChannels(ctx, policy).map((adapter) => flushChannel(ctx.redis, adapter, policy, deadline)));
   return results.flatMap((r) => {
     if (r.status === "fulfilled") return [r.value];
     log.error("flush.channel_failed", { error: errorMessage(r.reason) });
@@ -146,34 +147,18 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
   return false;
 }
 
-/** Per channel: the flush in progress, and whether more work arrived meanwhile. */
-const inProgress = new Map<Channel, { run: Promise<unknown>; again: boolean }>();
-
 /**
  * Flush every channel now, each on its own: a slow or rate-limited channel (the marketplace)
  * must not hold back a fast one (Shopify). A channel already flushing in this process just
  * goes round once more.
  */
-export async function flushSoon(redis: Redis): Promise<unknown> {
-  const policy = await getPolicy();
+export async function flushSoon(ctx: StockContext): Promise<unknown> {
+  const policy = await ctx.policy();
   return Promise.all(
-    writableChannels(redis, policy).map((adapter) => {
-      const current = inProgress.get(adapter.channel);
-      if (current) {
-        current.again = true;
-        return current.run;
-      }
-      const state = { run: Promise.resolve() as Promise<unknown>, again: false };
-      state.run = (async () => {
-        do {
-          state.again = false;
-          await flushChannel(redis, adapter, await getPolicy(), Date.now() + 20_000);
-        } while (state.again);
-      })()
-        .catch((error: unknown) => log.error("flush.failed", { channel: adapter.channel, error: errorMessage(error) }))
-        .finally(() => inProgress.delete(adapter.channel));
-      inProgress.set(adapter.channel, state);
-      return state.run;
-    }),
+    writableChannels(ctx, policy).map((adapter) =>
+      coalesce(`flush:${adapter.channel}`, async () => flushChannel(ctx.redis, adapter, await ctx.policy(), Date.now() + 20_000)).catch((error: unknown) =>
+        log.error("flush.failed", { channel: adapter.channel, error: errorMessage(error) }),
+      ),
+    ),
   );
 }

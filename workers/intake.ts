@@ -1,9 +1,9 @@
 import { after } from "next/server";
+import { stockContext, type StockContext } from "@/lib/context";
 import { verifySignature } from "@/lib/http/hmac";
 import { parseJsonExact } from "@/lib/http/parse-json";
 import { BodyTooLargeError, readRawBody } from "@/lib/http/read-body";
 import { errorMessage, log } from "@/lib/log";
-import { getRedis } from "@/lib/redis/client";
 import { enqueueDelivery, pushDeadLetter } from "@/lib/redis/intake-queue";
 import { countMetrics } from "@/lib/redis/metrics";
 import { metricFields } from "@/lib/redis/keys";
@@ -18,7 +18,7 @@ import { flushSoon } from "./flush";
  * durable enqueue → 202, then apply right after the response. Nothing is applied before
  * the signature checks out; nothing is acknowledged before Redis holds it (I7).
  */
-export async function handleWebhook(request: Request, def: WebhookSource): Promise<Response> {
+export async function handleWebhook(request: Request, def: WebhookSource, ctx: StockContext = stockContext()): Promise<Response> {
   const secret = process.env[def.secretEnv];
   if (!secret) {
     log.error("webhook.misconfigured", { source: def.source, missing: def.secretEnv });
@@ -38,7 +38,7 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
     return Response.json({ error: `missing or invalid ${def.signatureHeader} signature` }, { status: 401 });
   }
 
-  const redis = getRedis();
+  const { redis } = ctx;
   const deliveryId = def.deliveryId(request.headers);
   let events;
   let change;
@@ -50,7 +50,7 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
     if (!(error instanceof PayloadError)) throw error;
     log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });
     try {
-      await pushDeadLetter(redis, { source: def.source, receivedAt: new Date().toISOString(), error: error.message, field: error.field, body: raw.toString("utf8") });
+      await pushDeadLetter(redis, { source: def.source, receivedAt: new Date(ctx.now()).toISOString(), error: error.message, field: error.field, body: raw.toString("utf8") });
     } catch (storeError) {
       // Without the dead letter the sender must keep its copy: ask it to retry.
       log.error("webhook.dead_letter_failed", { source: def.source, error: errorMessage(storeError) });
@@ -79,10 +79,10 @@ export async function handleWebhook(request: Request, def: WebhookSource): Promi
   const duplicate = events.length > 0 && streamId === null;
   // Apply right after the response; every applied batch wakes the channel flush, which keeps
   // going while there is work (a steady stream must not starve the channels).
-  if (streamId) after(() => drainSoon(redis, () => void flushSoon(redis)).then(() => flushSoon(redis), () => undefined));
+  if (streamId) after(() => drainSoon(ctx, () => void flushSoon(ctx)).then(() => flushSoon(ctx), () => undefined));
   log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
   if (!duplicate && events.length > 0) {
-    const now = Date.now();
+    const now = ctx.now();
     const lags = events.map((e) => now - Date.parse(e.occurredAt)).filter((ms) => ms >= 0 && ms < 86_400_000);
     void countMetrics(redis, { [metricFields.in(def.source)]: events.length, [metricFields.lagSum(def.source)]: lags.reduce((a, b) => a + b, 0), [metricFields.lagCount(def.source)]: lags.length }, now);
   }

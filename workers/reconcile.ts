@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
 import type { Policy } from "@/lib/config/policy";
-import { getPolicy } from "@/lib/config/edge-config";
+import type { StockContext } from "@/lib/context";
 import { desiredTargets } from "@/lib/channels/plan";
 import { reconcileChannels, type CasItem, type ObservedLevel, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
 import { targetKey } from "@/lib/channels/types";
@@ -44,14 +44,14 @@ export interface ReconcileRun {
 const LEASE_MS = 30_000;
 const CORRECTION_ATTEMPTS = 3;
 
-export async function runReconcile(redis: Redis, opts: { budgetMs: number; now?: () => number; maxPages?: number; channels?: ReconcileChannel[] }): Promise<ReconcileRun | null> {
-  const now = opts.now ?? Date.now;
+export async function runReconcile(ctx: StockContext, opts: { budgetMs: number; maxPages?: number; channels?: ReconcileChannel[] }): Promise<ReconcileRun | null> {
+  const { redis, now } = ctx;
   const deadline = now() + opts.budgetMs;
   const lease = await acquireLock(redis, reconKeys.lock, LEASE_MS);
   if (!lease) return null;
   try {
-    const policy = await getPolicy();
-    const channels = opts.channels ?? reconcileChannels(redis, policy);
+    const policy = await ctx.policy();
+    const channels = opts.channels ?? reconcileChannels(ctx, policy);
     let pass = await readPass(redis);
     if (!pass || pass.finishedAt !== undefined) pass = await startPass(redis, channels.map((c) => c.channel), await estimate(redis, channels), now());
     // Resuming: fresh fencing tokens, so a holder of an older lease on this same pass (paused

@@ -1,6 +1,6 @@
 import type { Redis } from "@upstash/redis";
+import type { StockContext } from "@/lib/context";
 import type { Policy } from "@/lib/config/policy";
-import { getPolicy } from "@/lib/config/edge-config";
 import { decimalAmount } from "@/lib/money";
 import { keys } from "@/lib/redis/keys";
 import { affectedLines, apologyCode, recoveryRoute, type AffectedLine } from "@/lib/domain/incidents";
@@ -10,7 +10,8 @@ import { sendEmail } from "@/lib/email/transport";
 import { errorMessage, log } from "@/lib/log";
 import { closeOversold, listIncidents, readLines, saveIncident, type Incident, type IncidentAction } from "@/lib/redis/incident-store";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
-import { getShopifyAdmin, type ShopifyAdmin } from "@/lib/shopify/admin-client";
+import type { ShopifyAdmin } from "@/lib/shopify/admin-client";
+import { coalesce } from "@/lib/single-flight";
 import { createApologyCode, orderGid, readRecoveryOrder, refundShortLine } from "@/lib/shopify/recovery";
 import { sendAlert } from "./alerts";
 
@@ -32,13 +33,15 @@ export interface RecoveryStats {
   escalated: number;
 }
 
-export async function recoverIncidents(redis: Redis, now: () => Date = () => new Date()): Promise<RecoveryStats | null> {
+export async function recoverIncidents(ctx: StockContext): Promise<RecoveryStats | null> {
+  const { redis } = ctx;
+  const now = () => new Date(ctx.now());
   const lease = await acquireLock(redis, keys.recoveryLock, 60_000);
   if (!lease) return null;
   const stats: RecoveryStats = { processed: 0, recovered: 0, escalated: 0 };
   try {
-    const [policy, incidents] = await Promise.all([getPolicy(), listIncidents(redis)]);
-    const admin = getShopifyAdmin();
+    const [policy, incidents] = await Promise.all([ctx.policy(), listIncidents(redis)]);
+    const admin = ctx.clients.shopify;
     for (const incident of incidents.filter((i) => ACTIVE.has(i.state))) {
       try {
         const before = incident.state;
@@ -223,14 +226,7 @@ async function escalate(incident: Incident, orderId: string, channel: string, re
   return false;
 }
 
-let recovering: Promise<unknown> | null = null;
-
-/** Recover now unless this process already is (incidents opened by a drain). */
-export function recoverSoon(redis: Redis): Promise<unknown> {
-  recovering ??= recoverIncidents(redis)
-    .catch((error: unknown) => log.error("recovery.failed", { error: errorMessage(error) }))
-    .finally(() => {
-      recovering = null;
-    });
-  return recovering;
+/** Recover now unless this process already is, which then goes round once more (incidents opened by a drain). */
+export function recoverSoon(ctx: StockContext): Promise<unknown> {
+  return coalesce("recover", () => recoverIncidents(ctx)).catch((error: unknown) => log.error("recovery.failed", { error: errorMessage(error) }));
 }

@@ -3,12 +3,11 @@
 import { cookies } from "next/headers";
 import { refresh } from "next/cache";
 import { z } from "zod";
-import { getPolicy } from "@/lib/config/edge-config";
+import { stockContext } from "@/lib/context";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { log } from "@/lib/log";
 import { bufferEditSchema, setBuffer } from "@/lib/ops/buffer-edit";
 import { OPS_COOKIE, verifySession } from "@/lib/ops/session";
-import { getRedis } from "@/lib/redis/client";
 import { recordDecision } from "@/lib/redis/incident-store";
 import { recoverSoon } from "@/workers/recovery";
 
@@ -31,8 +30,8 @@ export async function updateBuffer(_previous: OpsActionState, form: FormData): P
   if (!(await signedIn())) return { ok: false, message: "Your session has ended; sign in again." };
   const edit = bufferEditSchema.safeParse({ sku: form.get("sku"), channel: form.get("channel"), buffer: String(form.get("buffer") ?? "").trim() });
   if (!edit.success) return { ok: false, message: firstIssue(edit.error) };
-  const redis = getRedis();
-  const audit = await setBuffer(redis, edit.data, writableChannelIds(redis, await getPolicy()), "ops");
+  const ctx = stockContext();
+  const audit = await setBuffer(ctx.redis, edit.data, writableChannelIds(ctx, await ctx.policy()), "ops");
   if (!audit) return { ok: false, message: `No SKU ${edit.data.sku}` };
   log.info("ops.buffer_changed", { sku: audit.sku, channel: audit.channel, from: audit.from, to: audit.to });
   refresh();
@@ -49,14 +48,14 @@ export async function decideIncident(_previous: OpsActionState, form: FormData):
   if (!(await signedIn())) return { ok: false, message: "Your session has ended; sign in again." };
   const decision = decisionSchema.safeParse({ incidentId: form.get("incidentId"), choice: form.get("choice"), note: form.get("note") ?? "" });
   if (!decision.success) return { ok: false, message: firstIssue(decision.error) };
-  const redis = getRedis();
+  const ctx = stockContext();
   const { incidentId, choice, note } = decision.data;
-  const outcome = await recordDecision(redis, incidentId, { choice, note, at: new Date().toISOString() });
+  const outcome = await recordDecision(ctx.redis, incidentId, { choice, note, at: new Date().toISOString() });
   if (outcome === "missing") return { ok: false, message: "No such incident" };
   if (outcome === "already_decided") return { ok: false, message: "A decision was already recorded for this incident" };
   if (outcome !== "recorded") return { ok: false, message: `This incident is ${outcome.replaceAll("_", " ")}, not waiting for a decision` };
   log.info("ops.incident_decided", { incidentId, choice });
-  await recoverSoon(redis);
+  await recoverSoon(ctx);
   refresh();
   return { ok: true, message: `Decision recorded: ${decision.data.choice.replaceAll("_", " ")}` };
 }

@@ -2,9 +2,10 @@ import type { Redis } from "@upstash/redis";
 import type { Policy } from "../config/policy";
 import type { Channel } from "../domain/events";
 import { ok, retry, type CallResult } from "../http/call-result";
-import { getMarketplaceClient, type MarketplaceClient } from "../marketplace/client";
+import type { StockContext } from "../context";
+import type { MarketplaceClient } from "../marketplace/client";
 import { waitForTokens } from "../redis/token-bucket";
-import { getShopifyAdmin, type ShopifyAdmin } from "../shopify/admin-client";
+import type { ShopifyAdmin } from "../shopify/admin-client";
 import { lookupCost, lookupItems, SKUS_PER_LOOKUP } from "../shopify/inventory";
 import { levelsPageCost, readLocationLevels, setAvailableCas } from "../shopify/reconcile-inventory";
 import { marketplaceAdapter } from "./marketplace-adapter";
@@ -151,8 +152,6 @@ function marketplaceReconcile(client: MarketplaceClient, redis: Redis, policy: P
 }
 
 /** The channels a drift pass checks: configured and in the policy (the ERP only receives). */
-export function reconcileChannels(redis: Redis, policy: Policy): ReconcileChannel[] {
-  const shopify = getShopifyAdmin();
-  const marketplace = getMarketplaceClient();
+export function reconcileChannels({ redis, clients: { shopify, marketplace } }: Pick<StockContext, "redis" | "clients">, policy: Policy): ReconcileChannel[] {
   return [shopify ? shopifyReconcile(shopify, redis, policy) : null, marketplace ? marketplaceReconcile(marketplace, redis, policy) : null].filter((c): c is ReconcileChannel => c !== null);
 }

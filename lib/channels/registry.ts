@@ -1,9 +1,6 @@
-import type { Redis } from "@upstash/redis";
 import type { Policy } from "../config/policy";
+import type { StockContext } from "../context";
 import type { Channel } from "../domain/events";
-import { getErpClient } from "../erp/client";
-import { getMarketplaceClient } from "../marketplace/client";
-import { getShopifyAdmin } from "../shopify/admin-client";
 import { erpAdapter } from "./erp-adapter";
 import { marketplaceAdapter } from "./marketplace-adapter";
 import { shopifyAdapter } from "./shopify-adapter";
@@ -14,15 +11,12 @@ import type { ChannelAdapter } from "./types";
  * off in Edge Config (the kill switch) still collects dirty SKUs; only its flush stops, so
  * switching it back on catches up.
  */
-export function writableChannels(redis: Redis, policy: Policy): ChannelAdapter[] {
+export function writableChannels({ redis, clients: { shopify, marketplace, erp } }: Pick<StockContext, "redis" | "clients">, policy: Policy): ChannelAdapter[] {
   const adapters: ChannelAdapter[] = [];
-  const shopify = getShopifyAdmin();
-  const marketplace = getMarketplaceClient();
-  const erp = getErpClient();
   if (shopify) adapters.push(shopifyAdapter(shopify, redis, policy));
   if (marketplace) adapters.push(marketplaceAdapter(marketplace));
   if (erp) adapters.push(erpAdapter(erp));
   return adapters.filter((a) => policy.channels[a.channel] !== undefined);
 }
 
-export const writableChannelIds = (redis: Redis, policy: Policy): Channel[] => writableChannels(redis, policy).map((a) => a.channel);
+export const writableChannelIds = (ctx: Pick<StockContext, "redis" | "clients">, policy: Policy): Channel[] => writableChannels(ctx, policy).map((a) => a.channel);

@@ -17,13 +17,10 @@ export interface ErpClient {
   pushProjections(key: string, items: readonly ErpProjection[]): Promise<ErpResult>;
 }
 
-let cached: ErpClient | null | undefined;
-
-export function getErpClient(): ErpClient | null {
-  if (cached !== undefined) return cached;
-  const env = envSchema.safeParse(process.env);
-  cached = env.success ? createErpClient(env.data.ERP_API_URL, env.data.ERP_API_KEY) : null;
-  return cached;
+/** `null` when the ERP is not configured in `env`. */
+export function erpClientFromEnv(env: Readonly<Record<string, string | undefined>>): ErpClient | null {
+  const parsed = envSchema.safeParse(env);
+  return parsed.success ? createErpClient(parsed.data.ERP_API_URL, parsed.data.ERP_API_KEY) : null;
 }
 
 export function createErpClient(baseUrl: string, apiKey: string): ErpClient {
@@ -33,6 +30,3 @@ export function createErpClient(baseUrl: string, apiKey: string): ErpClient {
   };
 }
 
-export const resetErpClient = (): void => {
-  cached = undefined;
-};

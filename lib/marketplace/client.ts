@@ -20,13 +20,10 @@ export interface MarketplaceClient {
 const adjustedSchema = z.object({ items: z.array(z.object({ sku: z.string(), applied: z.number().int() })) });
 const listingsSchema = z.object({ items: z.array(z.object({ sku: z.string(), quantity: z.number().int() })) });
 
-let cached: MarketplaceClient | null | undefined;
-
-export function getMarketplaceClient(): MarketplaceClient | null {
-  if (cached !== undefined) return cached;
-  const env = envSchema.safeParse(process.env);
-  cached = env.success ? createMarketplaceClient(env.data.MARKETPLACE_API_URL, env.data.MARKETPLACE_API_KEY) : null;
-  return cached;
+/** `null` when the marketplace is not configured in `env`. */
+export function marketplaceClientFromEnv(env: Readonly<Record<string, string | undefined>>): MarketplaceClient | null {
+  const parsed = envSchema.safeParse(env);
+  return parsed.success ? createMarketplaceClient(parsed.data.MARKETPLACE_API_URL, parsed.data.MARKETPLACE_API_KEY) : null;
 }
 
 export function createMarketplaceClient(baseUrl: string, apiKey: string): MarketplaceClient {
@@ -44,6 +41,3 @@ export function createMarketplaceClient(baseUrl: string, apiKey: string): Market
   };
 }
 
-export const resetMarketplaceClient = (): void => {
-  cached = undefined;
-};

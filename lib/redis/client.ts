@@ -20,21 +20,19 @@ const redisEnvSchema = z
     message: "set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN (or KV_REST_API_URL and KV_REST_API_TOKEN)",
   });
 
-let client: Redis | undefined;
-
-export function getRedis(): Redis {
-  if (client) return client;
-  const parsed = redisEnvSchema.safeParse(process.env);
+/** A client for the database `env` names; throws, naming the variables, when it names none. */
+export function redisFromEnv(env: Readonly<Record<string, string | undefined>>): Redis {
+  const parsed = redisEnvSchema.safeParse(env);
   if (!parsed.success) throw new Error(`Redis is not configured: ${parsed.error.issues[0]?.message ?? "invalid env"}`);
-  client = createRedis(parsed.data.url, parsed.data.token);
-  return client;
+  return createRedis(parsed.data.url, parsed.data.token);
 }
+
+let processClient: Redis | undefined;
+
+/** The app's client (this process's env), built once. Tests build their own context instead. */
+export const getRedis = (): Redis => (processClient ??= redisFromEnv(process.env));
 
 /** Concurrent commands are batched into one `/pipeline` request per tick. */
 export const createRedis = (url: string, token: string): Redis =>
   new Redis({ url, token, enableAutoPipelining: true, retry: { retries: 2, backoff: (n) => 50 * 2 ** n }, enableTelemetry: false });
 
-/** Tests and benchmarks that start several stacks in one process switch the client with the env. */
-export const resetRedis = (): void => {
-  client = undefined;
-};

@@ -36,14 +36,11 @@ export interface ShopifyAdmin {
   request<T>(document: string, variables: Record<string, unknown>, dataSchema: z.ZodType<T>): Promise<AdminResult<T>>;
 }
 
-let admin: ShopifyAdmin | null | undefined;
 
-/** `null` when Shopify is not configured (the channel is then skipped, not failed). */
-export function getShopifyAdmin(): ShopifyAdmin | null {
-  if (admin !== undefined) return admin;
-  const env = envSchema.safeParse(process.env);
-  admin = env.success ? createShopifyAdmin(env.data) : null;
-  return admin;
+/** `null` when Shopify is not configured in `env` (the channel is then skipped, not failed). */
+export function shopifyAdminFromEnv(env: Readonly<Record<string, string | undefined>>): ShopifyAdmin | null {
+  const parsed = envSchema.safeParse(env);
+  return parsed.success ? createShopifyAdmin(parsed.data) : null;
 }
 
 export function createShopifyAdmin(env: z.infer<typeof envSchema>): ShopifyAdmin {
@@ -93,7 +90,3 @@ async function request<T>(client: AdminApiClient, document: string, variables: R
   return { kind: "ok", data: data.data, throttle };
 }
 
-/** Tests switch env between stacks. */
-export const resetShopifyAdmin = (): void => {
-  admin = undefined;
-};

@@ -1,10 +1,7 @@
-import { getPolicy } from "@/lib/config/edge-config";
 import { writableChannels } from "@/lib/channels/registry";
-import { getRedis, resetRedis } from "@/lib/redis/client";
-import { resetPolicyCache } from "@/lib/config/edge-config";
-import { resetMarketplaceClient } from "@/lib/marketplace/client";
+import { clientsFromEnv, type StockContext } from "@/lib/context";
 import { channelKeys } from "@/lib/redis/keys";
-import { resetShopifyAdmin, SHOPIFY_PLANS } from "@/lib/shopify/admin-client";
+import { SHOPIFY_PLANS } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
@@ -26,21 +23,22 @@ import { main } from "./bench-main";
  * It needs no stack: its world (redis-server, bridge, Edge Config, emulators) is its own.
  */
 
-async function untilIdle(): Promise<void> {
-  const redis = getRedis();
-  const policy = await getPolicy();
+async function untilIdle(ctx: StockContext): Promise<void> {
+  const { redis } = ctx;
+  const policy = await ctx.policy();
   for (;;) {
-    await drainIntake(redis, { maxMs: 10_000 });
-    await flushChannels(redis, { maxMs: 30_000 });
-    const pending = await Promise.all(writableChannels(redis, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    await drainIntake(ctx, { maxMs: 10_000 });
+    await flushChannels(ctx, { maxMs: 30_000 });
+    const pending = await Promise.all(writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
 }
 
-async function setPlan(shopifyUrl: string, plan: keyof typeof SHOPIFY_PLANS): Promise<void> {
-  process.env.SHOPIFY_PLAN = plan;
-  resetShopifyAdmin();
+/** Shopify's limits (the emulator's) and our client's plan, together; a context whose clients know the plan. */
+async function setPlan(world: Awaited<ReturnType<typeof startChannelWorld>>, plan: keyof typeof SHOPIFY_PLANS): Promise<StockContext> {
+  const shopifyUrl = world.shopify.url;
   await fetch(`${shopifyUrl}/_emulator/plan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(SHOPIFY_PLANS[plan]) });
+  return world.context({ clients: clientsFromEnv({ ...world.env, SHOPIFY_PLAN: plan }) });
 }
 
 await main(async () => {
@@ -52,23 +50,18 @@ await main(async () => {
     const catalog = loadCatalog(size / 10, 10);
     const skus = catalog.products.flatMap((p) => p.variants.map((v) => v.sku));
     const world = await startChannelWorld(catalog);
-    // A fresh world per size: every client follows the new env.
-    resetRedis();
-    resetPolicyCache();
-    resetMarketplaceClient();
     try {
       const at = "2026-11-27T08:00:00.000Z";
       const events = skus.flatMap((sku, i) => [
         { id: `b-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 9), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
         { id: `b-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
       ]);
-      for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
+      for (let i = 0; i < events.length; i += 500) await enqueueDelivery(world.ctx.redis, "wms", null, events.slice(i, i + 500));
       console.log(`${size} SKUs: seeding and first sync (on Plus limits, to get to the measurement sooner)…`);
-      await setPlan(world.shopify.url, "plus");
-      await untilIdle();
+      await untilIdle(await setPlan(world, "plus"));
       // The measurement itself runs on Standard limits: Shopify's bucket and ours.
-      await setPlan(world.shopify.url, "standard");
-      await getRedis().del(channelKeys.bucket("shopify"));
+      const standard = await setPlan(world, "standard");
+      await world.ctx.redis.del(channelKeys.bucket("shopify"));
       // 1 % of SKUs over-reported on Shopify by 3 (an admin edit, a lost webhook).
       const drifted = skus.filter((_, i) => i % 100 === 7);
       for (const sku of drifted) {
@@ -83,7 +76,7 @@ await main(async () => {
       let run = null;
       do {
         // Each call is one cron invocation with a 50 s budget, as on Vercel.
-        run = await runReconcile(getRedis(), { budgetMs: 50_000 });
+        run = await runReconcile(standard, { budgetMs: 50_000 });
         // Null: another pass holds the lease; in a world of its own nothing else should.
         if (!run) fail(`${size} SKUs: the drift pass could not take its lease`);
         calls++;

@@ -3,12 +3,10 @@ import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writableChannels } from "@/lib/channels/registry";
+import { clientsFromEnv, type StockContext } from "@/lib/context";
 import { targetKey } from "@/lib/channels/types";
-import { getPolicy } from "@/lib/config/edge-config";
 import { policySchema } from "@/lib/config/policy";
 import type { StockEvent } from "@/lib/domain/events";
-import { getRedis } from "@/lib/redis/client";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight, markDirty, readBelieved, saveInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { readSnapshots } from "@/lib/redis/projection-store";
@@ -151,7 +149,7 @@ async function enqueue(events: readonly StockEvent[], size: number): Promise<voi
     const chunk = events.slice(i, i + size);
     for (const source of ["wms", "shopify", "marketplace", "pos"] as const) {
       const mine = chunk.filter((e) => e.source === source);
-      if (mine.length) await enqueueDelivery(getRedis(), source, null, mine);
+      if (mine.length) await enqueueDelivery(world.ctx.redis, source, null, mine);
     }
   }
 }
@@ -165,14 +163,14 @@ function receipts(seed: number, count: number, tag: string): StockEvent[] {
 /** Every event this file delivered, for the oracle. */
 const history: StockEvent[] = [];
 
-async function runWorkersUntilIdle(timeoutMs: number): Promise<void> {
-  const redis = getRedis();
-  const policy = await getPolicy();
+async function runWorkersUntilIdle(timeoutMs: number, ctx: StockContext = world.ctx): Promise<void> {
+  const redis = ctx.redis;
+  const policy = await ctx.policy();
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    await drainIntake(redis, { maxMs: 5_000 });
-    await flushChannels(redis, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(redis, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    await drainIntake(ctx, { maxMs: 5_000 });
+    await flushChannels(ctx, { maxMs: 10_000 });
+    const pending = await Promise.all(writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -183,7 +181,7 @@ async function mismatchesWithOracle() {
   const policy = policySchema.parse(JSON.parse(readFileSync(world.policyFile, "utf8")));
   const [shopifyBuffer, marketBuffer] = [policy.channels.shopify!.defaultBuffer, policy.channels.marketplace!.defaultBuffer];
   const truth = oracle(history);
-  const snapshots = await readSnapshots(getRedis(), skus);
+  const snapshots = await readSnapshots(world.ctx.redis, skus);
   const shopify = await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory`);
   const market = await getJson<Record<string, number>>(`${world.marketplace.url}/_emulator/listings`);
   const mismatches: string[] = [];
@@ -249,7 +247,7 @@ describe("channels converge on the projection", () => {
   }, 120_000);
 
   it("when Shopify's bucket is far smaller than ours assumes, THROTTLED writes are retried until everything converges", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     // Shopify's bucket is a sliver of what we assume (12 points, 1 a second), and another app
     // has just spent it: our next write (10 points) cannot be covered for 10 s, so it must meet
     // THROTTLED — no race with the restore — and be retried until it lands.
@@ -259,7 +257,7 @@ describe("channels converge on the projection", () => {
       const events = receipts(11, 300, "throttle");
       history.push(...events);
       await enqueueDelivery(redis, "wms", null, events);
-      await drainIntake(redis, { maxMs: 5_000 });
+      await drainIntake(world.ctx, { maxMs: 5_000 });
       const other = await fetch(`${world.shopify.url}/admin/api/2026-10/graphql.json`, {
         method: "POST",
         headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_load_test_token" },
@@ -268,7 +266,7 @@ describe("channels converge on the projection", () => {
       const spent = (await other.json()) as { extensions: { cost: { actualQueryCost: number; throttleStatus: { currentlyAvailable: number } } } };
       expect(spent.extensions.cost.actualQueryCost).toBe(12);
       expect(spent.extensions.cost.throttleStatus.currentlyAvailable).toBe(0);
-      await flushChannels(redis, { maxMs: 200 });
+      await flushChannels(world.ctx, { maxMs: 200 });
       await runWorkersUntilIdle(60_000);
       expect(await mismatchesWithOracle()).toEqual([]);
       const stats = await getJson<{ throttled: number }>(`${world.shopify.url}/_emulator/stats`);
@@ -279,9 +277,9 @@ describe("channels converge on the projection", () => {
   }, 90_000);
 
   it("a batch the channel applied just before a crash is re-sent under its key, replayed by Shopify and counted once", async () => {
-    const redis = getRedis();
-    const policy = await getPolicy();
-    const shopify = writableChannels(redis, policy).find((a) => a.channel === "shopify")!;
+    const redis = world.ctx.redis;
+    const policy = await world.ctx.policy();
+    const shopify = writableChannels(world.ctx, policy).find((a) => a.channel === "shopify")!;
     const sku = skus[3]!;
     const target = targetKey(sku, "wh-east");
     const believedBefore = (await readBelieved(redis, "shopify", [target])).get(target) ?? 0;
@@ -291,7 +289,7 @@ describe("channels converge on the projection", () => {
     await saveInflight(redis, "shopify", batch);
     expect(await shopify.applyDeltas(batch)).toMatchObject({ kind: "ok" });
     // …and the process died here, before recording it. The next flush re-sends it.
-    await flushChannels(redis, { maxMs: 10_000 });
+    await flushChannels(world.ctx, { maxMs: 10_000 });
     const inventory = await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`);
     expect(inventory[sku]?.["wh-east"]?.available).toBe(levelBefore + 3);
     expect((await readBelieved(redis, "shopify", [target])).get(target)).toBe(believedBefore + 3);
@@ -308,7 +306,7 @@ describe("channels converge on the projection", () => {
   });
 
   it("under fault storms (Shopify 5xx and stalled answers past our timeout, marketplace 5xx and 429s) every write lands exactly once", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     const control = async (url: string, body: unknown) => expect((await post(url, body)).status).toBe(200);
     await control(`${world.shopify.url}/_emulator/faults`, { errorRate: 0.3, latencyMs: 0, stallRate: 0.25, stallMs: 1_200 });
     await control(`${world.marketplace.url}/_emulator/faults`, { errorRate: 0.3, latencyMs: 0 });
@@ -316,24 +314,22 @@ describe("channels converge on the projection", () => {
     await control(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 1, burst: 1 });
     await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
     const marketBefore = await getJson<{ rateLimited: number; faults: number }>(`${world.marketplace.url}/_emulator/stats`);
-    process.env.SHOPIFY_REQUEST_TIMEOUT_MS = "400";
-    resetShopifyAdmin();
+    // Our Shopify client gives up on an answer after 400 ms here, so the stalls become timeouts.
+    const storm = world.context({ clients: clientsFromEnv({ ...world.env, SHOPIFY_REQUEST_TIMEOUT_MS: "400" }) });
     try {
       const events = receipts(23, 300, "storm");
       history.push(...events);
       // Small deliveries, each flushed: many separate Shopify requests, so the storm surely hits some.
       for (let i = 0; i < events.length; i += 10) {
         await enqueueDelivery(redis, "wms", null, events.slice(i, i + 10));
-        await drainIntake(redis, { maxMs: 2_000 });
-        await flushChannels(redis, { maxMs: 300 });
+        await drainIntake(storm, { maxMs: 2_000 });
+        await flushChannels(storm, { maxMs: 300 });
       }
-      await runWorkersUntilIdle(150_000);
+      await runWorkersUntilIdle(150_000, storm);
     } finally {
       await control(`${world.shopify.url}/_emulator/faults`, { errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0 });
       await control(`${world.marketplace.url}/_emulator/faults`, { errorRate: 0, latencyMs: 0 });
       await control(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 10, burst: 20 });
-      delete process.env.SHOPIFY_REQUEST_TIMEOUT_MS;
-      resetShopifyAdmin();
     }
     expect(await mismatchesWithOracle()).toEqual([]);
     const stats = await getJson<{ faultsInjected: number; stalls: number; mutationsApplied: number; idempotentReplays: number; idempotencyMismatches: number }>(`${world.shopify.url}/_emulator/stats`);

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
-import { getRedis } from "@/lib/redis/client";
 import { dirtyCount, readDirty } from "@/lib/redis/channel-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { readSnapshots } from "@/lib/redis/projection-store";
-import { resetMarketplaceClient } from "@/lib/marketplace/client";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
@@ -20,8 +17,6 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
-  resetShopifyAdmin();
-  resetMarketplaceClient();
 }, 60_000);
 afterAll(async () => world?.stop());
 
@@ -40,18 +35,18 @@ const shopifyLog = async (since: number) =>
 
 describe("the dirty set coalesces", () => {
   it("many events over several drains → one mark per SKU at the latest version → one write per changed target", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     const [sku, other] = ["LOAD-0-0", "LOAD-0-1"];
     // Beliefs first (the flush reads the channel once), so later flushes only write.
     await enqueueDelivery(redis, "wms", null, [receipt("seed-0", sku, 5), receipt("seed-1", other, 5)]);
-    await drainIntake(redis, { maxMs: 5_000 });
-    await flushChannels(redis, { maxMs: 10_000 });
+    await drainIntake(world.ctx, { maxMs: 5_000 });
+    await flushChannels(world.ctx, { maxMs: 10_000 });
     expect(await dirtyCount(redis, "shopify")).toBe(0);
 
     // 45 events for one SKU in 9 deliveries, each drained on its own, no flush in between.
     for (let d = 0; d < 9; d++) {
       await enqueueDelivery(redis, "wms", null, Array.from({ length: 5 }, (_, i) => receipt(`r-${d}-${i}`, sku, 1)));
-      await drainIntake(redis, { maxMs: 5_000 });
+      await drainIntake(world.ctx, { maxMs: 5_000 });
     }
     const version = (await readSnapshots(redis, [sku])).get(sku)?.version;
     expect(version).toBeGreaterThanOrEqual(46);
@@ -61,7 +56,7 @@ describe("the dirty set coalesces", () => {
     }
 
     const logBefore = (await shopifyLog(0)).length;
-    const stats = await flushChannels(redis, { maxMs: 10_000 });
+    const stats = await flushChannels(world.ctx, { maxMs: 10_000 });
     const shopify = stats.find((s) => s.channel === "shopify");
     // Only wh-east moved: one item, in one write, for 45 events.
     expect(shopify).toMatchObject({ skus: 1, items: 1, writes: 1, pending: 0 });

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writableChannels } from "@/lib/channels/registry";
-import { getPolicy } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
-import { getRedis } from "@/lib/redis/client";
 import { dirtyCount, listInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
@@ -33,12 +31,12 @@ const requests = async () => (await getJson<{ requests: LoggedRequest[] }>(`${wo
 const level = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
 
 async function untilIdle(): Promise<void> {
-  const redis = getRedis();
-  const policy = await getPolicy();
+  const redis = world.ctx.redis;
+  const policy = await world.ctx.policy();
   for (let i = 0; i < 50; i++) {
-    await drainIntake(redis, { maxMs: 5_000 });
-    await flushChannels(redis, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(redis, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    await drainIntake(world.ctx, { maxMs: 5_000 });
+    await flushChannels(world.ctx, { maxMs: 10_000 });
+    const pending = await Promise.all(writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -51,7 +49,7 @@ const shop = (sku: string, rest: Record<string, unknown>) => ({ id: `i6-${n++}`,
 
 describe("I6: the flush writes deltas only", () => {
   it("after counts, picks, adjustments, own sales, refunds and cancels: only inventoryAdjustQuantities, every changeFromQuantity null", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     const [a, b, c] = ["LOAD-0-0", "LOAD-0-1", "LOAD-1-2"] as const;
     // Round 1: stock arrives. The flush has no beliefs yet, reads Shopify, then writes.
     await enqueueDelivery(redis, "wms", "d1", [

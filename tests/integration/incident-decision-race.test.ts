@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getRedis } from "@/lib/redis/client";
 import { openIncident, readIncident, recordDecision, type Incident } from "@/lib/redis/incident-store";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { recoverIncidents } from "@/workers/recovery";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
 
@@ -16,7 +14,6 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
-  resetShopifyAdmin();
 }, 60_000);
 afterAll(async () => world?.stop());
 
@@ -33,13 +30,13 @@ async function order(sku: string, quantity: number): Promise<{ orderId: number; 
 
 describe("a decision made while a recovery run is in progress", () => {
   it("is kept, and the next run acts on it", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     const [skuB, skuA] = [catalog.products[0]!.variants[0]!.sku, catalog.products[1]!.variants[0]!.sku];
     // B: escalated earlier, waiting for the merchant (older, so the run reaches it last).
     const b = await order(skuB, 60); // 60 × $10 > the $500 threshold
     const idB = `short:wms:race-b-${b.orderId}`;
     expect(await openIncident(redis, { id: idB, kind: "short_pick", sku: skuB, locationId: "wh-east", units: 1, openedAt: new Date(Date.now() - 60_000).toISOString(), lineKey: `shopify:${b.orderId}:${b.lineItemId}` })).toBe(true);
-    await recoverIncidents(redis);
+    await recoverIncidents(world.ctx);
     expect((await readIncident(redis, idB))?.state).toBe("awaiting_decision");
 
     // A: new, settled automatically, against a slow Shopify (the run takes a while).
@@ -49,7 +46,7 @@ describe("a decision made while a recovery run is in progress", () => {
     await post(`${world.shopify.url}/_emulator/reset-stats`, {});
     await post(`${world.shopify.url}/_emulator/faults`, { latencyMs: 500 });
     try {
-      const run = recoverIncidents(redis);
+      const run = recoverIncidents(world.ctx);
       // The run has loaded the incidents once it asks Shopify about A's order.
       for (let i = 0; i < 200 && (await getJson<{ requests: number }>(`${world.shopify.url}/_emulator/stats`)).requests === 0; i++) await new Promise((r) => setTimeout(r, 25));
       expect(await recordDecision(redis, idB, { choice: "refund", note: "go ahead", at: new Date().toISOString() })).toBe("recorded");
@@ -60,7 +57,7 @@ describe("a decision made while a recovery run is in progress", () => {
 
     const kept = await readIncident(redis, idB);
     expect(kept?.decision).toMatchObject({ choice: "refund", note: "go ahead" });
-    await recoverIncidents(redis);
+    await recoverIncidents(world.ctx);
     const after = (await readIncident(redis, idB)) as Incident;
     expect(after.state).toBe("recovered");
     expect(after.actions.filter((x) => x.action === "refund" && x.result === "ok")).toHaveLength(1);

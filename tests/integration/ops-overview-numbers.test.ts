@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPolicy } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
 import { readOverview } from "@/lib/ops/read-overview";
 import { markDirty } from "@/lib/redis/channel-store";
-import { getRedis } from "@/lib/redis/client";
 import { openIncident } from "@/lib/redis/incident-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { keys } from "@/lib/redis/keys";
@@ -31,7 +29,7 @@ const minutesAgo = (m: number) => NOW - m * 60_000;
 
 describe("ops overview numbers", () => {
   it("throughput, lag and series per edge over the last 15 minutes", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     // 30 WMS events 2 minutes ago (lags summing to 4.5 s), 15 more now (1.5 s); 20 Shopify writes taking 2 s in all.
     await countMetrics(redis, { "in:wms": 30, "lag:wms": 4_500, "lagn:wms": 30 }, minutesAgo(2));
     await countMetrics(redis, { "in:wms": 15, "lag:wms": 1_500, "lagn:wms": 15 }, NOW);
@@ -41,7 +39,7 @@ describe("ops overview numbers", () => {
     await countMetrics(redis, { "cron:drain": 3, "cron:flush": 2 }, minutesAgo(1));
     expect(await redis.ttl(keys.metricsMinute(minuteOf(NOW)))).toBeGreaterThan(3_600);
 
-    const overview = await readOverview(redis, await getPolicy(), ["shopify", "marketplace"], NOW);
+    const overview = await readOverview(redis, await world.ctx.policy(), ["shopify", "marketplace"], NOW);
     const edge = (id: string) => overview.graph.edges.find((e) => e.id === id)!;
     expect(overview.graph.windowMinutes).toBe(15);
     expect(edge("wms-in")).toMatchObject({ perMinute: 3, lagMs: 133 }); // 45 events / 15 min; 6,000 ms / 45 events
@@ -54,7 +52,7 @@ describe("ops overview numbers", () => {
   });
 
   it("gauges, dead letters and incidents show what is there", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     const sku = catalog.products[0]!.variants[0]!.sku;
     const event = (i: number) => ({ id: `ov-${i}`, sku, occurredAt: new Date(NOW).toISOString(), source: "wms", sourceUri: "test://ov", kind: "receipt", locationId: "wh-east", quantity: 1 }) as StockEvent;
     for (let i = 0; i < 7; i++) await enqueueDelivery(redis, "wms", `ov-d${i}`, [event(i)]);
@@ -70,7 +68,7 @@ describe("ops overview numbers", () => {
       }
     }
 
-    const overview = await readOverview(redis, await getPolicy(), ["shopify", "marketplace"], Date.now());
+    const overview = await readOverview(redis, await world.ctx.policy(), ["shopify", "marketplace"], Date.now());
     const gauge = (label: string) => overview.gauges.find((g) => g.label === label);
     expect(gauge("Intake backlog")).toMatchObject({ value: 7, unit: "deliveries" });
     const bucket = gauge("Shopify bucket (ours)")!;

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getPolicy } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
 import { listSkus, PAGE_SIZE } from "@/lib/ops/read-skus";
-import { getRedis } from "@/lib/redis/client";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
@@ -19,18 +17,18 @@ const onHandOf = new Map(skus.map((sku, i) => [sku, i + 1]));
 
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
-  const redis = getRedis();
+  const redis = world.ctx.redis;
   const events = skus.map((sku) => ({ id: `sku-page-${sku}`, sku, occurredAt: "2026-11-27T10:00:00Z", source: "wms", sourceUri: "test://skus", kind: "receipt", locationId: "wh-east", quantity: onHandOf.get(sku) }) as StockEvent);
   await enqueueDelivery(redis, "wms", "sku-pages", events);
-  for (let i = 0; i < 20 && (await queueLength(redis)) > 0; i++) await drainIntake(redis, { maxMs: 10_000 });
+  for (let i = 0; i < 20 && (await queueLength(redis)) > 0; i++) await drainIntake(world.ctx, { maxMs: 10_000 });
   expect(await queueLength(redis)).toBe(0);
 }, 90_000);
 afterAll(async () => world?.stop());
 
 describe("/ops SKU pages", () => {
   it("120 SKUs in pages of 50: each exactly once, with its own numbers; nothing past the end", async () => {
-    const policy = await getPolicy();
-    const pages = await Promise.all([0, 1, 2, 3].map((p) => listSkus(getRedis(), policy, "", p)));
+    const policy = await world.ctx.policy();
+    const pages = await Promise.all([0, 1, 2, 3].map((p) => listSkus(world.ctx.redis, policy, "", p)));
     expect(PAGE_SIZE).toBe(50);
     expect(pages.map((p) => p.rows.length)).toEqual([50, 50, 20, 0]);
     expect(pages.every((p) => p.total === 120)).toBe(true);
@@ -47,12 +45,12 @@ describe("/ops SKU pages", () => {
   });
 
   it("search is a case-insensitive literal substring, paged the same way", async () => {
-    const policy = await getPolicy();
-    const hits = await listSkus(getRedis(), policy, "load-1", 0);
+    const policy = await world.ctx.policy();
+    const hits = await listSkus(world.ctx.redis, policy, "load-1", 0);
     const expected = skus.filter((s) => s.includes("LOAD-1")).sort(); // LOAD-1-*, LOAD-10-*, LOAD-11-*
     expect(hits.total).toBe(30);
     expect(hits.rows.map((r) => r.sku)).toEqual(expected);
-    expect((await listSkus(getRedis(), policy, "LOAD-*", 0)).total).toBe(0);
-    expect((await listSkus(getRedis(), policy, "LOAD-11-9", 0)).rows.map((r) => [r.sku, r.onHand])).toEqual([["LOAD-11-9", onHandOf.get("LOAD-11-9")]]);
+    expect((await listSkus(world.ctx.redis, policy, "LOAD-*", 0)).total).toBe(0);
+    expect((await listSkus(world.ctx.redis, policy, "LOAD-11-9", 0)).rows.map((r) => [r.sku, r.onHand])).toEqual([["LOAD-11-9", onHandOf.get("LOAD-11-9")]]);
   });
 });

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { targetKey } from "@/lib/channels/types";
 import type { StockEvent } from "@/lib/domain/events";
-import { getRedis } from "@/lib/redis/client";
 import { readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
-import { resetMarketplaceClient } from "@/lib/marketplace/client";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
@@ -19,8 +16,6 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
-  resetShopifyAdmin();
-  resetMarketplaceClient();
 }, 60_000);
 afterAll(async () => world?.stop());
 
@@ -29,10 +24,10 @@ const receipt = (id: string, sku: string, locationId: string, quantity: number):
 const reserve = (id: string, sku: string, channel: "shopify" | "marketplace", order: string, quantity: number): StockEvent => ({ id, kind: "reserve", sku, channel, lineKey: `${channel}:${order}:1`, quantity, occurredAt: at, source: channel, sourceUri: `test://${channel}` });
 
 async function deliver(source: "wms" | "shopify" | "marketplace", events: StockEvent[]) {
-  const redis = getRedis();
+  const redis = world.ctx.redis;
   await enqueueDelivery(redis, source, null, events);
-  await drainIntake(redis, { maxMs: 5_000 });
-  await flushChannels(redis, { maxMs: 5_000 });
+  await drainIntake(world.ctx, { maxMs: 5_000 });
+  await flushChannels(world.ctx, { maxMs: 5_000 });
 }
 const listing = async (sku: string) => ((await (await fetch(`${world.marketplace.url}/_emulator/listings`)).json()) as Record<string, number>)[sku];
 
@@ -49,10 +44,10 @@ describe("own-sale beliefs", () => {
     // Meanwhile a Shopify sale lowers what the marketplace should offer: our −1 meets a listing already at 0.
     await deliver("shopify", [reserve("s-1", sku, "shopify", "1001", 1)]);
     expect(await listing(sku)).toBe(0);
-    expect((await readBelieved(getRedis(), "marketplace", [targetKey(sku, "*")])).get(targetKey(sku, "*"))).toBe(1);
+    expect((await readBelieved(world.ctx.redis, "marketplace", [targetKey(sku, "*")])).get(targetKey(sku, "*"))).toBe(1);
     // The marketplace's notification arrives: belief 0, nothing to write — no phantom unit.
     await deliver("marketplace", [reserve("m-1", sku, "marketplace", "MKT-1", 1)]);
-    expect((await readBelieved(getRedis(), "marketplace", [targetKey(sku, "*")])).get(targetKey(sku, "*"))).toBe(0);
+    expect((await readBelieved(world.ctx.redis, "marketplace", [targetKey(sku, "*")])).get(targetKey(sku, "*"))).toBe(0);
     expect(await listing(sku)).toBe(0);
   });
 

@@ -3,9 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileChannels, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
 import { writableChannels } from "@/lib/channels/registry";
 import { targetKey } from "@/lib/channels/types";
-import { getPolicy, resetPolicyCache } from "@/lib/config/edge-config";
-import { getRedis } from "@/lib/redis/client";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { dirtyCount, listInflight, readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { channelKeys, reconKeys } from "@/lib/redis/keys";
@@ -44,12 +41,12 @@ const wanted = async (sku: string, channel: "shopify" | "marketplace", location:
 };
 
 async function untilIdle(): Promise<void> {
-  const redis = getRedis();
-  const policy = await getPolicy();
+  const redis = world.ctx.redis;
+  const policy = await world.ctx.policy();
   for (let i = 0; i < 50; i++) {
-    await drainIntake(redis, { maxMs: 5_000 });
-    await flushChannels(redis, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(redis, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    await drainIntake(world.ctx, { maxMs: 5_000 });
+    await flushChannels(world.ctx, { maxMs: 10_000 });
+    const pending = await Promise.all(writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -58,32 +55,28 @@ async function untilIdle(): Promise<void> {
 /** Run passes until one finishes (each call is one cron invocation). */
 async function fullPass(channels?: ReconcileChannel[]) {
   for (let i = 0; i < 20; i++) {
-    const run = await runReconcile(getRedis(), { budgetMs: 30_000, ...(channels ? { channels } : {}) });
+    const run = await runReconcile(world.ctx, { budgetMs: 30_000, ...(channels ? { channels } : {}) });
     if (run?.finished) return run;
   }
   throw new Error("no pass finished");
 }
 
 beforeAll(async () => {
-  world = await startChannelWorld(catalog);
   // Plus-plan limits keep the test quick; the Standard-plan pass time is the benchmark's job.
-  process.env.SHOPIFY_PLAN = "plus";
-  resetShopifyAdmin();
+  world = await startChannelWorld(catalog, undefined, { SHOPIFY_PLAN: "plus" });
   await post(`${world.shopify.url}/_emulator/plan`, { restoreRate: 1_000, bucketSize: 20_000 });
   const at = "2026-11-27T08:00:00.000Z";
   const events = skus.flatMap((sku, i) => [
     { id: `seed-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
     { id: `seed-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 5), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
   ]);
-  for (let i = 0; i < events.length; i += 500) await enqueueDelivery(getRedis(), "wms", null, events.slice(i, i + 500));
+  for (let i = 0; i < events.length; i += 500) await enqueueDelivery(world.ctx.redis, "wms", null, events.slice(i, i + 500));
   await untilIdle();
   // A clean first pass: everything converged, nothing to do.
   const first = await fullPass();
   expect(first.pass.drifted).toBe(0);
 }, 120_000);
 afterAll(async () => {
-  delete process.env.SHOPIFY_PLAN;
-  resetShopifyAdmin();
   await world?.stop();
 });
 
@@ -101,10 +94,10 @@ describe("the drift pass", () => {
     expect(await shopifyLevel(a, "wh-east")).toBe(wantA);
     expect(await listing(b)).toBe(wantB);
     // Beliefs follow the correction; the next pass finds nothing.
-    expect((await readBelieved(getRedis(), "shopify", [targetKey(a, "wh-east")])).get(targetKey(a, "wh-east"))).toBe(wantA);
+    expect((await readBelieved(world.ctx.redis, "shopify", [targetKey(a, "wh-east")])).get(targetKey(a, "wh-east"))).toBe(wantA);
     expect((await fullPass()).pass.drifted).toBe(0);
     // +5 is above the alert threshold (3); +2 is not.
-    const alerts = await readDriftAlerts(getRedis(), 50);
+    const alerts = await readDriftAlerts(world.ctx.redis, 50);
     expect(alerts.some((x) => x.sku === a && x.drift === 5)).toBe(true);
     expect(alerts.some((x) => x.sku === b)).toBe(false);
   });
@@ -118,7 +111,7 @@ describe("the drift pass", () => {
     await fullPass();
     expect(await shopifyLevel(low, "wh-west")).toBe(wantLow - 2);
     expect(await shopifyLevel(huge, "wh-east")).toBe(wantHuge + 40);
-    const human = await getRedis().hgetall<Record<string, unknown>>(reconKeys.human);
+    const human = await world.ctx.redis.hgetall<Record<string, unknown>>(reconKeys.human);
     expect(Object.keys(human ?? {})).toContain(`shopify|${huge}|wh-east`);
 
     // With no grace left, the next pass corrects the under-report; the human item stays.
@@ -142,8 +135,7 @@ describe("the drift pass", () => {
     let seen = -1;
     for (let i = 0; i < 400 && seen !== want; i++) {
       if (i > 0) await new Promise((r) => setTimeout(r, 25));
-      resetPolicyCache();
-      seen = (await getPolicy()).drift.graceMs;
+      seen = (await world.ctx.policy()).drift.graceMs;
     }
     return seen;
   }
@@ -153,7 +145,7 @@ describe("the drift pass", () => {
     const want = (await wanted(sku, "shopify", "wh-east"))!;
     await post(`${world.shopify.url}/_emulator/inventory`, { sku, locationId: "wh-east", available: want + 4 });
     const before = await getJson<{ staleCas: number }>(`${world.shopify.url}/_emulator/stats`);
-    const real = reconcileChannels(getRedis(), await getPolicy());
+    const real = reconcileChannels(world.ctx, await world.ctx.policy());
     let raced = false;
     // The shop sells one unit just before our first correction reaches it.
     const racing = real.map((c): ReconcileChannel =>
@@ -179,16 +171,16 @@ describe("the drift pass", () => {
   });
 
   it("a pass cut short (crash, time limit) resumes where it stopped and finishes", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     await fullPass(); // start from a finished pass
-    const first = await runReconcile(redis, { budgetMs: 30_000, maxPages: 1 });
+    const first = await runReconcile(world.ctx, { budgetMs: 30_000, maxPages: 1 });
     expect(first?.finished).toBe(false);
     const midway = await readPass(redis);
     expect(midway?.done).toBeGreaterThan(0);
     expect(midway!.done).toBeLessThan(midway!.total);
     // A second worker while the first still holds the lease gets nothing to do.
     await redis.set(reconKeys.lock, "someone-else", { px: 5_000 });
-    expect(await runReconcile(redis, { budgetMs: 5_000 })).toBeNull();
+    expect(await runReconcile(world.ctx, { budgetMs: 5_000 })).toBeNull();
     await redis.del(reconKeys.lock);
     const rest = await fullPass();
     expect(rest.pass.id).toBe(midway!.id);
@@ -200,7 +192,7 @@ describe("the drift pass", () => {
     const want = (await wanted(sku, "marketplace", "*"))!;
     await post(`${world.marketplace.url}/_emulator/listings`, { sku, quantity: want + 4 });
     const before = await getJson<{ staleSets: number }>(`${world.marketplace.url}/_emulator/stats`);
-    const real = reconcileChannels(getRedis(), await getPolicy());
+    const real = reconcileChannels(world.ctx, await world.ctx.policy());
     let raced = false;
     const racing = real.map((c): ReconcileChannel =>
       c.channel !== "marketplace"
@@ -225,7 +217,7 @@ describe("the drift pass", () => {
   });
 
   it("a pass paused beyond its lease while a newer pass runs (fencing): neither its CAS write nor its beliefs nor its position land", async () => {
-    const redis = getRedis();
+    const redis = world.ctx.redis;
     await fullPass(); // start from a finished pass
     const sku = skus[40]!;
     const field = targetKey(sku, "wh-east");
@@ -238,7 +230,7 @@ describe("the drift pass", () => {
     const atWrite = new Promise<void>((r) => (reached = r));
     const gate = new Promise<void>((r) => (resume = r));
     let held = false;
-    const real = reconcileChannels(redis, await getPolicy());
+    const real = reconcileChannels(world.ctx, await world.ctx.policy());
     const freezing = real.map((c): ReconcileChannel =>
       c.channel !== "shopify"
         ? c
@@ -254,7 +246,7 @@ describe("the drift pass", () => {
             },
           },
     );
-    const paused = runReconcile(redis, { budgetMs: 120_000, channels: freezing });
+    const paused = runReconcile(world.ctx, { budgetMs: 120_000, channels: freezing });
     await atWrite;
     // Frozen past its leases (a long GC pause, a suspended VM): both run out.
     await redis.pexpire(reconKeys.lock, 1);

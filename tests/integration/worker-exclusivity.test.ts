@@ -1,11 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { shopifyAdapter } from "@/lib/channels/shopify-adapter";
-import { getPolicy } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
-import { createRedis, getRedis } from "@/lib/redis/client";
+import { createRedis } from "@/lib/redis/client";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { openIncident, readIncident } from "@/lib/redis/incident-store";
-import { getShopifyAdmin, resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel, type FlushStats } from "@/workers/flush";
 import { recoverIncidents, type RecoveryStats } from "@/workers/recovery";
@@ -22,7 +20,6 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
-  resetShopifyAdmin();
 }, 60_000);
 afterAll(async () => world?.stop());
 afterEach(async () => {
@@ -31,7 +28,8 @@ afterEach(async () => {
 
 const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const setFaults = (faults: { latencyMs: number }) => post(`${world.shopify.url}/_emulator/faults`, faults);
-const connection = () => createRedis(process.env.UPSTASH_REDIS_REST_URL ?? "", process.env.UPSTASH_REDIS_REST_TOKEN ?? "");
+/** A client of its own (its own HTTP connections), as a second process would have. */
+const connection = () => createRedis(world.env.UPSTASH_REDIS_REST_URL, world.env.UPSTASH_REDIS_REST_TOKEN);
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
 const level = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
 
@@ -45,15 +43,15 @@ describe("one flusher per channel", () => {
   it("two flushers of Shopify at once: one writes every change once, the other steps aside before it is done", async () => {
     const skus = catalog.products[0]!.variants.map((v) => v.sku);
     const events = skus.map((sku, i) => ({ id: `ex-${i}`, sku, occurredAt: new Date(Date.UTC(2026, 10, 27, 11, 0, i)).toISOString(), source: "wms", sourceUri: "test://ex", kind: "receipt", locationId: "wh-east", quantity: 10 + i }) as StockEvent);
-    await enqueueDelivery(getRedis(), "wms", "ex-flush", events);
-    await drainIntake(getRedis(), { maxMs: 10_000 });
+    await enqueueDelivery(world.ctx.redis, "wms", "ex-flush", events);
+    await drainIntake(world.ctx, { maxMs: 10_000 });
     await post(`${world.shopify.url}/_emulator/reset-stats`, {});
     await setFaults({ latencyMs: 400 });
 
-    const policy = await getPolicy();
+    const policy = await world.ctx.policy();
     const flusher = () => {
       const redis = connection();
-      return flushChannel(redis, shopifyAdapter(getShopifyAdmin()!, redis, policy), policy, Date.now() + 40_000);
+      return flushChannel(redis, shopifyAdapter(world.ctx.clients.shopify!, redis, policy), policy, Date.now() + 40_000);
     };
     const runs = await race<FlushStats>([flusher, flusher]);
 
@@ -78,17 +76,17 @@ describe("one recovery run at a time", () => {
     const order = (await checkout.json()) as { orderId: number; lines: { lineItemId: number }[] };
     const id = `short:wms:ex-${order.orderId}`;
     const lineKey = `shopify:${order.orderId}:${order.lines[0]!.lineItemId}`;
-    expect(await openIncident(getRedis(), { id, kind: "short_pick", sku, locationId: "wh-east", units: 1, openedAt: new Date().toISOString(), lineKey })).toBe(true);
+    expect(await openIncident(world.ctx.redis, { id, kind: "short_pick", sku, locationId: "wh-east", units: 1, openedAt: new Date().toISOString(), lineKey })).toBe(true);
     await setFaults({ latencyMs: 400 });
 
-    const runs = await race<RecoveryStats | null>([() => recoverIncidents(connection()), () => recoverIncidents(connection())]);
+    const runs = await race<RecoveryStats | null>([() => recoverIncidents(world.context({ redis: connection() })), () => recoverIncidents(world.context({ redis: connection() }))]);
 
     const results = runs.map((r) => r.result);
     expect(results.filter((r) => r === null)).toHaveLength(1);
     const ran = runs.find((r) => r.result !== null)!;
     expect(ran.result).toMatchObject({ recovered: 1 });
     expect(runs.find((r) => r.result === null)!.finished).toBeLessThan(ran.finished);
-    const incident = await readIncident(getRedis(), id);
+    const incident = await readIncident(world.ctx.redis, id);
     expect(incident?.state).toBe("recovered");
     expect(incident?.actions.filter((a) => a.action === "refund").map((a) => a.result)).toEqual(["ok"]);
     expect((await getJson<{ refunds: number[] }>(`${world.shopify.url}/_emulator/orders/${order.orderId}`)).refunds).toHaveLength(1);

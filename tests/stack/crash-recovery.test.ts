@@ -11,6 +11,7 @@ import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/scripts/st
 import { freePort } from "@/scripts/stack/ports";
 import { startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
 import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
+import { createStockContext } from "@/lib/context";
 import { drainIntake } from "@/workers/drain";
 
 /**
@@ -80,7 +81,7 @@ describe("I7: nothing acknowledged is lost", () => {
       expect(await pending()).toHaveLength(1);
 
       // Another worker claims the dead one's entry (idle for at least 0 ms: no waiting on a clock).
-      const stats = await drainIntake(redis, { consumer: "survivor", claimIdleMs: 0 });
+      const stats = await drainIntake(createStockContext(process.env, { redis }), { consumer: "survivor", claimIdleMs: 0 });
       expect(stats.deliveries).toBe(1);
       expect({ applied: stats.applied, duplicates: stats.duplicates }).toEqual(stage === "read" ? { applied: 40, duplicates: 0 } : { applied: 0, duplicates: 40 });
       expect(await onHand()).toBe(total(events));

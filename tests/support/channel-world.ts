@@ -3,6 +3,8 @@ import os from "node:os";
 import path from "node:path";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Catalog } from "@/lib/catalog/demo-catalog";
+import { createPolicySource } from "@/lib/config/edge-config";
+import { createStockContext, type StockContext } from "@/lib/context";
 import { startMarketplaceEmulator } from "@/emulators/marketplace";
 import { startShopifyEmulator } from "@/emulators/shopify";
 import { startEdgeConfigServer } from "@/scripts/stack/edge-config-server";
@@ -36,7 +38,7 @@ export function seededRandom(seed: number): () => number {
   return () => (rng.next() >>> 0) / 2 ** 32;
 }
 
-export async function startChannelWorld(catalog: Catalog, seed = 20261127) {
+export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}) {
   const root = path.resolve(import.meta.dirname, "..", "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
@@ -60,7 +62,8 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127) {
     ],
   });
   const marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", random: seededRandom(seed + 1), webhook: { url: nowhere, secret: "unused-secret-0123456789" } });
-  Object.assign(process.env, {
+  // The stack's own context: nothing global is set, so worlds in one process never see each other.
+  const env = {
     UPSTASH_REDIS_REST_URL: bridge.url,
     UPSTASH_REDIS_REST_TOKEN: token,
     EDGE_CONFIG: edge.connectionString,
@@ -69,8 +72,16 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127) {
     SHOPIFY_ADMIN_API_URL: shopify.url,
     MARKETPLACE_API_URL: marketplace.url,
     MARKETPLACE_API_KEY: "marketplace-key-0123456789",
-  });
+    ...extraEnv,
+  };
+  // Tests edit the policy file and expect the next run to see it: read Edge Config on every call (no cache).
+  const policy = () => createPolicySource(env.EDGE_CONFIG)();
+  const ctx = createStockContext(env, { policy });
   return {
+    env,
+    ctx,
+    /** A context on this world with other parts (a fake clock, a policy re-read at once, clients with faults). */
+    context: (parts: Partial<StockContext> = {}) => createStockContext(env, { redis: ctx.redis, policy, clients: ctx.clients, ...parts }),
     shopify,
     marketplace,
     policyFile,

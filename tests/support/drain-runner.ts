@@ -5,12 +5,14 @@
  *   node --import tsx drain-runner.ts <rest-url> <token> <read|applied>
  */
 import { z } from "zod";
+import { createStockContext } from "@/lib/context";
 import { createRedis } from "@/lib/redis/client";
 import { drainIntake } from "@/workers/drain";
 
 const [url, token, stage] = z.tuple([z.url(), z.string().min(1), z.enum(["read", "applied"])]).parse(process.argv.slice(2));
-const redis = createRedis(url, token);
-await drainIntake(redis, {
+// The parent's env names the policy and channels; only Redis is the one given.
+const ctx = createStockContext(process.env, { redis: createRedis(url, token) });
+await drainIntake(ctx, {
   consumer: "doomed-consumer",
   // Take only fresh entries: nothing of anyone else's.
   claimIdleMs: 3_600_000,

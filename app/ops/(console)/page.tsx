@@ -1,9 +1,8 @@
 import { connection } from "next/server";
 import Link from "next/link";
-import { getPolicy } from "@/lib/config/edge-config";
+import { stockContext } from "@/lib/context";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { readOverview } from "@/lib/ops/read-overview";
-import { getRedis } from "@/lib/redis/client";
 import { DriftChart } from "../components/drift-chart";
 import { FlowDiagram } from "../components/flow-diagram";
 import { GaugeBar } from "../components/gauge-bar";
@@ -24,9 +23,9 @@ export default function OverviewPage() {
 async function Overview() {
   // Live data at request time, never prerendered at build.
   await connection();
-  const redis = getRedis();
-  const policy = await getPolicy();
-  const data = await readOverview(redis, policy, writableChannelIds(redis, policy));
+  const ctx = stockContext();
+  const policy = await ctx.policy();
+  const data = await readOverview(ctx.redis, policy, writableChannelIds(ctx, policy));
   const pass = data.pass;
   const open = (data.incidents.open ?? 0) + (data.incidents.recovering ?? 0);
   return (
