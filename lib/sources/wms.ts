@@ -2,7 +2,7 @@ import { z } from "zod";
 import { channelSchema, effectIdSchema, locationIdSchema, skuSchema, type StockEvent } from "../domain/events";
 import { checkEvent, parseOrThrow } from "./parse";
 
-/** One warehouse event as the WMS/3PL sends it (DESIGN §9). Unknown fields are ignored. */
+/** One warehouse event as the WMS/3PL sends it (docs/architecture.md#http-routes). Unknown fields are ignored. */
 export const wmsEventSchema = z
   .object({
     id: effectIdSchema,
