@@ -29,7 +29,7 @@ import {
 import { sendAlert } from "./alerts";
 
 /**
- * The drift pass (DESIGN "reconciliation beats prevention"): sweep each channel page by
+ * The drift pass (docs/architecture.md#drift-pass): sweep each channel page by
  * page, compare what it holds with what the projection wants, record drift, and correct
  * what is safe to correct with compare-and-swap against the value just read. One pass at a
  * time (a lease); the position is saved after every page, so a pass cut short by a crash or

@@ -6,7 +6,7 @@ import type { SkuSnapshot } from "../redis/projection-codec";
 import { ANY_LOCATION, deltaOf, targetKey, type WriteBatch, type WriteItem } from "./types";
 
 /**
- * Pure planning of channel writes (DESIGN §4): desired − believed per target, coalesced
+ * Pure planning of channel writes (docs/architecture.md#channel-writes): desired − believed per target, coalesced
  * (one item per SKU and location however many events moved it), batched, keyed.
  */
 

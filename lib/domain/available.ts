@@ -2,7 +2,7 @@ import type { ChannelPolicy } from "../config/policy";
 import type { Projection } from "./projection";
 
 /**
- * Available-to-sell for one channel (DESIGN §3):
+ * Available-to-sell for one channel (docs/architecture.md#projection):
  *   ats(c, sku, l) = max(0, onHand(sku, l) − reserved(sku, l) − buffer(c, sku))
  * A channel's total is the sum over the locations it may sell from, less reservations
  * not yet assigned to a location. Those unassigned units are taken from the locations in the

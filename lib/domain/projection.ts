@@ -1,9 +1,11 @@
 import type { StockEvent } from "./events";
 
 /**
- * The stock projection of one SKU as a pure state machine. The Redis Lua script
- * (`lib/redis/scripts/apply-event.lua`) implements exactly this; the integration tests
- * run random event sequences through both and require identical projections.
+ * The stock projection of one SKU as a pure state machine: the specification that the Redis
+ * Lua script `APPLY_EVENT_LUA` (`lib/redis/scripts/apply-event.ts`) is tested against.
+ * Production applies events with the script; `applyEvent`/`applyAll` run only in tests.
+ * `tests/integration/projection-redis.test.ts` runs random event sequences through both and
+ * requires identical projections, so change them together (docs/architecture.md#projection).
  *
  * Why it is order-tolerant (I2): every stored fact is commutative —
  * - on-hand at a location = last cycle count (by `occurredAt`, then id) + the deltas that

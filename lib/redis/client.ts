@@ -2,7 +2,7 @@ import { Redis } from "@upstash/redis";
 import { z } from "zod";
 
 /**
- * The one Redis client. Only `@upstash/redis` over HTTP (DESIGN §6): Upstash in the cloud
+ * The one Redis client. Only `@upstash/redis` over HTTP (docs/architecture.md#runtimes): Upstash in the cloud
  * (Vercel's KV_* names too), the local Upstash-REST bridge otherwise. Edge-portable.
  */
 const redisEnvSchema = z

@@ -1,6 +1,6 @@
 /**
  * Every Redis key in one place. Keys that belong to one SKU share the `{sku}` hash tag so
- * that a Lua script touching them runs on one Redis Cluster slot (DESIGN §6).
+ * that a Lua script touching them runs on one Redis Cluster slot (docs/architecture.md#redis-keys).
  */
 const sku = (s: string) => `stk:{${s}}`;
 

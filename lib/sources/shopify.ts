@@ -183,7 +183,7 @@ function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
  * restock_type "cancel" = unfulfilled units given back → release them. "no_restock" of units
  * not yet picked (what our oversell recovery sends) releases them too, but Shopify did not put
  * them back on sale (`restocked: false`). "return" produces nothing: a returned unit touches
- * on-hand only when the WMS reports it back (DESIGN §3); "legacy_restock" can no longer be created.
+ * on-hand only when the WMS reports it back (docs/architecture.md#projection); "legacy_restock" can no longer be created.
  */
 function releaseEvents(refund: ShopifyRefund): StockEvent[] {
   const events: StockEvent[] = [];

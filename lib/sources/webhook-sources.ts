@@ -8,7 +8,7 @@ import { parseProductWebhook } from "./shopify-products";
 import { parseWmsPayload } from "./wms";
 
 /**
- * How each inbound system signs and identifies its deliveries (DESIGN §9). All use a
+ * How each inbound system signs and identifies its deliveries (docs/architecture.md#http-routes). All use a
  * base64 HMAC-SHA256 of the raw body; each has its own secret.
  */
 export interface WebhookSource {

@@ -3,7 +3,7 @@ import { channelSchema, effectIdSchema, locationIdSchema, skuSchema, type StockE
 import { formatLineKey } from "../domain/line-key";
 import { checkEvent, parseOrThrow } from "./parse";
 
-/** One warehouse event as the WMS/3PL sends it (DESIGN §9). Unknown fields are ignored. */
+/** One warehouse event as the WMS/3PL sends it (docs/architecture.md#http-routes). Unknown fields are ignored. */
 export const wmsEventSchema = z
   .object({
     id: effectIdSchema,

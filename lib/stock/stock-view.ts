@@ -3,7 +3,7 @@ import { availableToSell } from "../domain/available";
 import { stockStatus, type StockStatus } from "../domain/stock-status";
 import type { SkuSnapshot } from "../redis/projection-codec";
 
-/** The public `/api/stock` payload (DESIGN §9). */
+/** The public `/api/stock` payload (docs/architecture.md#http-routes). */
 export interface LocationStock {
   available: number;
   name: string;

@@ -9,7 +9,7 @@ import { log } from "@/lib/log";
 import { getJson } from "./stack-probe";
 
 /**
- * The industry's common setup (DESIGN §8), for comparison on the same traffic:
+ * The industry's common setup (docs/architecture.md#emulators), for comparison on the same traffic:
  * - the ERP takes a snapshot of warehouse stock every 15 minutes and, after its import lag,
  *   *sets* Shopify's `available` to it, without compare-and-swap (sales since the snapshot are
  *   overwritten);

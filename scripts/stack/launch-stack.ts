@@ -15,7 +15,7 @@ import { startUpstashBridge } from "./upstash-bridge";
 import { startUpstashBridgeProcess } from "./upstash-bridge-process";
 
 /**
- * The whole local stack (DESIGN §7) as one function, used by `npm start` and by the test
+ * The whole local stack (docs/architecture.md#local-stack) as one function, used by `npm start` and by the test
  * suite: Redis → Upstash-REST bridge → Edge Config server → Next (production build) →
  * seed → cron runner. Cloud credentials in the env replace the local pieces they stand for.
  */

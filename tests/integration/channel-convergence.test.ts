@@ -16,7 +16,7 @@ import { loadCatalog, startChannelWorld } from "../support/channel-world";
 import { channelTargets, oracle } from "../support/stock-oracle";
 
 /**
- * DESIGN §4 at scale: ~1,000 changes over 100 SKUs — warehouse movements and cycle counts,
+ * Channel writes (docs/architecture.md#channel-writes) at scale: ~1,000 changes over 100 SKUs — warehouse movements and cycle counts,
  * store-till sales, and the channels' own sales, cancels and refunds (made at the emulators
  * first, as real buyers would) — delivered with duplicates and in random order, through the
  * real workers, Redis and the Shopify and marketplace emulators. Every channel must end exactly

@@ -8,7 +8,7 @@ import { flushChannels } from "@/workers/flush";
 import { loadCatalog, startChannelWorld } from "../support/channel-world";
 
 /**
- * Coalescing (DESIGN §4) happens in the Redis dirty set: however many events and drains moved a
+ * Coalescing (docs/architecture.md#channel-writes) happens in the Redis dirty set: however many events and drains moved a
  * SKU, each channel holds one mark for it, at the latest version, and the next flush writes one
  * item per target that changed. Real redis-server, bridge, drain and flush workers, emulated Shopify.
  */

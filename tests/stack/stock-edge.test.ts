@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { postWms, stack, uniqueSku, wmsEvent, eventually } from "../support/stack-client";
 
 /**
- * /api/stock is written edge-portable (DESIGN §6): here its handler runs inside the
+ * /api/stock is written edge-portable (docs/architecture.md#runtimes): here its handler runs inside the
  * edge-runtime VM (Web APIs only) against the real stack's Redis and Edge Config.
  */
 describe("/api/stock in the edge runtime", () => {
