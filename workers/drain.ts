@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ownSaleAdjustment } from "@/lib/channels/own-sales";
 import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import type { StockContext } from "@/lib/context";
 import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";

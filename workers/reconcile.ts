@@ -3,7 +3,7 @@ import type { Policy } from "@/lib/config/policy";
 import type { StockContext } from "@/lib/context";
 import { desiredTargets } from "@/lib/channels/plan";
 import { reconcileChannels, type CasItem, type ObservedLevel, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import { decideDrift } from "@/lib/domain/drift";
 import { errorMessage, log } from "@/lib/log";
 import { channelKeys, metricFields, reconKeys } from "@/lib/redis/keys";

@@ -1,6 +1,7 @@
 import type { ErpClient } from "../erp/client";
 import { ok } from "../http/call-result";
-import { ANY_LOCATION, targetKey, type ChannelAdapter } from "./types";
+import { type ChannelAdapter } from "./types";
+import { ANY_LOCATION, targetKey } from "../domain/channel-targets";
 
 /**
  * The ERP receives absolute projections (it does not sell, so there is no concurrent

@@ -1,7 +1,8 @@
 import { ok } from "../http/call-result";
 import type { MarketplaceClient } from "../marketplace/client";
 import { readWithRetry } from "./retry-reads";
-import { ANY_LOCATION, deltaOf, targetKey, type ChannelAdapter } from "./types";
+import { type ChannelAdapter } from "./types";
+import { ANY_LOCATION, deltaOf, targetKey } from "../domain/channel-targets";
 
 const MAX_SKUS_PER_READ = 100;
 

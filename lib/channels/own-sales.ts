@@ -1,7 +1,7 @@
 import type { Policy } from "../config/policy";
 import { channelSchema, type Channel, type StockEvent } from "../domain/events";
 import { lineKeyChannel } from "../domain/line-key";
-import { ANY_LOCATION, targetKey } from "./types";
+import { ANY_LOCATION, targetKey } from "../domain/channel-targets";
 
 /**
  * A channel changes its own number when it sells (Shopify lowers `available` at checkout,

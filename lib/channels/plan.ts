@@ -2,8 +2,8 @@ import { createHash } from "node:crypto";
 import type { ChannelPolicy } from "../config/policy";
 import type { Channel } from "../domain/events";
 import { availableToSell } from "../domain/available";
-import type { SkuSnapshot } from "../redis/projection-codec";
-import { ANY_LOCATION, deltaOf, targetKey, type WriteBatch, type WriteItem } from "./types";
+import type { SkuSnapshot } from "../domain/projection";
+import { ANY_LOCATION, deltaOf, targetKey, type WriteBatch, type WriteItem } from "../domain/channel-targets";
 
 /**
  * Pure planning of channel writes (docs/architecture.md#channel-writes): desired − believed per target, coalesced

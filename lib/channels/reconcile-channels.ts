@@ -10,7 +10,7 @@ import { lookupCost, lookupItems, SKUS_PER_LOOKUP } from "../shopify/inventory";
 import { levelsPageCost, readLocationLevels, setAvailableCas } from "../shopify/reconcile-inventory";
 import { marketplaceAdapter } from "./marketplace-adapter";
 import { shopifyAdapter } from "./shopify-adapter";
-import { ANY_LOCATION } from "./types";
+import { ANY_LOCATION } from "../domain/channel-targets";
 
 /**
  * What the drift pass needs from a channel: read what it really holds, page by page (the

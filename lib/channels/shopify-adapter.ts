@@ -7,7 +7,8 @@ import type { ShopifyAdmin, ThrottleStatus } from "../shopify/admin-client";
 import { waitForTokens } from "../redis/token-bucket";
 import { adjustAvailable, lookupCost, lookupItems, SKUS_PER_LOOKUP, type ShopifyItem } from "../shopify/inventory";
 import { readWithRetry } from "./retry-reads";
-import { deltaOf, targetKey, type ChannelAdapter, type WriteBatch, type WriteResult } from "./types";
+import { type ChannelAdapter, type WriteResult } from "./types";
+import { deltaOf, targetKey, type WriteBatch } from "../domain/channel-targets";
 
 /**
  * Shopify as a channel: per-location `available`, written as deltas with

@@ -1,28 +1,6 @@
+import type { WriteBatch } from "../domain/channel-targets";
 import type { Channel } from "../domain/events";
 import type { CallResult } from "../http/call-result";
-
-/**
- * One outbound change: move the channel's number for `sku` at `location` (or `*` for a
- * channel that is not location-aware) from what we believe it holds to what it should hold.
- */
-export interface WriteItem {
-  sku: string;
-  location: string;
-  /** What we believe the channel holds now. */
-  from: number;
-  /** What it should hold (available-to-sell for this channel). */
-  to: number;
-  /** Projection version of the SKU that caused this write: part of the idempotency key. */
-  version: number;
-}
-
-export const deltaOf = (item: WriteItem): number => item.to - item.from;
-
-export interface WriteBatch {
-  /** Idempotency key: the same batch re-sent after a crash or timeout is applied once. */
-  key: string;
-  items: WriteItem[];
-}
 
 /**
  * `applied`: per item, the change the channel really made, when it may differ from the one
@@ -53,7 +31,3 @@ export interface ChannelAdapter {
   /** Apply relative changes, idempotently under `batch.key`. */
   applyDeltas(batch: WriteBatch): Promise<WriteResult>;
 }
-
-/** `sku|location`: the field name of a target in the believed hash. */
-export const targetKey = (sku: string, location: string): string => `${sku}|${location}`;
-export const ANY_LOCATION = "*";

@@ -1,5 +1,10 @@
-import type { ChannelPolicy } from "../config/policy";
 import type { Projection } from "./projection";
+
+/** What available-to-sell needs of a channel's policy (lib/config/policy.ts ChannelPolicy has it). */
+export interface ChannelRule {
+  defaultBuffer: number;
+  locations: readonly string[];
+}
 
 /**
  * Available-to-sell for one channel (docs/architecture.md#projection):
@@ -18,12 +23,12 @@ export interface Availability {
 }
 
 /** The buffer that applies: a SKU override beats the channel default. */
-export const bufferFor = (channel: Pick<ChannelPolicy, "defaultBuffer">, skuOverride: number | undefined): number =>
+export const bufferFor = (channel: Pick<ChannelRule, "defaultBuffer">, skuOverride: number | undefined): number =>
   Math.max(0, skuOverride ?? channel.defaultBuffer);
 
 export function availableToSell(
   projection: Projection,
-  channel: Pick<ChannelPolicy, "defaultBuffer" | "locations">,
+  channel: ChannelRule,
   skuOverride?: number,
 ): Availability {
   const buffer = bufferFor(channel, skuOverride);

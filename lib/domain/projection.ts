@@ -1,4 +1,4 @@
-import type { StockEvent } from "./events";
+import type { Channel, StockEvent } from "./events";
 
 /**
  * The stock projection of one SKU as a pure state machine: the specification that the Redis
@@ -228,3 +228,12 @@ export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
 
 export const applyAll = (state: SkuState, events: readonly StockEvent[]): SkuState =>
   events.reduce((current, event) => applyEvent(current, event).state, state);
+
+/** One SKU as the projection hash stores it (lib/redis/projection-codec.ts decodes it), with its buffers and version. */
+export interface SkuSnapshot {
+  projection: Projection;
+  /** Per-SKU buffer overrides (merchant-editable), by channel. */
+  buffers: Partial<Record<Channel, number>>;
+  version: number;
+  updatedAt: number;
+}

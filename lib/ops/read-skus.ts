@@ -1,11 +1,11 @@
 import type { Redis } from "@upstash/redis";
 import type { Policy } from "../config/policy";
 import { desiredTargets } from "../channels/plan";
-import { targetKey } from "../channels/types";
+import { targetKey } from "../domain/channel-targets";
 import type { Channel } from "../domain/events";
 import { readBelieved } from "../redis/channel-store";
 import { keys, reconKeys } from "../redis/keys";
-import type { SkuSnapshot } from "../redis/projection-codec";
+import type { SkuSnapshot } from "../domain/projection";
 import { readSnapshots } from "../redis/projection-store";
 import { readLatest, targetField } from "../redis/reconcile-store";
 

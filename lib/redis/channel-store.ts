@@ -1,7 +1,7 @@
 import type { Redis } from "@upstash/redis";
 import { z } from "zod";
 import type { Channel } from "../domain/events";
-import { deltaOf, targetKey, type WriteBatch, type WriteItem } from "../channels/types";
+import { deltaOf, targetKey, type WriteBatch, type WriteItem } from "../domain/channel-targets";
 import { decodeStored } from "./stored-json";
 import { channelKeys } from "./keys";
 import { runScript } from "./run-script";

@@ -1,16 +1,7 @@
 import { z } from "zod";
-import { channelSchema, type Channel } from "../domain/events";
-import type { Projection } from "../domain/projection";
+import { channelSchema } from "../domain/events";
+import type { SkuSnapshot } from "../domain/projection";
 import { projectionFields as F } from "./keys";
-
-/** One SKU as stored in its projection hash, reshaped for the domain. */
-export interface SkuSnapshot {
-  projection: Projection;
-  /** Per-SKU buffer overrides (merchant-editable), by channel. */
-  buffers: Partial<Record<Channel, number>>;
-  version: number;
-  updatedAt: number;
-}
 
 const fieldValue = z.coerce.number().int();
 

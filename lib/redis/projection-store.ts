@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { StockEvent } from "../domain/events";
 import { timeOf, type Effect } from "../domain/projection";
 import { keys } from "./keys";
-import { decodeProjectionHash, type SkuSnapshot } from "./projection-codec";
+import type { SkuSnapshot } from "../domain/projection";
+import { decodeProjectionHash } from "./projection-codec";
 import { runScript } from "./run-script";
 import { APPLY_EVENT_LUA } from "./scripts/apply-event";
 

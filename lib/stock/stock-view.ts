@@ -1,7 +1,7 @@
 import type { Policy } from "../config/policy";
 import { availableToSell } from "../domain/available";
 import { stockStatus, type StockStatus } from "../domain/stock-status";
-import type { SkuSnapshot } from "../redis/projection-codec";
+import type { SkuSnapshot } from "../domain/projection";
 
 /** The public `/api/stock` payload (docs/architecture.md#http-routes). */
 export interface LocationStock {

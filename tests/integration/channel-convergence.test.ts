@@ -4,7 +4,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { writableChannels } from "@/lib/channels/registry";
 import { clientsFromEnv, type StockContext } from "@/lib/context";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import { policySchema } from "@/lib/config/policy";
 import type { StockEvent } from "@/lib/domain/events";
 import { dirtyCount, listInflight, markDirty, readBelieved, saveInflight } from "@/lib/redis/channel-store";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import type { StockEvent } from "@/lib/domain/events";
 import { readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";

@@ -2,7 +2,7 @@ import { writeFileSync, readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reconcileChannels, type ReconcileChannel } from "@/lib/channels/reconcile-channels";
 import { writableChannels } from "@/lib/channels/registry";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import { dirtyCount, listInflight, readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { channelKeys, reconKeys } from "@/lib/redis/keys";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { targetKey } from "@/lib/channels/types";
+import { targetKey } from "@/lib/domain/channel-targets";
 import { adjustBelieved, readBelieved, setBelieved } from "@/lib/redis/channel-store";
 import { testRedis, uniqueSku } from "../support/stack-client";
 

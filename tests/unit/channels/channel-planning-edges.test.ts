@@ -5,8 +5,9 @@ import { ownSaleAdjustment, resplitBeliefs } from "@/lib/channels/own-sales";
 import { batchKey, desiredTargets, planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
 import { readWithRetry } from "@/lib/channels/retry-reads";
 import type { CallResult } from "@/lib/http/call-result";
-import { ANY_LOCATION, deltaOf, targetKey, type WriteItem } from "@/lib/channels/types";
-import { decodeProjectionHash, type SkuSnapshot } from "@/lib/redis/projection-codec";
+import { ANY_LOCATION, deltaOf, targetKey, type WriteItem } from "@/lib/domain/channel-targets";
+import type { SkuSnapshot } from "@/lib/domain/projection";
+import { decodeProjectionHash } from "@/lib/redis/projection-codec";
 
 /** Pure channel planning (lib/channels) at its edges; every expected value worked out by hand. */
 const snap = (raw: Record<string, unknown>): SkuSnapshot => {

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { policySchema, type Policy } from "@/lib/config/policy";
 import { batchKey, desiredTargets, planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
 import { ownSaleAdjustment, resplitBeliefs } from "@/lib/channels/own-sales";
-import { deltaOf, targetKey, type WriteItem } from "@/lib/channels/types";
-import type { SkuSnapshot } from "@/lib/redis/projection-codec";
+import { deltaOf, targetKey, type WriteItem } from "@/lib/domain/channel-targets";
+import type { SkuSnapshot } from "@/lib/domain/projection";
 import type { StockEvent } from "@/lib/domain/events";
 
 const policy: Policy = policySchema.parse({

@@ -1,5 +1,5 @@
 import { posSource } from "@/lib/sources/webhook-sources";
-import { handleWebhook } from "@/workers/intake";
+import { handleWebhook } from "@/workers/webhook-intake";
 
 /** POST /api/webhooks/pos — signed deliveries from the store POS (docs/architecture.md#http-routes). */
 export const POST = (request: Request): Promise<Response> => handleWebhook(request, posSource);

@@ -1,4 +1,4 @@
-import { cronJson, cronRoute } from "@/lib/http/cron-route";
+import { cronJson, cronRoute } from "../cron-route";
 import { log } from "@/lib/log";
 import { queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";

@@ -1,4 +1,4 @@
-import { cronJson, cronRoute } from "@/lib/http/cron-route";
+import { cronJson, cronRoute } from "../cron-route";
 import { flushChannels } from "@/workers/flush";
 
 /** GET /api/worker/flush — cron: push whatever the event path left dirty or unconfirmed. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passProgress } from "@/lib/domain/drift";
-import { cronJson, cronRoute } from "@/lib/http/cron-route";
+import { cronJson, cronRoute } from "../cron-route";
 import { runReconcile } from "@/workers/reconcile";
 
 /**

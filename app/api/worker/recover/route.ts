@@ -1,4 +1,4 @@
-import { cronJson, cronRoute } from "@/lib/http/cron-route";
+import { cronJson, cronRoute } from "../cron-route";
 import { recoverIncidents } from "@/workers/recovery";
 
 /** GET /api/worker/recover — cron: move every open oversell incident one step further (202: another run holds the lease). */

@@ -9,7 +9,7 @@ import { countMetrics } from "@/lib/redis/metrics";
 import { metricFields } from "@/lib/redis/keys";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
-import { applyCatalogChange } from "./catalog";
+import { applyCatalogChange } from "./shell-revalidation";
 import { drainSoon } from "./drain";
 import { flushSoon } from "./flush";
 

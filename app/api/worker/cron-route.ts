@@ -1,8 +1,8 @@
-import { stockContext, type StockContext } from "../context";
-import { errorMessage, log } from "../log";
-import { metricFields } from "../redis/keys";
-import { countMetrics } from "../redis/metrics";
-import { hasBearer } from "./bearer";
+import { stockContext, type StockContext } from "@/lib/context";
+import { errorMessage, log } from "@/lib/log";
+import { metricFields } from "@/lib/redis/keys";
+import { countMetrics } from "@/lib/redis/metrics";
+import { hasBearer } from "@/lib/http/bearer";
 
 export type CronJob = "drain" | "flush" | "reconcile" | "recover";
 
