@@ -1,6 +1,7 @@
 import { z } from "zod";
-import { inventoryItemNode, locationNode, type GraphQLObject } from "./admin-objects";
+import { inventoryItemNode, locationNode } from "./admin-objects";
 import { graphqlDateTime } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid } from "./ids";
 import type { ShopState } from "./shop-state";
 

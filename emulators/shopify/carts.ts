@@ -1,10 +1,10 @@
+import { paginate } from "./connection";
 import { graphqlDateTime, storefrontDecimal } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid, hexFrom, parseGid, uuidFrom } from "./ids";
-import type { GraphQLObject } from "./admin-objects";
 import type { VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 import { storefrontVariant } from "./storefront-objects";
-import { paginate } from "./connection";
 
 /**
  * Storefront carts the way Shopify keeps them: lines merge by variant, adds are clamped to

@@ -1,6 +1,16 @@
 import { decimalAmount, moneySet, shopTimestamp } from "./format";
 import { gid, ID_BASE } from "./ids";
-import { currentQuantity, orderCustomer, unfulfilled, type Order, type OrderLine } from "./orders";
+import { GRAMS_PER_UNIT, lineItemPayload, restFulfillmentStatus } from "./line-item-payload";
+import {
+  currentShippingCents,
+  currentSubtotalCents,
+  financialStatus,
+  fulfillmentStatus,
+  orderCustomer,
+  orderSubtotalCents,
+  SHIPPING_CENTS,
+  type Order,
+} from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -10,10 +20,8 @@ import type { ShopState } from "./shop-state";
  * values from the emulated order. Online checkout: `location_id` null, no taxes, one flat
  * "Standard" shipping line.
  */
-export const SHIPPING_CENTS = 695;
 /** Shopify's Online Store sales channel app id (orders from the web checkout carry it). */
 const ONLINE_STORE_APP_ID = 580111;
-const GRAMS_PER_UNIT = 200;
 
 const DEMO_ADDRESS = {
   first_name: "Demo",
@@ -33,63 +41,13 @@ const DEMO_ADDRESS = {
   province_code: "TX",
 };
 
-export function lineItemPayload(shop: ShopState, order: Order, line: OrderLine) {
-  const currency = shop.catalog.currency;
-  const { variant } = line;
-  const remaining = order.cancelledAt === null ? unfulfilled(line) : 0;
-  return {
-    id: line.id,
-    admin_graphql_api_id: gid("LineItem", line.id),
-    attributed_staffs: [],
-    current_quantity: currentQuantity(line),
-    fulfillable_quantity: remaining,
-    fulfillment_service: "manual",
-    fulfillment_status: line.fulfilled === 0 ? null : line.fulfilled >= line.quantity - line.removed ? "fulfilled" : "partial",
-    gift_card: false,
-    grams: GRAMS_PER_UNIT,
-    name: `${variant.product.title} - ${variant.title}`,
-    price: decimalAmount(line.priceCents, currency),
-    price_set: moneySet(line.priceCents, currency),
-    product_exists: true,
-    product_id: variant.product.id,
-    properties: [],
-    quantity: line.quantity,
-    requires_shipping: true,
-    sales_line_item_group_id: null,
-    sku: variant.sku,
-    taxable: true,
-    title: variant.product.title,
-    total_discount: decimalAmount(0, currency),
-    total_discount_set: moneySet(0, currency),
-    variant_id: variant.id,
-    variant_inventory_management: "shopify",
-    variant_title: variant.title,
-    vendor: shop.shopName,
-    tax_lines: [],
-    duties: [],
-    discount_allocations: [],
-  };
-}
-
-function financialStatus(order: Order): string {
-  if (order.cancelledAt !== null) return "refunded";
-  if (order.refunds.length === 0) return "paid";
-  return order.lines.every((l) => currentQuantity(l) === 0) ? "refunded" : "partially_refunded";
-}
-
-function fulfillmentStatus(order: Order): string | null {
-  const fulfilled = order.lines.reduce((n, l) => n + l.fulfilled, 0);
-  if (fulfilled === 0) return null;
-  return order.lines.every((l) => unfulfilled(l) === 0) ? "fulfilled" : "partial";
-}
-
 export function orderPayload(shop: ShopState, order: Order) {
   const currency = shop.catalog.currency;
   const money = (minor: number) => decimalAmount(minor, currency);
   const zero = moneySet(0, currency);
-  const subtotal = order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
-  const currentSubtotal = order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
-  const currentShipping = order.cancelledAt === null ? SHIPPING_CENTS : 0;
+  const subtotal = orderSubtotalCents(order);
+  const currentSubtotal = currentSubtotalCents(order);
+  const currentShipping = currentShippingCents(order);
   const created = shopTimestamp(order.createdAt);
   const cancelled = order.cancelledAt === null ? null : shopTimestamp(order.cancelledAt);
   const email = order.email;
@@ -139,7 +97,7 @@ export function orderPayload(shop: ShopState, order: Order) {
     email,
     estimated_taxes: false,
     financial_status: financialStatus(order),
-    fulfillment_status: fulfillmentStatus(order),
+    fulfillment_status: restFulfillmentStatus(fulfillmentStatus(order)),
     landing_site: `/products/${order.lines[0]?.variant.product.handle ?? ""}`,
     landing_site_ref: null,
     location_id: null,

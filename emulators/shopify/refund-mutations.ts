@@ -3,9 +3,9 @@ import { checkInputArraySize, idempotentMutation, refused, type Args, type Idemp
 import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./checkout";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
-import { orderNode, orderTotalCents, refundedCents, refundNode } from "./order-objects";
+import { orderNode, refundNode } from "./order-objects";
 import { orderByGid } from "./order-queries";
-import { currentQuantity, type Order, type RestockType } from "./orders";
+import { currentQuantity, orderTotalCents, refundedCents, type Order, type RestockType } from "./orders";
 import type { ShopState } from "./shop-state";
 
 /**

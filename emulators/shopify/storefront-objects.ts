@@ -1,7 +1,7 @@
 import { paginate } from "./connection";
 import { escapeHtml, graphqlDateTime, storefrontDecimal } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
-import type { GraphQLObject } from "./admin-objects";
 import type { ProductRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
