@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
-import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./checkout";
+import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./order-lifecycle";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
 import { orderNode, refundNode } from "./order-objects";
