@@ -3,8 +3,8 @@ import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/ev
 import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, startJsonServer, type RouteContext } from "../shared/http";
+import { ReplyKeys, requestFingerprint } from "../shared/reply-keys";
 import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
-import { fingerprint, IdempotencyStore } from "../marketplace/idempotency-store";
 import { erpStateSchema, MAX_KEYS_SAVED, MAX_MOVEMENTS_SAVED, restoreErp, snapshotErp, type ErpBooks } from "./saved-state";
 
 /**
@@ -106,7 +106,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
   const perLocation = new Map<string, Map<string, ErpProjectionRow>>();
   const movements = new Map<string, ErpMovement>();
   // Saved books are bounded: the file is rewritten on every request.
-  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
+  const idempotency = new ReplyKeys({ maxKeys: opts.stateFile ? MAX_KEYS_SAVED : Infinity });
   const maxMovements = opts.stateFile ? MAX_MOVEMENTS_SAVED : MAX_MOVEMENTS_KEPT;
   const books: ErpBooks = { totals, perLocation, movements, idempotency };
   if (saved) restoreErp(saved, books);
@@ -125,7 +125,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     if (key && !key.success) throw new HttpError(400, "Idempotency-Key must be 1-255 printable characters");
     const body = await ctx.json(schema);
     if (!key) return sendJson(ctx.res, 200, apply(body));
-    const print = fingerprint(route, body);
+    const print = requestFingerprint(route, body);
     const seen = idempotency.recall("erp", key.data, print);
     if (seen.kind === "mismatch") {
       counters.idempotencyConflicts++;
@@ -133,7 +133,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     }
     if (seen.kind === "replay") {
       counters.idempotentReplays++;
-      return sendJson(ctx.res, seen.reply.status, seen.reply.body, { "idempotent-replayed": "true" });
+      return sendJson(ctx.res, seen.value.status, seen.value.body, { "idempotent-replayed": "true" });
     }
     const result = apply(body);
     idempotency.remember("erp", key.data, print, { status: 200, body: result });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
-import { savedKeySchema, type IdempotencyStore } from "../marketplace/idempotency-store";
+import { savedKeySchema, type ReplyKeys } from "../shared/reply-keys";
 import type { ErpMovement, ErpProjectionRow } from "./erp-emulator";
 
 /**
@@ -45,7 +45,7 @@ export interface ErpBooks {
   totals: Map<string, ErpProjectionRow>;
   perLocation: Map<string, Map<string, ErpProjectionRow>>;
   movements: Map<string, ErpMovement>;
-  idempotency: IdempotencyStore;
+  idempotency: ReplyKeys;
 }
 
 export function snapshotErp(books: ErpBooks): ErpState {

@@ -4,11 +4,11 @@ import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, startJsonServer, type Handler, type RouteContext } from "../shared/http";
 import { rateLimitSchema, TokenBucketLimiter, type RateLimit } from "../shared/rate-limit";
+import { ReplyKeys, requestFingerprint, type StoredReply } from "../shared/reply-keys";
 import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
 import { Buyers } from "./buyers";
-import { fingerprint, IdempotencyStore, type StoredReply } from "./idempotency-store";
 import { Market, type MarketOrder } from "./market";
 import { marketplaceStateSchema, MAX_KEYS_SAVED, MAX_ORDERS_SAVED, restoreMarketplace, snapshotMarketplace, type MarketplaceParts } from "./saved-state";
 import {
@@ -111,7 +111,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   const market = new Market(tag(random, 4), Date.now, opts.stateFile ? MAX_ORDERS_SAVED : Infinity);
   if (!saved) for (const [sku, n] of Object.entries(opts.initialListings ?? {})) market.set(sku, n);
   const limiter = new TokenBucketLimiter(opts.rateLimit ?? DEFAULT_LIMIT, options.rateLimitClock);
-  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
+  const idempotency = new ReplyKeys({ maxKeys: opts.stateFile ? MAX_KEYS_SAVED : Infinity });
   const notifier = new WebhookSender(options.webhook.delivery ?? lateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "marketplace") : undefined;
   let faults: Faults = { errorRate: 0, latencyMs: 0 };
@@ -196,7 +196,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   const idempotent = (ctx: RouteContext, route: string, body: unknown, apply: () => Reply): Reply => {
     const key = idempotencyKeySchema.safeParse(ctx.req.headers["idempotency-key"]);
     if (!key.success) throw new HttpError(400, "Idempotency-Key header is required (1-255 printable characters)");
-    const print = fingerprint(route, body);
+    const print = requestFingerprint(route, body);
     const seen = idempotency.recall(opts.apiKey, key.data, print);
     if (seen.kind === "mismatch") {
       counters.idempotencyConflicts++;
@@ -204,7 +204,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     }
     if (seen.kind === "replay") {
       counters.idempotentReplays++;
-      return { ...seen.reply, headers: { "idempotent-replayed": "true" } };
+      return { ...seen.value, headers: { "idempotent-replayed": "true" } };
     }
     const reply = apply();
     idempotency.remember(opts.apiKey, key.data, print, { status: reply.status, body: reply.body });

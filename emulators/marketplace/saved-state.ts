@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { skuSchema } from "../../lib/domain/events";
+import { savedKeySchema, type ReplyKeys } from "../shared/reply-keys";
 import { pendingDeliverySchema, type WebhookSender } from "../shared/webhook-sender";
 import { pendingForwardSchema, type FulfillmentClient } from "../wms/fulfillment-client";
 import type { Buyers } from "./buyers";
-import { savedKeySchema, type IdempotencyStore } from "./idempotency-store";
 import type { Market } from "./market";
 
 /**
@@ -45,7 +45,7 @@ export type MarketplaceState = z.infer<typeof marketplaceStateSchema>;
 
 export interface MarketplaceParts {
   market: Market;
-  idempotency: IdempotencyStore;
+  idempotency: ReplyKeys;
   buyers: Buyers;
   notifier: WebhookSender;
   fulfillment: FulfillmentClient | undefined;

@@ -1,5 +1,6 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { canonicalJson, idempotencyKeyOf } from "./idempotency";
+import { canonicalJson, sha256 } from "../shared/idempotency-store";
+import { idempotencyKeyOf } from "./idempotency";
 import type { Replay } from "./idempotent-replay";
 import type { ShopState } from "./shop-state";
 import type { RequestRecord } from "./stats";
@@ -63,12 +64,12 @@ export function idempotentMutation(fieldName: string, spec: IdempotentSpec): Mut
     if (key.trim() === "") throw new GraphQLError("The idempotency key cannot be an empty string or whitespace only.", { extensions: { code: "BAD_REQUEST" } });
     context.record.idempotencyKey = key;
     spec.precheck?.(args);
-    const fingerprint = `${fieldName}:${canonicalJson(args)}`;
+    const fingerprint = sha256(`${fieldName}:${canonicalJson(args)}`, "base64url");
     const prior = context.shop.idempotency.check(key, fingerprint);
     if (prior.kind === "replay") {
       context.shop.stats.counters.idempotentReplays++;
       context.record.replayed = true;
-      const payload = prior.result;
+      const payload = prior.value;
       context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
       return payload;
     }

@@ -23,7 +23,7 @@ import type { ShopState } from "./shop-state";
  * to where the app listens now, and no secret is written to disk).
  *
  * Bounded as in memory: orders (orders.ts ORDER_CAP), carts (carts.ts CART_CAP), idempotency
- * keys (idempotency.ts KEY_CAP and 24 hours). Discounts and products are created by hand.
+ * keys (idempotency.ts KEY_CAP and 24 hours, shared/idempotency-store.ts). Discounts and products are created by hand.
  */
 const int = z.number().int();
 

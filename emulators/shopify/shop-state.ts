@@ -1,8 +1,8 @@
+import type { IdempotencyStore } from "../shared/idempotency-store";
 import type { WebhookSender } from "../shared/webhook-sender";
 import type { CartBook } from "./carts";
 import type { DiscountBook } from "./discounts";
 import type { Faults } from "./faults";
-import type { IdempotencyStore } from "./idempotency";
 import type { MutationPayload } from "./admin-mutation";
 import type { IdSequence, SequenceName } from "./ids";
 import type { Replay } from "./idempotent-replay";
