@@ -2,9 +2,9 @@ import { z } from "zod";
 import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
 import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
-import { HttpError, sendJson, startJsonServer, type RouteContext } from "../shared/http";
+import { listenOptionsShape, loadSaved, persistState, serveEmulator } from "../shared/emulator-boot";
+import { HttpError, sendJson, type RouteContext } from "../shared/http";
 import { ReplyKeys, requestFingerprint } from "../shared/reply-keys";
-import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
 import { erpStateSchema, MAX_KEYS_SAVED, MAX_MOVEMENTS_SAVED, restoreErp, snapshotErp, type ErpBooks } from "./saved-state";
 
 /**
@@ -95,13 +95,13 @@ const movementsSchema = z.object({
     .max(1_000),
 });
 
-const optionsSchema = z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional(), apiKey: z.string().min(1), stateFile: z.string().min(1).optional() });
+const optionsSchema = z.object({ ...listenOptionsShape, apiKey: z.string().min(1) });
 const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/);
 const MAX_MOVEMENTS_KEPT = 100_000;
 
 export async function startErpEmulator(options: ErpEmulatorOptions): Promise<ErpEmulator> {
   const opts = optionsSchema.parse(options);
-  const saved = opts.stateFile ? loadStateFile(opts.stateFile, erpStateSchema) : null;
+  const saved = loadSaved(opts.stateFile, erpStateSchema);
   const totals = new Map<string, ErpProjectionRow>();
   const perLocation = new Map<string, Map<string, ErpProjectionRow>>();
   const movements = new Map<string, ErpMovement>();
@@ -110,7 +110,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
   const maxMovements = opts.stateFile ? MAX_MOVEMENTS_SAVED : MAX_MOVEMENTS_KEPT;
   const books: ErpBooks = { totals, perLocation, movements, idempotency };
   if (saved) restoreErp(saved, books);
-  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotErp(books)) : inMemory;
+  const persistence = persistState(opts.stateFile, () => snapshotErp(books));
   const counters: ErpStats = { requests: 0, unauthorized: 0, idempotentReplays: 0, idempotencyConflicts: 0, projectionItems: 0, staleProjectionItems: 0, movementItems: 0, duplicateMovements: 0 };
 
   /** Auth, then the key: a replay answers the first response and applies nothing. */
@@ -178,11 +178,10 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     byLocation: Object.fromEntries([...perLocation].map(([sku, rows]) => [sku, Object.fromEntries(rows)])),
   });
 
-  const server = await startJsonServer({
+  const server = await serveEmulator({
     name: "erp emulator",
-    port: opts.port,
-    ...(opts.host ? { host: opts.host } : {}),
-    beforeRespond: persistence.saveNow,
+    listen: opts,
+    persistence,
     routes: {
       "POST /api/projections": (ctx) => accept(ctx, "POST /api/projections", projectionsSchema, applyProjections),
       "POST /api/movements": (ctx) => accept(ctx, "POST /api/movements", movementsSchema, applyMovements),
