@@ -1,5 +1,6 @@
+import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
-import { decimalAmount, escapeHtml, graphqlDateTime } from "./format";
+import { decimalAmount, graphqlDateTime } from "./format";
 import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
 import type { LocationRecord, ProductRecord, VariantRecord } from "./shop-catalog";

@@ -1,5 +1,6 @@
+import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
-import { escapeHtml, graphqlDateTime, storefrontDecimal } from "./format";
+import { graphqlDateTime, storefrontDecimal } from "./format";
 import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
 import type { ProductRecord, VariantRecord } from "./shop-catalog";
