@@ -27,6 +27,7 @@ import { policySchema } from "../../lib/config/policy";
 import { secretEquals } from "../../lib/http/bearer";
 import { errorMessage, log } from "../../lib/log";
 import { listenHttp } from "./ports";
+import { runAsService } from "./service-main";
 
 /** The Edge Config id in the connection string; the client sends it as the first path segment. */
 export const LOCAL_EDGE_CONFIG_ID = "ecfg_local";
@@ -373,23 +374,8 @@ const cliEnvSchema = z.object({
   EDGE_CONFIG_PORT: z.coerce.number().int().min(0).max(65_535).default(8078),
 });
 
-async function main(): Promise<void> {
-  const env = cliEnvSchema.safeParse(process.env);
-  if (!env.success) {
-    const issue = env.error.issues[0];
-    log.error("edge_config.bad_env", { problem: issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid environment" });
-    process.exit(1);
-  }
-  const server = await startEdgeConfigServer({ file: env.data.EDGE_CONFIG_FILE, token: env.data.EDGE_CONFIG_TOKEN, port: env.data.EDGE_CONFIG_PORT });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void server.stop().finally(() => process.exit(0)));
-  }
-}
-
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  main().catch((error: unknown) => {
-    log.error("edge_config.failed", { error: errorMessage(error) });
-    process.exit(1);
-  });
-}
+runAsService(import.meta.url, {
+  event: "edge_config",
+  env: cliEnvSchema,
+  start: (env) => startEdgeConfigServer({ file: env.EDGE_CONFIG_FILE, token: env.EDGE_CONFIG_TOKEN, port: env.EDGE_CONFIG_PORT }),
+});
