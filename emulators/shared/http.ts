@@ -1,7 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { z } from "zod";
 import { errorMessage, log } from "../../lib/log";
-import { listenHttp } from "../../scripts/stack/ports";
+import { listenHttp } from "../../harness/ports";
 
 /**
  * A tiny JSON router for the emulators: exact-path or `:param` routes, zod-validated bodies

@@ -8,7 +8,7 @@ import { resetMarketplaceClient } from "@/lib/marketplace/client";
 import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Coalescing (DESIGN §4) happens in the Redis dirty set: however many events and drains moved a

@@ -4,7 +4,7 @@ import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
 import type { createRedis } from "@/lib/redis/client";
 import { OUTBOX_KEY } from "@/lib/redis/incident-store";
-import { freePort, listenHttp } from "@/scripts/stack/ports";
+import { freePort, listenHttp } from "@/harness/ports";
 import { startOwnRedis } from "../support/own-redis";
 
 /**

@@ -3,7 +3,7 @@ import { getRedis } from "@/lib/redis/client";
 import { openIncident, readIncident, recordDecision, type Incident } from "@/lib/redis/incident-store";
 import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { recoverIncidents } from "@/workers/recovery";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * A merchant's decision on /ops must survive a recovery run that is in progress: the run

@@ -8,7 +8,7 @@ import { resetMarketplaceClient } from "@/lib/marketplace/client";
 import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * What we believe a channel holds must move with what it really did, or the next write adds

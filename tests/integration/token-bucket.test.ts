@@ -10,7 +10,7 @@ import { getShopifyAdmin, resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { lookupCost, lookupItems } from "@/lib/shopify/inventory";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Our own token bucket per channel (TAKE_TOKENS_LUA / CORRECT_TOKENS_LUA) on a real

@@ -9,7 +9,7 @@ import { getShopifyAdmin, resetShopifyAdmin } from "@/lib/shopify/admin-client";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel, type FlushStats } from "@/workers/flush";
 import { recoverIncidents, type RecoveryStats } from "@/workers/recovery";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Exclusion under real concurrency: two flushers of one channel, and two recovery runs,

@@ -14,7 +14,7 @@
  * GETs go through the client's ETag cache (If-None-Match → 304 reuses its stored body).
  * The same routes are also served without the `/ecfg_local` prefix, for curl.
  *
- *   EDGE_CONFIG_TOKEN=… EDGE_CONFIG_PORT=8078 EDGE_CONFIG_FILE=scripts/stack/edge-config.json tsx scripts/stack/edge-config-server.ts
+ *   EDGE_CONFIG_TOKEN=… EDGE_CONFIG_PORT=8078 EDGE_CONFIG_FILE=scripts/stack/edge-config.json tsx harness/edge-config-server.ts
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -23,9 +23,9 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { policySchema } from "../../lib/config/policy";
-import { secretEquals } from "../../lib/http/bearer";
-import { errorMessage, log } from "../../lib/log";
+import { policySchema } from "../lib/config/policy";
+import { secretEquals } from "../lib/http/bearer";
+import { errorMessage, log } from "../lib/log";
 import { listenHttp } from "./ports";
 import { runAsService } from "./service-main";
 
@@ -367,7 +367,8 @@ export async function startEdgeConfigServer(options: EdgeConfigServerOptions): P
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const cliEnvSchema = z.object({
-  EDGE_CONFIG_FILE: z.string().min(1).default(path.join(here, "edge-config.json")),
+  // The launcher's policy file stays with the launcher (scripts/stack/).
+  EDGE_CONFIG_FILE: z.string().min(1).default(path.join(here, "..", "scripts", "stack", "edge-config.json")),
   EDGE_CONFIG_TOKEN: z
     .string({ error: "set EDGE_CONFIG_TOKEN (the Bearer token the app's EDGE_CONFIG connection string carries)" })
     .min(1, "EDGE_CONFIG_TOKEN must not be empty"),

@@ -3,14 +3,14 @@
  * format `@upstash/redis` (1.39) expects: `POST /` with a JSON command, `/pipeline`, `/multi-exec`,
  * path-style `/cmd/arg…`, Bearer auth and `Upstash-Encoding: base64` results.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx scripts/stack/upstash-bridge.ts
+ *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx harness/upstash-bridge.ts
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
-import { secretEquals } from "../../lib/http/bearer";
-import { errorMessage, log } from "../../lib/log";
+import { secretEquals } from "../lib/http/bearer";
+import { errorMessage, log } from "../lib/log";
 import { listenHttp } from "./ports";
 import { runAsService } from "./service-main";
 

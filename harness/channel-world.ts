@@ -5,10 +5,10 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { Catalog } from "@/lib/catalog/demo-catalog";
 import { startMarketplaceEmulator } from "@/emulators/marketplace";
 import { startShopifyEmulator } from "@/emulators/shopify";
-import { startEdgeConfigServer } from "@/scripts/stack/edge-config-server";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startEdgeConfigServer } from "@/harness/edge-config-server";
+import { freePort } from "@/harness/ports";
+import { startRedisServer } from "@/harness/redis-server";
+import { startUpstashBridge } from "@/harness/upstash-bridge";
 
 /**
  * Real redis-server + bridge + Edge Config server + Shopify and marketplace emulators, with
@@ -37,7 +37,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export async function startChannelWorld(catalog: Catalog, seed = 20261127) {
-  const root = path.resolve(import.meta.dirname, "..", "..");
+  const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
   copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { z } from "zod";
-import { errorMessage, log } from "../../lib/log";
+import { errorMessage, log } from "../lib/log";
 
 /**
  * The command-line tail the stack's stand-alone services share (Edge Config server, Upstash
