@@ -11,6 +11,7 @@ import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
 import { secretEquals } from "../lib/http/bearer";
 import { errorMessage, log } from "../lib/log";
+import { HttpError } from "./http-error";
 import { listenHttp } from "./ports";
 import { runAsService } from "./service-main";
 
@@ -360,15 +361,6 @@ class Executor {
 }
 
 // ---------------------------------------------------------------- HTTP
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
