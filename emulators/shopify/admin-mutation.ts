@@ -1,7 +1,8 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
 import { canonicalJson, sha256 } from "../shared/idempotency-store";
 import { idempotencyKeyOf } from "./idempotency";
-import type { Replay } from "./idempotent-replay";
+import type { MutationPayload } from "./mutation-payload";
+import type { Replay } from "./replay-schema";
 import type { ShopState } from "./shop-state";
 import type { RequestRecord } from "./stats";
 
@@ -17,17 +18,6 @@ export type Args = Record<string, unknown>;
 export interface AdminContext {
   shop: ShopState;
   record: RequestRecord;
-}
-
-export interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string;
-}
-
-export interface MutationPayload {
-  userErrors: UserError[];
-  [field: string]: unknown;
 }
 
 export type MutationResolver = (args: Args, context: AdminContext, info: GraphQLResolveInfo) => MutationPayload;

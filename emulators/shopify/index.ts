@@ -7,7 +7,7 @@ import { inMemory, loadStateFile, persistTo, StateFileError } from "../shared/st
 import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../shared/webhook-sender";
 import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
-import { CartBook } from "./carts";
+import { CartBook } from "./cart-book";
 import { controlRoutes } from "./control-api";
 import { DiscountBook } from "./discounts";
 import { hostedCheckoutRoutes } from "./hosted-checkout";

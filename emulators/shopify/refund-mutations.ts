@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
+import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver } from "./admin-mutation";
+import type { UserError } from "./mutation-payload";
 import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./order-lifecycle";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
