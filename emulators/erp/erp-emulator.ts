@@ -5,6 +5,7 @@ import { log } from "../../lib/log";
 import { listenOptionsShape, loadSaved, persistState, serveEmulator } from "../shared/emulator-boot";
 import { HttpError, sendJson, type RouteContext } from "../shared/http";
 import { ReplyKeys, requestFingerprint } from "../shared/reply-keys";
+import type { ErpMovement, ErpProjectionRow } from "./erp-records";
 import { erpStateSchema, MAX_KEYS_SAVED, MAX_MOVEMENTS_SAVED, restoreErp, snapshotErp, type ErpBooks } from "./saved-state";
 
 /**
@@ -18,14 +19,6 @@ export interface ErpEmulatorOptions {
   apiKey: string;
   /** Where the ERP keeps its books across restarts (see saved-state.ts); absent, they live in memory only. */
   stateFile?: string;
-}
-
-export interface ErpProjectionRow {
-  available: number;
-  onHand?: number;
-  reserved?: number;
-  asOf: string;
-  receivedAt: string;
 }
 
 export interface ErpProjections {
@@ -44,18 +37,6 @@ export interface ErpStats {
   staleProjectionItems: number;
   movementItems: number;
   duplicateMovements: number;
-}
-
-export interface ErpMovement {
-  id: string;
-  sku: string;
-  kind: string;
-  occurredAt: string;
-  locationId?: string;
-  quantity?: number;
-  before?: number;
-  after?: number;
-  sourceUri?: string;
 }
 
 export interface ErpEmulator {

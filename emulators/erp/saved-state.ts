@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
 import { savedKeySchema, type ReplyKeys } from "../shared/reply-keys";
-import type { ErpMovement, ErpProjectionRow } from "./erp-emulator";
+import type { ErpMovement, ErpProjectionRow } from "./erp-records";
 
 /**
  * What the ERP keeps across a restart, as a real one would: the latest projection per SKU

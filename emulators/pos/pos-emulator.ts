@@ -6,6 +6,7 @@ import { HttpError, sendJson } from "../shared/http";
 import { randomTag } from "../shared/random-tag";
 import { immediateDelivery, WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
+import type { PosSale } from "./pos-sale";
 import { capPostedSales, MAX_POSTED_SALES_SAVED, posStateSchema, restorePos, snapshotPos, type PosLedger } from "./saved-state";
 
 /**
@@ -31,20 +32,6 @@ export interface PosEmulatorOptions {
   random?: () => number;
   /** Where the till keeps its records across restarts (see saved-state.ts); absent, they live in memory only. */
   stateFile?: string;
-}
-
-export interface PosSaleLine {
-  id: string;
-  sku: string;
-  quantity: number;
-  priceCents?: number;
-}
-
-export interface PosSale {
-  id: string;
-  occurredAt: string;
-  status: "completed" | "voided";
-  lines: PosSaleLine[];
 }
 
 export interface PosStats {
