@@ -7,8 +7,10 @@ import {
   currentQuantity,
   currentShippingCents,
   currentSubtotalCents,
+  currentTotalCents,
   financialStatus,
   fulfillmentStatus,
+  netPaymentCents,
   orderCustomer,
   orderSubtotalCents,
   orderTotalCents,
@@ -60,7 +62,7 @@ export function customerNode(shop: ShopState, order: Order): GraphQLObject {
     updatedAt: graphqlDateTime(order.createdAt),
     defaultEmailAddress: { __typename: "CustomerEmailAddress", emailAddress: buyer.email, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", marketingUpdatedAt: null, validFormat: true },
     // One checkout = one customer id here, so what they spent is this order, net of refunds.
-    amountSpent: () => moneyV2(orderTotalCents(order) - refundedCents(order), shop.catalog.currency),
+    amountSpent: () => moneyV2(netPaymentCents(order), shop.catalog.currency),
   };
 }
 
@@ -189,8 +191,6 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
   const zero = money(0);
   const created = graphqlDateTime(order.createdAt);
   const cancelled = order.cancelledAt === null ? null : graphqlDateTime(order.cancelledAt);
-  const currentSubtotal = () => currentSubtotalCents(order);
-  const currentShipping = () => currentShippingCents(order);
   return {
     __typename: "Order",
     id: gid("Order", order.id),
@@ -230,7 +230,7 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
     displayFulfillmentStatus: () => FULFILLMENT_ENUM[fulfillmentStatus(order)],
     fullyPaid: true,
     unpaid: false,
-    refundable: () => refundedCents(order) < orderTotalCents(order),
+    refundable: () => netPaymentCents(order) > 0,
     subtotalLineItemsQuantity: order.lines.reduce((n, l) => n + l.quantity, 0),
     currentSubtotalLineItemsQuantity: () => order.lines.reduce((n, l) => n + currentQuantity(l), 0),
     subtotalPriceSet: money(orderSubtotalCents(order)),
@@ -243,10 +243,10 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
     totalOutstandingSet: zero,
     totalRefundedSet: () => money(refundedCents(order)),
     totalRefundedShippingSet: zero,
-    netPaymentSet: () => money(orderTotalCents(order) - refundedCents(order)),
-    currentSubtotalPriceSet: () => money(currentSubtotal()),
-    currentShippingPriceSet: () => money(currentShipping()),
-    currentTotalPriceSet: () => money(currentSubtotal() + currentShipping()),
+    netPaymentSet: () => money(netPaymentCents(order)),
+    currentSubtotalPriceSet: () => money(currentSubtotalCents(order)),
+    currentShippingPriceSet: () => money(currentShippingCents(order)),
+    currentTotalPriceSet: () => money(currentTotalCents(order)),
     currentTotalTaxSet: zero,
     currentTotalDiscountsSet: zero,
     customer: () => customerNode(shop, order),

@@ -4,10 +4,12 @@ import { GRAMS_PER_UNIT, lineItemPayload, restFulfillmentStatus } from "./line-i
 import {
   currentShippingCents,
   currentSubtotalCents,
+  currentTotalCents,
   financialStatus,
   fulfillmentStatus,
   orderCustomer,
   orderSubtotalCents,
+  orderTotalCents,
   SHIPPING_CENTS,
   type Order,
 } from "./orders";
@@ -48,6 +50,8 @@ export function orderPayload(shop: ShopState, order: Order) {
   const subtotal = orderSubtotalCents(order);
   const currentSubtotal = currentSubtotalCents(order);
   const currentShipping = currentShippingCents(order);
+  const currentTotal = currentTotalCents(order);
+  const total = orderTotalCents(order);
   const created = shopTimestamp(order.createdAt);
   const cancelled = order.cancelledAt === null ? null : shopTimestamp(order.cancelledAt);
   const email = order.email;
@@ -86,8 +90,8 @@ export function orderPayload(shop: ShopState, order: Order) {
     current_total_discounts: money(0),
     current_total_discounts_set: zero,
     current_total_duties_set: null,
-    current_total_price: money(currentSubtotal + currentShipping),
-    current_total_price_set: moneySet(currentSubtotal + currentShipping, currency),
+    current_total_price: money(currentTotal),
+    current_total_price_set: moneySet(currentTotal, currency),
     current_total_tax: money(0),
     current_total_tax_set: zero,
     customer_locale: "en-US",
@@ -136,8 +140,8 @@ export function orderPayload(shop: ShopState, order: Order) {
     total_line_items_price: money(subtotal),
     total_line_items_price_set: moneySet(subtotal, currency),
     total_outstanding: money(0),
-    total_price: money(subtotal + SHIPPING_CENTS),
-    total_price_set: moneySet(subtotal + SHIPPING_CENTS, currency),
+    total_price: money(total),
+    total_price_set: moneySet(total, currency),
     total_shipping_price_set: moneySet(SHIPPING_CENTS, currency),
     total_tax: money(0),
     total_tax_set: zero,

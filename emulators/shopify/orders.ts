@@ -102,8 +102,12 @@ export const orderTotalCents = (order: Order): number => orderSubtotalCents(orde
 export const currentSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
 /** Shipping still charged: a cancelled order drops its shipping line. */
 export const currentShippingCents = (order: Order): number => (order.cancelledAt === null ? SHIPPING_CENTS : 0);
+/** What the order still charges: its current lines plus current shipping. */
+export const currentTotalCents = (order: Order): number => currentSubtotalCents(order) + currentShippingCents(order);
 /** Money returned so far across every refund. */
 export const refundedCents = (order: Order): number => order.refunds.reduce((n, r) => n + r.amountCents, 0);
+/** What the buyer has paid net of refunds (also what can still be refunded). */
+export const netPaymentCents = (order: Order): number => orderTotalCents(order) - refundedCents(order);
 
 export type FinancialStatus = "paid" | "partially_refunded" | "refunded";
 
