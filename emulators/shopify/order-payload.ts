@@ -20,9 +20,11 @@ import type { ShopState } from "./shop-state";
  * The REST-shaped order body of `orders/create` and `orders/cancelled` (API 2026-10), in the
  * same full shape as tests/fixtures/shopify/orders-create.json: every key Shopify sends, with
  * values from the emulated order. Online checkout: `location_id` null, no taxes, one flat
- * "Standard" shipping line.
+ * "Standard" shipping line. Amounts and statuses come from the order model (orders.ts); this
+ * file only spells them the REST way.
  */
-/** Shopify's Online Store sales channel app id (orders from the web checkout carry it). */
+
+// Shopify's Online Store sales channel app id (orders from the web checkout carry it).
 const ONLINE_STORE_APP_ID = 580111;
 
 const DEMO_ADDRESS = {
