@@ -1,8 +1,8 @@
 import { defineConfig } from "vitest/config";
 import path from "node:path";
-import { dropCloudEnv } from "./tests/support/cloud-env.ts";
+import { dropCloudEnv } from "./harness/cloud-env.ts";
 
-// Cloud credentials in the developer's shell must never reach a test stack (tests/support/cloud-env.ts).
+// Cloud credentials in the developer's shell must never reach a test stack (harness/cloud-env.ts).
 dropCloudEnv(process.env);
 
 export default defineConfig({

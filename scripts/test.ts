@@ -2,8 +2,8 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { CLOUD_ENV } from "../tests/support/cloud-env";
-import { stackInfoFiles } from "../tests/support/stack-info";
+import { CLOUD_ENV } from "../harness/cloud-env";
+import { stackInfoFiles } from "../harness/test-stack-info";
 
 /**
  * `npm test`: the type-check and every Vitest project — unit, integration against real

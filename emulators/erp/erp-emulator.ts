@@ -2,9 +2,10 @@ import { z } from "zod";
 import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
 import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
-import { HttpError, sendJson, startJsonServer, type RouteContext } from "../shared/http";
-import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
-import { fingerprint, IdempotencyStore } from "../marketplace/idempotency-store";
+import { listenOptionsShape, loadSaved, persistState, serveEmulator } from "../shared/emulator-boot";
+import { HttpError, sendJson, type RouteContext } from "../shared/http";
+import { ReplyKeys, requestFingerprint } from "../shared/reply-keys";
+import type { ErpMovement, ErpProjectionRow } from "./erp-records";
 import { erpStateSchema, MAX_KEYS_SAVED, MAX_MOVEMENTS_SAVED, restoreErp, snapshotErp, type ErpBooks } from "./saved-state";
 
 /**
@@ -18,14 +19,6 @@ export interface ErpEmulatorOptions {
   apiKey: string;
   /** Where the ERP keeps its books across restarts (see saved-state.ts); absent, they live in memory only. */
   stateFile?: string;
-}
-
-export interface ErpProjectionRow {
-  available: number;
-  onHand?: number;
-  reserved?: number;
-  asOf: string;
-  receivedAt: string;
 }
 
 export interface ErpProjections {
@@ -44,18 +37,6 @@ export interface ErpStats {
   staleProjectionItems: number;
   movementItems: number;
   duplicateMovements: number;
-}
-
-export interface ErpMovement {
-  id: string;
-  sku: string;
-  kind: string;
-  occurredAt: string;
-  locationId?: string;
-  quantity?: number;
-  before?: number;
-  after?: number;
-  sourceUri?: string;
 }
 
 export interface ErpEmulator {
@@ -95,22 +76,22 @@ const movementsSchema = z.object({
     .max(1_000),
 });
 
-const optionsSchema = z.object({ port: z.number().int().min(0).max(65_535), host: z.string().min(1).optional(), apiKey: z.string().min(1), stateFile: z.string().min(1).optional() });
+const optionsSchema = z.object({ ...listenOptionsShape, apiKey: z.string().min(1) });
 const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/);
 const MAX_MOVEMENTS_KEPT = 100_000;
 
 export async function startErpEmulator(options: ErpEmulatorOptions): Promise<ErpEmulator> {
   const opts = optionsSchema.parse(options);
-  const saved = opts.stateFile ? loadStateFile(opts.stateFile, erpStateSchema) : null;
+  const saved = loadSaved(opts.stateFile, erpStateSchema);
   const totals = new Map<string, ErpProjectionRow>();
   const perLocation = new Map<string, Map<string, ErpProjectionRow>>();
   const movements = new Map<string, ErpMovement>();
   // Saved books are bounded: the file is rewritten on every request.
-  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
+  const idempotency = new ReplyKeys({ maxKeys: opts.stateFile ? MAX_KEYS_SAVED : Infinity });
   const maxMovements = opts.stateFile ? MAX_MOVEMENTS_SAVED : MAX_MOVEMENTS_KEPT;
   const books: ErpBooks = { totals, perLocation, movements, idempotency };
   if (saved) restoreErp(saved, books);
-  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotErp(books)) : inMemory;
+  const persistence = persistState(opts.stateFile, () => snapshotErp(books));
   const counters: ErpStats = { requests: 0, unauthorized: 0, idempotentReplays: 0, idempotencyConflicts: 0, projectionItems: 0, staleProjectionItems: 0, movementItems: 0, duplicateMovements: 0 };
 
   /** Auth, then the key: a replay answers the first response and applies nothing. */
@@ -125,7 +106,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     if (key && !key.success) throw new HttpError(400, "Idempotency-Key must be 1-255 printable characters");
     const body = await ctx.json(schema);
     if (!key) return sendJson(ctx.res, 200, apply(body));
-    const print = fingerprint(route, body);
+    const print = requestFingerprint(route, body);
     const seen = idempotency.recall("erp", key.data, print);
     if (seen.kind === "mismatch") {
       counters.idempotencyConflicts++;
@@ -133,7 +114,7 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     }
     if (seen.kind === "replay") {
       counters.idempotentReplays++;
-      return sendJson(ctx.res, seen.reply.status, seen.reply.body, { "idempotent-replayed": "true" });
+      return sendJson(ctx.res, seen.value.status, seen.value.body, { "idempotent-replayed": "true" });
     }
     const result = apply(body);
     idempotency.remember("erp", key.data, print, { status: 200, body: result });
@@ -178,11 +159,10 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     byLocation: Object.fromEntries([...perLocation].map(([sku, rows]) => [sku, Object.fromEntries(rows)])),
   });
 
-  const server = await startJsonServer({
+  const server = await serveEmulator({
     name: "erp emulator",
-    port: opts.port,
-    ...(opts.host ? { host: opts.host } : {}),
-    beforeRespond: persistence.saveNow,
+    listen: opts,
+    persistence,
     routes: {
       "POST /api/projections": (ctx) => accept(ctx, "POST /api/projections", projectionsSchema, applyProjections),
       "POST /api/movements": (ctx) => accept(ctx, "POST /api/movements", movementsSchema, applyMovements),

@@ -1,1 +1,2 @@
-export { startErpEmulator, type ErpEmulator, type ErpEmulatorOptions, type ErpMovement, type ErpProjectionRow, type ErpProjections, type ErpStats } from "./erp-emulator";
+export { startErpEmulator, type ErpEmulator, type ErpEmulatorOptions, type ErpProjections, type ErpStats } from "./erp-emulator";
+export type { ErpMovement, ErpProjectionRow } from "./erp-records";

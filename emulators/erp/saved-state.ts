@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { effectIdSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
-import { savedKeySchema, type IdempotencyStore } from "../marketplace/idempotency-store";
-import type { ErpMovement, ErpProjectionRow } from "./erp-emulator";
+import { savedKeySchema, type ReplyKeys } from "../shared/reply-keys";
+import type { ErpMovement, ErpProjectionRow } from "./erp-records";
 
 /**
  * What the ERP keeps across a restart, as a real one would: the latest projection per SKU
@@ -45,7 +45,7 @@ export interface ErpBooks {
   totals: Map<string, ErpProjectionRow>;
   perLocation: Map<string, Map<string, ErpProjectionRow>>;
   movements: Map<string, ErpMovement>;
-  idempotency: IdempotencyStore;
+  idempotency: ReplyKeys;
 }
 
 export function snapshotErp(books: ErpBooks): ErpState {

@@ -1,5 +1,5 @@
 import { HttpError } from "../shared/http";
-import type { MarketState } from "./saved-state";
+import type { MarketState } from "./market-state";
 
 /**
  * What buyers see and buy: one listing quantity per SKU, and the orders placed against it.

@@ -2,13 +2,14 @@ import { z } from "zod";
 import { skuSchema } from "../../lib/domain/events";
 import { secretEquals } from "../../lib/http/bearer";
 import { log } from "../../lib/log";
-import { HttpError, sendJson, startJsonServer, type Handler, type RouteContext } from "../shared/http";
+import { listenOptionsShape, loadSaved, persistState, serveEmulator, webhookTargetSchema } from "../shared/emulator-boot";
+import { HttpError, sendJson, type Handler, type RouteContext } from "../shared/http";
+import { randomTag } from "../shared/random-tag";
 import { rateLimitSchema, TokenBucketLimiter, type RateLimit } from "../shared/rate-limit";
-import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
+import { ReplyKeys, requestFingerprint, type StoredReply } from "../shared/reply-keys";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
 import { Buyers } from "./buyers";
-import { fingerprint, IdempotencyStore, type StoredReply } from "./idempotency-store";
 import { Market, type MarketOrder } from "./market";
 import { marketplaceStateSchema, MAX_KEYS_SAVED, MAX_ORDERS_SAVED, restoreMarketplace, snapshotMarketplace, type MarketplaceParts } from "./saved-state";
 import {
@@ -84,34 +85,27 @@ const SIGNATURE_HEADER = "x-signature-sha256";
 const FEED_LIMIT = 500;
 
 const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65_535),
-  host: z.string().min(1).optional(),
+  ...listenOptionsShape,
   apiKey: z.string().min(1),
-  webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
+  webhook: webhookTargetSchema,
   rateLimit: rateLimitSchema.optional(),
   fulfillmentUrl: z.url().optional(),
   initialListings: z.record(skuSchema, z.number().int().min(0).max(1_000_000)).optional(),
-  stateFile: z.string().min(1).optional(),
 });
 
 interface Reply extends StoredReply {
   headers?: Record<string, string>;
 }
 
-const tag = (random: () => number, chars: number): string =>
-  Math.floor(random() * 36 ** chars)
-    .toString(36)
-    .padStart(chars, "0");
-
 export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptions): Promise<MarketplaceEmulator> {
   const opts = optionsSchema.parse(options);
-  const saved = opts.stateFile ? loadStateFile(opts.stateFile, marketplaceStateSchema) : null;
+  const saved = loadSaved(opts.stateFile, marketplaceStateSchema);
   const random = options.random ?? Math.random;
   // A saved marketplace bounds what grows with history (its file is rewritten on every change).
-  const market = new Market(tag(random, 4), Date.now, opts.stateFile ? MAX_ORDERS_SAVED : Infinity);
+  const market = new Market(randomTag(random, 4), Date.now, opts.stateFile ? MAX_ORDERS_SAVED : Infinity);
   if (!saved) for (const [sku, n] of Object.entries(opts.initialListings ?? {})) market.set(sku, n);
   const limiter = new TokenBucketLimiter(opts.rateLimit ?? DEFAULT_LIMIT, options.rateLimitClock);
-  const idempotency = new IdempotencyStore(undefined, Date.now, opts.stateFile ? MAX_KEYS_SAVED : Infinity);
+  const idempotency = new ReplyKeys({ maxKeys: opts.stateFile ? MAX_KEYS_SAVED : Infinity });
   const notifier = new WebhookSender(options.webhook.delivery ?? lateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "marketplace") : undefined;
   let faults: Faults = { errorRate: 0, latencyMs: 0 };
@@ -134,7 +128,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   };
 
   const notify = (type: "order.created" | "order.cancelled", order: MarketOrder): void => {
-    const body = { id: `ntf-${++notificationSeq}-${tag(random, 6)}`, type, occurredAt: order.updatedAt, order: { id: order.id, lines: order.lines } };
+    const body = { id: `ntf-${++notificationSeq}-${randomTag(random, 6)}`, type, occurredAt: order.updatedAt, order: { id: order.id, lines: order.lines } };
     notifier.send({ url: opts.webhook.url, secret: opts.webhook.secret, signatureHeader: SIGNATURE_HEADER, body });
   };
 
@@ -160,10 +154,8 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   );
   const parts: MarketplaceParts = { market, idempotency, buyers, notifier, fulfillment };
   if (saved) notificationSeq = restoreMarketplace(saved, parts);
-  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotMarketplace(parts, notificationSeq)) : inMemory;
   // Deliveries acknowledged or retried, forwards answered: timer-driven, saved soon.
-  notifier.onChange = persistence.saveSoon;
-  if (fulfillment) fulfillment.onChange = persistence.saveSoon;
+  const persistence = persistState(opts.stateFile, () => snapshotMarketplace(parts, notificationSeq), [notifier, fulfillment]);
 
   /** Gatekeeping every seller call goes through, in the order a real API gateway applies it. */
   const seller =
@@ -196,7 +188,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
   const idempotent = (ctx: RouteContext, route: string, body: unknown, apply: () => Reply): Reply => {
     const key = idempotencyKeySchema.safeParse(ctx.req.headers["idempotency-key"]);
     if (!key.success) throw new HttpError(400, "Idempotency-Key header is required (1-255 printable characters)");
-    const print = fingerprint(route, body);
+    const print = requestFingerprint(route, body);
     const seen = idempotency.recall(opts.apiKey, key.data, print);
     if (seen.kind === "mismatch") {
       counters.idempotencyConflicts++;
@@ -204,7 +196,7 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     }
     if (seen.kind === "replay") {
       counters.idempotentReplays++;
-      return { ...seen.reply, headers: { "idempotent-replayed": "true" } };
+      return { ...seen.value, headers: { "idempotent-replayed": "true" } };
     }
     const reply = apply();
     idempotency.remember(opts.apiKey, key.data, print, { status: reply.status, body: reply.body });
@@ -217,11 +209,10 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     await Promise.all([notifier.idle(), fulfillment?.idle()]);
   };
 
-  const server = await startJsonServer({
+  const server = await serveEmulator({
     name: "marketplace emulator",
-    port: opts.port,
-    ...(opts.host ? { host: opts.host } : {}),
-    beforeRespond: persistence.saveNow,
+    listen: opts,
+    persistence,
     routes: {
       // ---- seller API
       "POST /v1/inventory/adjustments": seller(async (ctx) => {

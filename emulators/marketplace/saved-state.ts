@@ -1,10 +1,11 @@
 import { z } from "zod";
 import { skuSchema } from "../../lib/domain/events";
+import { savedKeySchema, type ReplyKeys } from "../shared/reply-keys";
 import { pendingDeliverySchema, type WebhookSender } from "../shared/webhook-sender";
 import { pendingForwardSchema, type FulfillmentClient } from "../wms/fulfillment-client";
 import type { Buyers } from "./buyers";
-import { savedKeySchema, type IdempotencyStore } from "./idempotency-store";
 import type { Market } from "./market";
+import { marketStateSchema } from "./market-state";
 
 /**
  * What the marketplace keeps across a restart, as a real one would: listings, orders (the
@@ -23,15 +24,6 @@ export const MAX_ORDERS_SAVED = 5_000;
 /** Idempotency keys kept: those within the store's TTL (24 h), and of those the newest this many. */
 export const MAX_KEYS_SAVED = 5_000;
 
-const lineSchema = z.object({ id: z.string(), sku: skuSchema, quantity: z.number().int().min(1), priceCents: z.number().int().min(0).optional() });
-
-export const marketStateSchema = z.object({
-  runTag: z.string().min(1),
-  orderSeq: z.number().int().min(0),
-  listings: z.record(skuSchema, z.object({ quantity: z.number().int().min(0), updatedAt: z.string() })),
-  orders: z.array(z.object({ id: z.string(), status: z.enum(["created", "cancelled"]), createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema).min(1) })),
-});
-export type MarketState = z.infer<typeof marketStateSchema>;
 
 export const marketplaceStateSchema = z.object({
   market: marketStateSchema,
@@ -45,7 +37,7 @@ export type MarketplaceState = z.infer<typeof marketplaceStateSchema>;
 
 export interface MarketplaceParts {
   market: Market;
-  idempotency: IdempotencyStore;
+  idempotency: ReplyKeys;
   buyers: Buyers;
   notifier: WebhookSender;
   fulfillment: FulfillmentClient | undefined;

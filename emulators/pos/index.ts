@@ -1,1 +1,2 @@
-export { startPosEmulator, type PosEmulator, type PosEmulatorOptions, type PosSale, type PosSaleLine, type PosStats } from "./pos-emulator";
+export { startPosEmulator, type PosEmulator, type PosEmulatorOptions, type PosStats } from "./pos-emulator";
+export type { PosSale, PosSaleLine } from "./pos-sale";

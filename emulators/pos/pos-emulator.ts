@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { locationIdSchema, skuSchema } from "../../lib/domain/events";
 import { log } from "../../lib/log";
-import { HttpError, sendJson, startJsonServer } from "../shared/http";
-import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
+import { listenOptionsShape, loadSaved, persistState, serveEmulator, webhookTargetSchema } from "../shared/emulator-boot";
+import { HttpError, sendJson } from "../shared/http";
+import { randomTag } from "../shared/random-tag";
 import { immediateDelivery, WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { FulfillmentClient, type FulfillmentStats } from "../wms/fulfillment-client";
+import type { PosSale } from "./pos-sale";
 import { capPostedSales, MAX_POSTED_SALES_SAVED, posStateSchema, restorePos, snapshotPos, type PosLedger } from "./saved-state";
 
 /**
@@ -30,20 +32,6 @@ export interface PosEmulatorOptions {
   random?: () => number;
   /** Where the till keeps its records across restarts (see saved-state.ts); absent, they live in memory only. */
   stateFile?: string;
-}
-
-export interface PosSaleLine {
-  id: string;
-  sku: string;
-  quantity: number;
-  priceCents?: number;
-}
-
-export interface PosSale {
-  id: string;
-  occurredAt: string;
-  status: "completed" | "voided";
-  lines: PosSaleLine[];
 }
 
 export interface PosStats {
@@ -74,13 +62,11 @@ const intervalTimer = (post: () => void, everyMs: number): (() => void) => {
 };
 
 const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65_535),
-  host: z.string().min(1).optional(),
-  webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
+  ...listenOptionsShape,
+  webhook: webhookTargetSchema,
   locationId: locationIdSchema,
   batchEveryMs: z.number().int().min(1).max(86_400_000).optional(),
   fulfillmentUrl: z.url().optional(),
-  stateFile: z.string().min(1).optional(),
 });
 
 const saleSchema = z.object({
@@ -90,20 +76,15 @@ const saleSchema = z.object({
     .max(250),
 });
 
-const tag = (random: () => number, chars: number): string =>
-  Math.floor(random() * 36 ** chars)
-    .toString(36)
-    .padStart(chars, "0");
-
 export async function startPosEmulator(options: PosEmulatorOptions): Promise<PosEmulator> {
   const opts = optionsSchema.parse(options);
-  const saved = opts.stateFile ? loadStateFile(opts.stateFile, posStateSchema) : null;
+  const saved = loadSaved(opts.stateFile, posStateSchema);
   const random = options.random ?? Math.random;
   const sender = new WebhookSender(options.webhook.delivery ?? immediateDelivery, random);
   const fulfillment = opts.fulfillmentUrl ? new FulfillmentClient(opts.fulfillmentUrl, "pos") : undefined;
   const ledger: PosLedger = {
     // In every id, so a POS started afresh never reuses a sale id the app already applied.
-    runTag: tag(random, 4),
+    runTag: randomTag(random, 4),
     saleSeq: 0,
     batchSeq: 0,
     sales: new Map<string, PosSale>(),
@@ -113,10 +94,8 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
   const { sales, pending } = ledger;
   const counters = { sales: 0, voids: 0, batchesPosted: 0, salesPosted: 0 };
   if (saved) restorePos(saved, ledger, sender, fulfillment);
-  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotPos(ledger, sender, fulfillment)) : inMemory;
   // Deliveries acknowledged or retried, forwards answered: timer-driven, saved soon.
-  sender.onChange = persistence.saveSoon;
-  if (fulfillment) fulfillment.onChange = persistence.saveSoon;
+  const persistence = persistState(opts.stateFile, () => snapshotPos(ledger, sender, fulfillment), [sender, fulfillment]);
 
   const post = (): void => {
     const due = [...pending].flatMap((id) => {
@@ -144,11 +123,10 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     await Promise.all([sender.idle(), fulfillment?.idle()]);
   };
 
-  const server = await startJsonServer({
+  const server = await serveEmulator({
     name: "pos emulator",
-    port: opts.port,
-    ...(opts.host ? { host: opts.host } : {}),
-    beforeRespond: persistence.saveNow,
+    listen: opts,
+    persistence,
     routes: {
       "POST /_emulator/sale": async (ctx) => {
         const { lines } = await ctx.json(saleSchema);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { skuSchema } from "../../lib/domain/events";
 import { pendingDeliverySchema, type WebhookSender } from "../shared/webhook-sender";
 import { pendingForwardSchema, type FulfillmentClient } from "../wms/fulfillment-client";
-import type { PosSale } from "./pos-emulator";
+import type { PosSale } from "./pos-sale";
 
 /**
  * What the till keeps across a restart, as a real POS would: its sales (every one not yet

@@ -1,22 +1,17 @@
 import http, { type IncomingMessage, type ServerResponse } from "node:http";
 import type { z } from "zod";
+import { HttpError } from "../../harness/http-error";
+import { listenHttp } from "../../harness/ports";
 import { errorMessage, log } from "../../lib/log";
-import { listenHttp } from "../../scripts/stack/ports";
 
 /**
  * A tiny JSON router for the emulators: exact-path or `:param` routes, zod-validated bodies
  * (400 naming the field), one JSON error shape. Emulators are servers like the real systems,
  * so they speak plain HTTP on loopback.
  */
-export class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly headers: Record<string, string> = {},
-  ) {
-    super(message);
-  }
-}
+
+/** Handlers throw it for their status; the class is shared with the Upstash-REST bridge. */
+export { HttpError };
 
 export interface RouteContext {
   req: IncomingMessage;

@@ -1,6 +1,7 @@
-import { z } from "zod";
-import { inventoryItemNode, locationNode, type GraphQLObject } from "./admin-objects";
+import type { AdjustmentGroupData } from "./adjustment-group-data";
+import { inventoryItemNode, locationNode } from "./admin-objects";
 import { graphqlDateTime } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid } from "./ids";
 import type { ShopState } from "./shop-state";
 
@@ -8,23 +9,6 @@ import type { ShopState } from "./shop-state";
  * The `InventoryAdjustmentGroup` an inventory mutation answers with, built from plain data so
  * an idempotent replay can rebuild it after a restart (the state file keeps this data).
  */
-export const adjustmentGroupDataSchema = z.object({
-  id: z.number().int(),
-  createdAt: z.number(),
-  reason: z.string(),
-  referenceDocumentUri: z.string().nullable(),
-  changes: z.array(
-    z.object({
-      name: z.enum(["available", "on_hand"]),
-      delta: z.number().int(),
-      quantityAfterChange: z.number().int(),
-      sku: z.string(),
-      locationId: z.string(),
-      ledgerDocumentUri: z.string().nullable(),
-    }),
-  ),
-});
-export type AdjustmentGroupData = z.infer<typeof adjustmentGroupDataSchema>;
 type Args = Record<string, unknown>;
 
 /** Item and location are looked up once, here: a change whose product was deleted since a restart is left out. */

@@ -1,6 +1,8 @@
 import { GraphQLError, type GraphQLResolveInfo } from "graphql";
-import { canonicalJson, idempotencyKeyOf } from "./idempotency";
-import type { Replay } from "./idempotent-replay";
+import { canonicalJson, sha256 } from "../shared/idempotency-store";
+import { idempotencyKeyOf } from "./idempotency";
+import type { MutationPayload } from "./mutation-payload";
+import type { Replay } from "./replay-schema";
 import type { ShopState } from "./shop-state";
 import type { RequestRecord } from "./stats";
 
@@ -16,17 +18,6 @@ export type Args = Record<string, unknown>;
 export interface AdminContext {
   shop: ShopState;
   record: RequestRecord;
-}
-
-export interface UserError {
-  field: string[] | null;
-  message: string;
-  code: string;
-}
-
-export interface MutationPayload {
-  userErrors: UserError[];
-  [field: string]: unknown;
 }
 
 export type MutationResolver = (args: Args, context: AdminContext, info: GraphQLResolveInfo) => MutationPayload;
@@ -63,12 +54,12 @@ export function idempotentMutation(fieldName: string, spec: IdempotentSpec): Mut
     if (key.trim() === "") throw new GraphQLError("The idempotency key cannot be an empty string or whitespace only.", { extensions: { code: "BAD_REQUEST" } });
     context.record.idempotencyKey = key;
     spec.precheck?.(args);
-    const fingerprint = `${fieldName}:${canonicalJson(args)}`;
+    const fingerprint = sha256(`${fieldName}:${canonicalJson(args)}`, "base64url");
     const prior = context.shop.idempotency.check(key, fingerprint);
     if (prior.kind === "replay") {
       context.shop.stats.counters.idempotentReplays++;
       context.record.replayed = true;
-      const payload = prior.result;
+      const payload = prior.value;
       context.record.userErrorCodes.push(...payload.userErrors.map((e) => e.code));
       return payload;
     }

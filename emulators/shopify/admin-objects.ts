@@ -1,15 +1,16 @@
-import { decimalAmount, escapeHtml, graphqlDateTime } from "./format";
-import { gid, ID_BASE } from "./ids";
+import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
+import { decimalAmount, graphqlDateTime } from "./format";
+import type { GraphQLObject } from "./graphql-value";
+import { gid, ID_BASE } from "./ids";
 import type { LocationRecord, ProductRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
 /**
- * Admin API objects as plain values for graphql-js's default resolver: scalars are
- * properties, fields with arguments (or that read live state) are functions of `args`.
- * `__typename` is set so abstract positions (`node`, `nodes`) resolve.
+ * Admin API objects as plain values for graphql-js's default resolver (graphql-value.ts):
+ * scalars are properties, fields with arguments (or that read live state) are functions of
+ * `args`. `__typename` is set so abstract positions (`node`, `nodes`) resolve.
  */
-export type GraphQLObject = Record<string, unknown>;
 type Args = Record<string, unknown>;
 
 const inventoryLevelGid = (location: LocationRecord, variant: VariantRecord) => `gid://shopify/InventoryLevel/${location.legacyId}?inventory_item_id=${variant.inventoryItemId}`;

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
-import { cancelOrder, checkout, checkoutBodySchema, fulfillOrder, refundBodySchema, refundOrder } from "./checkout";
+import { checkout, checkoutBodySchema } from "./checkout";
 import { discountView } from "./discount-view";
+import { cancelOrder, fulfillOrder, refundBodySchema, refundOrder } from "./order-lifecycle";
 import { productPayload } from "./product-payload";
 import type { ShopState } from "./shop-state";
 

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import type { UserError } from "./admin-mutation";
 import type { CodeDiscount, DiscountBuyers, DiscountItemsTarget, DiscountMinimum, DiscountValue } from "./discounts";
 import { minorUnits } from "./format";
 import { gid } from "./ids";
+import type { UserError } from "./mutation-payload";
 import type { ShopState } from "./shop-state";
 
 /**

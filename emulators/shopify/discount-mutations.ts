@@ -1,6 +1,7 @@
-import { plainMutation, type MutationPayload, type MutationResolver } from "./admin-mutation";
+import { plainMutation, type MutationResolver } from "./admin-mutation";
 import { discountDraft } from "./discount-input";
 import { discountCodeNode } from "./discount-objects";
+import type { MutationPayload } from "./mutation-payload";
 import type { ShopState } from "./shop-state";
 
 /**

@@ -1,7 +1,8 @@
-import { productNode, variantNode, type GraphQLObject } from "./admin-objects";
+import { productNode, variantNode } from "./admin-objects";
 import { paginate } from "./connection";
 import { discountStatus, type CodeDiscount } from "./discounts";
 import { decimalAmount, graphqlDateTime, moneyV2 } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid, parseGid } from "./ids";
 import { customerNode } from "./order-objects";
 import type { ShopState } from "./shop-state";

@@ -36,8 +36,6 @@ export function shopTimestamp(ms: number): string {
 /** GraphQL `DateTime`: UTC without milliseconds, as Shopify returns it. */
 export const graphqlDateTime = (ms: number): string => `${new Date(ms).toISOString().slice(0, 19)}Z`;
 
-export const escapeHtml = (text: string): string => text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;").replaceAll('"', "&quot;");
-
 /** Admin `MoneyV2` / `MoneyBag` (one currency: presentment = shop). `Decimal` reads like "28.0", as Shopify serialises it. */
 export const moneyV2 = (minor: number, currency: string) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, currency), currencyCode: currency });
 export const moneyBag = (minor: number, currency: string) => ({ __typename: "MoneyBag", shopMoney: moneyV2(minor, currency), presentmentMoney: moneyV2(minor, currency) });

@@ -1,8 +1,10 @@
 import type { ServerResponse } from "node:http";
+import { escapeHtml } from "../../lib/escape-html";
 import { HttpError, type Routes } from "../shared/http";
-import { cartTotalMinor, type CartRecord } from "./carts";
+import type { CartRecord } from "./cart-book";
+import { cartTotalMinor } from "./carts";
 import { checkout } from "./checkout";
-import { decimalAmount, escapeHtml } from "./format";
+import { decimalAmount } from "./format";
 import type { ShopState } from "./shop-state";
 
 /**

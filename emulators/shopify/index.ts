@@ -2,16 +2,17 @@ import { z } from "zod";
 import type { Catalog } from "../../lib/catalog/demo-catalog";
 import { errorMessage, log } from "../../lib/log";
 import { HttpError, startJsonServer } from "../shared/http";
+import { IdempotencyStore } from "../shared/idempotency-store";
 import { inMemory, loadStateFile, persistTo, StateFileError } from "../shared/state-file";
 import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../shared/webhook-sender";
 import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
-import { CartBook } from "./carts";
+import { CartBook } from "./cart-book";
 import { controlRoutes } from "./control-api";
 import { DiscountBook } from "./discounts";
 import { hostedCheckoutRoutes } from "./hosted-checkout";
 import { noFaults } from "./faults";
-import { IdempotencyStore } from "./idempotency";
+import { KEY_CAP } from "./idempotency";
 import { replayPayload } from "./idempotent-replay";
 import { IdSequence } from "./ids";
 import { InventoryState } from "./inventory-state";
@@ -117,7 +118,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     publicUrl: "",
     storefrontUrl: opts.storefrontUrl?.replace(/\/$/, "") ?? null,
     bucket: new LeakyBucket(opts.plan ?? STANDARD_PLAN, opts.bucketClock),
-    idempotency: new IdempotencyStore((replay) => replayPayload(shop, replay), now),
+    idempotency: new IdempotencyStore({ revive: (replay) => replayPayload(shop, replay), maxKeys: KEY_CAP, now }),
     stats: new EmulatorStats(),
     webhooks: new ShopifyWebhooks(sender, { url: opts.webhook.url, secret: opts.webhook.secret, shopDomain: opts.shopDomain }, random),
     fulfillment: fulfillmentSender && opts.fulfillmentUrl ? { sender: fulfillmentSender, url: opts.fulfillmentUrl, secret: opts.webhook.secret } : null,

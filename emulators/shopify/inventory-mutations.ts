@@ -1,7 +1,9 @@
 import { GraphQLError } from "graphql";
 import { z } from "zod";
-import { adjustmentGroupNode, type AdjustmentGroupData } from "./adjustment-group";
-import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
+import { adjustmentGroupNode } from "./adjustment-group";
+import type { AdjustmentGroupData } from "./adjustment-group-data";
+import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver } from "./admin-mutation";
+import type { UserError } from "./mutation-payload";
 import type { LocationRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 

@@ -1,9 +1,27 @@
-import { locationNode, productNode, variantNode, type GraphQLObject } from "./admin-objects";
+import { locationNode, productNode, variantNode } from "./admin-objects";
 import { paginate } from "./connection";
 import { graphqlDateTime, moneyBag, moneyV2 } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid } from "./ids";
-import { SHIPPING_CENTS } from "./order-payload";
-import { currentQuantity, orderCustomer, unfulfilled, type Order, type OrderLine, type Refund, type RefundLine } from "./orders";
+import {
+  currentQuantity,
+  currentShippingCents,
+  currentSubtotalCents,
+  currentTotalCents,
+  financialStatus,
+  fulfillmentStatus,
+  netPaymentCents,
+  orderCustomer,
+  orderSubtotalCents,
+  orderTotalCents,
+  refundedCents,
+  SHIPPING_CENTS,
+  unfulfilled,
+  type Order,
+  type OrderLine,
+  type Refund,
+  type RefundLine,
+} from "./orders";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -19,22 +37,9 @@ const GATEWAY = "shopify_payments";
 /** `first`/`last` on the plain lists Shopify caps with an argument (`Order.refunds(first:)`). */
 const limited = <T>(items: readonly T[], args: Args): T[] => (typeof args.first === "number" ? items.slice(0, Math.max(0, args.first)) : [...items]);
 
-export const orderSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
-/** What the buyer paid: lines plus the flat shipping line. */
-export const orderTotalCents = (order: Order): number => orderSubtotalCents(order) + SHIPPING_CENTS;
-export const refundedCents = (order: Order): number => order.refunds.reduce((n, r) => n + r.amountCents, 0);
-
-function financialStatus(order: Order): string {
-  const refunded = refundedCents(order);
-  if (refunded === 0) return "PAID";
-  return refunded >= orderTotalCents(order) ? "REFUNDED" : "PARTIALLY_REFUNDED";
-}
-
-function fulfillmentStatus(order: Order): string {
-  const fulfilled = order.lines.reduce((n, l) => n + l.fulfilled, 0);
-  if (fulfilled === 0) return "UNFULFILLED";
-  return order.lines.every((l) => unfulfilled(l) === 0) ? "FULFILLED" : "PARTIALLY_FULFILLED";
-}
+/** GraphQL's enum spellings of the order model's statuses (orders.ts). */
+const FINANCIAL_ENUM = { paid: "PAID", partially_refunded: "PARTIALLY_REFUNDED", refunded: "REFUNDED" } as const;
+const FULFILLMENT_ENUM = { unfulfilled: "UNFULFILLED", partial: "PARTIALLY_FULFILLED", fulfilled: "FULFILLED" } as const;
 
 export function customerNode(shop: ShopState, order: Order): GraphQLObject {
   const buyer = orderCustomer(order);
@@ -57,7 +62,7 @@ export function customerNode(shop: ShopState, order: Order): GraphQLObject {
     updatedAt: graphqlDateTime(order.createdAt),
     defaultEmailAddress: { __typename: "CustomerEmailAddress", emailAddress: buyer.email, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", marketingUpdatedAt: null, validFormat: true },
     // One checkout = one customer id here, so what they spent is this order, net of refunds.
-    amountSpent: () => moneyV2(orderTotalCents(order) - refundedCents(order), shop.catalog.currency),
+    amountSpent: () => moneyV2(netPaymentCents(order), shop.catalog.currency),
   };
 }
 
@@ -186,8 +191,6 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
   const zero = money(0);
   const created = graphqlDateTime(order.createdAt);
   const cancelled = order.cancelledAt === null ? null : graphqlDateTime(order.cancelledAt);
-  const currentSubtotal = () => order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
-  const currentShipping = () => (order.cancelledAt === null ? SHIPPING_CENTS : 0);
   return {
     __typename: "Order",
     id: gid("Order", order.id),
@@ -223,11 +226,11 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
     cancelReason: cancelled ? "CUSTOMER" : null,
     closed: cancelled !== null,
     closedAt: cancelled,
-    displayFinancialStatus: () => financialStatus(order),
-    displayFulfillmentStatus: () => fulfillmentStatus(order),
+    displayFinancialStatus: () => FINANCIAL_ENUM[financialStatus(order)],
+    displayFulfillmentStatus: () => FULFILLMENT_ENUM[fulfillmentStatus(order)],
     fullyPaid: true,
     unpaid: false,
-    refundable: () => refundedCents(order) < orderTotalCents(order),
+    refundable: () => netPaymentCents(order) > 0,
     subtotalLineItemsQuantity: order.lines.reduce((n, l) => n + l.quantity, 0),
     currentSubtotalLineItemsQuantity: () => order.lines.reduce((n, l) => n + currentQuantity(l), 0),
     subtotalPriceSet: money(orderSubtotalCents(order)),
@@ -240,10 +243,10 @@ export function orderNode(shop: ShopState, order: Order): GraphQLObject {
     totalOutstandingSet: zero,
     totalRefundedSet: () => money(refundedCents(order)),
     totalRefundedShippingSet: zero,
-    netPaymentSet: () => money(orderTotalCents(order) - refundedCents(order)),
-    currentSubtotalPriceSet: () => money(currentSubtotal()),
-    currentShippingPriceSet: () => money(currentShipping()),
-    currentTotalPriceSet: () => money(currentSubtotal() + currentShipping()),
+    netPaymentSet: () => money(netPaymentCents(order)),
+    currentSubtotalPriceSet: () => money(currentSubtotalCents(order)),
+    currentShippingPriceSet: () => money(currentShippingCents(order)),
+    currentTotalPriceSet: () => money(currentTotalCents(order)),
     currentTotalTaxSet: zero,
     currentTotalDiscountsSet: zero,
     customer: () => customerNode(shop, order),

@@ -1,6 +1,18 @@
 import { decimalAmount, moneySet, shopTimestamp } from "./format";
 import { gid, ID_BASE } from "./ids";
-import { currentQuantity, orderCustomer, unfulfilled, type Order, type OrderLine } from "./orders";
+import { GRAMS_PER_UNIT, lineItemPayload, restFulfillmentStatus } from "./line-item-payload";
+import {
+  currentShippingCents,
+  currentSubtotalCents,
+  currentTotalCents,
+  financialStatus,
+  fulfillmentStatus,
+  orderCustomer,
+  orderSubtotalCents,
+  orderTotalCents,
+  SHIPPING_CENTS,
+  type Order,
+} from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -8,12 +20,12 @@ import type { ShopState } from "./shop-state";
  * The REST-shaped order body of `orders/create` and `orders/cancelled` (API 2026-10), in the
  * same full shape as tests/fixtures/shopify/orders-create.json: every key Shopify sends, with
  * values from the emulated order. Online checkout: `location_id` null, no taxes, one flat
- * "Standard" shipping line.
+ * "Standard" shipping line. Amounts and statuses come from the order model (orders.ts); this
+ * file only spells them the REST way.
  */
-export const SHIPPING_CENTS = 695;
-/** Shopify's Online Store sales channel app id (orders from the web checkout carry it). */
+
+// Shopify's Online Store sales channel app id (orders from the web checkout carry it).
 const ONLINE_STORE_APP_ID = 580111;
-const GRAMS_PER_UNIT = 200;
 
 const DEMO_ADDRESS = {
   first_name: "Demo",
@@ -33,63 +45,15 @@ const DEMO_ADDRESS = {
   province_code: "TX",
 };
 
-export function lineItemPayload(shop: ShopState, order: Order, line: OrderLine) {
-  const currency = shop.catalog.currency;
-  const { variant } = line;
-  const remaining = order.cancelledAt === null ? unfulfilled(line) : 0;
-  return {
-    id: line.id,
-    admin_graphql_api_id: gid("LineItem", line.id),
-    attributed_staffs: [],
-    current_quantity: currentQuantity(line),
-    fulfillable_quantity: remaining,
-    fulfillment_service: "manual",
-    fulfillment_status: line.fulfilled === 0 ? null : line.fulfilled >= line.quantity - line.removed ? "fulfilled" : "partial",
-    gift_card: false,
-    grams: GRAMS_PER_UNIT,
-    name: `${variant.product.title} - ${variant.title}`,
-    price: decimalAmount(line.priceCents, currency),
-    price_set: moneySet(line.priceCents, currency),
-    product_exists: true,
-    product_id: variant.product.id,
-    properties: [],
-    quantity: line.quantity,
-    requires_shipping: true,
-    sales_line_item_group_id: null,
-    sku: variant.sku,
-    taxable: true,
-    title: variant.product.title,
-    total_discount: decimalAmount(0, currency),
-    total_discount_set: moneySet(0, currency),
-    variant_id: variant.id,
-    variant_inventory_management: "shopify",
-    variant_title: variant.title,
-    vendor: shop.shopName,
-    tax_lines: [],
-    duties: [],
-    discount_allocations: [],
-  };
-}
-
-function financialStatus(order: Order): string {
-  if (order.cancelledAt !== null) return "refunded";
-  if (order.refunds.length === 0) return "paid";
-  return order.lines.every((l) => currentQuantity(l) === 0) ? "refunded" : "partially_refunded";
-}
-
-function fulfillmentStatus(order: Order): string | null {
-  const fulfilled = order.lines.reduce((n, l) => n + l.fulfilled, 0);
-  if (fulfilled === 0) return null;
-  return order.lines.every((l) => unfulfilled(l) === 0) ? "fulfilled" : "partial";
-}
-
 export function orderPayload(shop: ShopState, order: Order) {
   const currency = shop.catalog.currency;
   const money = (minor: number) => decimalAmount(minor, currency);
   const zero = moneySet(0, currency);
-  const subtotal = order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
-  const currentSubtotal = order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
-  const currentShipping = order.cancelledAt === null ? SHIPPING_CENTS : 0;
+  const subtotal = orderSubtotalCents(order);
+  const currentSubtotal = currentSubtotalCents(order);
+  const currentShipping = currentShippingCents(order);
+  const currentTotal = currentTotalCents(order);
+  const total = orderTotalCents(order);
   const created = shopTimestamp(order.createdAt);
   const cancelled = order.cancelledAt === null ? null : shopTimestamp(order.cancelledAt);
   const email = order.email;
@@ -128,8 +92,8 @@ export function orderPayload(shop: ShopState, order: Order) {
     current_total_discounts: money(0),
     current_total_discounts_set: zero,
     current_total_duties_set: null,
-    current_total_price: money(currentSubtotal + currentShipping),
-    current_total_price_set: moneySet(currentSubtotal + currentShipping, currency),
+    current_total_price: money(currentTotal),
+    current_total_price_set: moneySet(currentTotal, currency),
     current_total_tax: money(0),
     current_total_tax_set: zero,
     customer_locale: "en-US",
@@ -139,7 +103,7 @@ export function orderPayload(shop: ShopState, order: Order) {
     email,
     estimated_taxes: false,
     financial_status: financialStatus(order),
-    fulfillment_status: fulfillmentStatus(order),
+    fulfillment_status: restFulfillmentStatus(fulfillmentStatus(order)),
     landing_site: `/products/${order.lines[0]?.variant.product.handle ?? ""}`,
     landing_site_ref: null,
     location_id: null,
@@ -178,8 +142,8 @@ export function orderPayload(shop: ShopState, order: Order) {
     total_line_items_price: money(subtotal),
     total_line_items_price_set: moneySet(subtotal, currency),
     total_outstanding: money(0),
-    total_price: money(subtotal + SHIPPING_CENTS),
-    total_price_set: moneySet(subtotal + SHIPPING_CENTS, currency),
+    total_price: money(total),
+    total_price_set: moneySet(total, currency),
     total_shipping_price_set: moneySet(SHIPPING_CENTS, currency),
     total_tax: money(0),
     total_tax_set: zero,

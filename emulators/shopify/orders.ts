@@ -91,6 +91,54 @@ export const unfulfilled = (line: OrderLine): number => line.quantity - line.ful
 /** Units still on the order (what Shopify calls `current_quantity`). */
 export const currentQuantity = (line: OrderLine): number => line.quantity - line.removed - line.refundedFulfilled;
 
+/** The one flat "Standard" shipping line every online checkout pays (minor units). */
+export const SHIPPING_CENTS = 695;
+
+/** The lines as ordered, before any cancel or refund. */
+export const orderSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
+/** What the buyer paid: lines plus the flat shipping line. */
+export const orderTotalCents = (order: Order): number => orderSubtotalCents(order) + SHIPPING_CENTS;
+/** The lines still on the order (`current_subtotal_price`). */
+export const currentSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
+/** Shipping still charged: a cancelled order drops its shipping line. */
+export const currentShippingCents = (order: Order): number => (order.cancelledAt === null ? SHIPPING_CENTS : 0);
+/** What the order still charges: its current lines plus current shipping. */
+export const currentTotalCents = (order: Order): number => currentSubtotalCents(order) + currentShippingCents(order);
+/** Money returned so far across every refund. */
+export const refundedCents = (order: Order): number => order.refunds.reduce((n, r) => n + r.amountCents, 0);
+/** What the buyer has paid net of refunds (also what can still be refunded). */
+export const netPaymentCents = (order: Order): number => orderTotalCents(order) - refundedCents(order);
+
+export type FinancialStatus = "paid" | "partially_refunded" | "refunded";
+
+/**
+ * Decided by money, as Shopify documents `OrderDisplayFinancialStatus` (and REST's
+ * `financial_status`): "Partially refunded. The amount refunded to a customer is less than the
+ * full amount paid"; "Refunded. The full amount paid for an order was refunded"
+ * (https://shopify.dev/docs/api/admin-graphql/latest/enums/OrderDisplayFinancialStatus).
+ * So a cancel that refunds nothing, or a restock-only refund, leaves the order paid.
+ */
+export function financialStatus(order: Order): FinancialStatus {
+  const refunded = refundedCents(order);
+  if (refunded === 0) return "paid";
+  return refunded >= orderTotalCents(order) ? "refunded" : "partially_refunded";
+}
+
+export type FulfillmentStatus = "unfulfilled" | "partial" | "fulfilled";
+
+/** Nothing shipped yet, some lines still open, or every line done. */
+export function fulfillmentStatus(order: Order): FulfillmentStatus {
+  const fulfilled = order.lines.reduce((n, l) => n + l.fulfilled, 0);
+  if (fulfilled === 0) return "unfulfilled";
+  return order.lines.every((l) => unfulfilled(l) === 0) ? "fulfilled" : "partial";
+}
+
+/** One line's: the app's refund parser reads "fulfilled" to tell shipped units from unshipped. */
+export function lineFulfillmentStatus(line: OrderLine): FulfillmentStatus {
+  if (line.fulfilled === 0) return "unfulfilled";
+  return line.fulfilled >= line.quantity - line.removed ? "fulfilled" : "partial";
+}
+
 /**
  * The newest orders kept: older ones are forgotten (their committed units stay in the inventory
  * levels). Bounds memory and the state file, which is written whole on every mutating request

@@ -1,4 +1,5 @@
-import { decimalAmount, escapeHtml, shopTimestamp } from "./format";
+import { escapeHtml } from "../../lib/escape-html";
+import { decimalAmount, shopTimestamp } from "./format";
 import { gid } from "./ids";
 import type { ProductRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";

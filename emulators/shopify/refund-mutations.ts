@@ -1,11 +1,12 @@
 import { z } from "zod";
-import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver, type UserError } from "./admin-mutation";
-import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./checkout";
+import { checkInputArraySize, idempotentMutation, refused, type Args, type IdempotentOutcome, type MutationResolver } from "./admin-mutation";
+import type { UserError } from "./mutation-payload";
+import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./order-lifecycle";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
-import { orderNode, orderTotalCents, refundedCents, refundNode } from "./order-objects";
+import { orderNode, refundNode } from "./order-objects";
 import { orderByGid } from "./order-queries";
-import { currentQuantity, type Order, type RestockType } from "./orders";
+import { currentQuantity, netPaymentCents, type Order, type RestockType } from "./orders";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -88,7 +89,7 @@ function transactionErrors(shop: ShopState, order: Order, input: z.infer<typeof 
     if (amount === null || amount === 0) errors.push({ field: at("amount"), message: "Amount must be greater than 0.", code: "GREATER_THAN" });
     else cents += amount;
   });
-  const refundable = orderTotalCents(order) - refundedCents(order);
+  const refundable = netPaymentCents(order);
   if (cents > refundable && input.allowOverRefunding !== true)
     errors.push({ field: ["transactions"], message: `Refund amount cannot exceed the refundable amount of ${decimalAmount(refundable, currency)} ${currency}.`, code: "INVALID" });
   return { cents, errors };

@@ -1,6 +1,6 @@
 import { decimalAmount, moneySet, shopTimestamp } from "./format";
 import { gid } from "./ids";
-import { lineItemPayload } from "./order-payload";
+import { lineItemPayload } from "./line-item-payload";
 import type { Order, Refund } from "./orders";
 import type { ShopState } from "./shop-state";
 

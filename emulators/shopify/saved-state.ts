@@ -1,11 +1,11 @@
 import { z } from "zod";
-import { pendingDeliverySchema } from "../shared/webhook-sender";
-import type { CartRecord } from "./carts";
+import type { CartRecord } from "./cart-book";
 import { fulfillmentMessage } from "./checkout";
 import { codeDiscountSchema } from "./discounts";
-import { replaySchema } from "./idempotent-replay";
 import { gid, IdSequence, SEQUENCE_NAMES, type SequenceName } from "./ids";
 import type { Order, OrderLine } from "./orders";
+import { replaySchema } from "./replay-schema";
+import { savedDeliverySchema, type SavedDelivery } from "./saved-delivery";
 import type { ProductRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
@@ -23,7 +23,7 @@ import type { ShopState } from "./shop-state";
  * to where the app listens now, and no secret is written to disk).
  *
  * Bounded as in memory: orders (orders.ts ORDER_CAP), carts (carts.ts CART_CAP), idempotency
- * keys (idempotency.ts KEY_CAP and 24 hours). Discounts and products are created by hand.
+ * keys (idempotency.ts KEY_CAP and 24 hours, shared/idempotency-store.ts). Discounts and products are created by hand.
  */
 const int = z.number().int();
 
@@ -93,10 +93,6 @@ const cartSchema = z.object({
   updatedAt: z.number(),
   completedOrderId: int.nullable(),
 });
-
-/** A delivery not yet acknowledged: the payload and headers of the event; where it goes comes from the options. */
-export const savedDeliverySchema = pendingDeliverySchema.pick({ attempt: true, dueAt: true }).extend({ body: z.unknown(), headers: z.record(z.string(), z.string()).optional() });
-export type SavedDelivery = z.infer<typeof savedDeliverySchema>;
 
 export const savedShopSchema = z.object({
   catalog: z.object({

@@ -1,14 +1,14 @@
+import type { IdempotencyStore } from "../shared/idempotency-store";
 import type { WebhookSender } from "../shared/webhook-sender";
-import type { CartBook } from "./carts";
+import type { CartBook } from "./cart-book";
 import type { DiscountBook } from "./discounts";
 import type { Faults } from "./faults";
-import type { IdempotencyStore } from "./idempotency";
-import type { MutationPayload } from "./admin-mutation";
 import type { IdSequence, SequenceName } from "./ids";
-import type { Replay } from "./idempotent-replay";
 import type { InventoryState } from "./inventory-state";
 import type { LeakyBucket } from "./leaky-bucket";
+import type { MutationPayload } from "./mutation-payload";
 import type { OrderBook } from "./orders";
+import type { Replay } from "./replay-schema";
 import type { SaveGate } from "./save-gate";
 import type { ShopCatalog } from "./shop-catalog";
 import type { EmulatorStats } from "./stats";

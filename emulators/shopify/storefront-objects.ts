@@ -1,7 +1,8 @@
+import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
-import { escapeHtml, graphqlDateTime, storefrontDecimal } from "./format";
+import { graphqlDateTime, storefrontDecimal } from "./format";
+import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
-import type { GraphQLObject } from "./admin-objects";
 import type { ProductRecord, VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 

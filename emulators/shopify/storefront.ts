@@ -11,7 +11,8 @@ import type { ShopState } from "./shop-state";
 import { newRequestRecord } from "./stats";
 import { ALL_COLLECTION, storefrontCollection, storefrontProduct } from "./storefront-objects";
 import { gid, ID_BASE } from "./ids";
-import { addLines, removeLines, storefrontCart, updateLines, type CartRecord } from "./carts";
+import type { CartRecord } from "./cart-book";
+import { addLines, removeLines, storefrontCart, updateLines } from "./carts";
 
 /**
  * `POST /api/2026-10/graphql.json`, the Storefront API subset the headless storefront uses:

@@ -1,6 +1,6 @@
 import type { Outgoing, PendingDelivery, WebhookSender } from "../shared/webhook-sender";
 import { uuidFrom } from "./ids";
-import type { SavedDelivery } from "./saved-state";
+import type { SavedDelivery } from "./saved-delivery";
 
 /**
  * Shopify webhook deliveries through the shared sender (lag, duplicates, reordering,

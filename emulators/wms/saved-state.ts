@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { channelSchema, locationIdSchema, skuSchema } from "../../lib/domain/events";
+import { channelSchema } from "../../lib/domain/events";
 import { wmsEventSchema } from "../../lib/sources/wms";
 import { pendingDeliverySchema, type WebhookSender } from "../shared/webhook-sender";
 import type { EventBatcher } from "./event-batcher";
-import { lagSchema, lineIdSchema, orderIdSchema } from "./schemas";
 import type { Warehouse } from "./warehouse";
+import { warehouseStateSchema } from "./warehouse-state";
 
 /**
  * What the WMS keeps across a restart, as a real one would: the shelves, every open order
@@ -19,40 +19,6 @@ import type { Warehouse } from "./warehouse";
 /** Closed orders kept (newest by closing time), in memory as on disk; open orders are always kept. */
 export const MAX_CLOSED_ORDERS_SAVED = 5_000;
 
-const count = z.number().int().min(0);
-const status = z.enum(["open", "picked", "short", "cancelled"]);
-
-const orderLineSchema = z.object({
-  lineId: lineIdSchema,
-  sku: skuSchema,
-  quantity: z.number().int().min(1),
-  locationId: locationIdSchema.optional(),
-  status,
-  picked: count,
-  short: count,
-  restocked: count,
-  pickedFrom: locationIdSchema.optional(),
-  pickedAt: z.string().optional(),
-  dueAt: z.number(),
-});
-
-const orderSchema = z.object({
-  orderId: orderIdSchema,
-  channel: channelSchema.optional(),
-  receivedAt: z.string(),
-  status,
-  lines: z.array(orderLineSchema).min(1),
-});
-
-export const warehouseStateSchema = z.object({
-  stock: z.record(skuSchema, z.record(locationIdSchema, count)),
-  /** In the order they were received (the picker's tie-break for lines due at the same moment). */
-  orders: z.array(orderSchema),
-  lagMs: lagSchema,
-  paused: z.boolean(),
-  eventSeq: count,
-});
-export type WarehouseState = z.infer<typeof warehouseStateSchema>;
 
 /**
  * An event as the warehouse built it. Looser than the app's `wmsEventSchema` (no ranges): the

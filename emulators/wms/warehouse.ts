@@ -2,8 +2,8 @@ import type { Channel } from "../../lib/domain/events";
 import { log } from "../../lib/log";
 import type { WmsEvent } from "../../lib/sources/wms";
 import { HttpError } from "../shared/http";
-import type { WarehouseState } from "./saved-state";
 import { channelPrefix, type OrderRequest } from "./schemas";
+import type { WarehouseState } from "./warehouse-state";
 
 /**
  * The warehouse floor: physical units per SKU per location, the open fulfillment orders and

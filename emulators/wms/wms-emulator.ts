@@ -2,8 +2,8 @@ import { z } from "zod";
 import { locationIdSchema } from "../../lib/domain/events";
 import { log } from "../../lib/log";
 import type { WmsEvent } from "../../lib/sources/wms";
-import { sendJson, startJsonServer } from "../shared/http";
-import { inMemory, loadStateFile, persistTo, type Persistence } from "../shared/state-file";
+import { listenOptionsShape, loadSaved, persistState, serveEmulator, webhookTargetSchema } from "../shared/emulator-boot";
+import { sendJson } from "../shared/http";
 import { WebhookSender, type DeliveryProfile, type SenderStats } from "../shared/webhook-sender";
 import { EventBatcher, type BatchTimer, type BatcherStats } from "./event-batcher";
 import { cancelRequestSchema, cycleCountSchema, lagSchema, movementSchema, orderIdSchema, orderRequestSchema, pickingSchema, stockSchema } from "./schemas";
@@ -49,9 +49,8 @@ export interface WmsEmulator {
 const DEFAULT_LAG: Lag = { min: 250, max: 1_500 };
 
 const optionsSchema = z.object({
-  port: z.number().int().min(0).max(65_535),
-  host: z.string().min(1).optional(),
-  webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
+  ...listenOptionsShape,
+  webhook: webhookTargetSchema,
   locations: z
     .array(locationIdSchema)
     .min(1)
@@ -59,14 +58,13 @@ const optionsSchema = z.object({
   initialStock: stockSchema.optional(),
   picking: z.object({ lagMs: lagSchema, paused: z.boolean().optional() }).optional(),
   batchMs: z.number().int().min(0).max(600_000).optional(),
-  stateFile: z.string().min(1).optional(),
 });
 
 const orderListQuery = z.enum(["open", "picked", "short", "cancelled"]).optional();
 
 export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<WmsEmulator> {
   const opts = optionsSchema.parse(options);
-  const saved = opts.stateFile ? loadStateFile(opts.stateFile, wmsStateSchema) : null;
+  const saved = loadSaved(opts.stateFile, wmsStateSchema);
   const random = options.random ?? Math.random;
   const sender = new WebhookSender(options.webhook.delivery, random);
   const batcher = new EventBatcher(sender, opts.webhook, opts.batchMs ?? 50, options.batchTimer);
@@ -80,10 +78,9 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
     ...(opts.stateFile ? { maxClosedOrders: MAX_CLOSED_ORDERS_SAVED } : {}),
   });
   if (saved) restoreWms(saved, { warehouse, batcher, sender });
-  const persistence: Persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotWms({ warehouse, batcher, sender })) : inMemory;
   // Timer-driven changes, saved in the same callback: a pick, a batch leaving, a delivery acknowledged or retried.
+  const persistence = persistState(opts.stateFile, () => snapshotWms({ warehouse, batcher, sender }), [sender]);
   warehouse.onPicked = persistence.saveSoon;
-  sender.onChange = persistence.saveSoon;
 
   const stats = (): WmsStats => {
     const { sent: _sent, ...delivery } = sender.stats;
@@ -94,11 +91,10 @@ export async function startWmsEmulator(options: WmsEmulatorOptions): Promise<Wms
     await sender.idle();
   };
 
-  const server = await startJsonServer({
+  const server = await serveEmulator({
     name: "wms emulator",
-    port: opts.port,
-    ...(opts.host ? { host: opts.host } : {}),
-    beforeRespond: persistence.saveNow,
+    listen: opts,
+    persistence,
     routes: {
       // ---- the WMS API the channels call
       "POST /orders": async (ctx) => {

@@ -7,8 +7,8 @@ import { z } from "zod";
 import { demoCatalog, demoSkus } from "@/lib/catalog/demo-catalog";
 import { signBody } from "@/lib/http/hmac";
 import type { StockResponse } from "@/lib/stock/stock-view";
-import { CLOUD_ENV } from "@/tests/support/cloud-env";
-import { freePort } from "../stack/ports";
+import { CLOUD_ENV } from "@/harness/cloud-env";
+import { freePort } from "../../harness/ports";
 import { fail, stackChoice } from "./bench-checks";
 import { manifestPath, requireStatus, runningStack, signedPost, type BenchNeeds, type BenchStackInfo } from "./stack-info";
 

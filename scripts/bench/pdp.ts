@@ -1,6 +1,6 @@
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
-import { launchChromium } from "@/tests/support/browser";
-import { PAGE_PROBE } from "@/tests/support/page-probe";
+import { launchChromium } from "@/harness/chromium";
+import { PAGE_PROBE } from "@/harness/page-probe";
 import { fail, intSetting, oneLine, percentile, requireFigures } from "./bench-checks";
 import { main } from "./bench-main";
 import { withBenchStack } from "./bench-stack";

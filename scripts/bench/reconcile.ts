@@ -7,7 +7,7 @@ import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { runReconcile } from "@/workers/reconcile";
-import { loadCatalog, startChannelWorld } from "@/tests/support/channel-world";
+import { loadCatalog, startChannelWorld } from "@/harness/channel-world";
 import { fail, intListSetting, requireFigures, stackChoice } from "./bench-checks";
 import { main } from "./bench-main";
 

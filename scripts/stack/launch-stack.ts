@@ -5,13 +5,13 @@ import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { RECONCILE_PATH, startCronRunner, cronPaths } from "./cron-runner";
 import { startDemoTraffic } from "./demo-traffic";
 import { startEmulators, type EmulatorPorts, type WorldOptions } from "./emulators";
-import { startEdgeConfigServer } from "./edge-config-server";
+import { startEdgeConfigServer } from "../../harness/edge-config-server";
 import { ensureBuild, startNextApp } from "./next-app";
-import { assertPortFree } from "./ports";
-import { startRedisServer } from "./redis-server";
+import { assertPortFree } from "../../harness/ports";
+import { startRedisServer } from "../../harness/redis-server";
 import { appSecretEnv, loadOrCreateSecrets, type StackSecrets } from "./secrets";
 import { seedDemoStock } from "./seed";
-import { startUpstashBridge } from "./upstash-bridge";
+import { startUpstashBridge } from "../../harness/upstash-bridge";
 import { startUpstashBridgeProcess } from "./upstash-bridge-process";
 
 /**

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { spawnGuardian } from "./guardian";
+import { spawnGuardian } from "../../harness/guardian";
 
 /** Everything a production build depends on; a change to any of it makes `.next` stale. */
 const BUILD_INPUTS = ["app", "lib", "workers", "public", "next.config.ts", "postcss.config.mjs", "tsconfig.json", "package-lock.json"];

@@ -1,4 +1,4 @@
-import { startUpstashBridge } from "./upstash-bridge";
+import { startUpstashBridge } from "../../harness/upstash-bridge";
 import { bridgeEnvSchema } from "./upstash-bridge-process";
 
 /** Child-process entry of the Upstash-REST bridge (see upstash-bridge-process.ts). */

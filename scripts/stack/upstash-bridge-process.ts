@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import path from "node:path";
 import { createInterface } from "node:readline";
 import { z } from "zod";
-import type { UpstashBridgeHandle } from "./upstash-bridge";
+import type { UpstashBridgeHandle } from "../../harness/upstash-bridge";
 
 /**
  * The Upstash-REST bridge in a process of its own, as Upstash is a service of its own: a busy

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium } from "../../harness/chromium";
 import { eventually, getStock, stack } from "../support/stack-client";
 import { SCREENSHOTS, setOnlineStock } from "../support/storefront-helpers";
 

@@ -2,7 +2,7 @@ import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOutbox } from "@/lib/email/outbox-store";
 import { readIncident, type Incident } from "@/lib/redis/incident-store";
-import { launchChromium } from "../support/browser";
+import { launchChromium } from "../../harness/chromium";
 import { eventually, getStock, postWms, stack, testRedis, wmsEvent } from "../support/stack-client";
 import { setOnlineStock } from "../support/storefront-helpers";
 

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../support/browser";
+import { launchChromium } from "../../harness/chromium";
 import { stack } from "../support/stack-client";
 import { badgeNumber, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
 

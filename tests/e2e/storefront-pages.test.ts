@@ -2,8 +2,8 @@ import path from "node:path";
 import type { Browser, Page } from "playwright";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
-import { launchChromium } from "../support/browser";
-import { PAGE_PROBE, settledBadgeShift } from "../support/page-probe";
+import { launchChromium } from "../../harness/chromium";
+import { PAGE_PROBE, settledBadgeShift } from "../../harness/page-probe";
 import { eventually, getStock, postWms, stack, wmsEvent } from "../support/stack-client";
 import { badgeNumber, SCREENSHOTS, SETTLE_MS, setOnlineStock, variantIdOf } from "../support/storefront-helpers";
 

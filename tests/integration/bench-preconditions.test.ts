@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { freePort, listenHttp } from "@/scripts/stack/ports";
+import { freePort, listenHttp } from "@/harness/ports";
 import { loadOrCreateSecrets } from "@/scripts/stack/secrets";
 
 /**

@@ -12,7 +12,7 @@ import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 import { channelTargets, oracle } from "../support/stock-oracle";
 
 /**

@@ -5,7 +5,7 @@ import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Coalescing (docs/architecture.md#channel-writes) happens in the Redis dirty set: however many events and drains moved a

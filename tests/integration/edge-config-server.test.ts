@@ -6,8 +6,8 @@ import path from "node:path";
 import { createClient, parseConnectionString, type EdgeConfigClient } from "@vercel/edge-config";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { policySchema, type Policy } from "@/lib/config/policy";
-import { LOCAL_EDGE_CONFIG_ID, startEdgeConfigServer, type EdgeConfigServerHandle } from "@/scripts/stack/edge-config-server";
-import { freePort } from "@/scripts/stack/ports";
+import { LOCAL_EDGE_CONFIG_ID, startEdgeConfigServer, type EdgeConfigServerHandle } from "@/harness/edge-config-server";
+import { freePort } from "@/harness/ports";
 
 /**
  * The local Edge Config server, read through the real `@vercel/edge-config` client (1.5.x) and
@@ -361,7 +361,7 @@ describe("client caching modes (pinned so the app's setup is known to work)", ()
 
 describe("CLI", () => {
   const tsx = path.join(root, "node_modules", ".bin", "tsx");
-  const script = path.join(root, "scripts", "stack", "edge-config-server.ts");
+  const script = path.join(root, "harness", "edge-config-server.ts");
 
   it("serves EDGE_CONFIG_FILE on EDGE_CONFIG_PORT with EDGE_CONFIG_TOKEN and stops on SIGTERM", async () => {
     const port = await freePort();

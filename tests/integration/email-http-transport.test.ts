@@ -4,7 +4,7 @@ import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
 import type { createRedis } from "@/lib/redis/client";
 import { outboxKeys } from "@/lib/redis/keys";
-import { freePort, listenHttp } from "@/scripts/stack/ports";
+import { freePort, listenHttp } from "@/harness/ports";
 import { startOwnRedis } from "../support/own-redis";
 
 /**

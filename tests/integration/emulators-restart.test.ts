@@ -12,7 +12,7 @@ import { loadStateFile, StateFileError } from "@/emulators/shared/state-file";
 import type { DeliveryProfile } from "@/emulators/shared/webhook-sender";
 import { startWmsEmulator, type WmsEmulator, type WmsEmulatorOptions, type WmsOrder } from "@/emulators/wms";
 import { wmsStateSchema } from "@/emulators/wms/saved-state";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import { emulatorTestHooks, seeded, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
 import { apiHeaders, requestJson, type JsonAnswer } from "@/tests/support/http-json";
 

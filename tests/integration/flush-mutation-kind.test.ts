@@ -5,7 +5,7 @@ import { dirtyCount, listInflight } from "@/lib/redis/channel-store";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * I6 on the event path: whatever the events (counts, picks, own sales, refunds), the flush

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openIncident, readIncident, recordDecision, type Incident } from "@/lib/redis/incident-store";
 import { recoverIncidents } from "@/workers/recovery";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * A merchant's decision on /ops must survive a recovery run that is in progress: the run

@@ -7,7 +7,7 @@ import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { keys } from "@/lib/redis/keys";
 import { countMetrics, minuteOf } from "@/lib/redis/metrics";
 import { takeTokens } from "@/lib/redis/token-bucket";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * The ops overview's numbers against a real Redis, each one caused by the test: throughput

@@ -3,7 +3,7 @@ import type { StockEvent } from "@/lib/domain/events";
 import { listSkus, PAGE_SIZE } from "@/lib/ops/read-skus";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * The /ops SKU list over real Redis: 120 tracked SKUs in pages of 50 (every SKU exactly once,

@@ -5,7 +5,7 @@ import { readBelieved } from "@/lib/redis/channel-store";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * What we believe a channel holds must move with what it really did, or the next write adds

@@ -10,7 +10,7 @@ import { readDriftAlerts, readPass } from "@/lib/redis/reconcile-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannels } from "@/workers/flush";
 import { runReconcile } from "@/workers/reconcile";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * The drift pass against real Redis and the Shopify and marketplace emulators: drift is

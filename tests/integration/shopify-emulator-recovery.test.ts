@@ -6,7 +6,7 @@ import { adminSchema } from "@/emulators/shopify/schemas";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { verifySignature } from "@/lib/http/hmac";
 import { parseShopifyWebhook } from "@/lib/sources/shopify";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import { deliveryHeader as header, seeded, startFakeApp, type FakeApp, type FakeAppDelivery } from "@/tests/support/fake-app";
 import { requestJson } from "@/tests/support/http-json";
 

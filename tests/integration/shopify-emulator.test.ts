@@ -5,7 +5,7 @@ import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { verifySignature } from "@/lib/http/hmac";
 import { parseShopifyWebhook, type ShopifyTopic } from "@/lib/sources/shopify";
 import { VARIANTS_BY_SKU_QUERY } from "@/lib/shopify/admin-documents";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import ordersCreateFixture from "@/tests/fixtures/shopify/orders-create.json";
 import { deliveryHeader as header, seeded, startFakeApp, type FakeApp, type FakeAppDelivery } from "@/tests/support/fake-app";
 import { requestJson } from "@/tests/support/http-json";

@@ -6,7 +6,7 @@ import { startShopifyEmulator, type ShopifyEmulator, type ShopifyEmulatorOptions
 import * as stateFile from "@/emulators/shared/state-file";
 import { StateFileError } from "@/emulators/shared/state-file";
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import { deliveryHeader as header, seeded, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
 import { requestJson } from "@/tests/support/http-json";
 

@@ -3,7 +3,7 @@ import { startShopifyEmulator, type ShopifyEmulator } from "@/emulators/shopify"
 import { demoCatalog } from "@/lib/catalog/demo-catalog";
 import { addCartLines, createCart, getCart, removeCartLines, updateCartLines } from "@/lib/shopify/storefront";
 import { StorefrontError } from "@/lib/shopify/storefront-client";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import { deliveryHeader, seeded, startFakeApp, type FakeApp } from "@/tests/support/fake-app";
 import { requestJson } from "@/tests/support/http-json";
 

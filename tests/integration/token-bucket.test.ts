@@ -8,7 +8,7 @@ import { bucketState, correctTokens, takeTokens } from "@/lib/redis/token-bucket
 import { lookupCost, lookupItems } from "@/lib/shopify/inventory";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel } from "@/workers/flush";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Our own token bucket per channel (TAKE_TOKENS_LUA / CORRECT_TOKENS_LUA) on a real

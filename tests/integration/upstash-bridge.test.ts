@@ -6,9 +6,9 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { errors, Redis } from "@upstash/redis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { assertPortFree, freePort } from "@/scripts/stack/ports";
-import { ping, redisServerBinary, startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
-import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
+import { assertPortFree, freePort } from "@/harness/ports";
+import { ping, redisServerBinary, startRedisServer, type RedisServerHandle } from "@/harness/redis-server";
+import { startUpstashBridge, type UpstashBridgeHandle } from "@/harness/upstash-bridge";
 
 /**
  * The local Upstash-REST bridge, driven by the real `@upstash/redis` client and by raw
@@ -461,7 +461,7 @@ describe("redis-server helper", () => {
   it("the server does not outlive a parent killed with SIGKILL", async () => {
     const port = await freePort();
     const script = path.join(dir, "parent.mts");
-    const moduleUrl = pathToFileURL(path.join(root, "scripts/stack/redis-server.ts")).href;
+    const moduleUrl = pathToFileURL(path.join(root, "harness/redis-server.ts")).href;
     writeFileSync(
       script,
       `import { startRedisServer } from ${JSON.stringify(moduleUrl)};\n` +

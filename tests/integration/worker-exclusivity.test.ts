@@ -7,7 +7,7 @@ import { openIncident, readIncident } from "@/lib/redis/incident-store";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel, type FlushStats } from "@/workers/flush";
 import { recoverIncidents, type RecoveryStats } from "@/workers/recovery";
-import { loadCatalog, startChannelWorld } from "../support/channel-world";
+import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
 
 /**
  * Exclusion under real concurrency: two flushers of one channel, and two recovery runs,

@@ -4,7 +4,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createRedis } from "@/lib/redis/client";
 import { channelKeys, keys } from "@/lib/redis/keys";
-import { assertPortFree } from "@/scripts/stack/ports";
+import { assertPortFree } from "@/harness/ports";
 import { seedStock } from "@/scripts/stack/seed";
 import { launcherPorts, readManifest, runStart, untilRunning, type Launch, type LaunchedStack } from "../support/launcher";
 import { eventually } from "../support/stack-client";

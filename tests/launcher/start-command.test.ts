@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { assertPortFree, freePort } from "@/scripts/stack/ports";
+import { assertPortFree, freePort } from "@/harness/ports";
 import { launcherPorts, runStart as launch, untilRunning } from "../support/launcher";
 
 /** `npm start`'s launcher as a user runs it: up, healthy, manifest written, and down cleanly. */

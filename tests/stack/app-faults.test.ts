@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { signBody } from "@/lib/http/hmac";
 import { createRedis } from "@/lib/redis/client";
 import { readSnapshots } from "@/lib/redis/projection-store";
-import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/scripts/stack/edge-config-server";
+import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/harness/edge-config-server";
 import { startNextApp, type RunningApp } from "@/scripts/stack/next-app";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
-import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
+import { freePort } from "@/harness/ports";
+import { startRedisServer, type RedisServerHandle } from "@/harness/redis-server";
+import { startUpstashBridge, type UpstashBridgeHandle } from "@/harness/upstash-bridge";
 import { drainAll } from "../support/drain";
 
 /**

@@ -7,10 +7,10 @@ import type { StockEvent } from "@/lib/domain/events";
 import { createRedis } from "@/lib/redis/client";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { INTAKE_GROUP, keys } from "@/lib/redis/keys";
-import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/scripts/stack/edge-config-server";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer, type RedisServerHandle } from "@/scripts/stack/redis-server";
-import { startUpstashBridge, type UpstashBridgeHandle } from "@/scripts/stack/upstash-bridge";
+import { startEdgeConfigServer, type EdgeConfigServerHandle } from "@/harness/edge-config-server";
+import { freePort } from "@/harness/ports";
+import { startRedisServer, type RedisServerHandle } from "@/harness/redis-server";
+import { startUpstashBridge, type UpstashBridgeHandle } from "@/harness/upstash-bridge";
 import { createStockContext } from "@/lib/context";
 import { drainIntake } from "@/workers/drain";
 

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { listenHttp } from "@/scripts/stack/ports";
+import { listenHttp } from "@/harness/ports";
 
 /** Stands in for PagerDuty / Slack in the stack tests: records every alert POST; GET returns them. */
 export async function startAlertReceiver(): Promise<{ url: string; stop(): Promise<void> }> {

@@ -2,7 +2,7 @@ import http from "node:http";
 import { afterEach, beforeEach, vi } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
 import { verifySignature } from "@/lib/http/hmac";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 
 /**
  * A stand-in for the app for the emulator tests: a loopback server that refuses what the real

@@ -2,10 +2,10 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startAlertReceiver } from "./alert-receiver";
-import { stackInfoFiles, type TestStack } from "./stack-info";
+import { stackInfoFiles, type TestStack } from "../../harness/test-stack-info";
 import { policySchema } from "@/lib/config/policy";
 import { launchStack, type Stack } from "@/scripts/stack/launch-stack";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 
 /**
  * One real local stack for every stack and browser test: redis-server, the Upstash-REST

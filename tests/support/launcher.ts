@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
-import { freePort } from "@/scripts/stack/ports";
+import { freePort } from "@/harness/ports";
 import { stackSecretsSchema, type StackSecrets } from "@/scripts/stack/secrets";
 
 /** `npm start`'s launcher as a user runs it, in a child process with its own data folder and ports. */

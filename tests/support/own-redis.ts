@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { createRedis } from "@/lib/redis/client";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { freePort } from "@/harness/ports";
+import { startRedisServer } from "@/harness/redis-server";
+import { startUpstashBridge } from "@/harness/upstash-bridge";
 
 /**
  * A redis-server and the Upstash-REST bridge of one test file's own (no append-only file), so

@@ -1,8 +1,8 @@
 import { copyFileSync, mkdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { launchStack } from "@/scripts/stack/launch-stack";
-import { freePort } from "@/scripts/stack/ports";
-import type { TestStack } from "./stack-info";
+import { freePort } from "@/harness/ports";
+import type { TestStack } from "../../harness/test-stack-info";
 
 /**
  * A whole stack of its own (redis, bridge, Edge Config server, emulators, `next start` on the

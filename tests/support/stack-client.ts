@@ -2,7 +2,7 @@ import { inject } from "vitest";
 import { signBody } from "@/lib/http/hmac";
 import { createRedis } from "@/lib/redis/client";
 import type { StockResponse } from "@/lib/stock/stock-view";
-import { readStack, type TestStack } from "./stack-info";
+import { readStack, type TestStack } from "../../harness/test-stack-info";
 
 /** Helpers for tests that talk to the running stack exactly as outside systems would. */
 let cached: TestStack | undefined;

@@ -1,5 +1,5 @@
 import { expect, it } from "vitest";
-import { CLOUD_ENV, dropCloudEnv } from "../support/cloud-env";
+import { CLOUD_ENV, dropCloudEnv } from "../../harness/cloud-env";
 
 it("drops every cloud Redis and Edge Config credential and nothing else", () => {
   const env: Record<string, string | undefined> = { PATH: "/usr/bin", ...Object.fromEntries(CLOUD_ENV.map((name) => [name, "https://canary.invalid"])) };

@@ -14,7 +14,7 @@
  * GETs go through the client's ETag cache (If-None-Match → 304 reuses its stored body).
  * The same routes are also served without the `/ecfg_local` prefix, for curl.
  *
- *   EDGE_CONFIG_TOKEN=… EDGE_CONFIG_PORT=8078 EDGE_CONFIG_FILE=scripts/stack/edge-config.json tsx scripts/stack/edge-config-server.ts
+ *   EDGE_CONFIG_TOKEN=… EDGE_CONFIG_PORT=8078 EDGE_CONFIG_FILE=scripts/stack/edge-config.json tsx harness/edge-config-server.ts
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -23,10 +23,11 @@ import http from "node:http";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { policySchema } from "../../lib/config/policy";
-import { secretEquals } from "../../lib/http/bearer";
-import { errorMessage, log } from "../../lib/log";
+import { policySchema } from "../lib/config/policy";
+import { secretEquals } from "../lib/http/bearer";
+import { errorMessage, log } from "../lib/log";
 import { listenHttp } from "./ports";
+import { runAsService } from "./service-main";
 
 /** The Edge Config id in the connection string; the client sends it as the first path segment. */
 export const LOCAL_EDGE_CONFIG_ID = "ecfg_local";
@@ -366,30 +367,16 @@ export async function startEdgeConfigServer(options: EdgeConfigServerOptions): P
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 const cliEnvSchema = z.object({
-  EDGE_CONFIG_FILE: z.string().min(1).default(path.join(here, "edge-config.json")),
+  // The launcher's policy file stays with the launcher (scripts/stack/).
+  EDGE_CONFIG_FILE: z.string().min(1).default(path.join(here, "..", "scripts", "stack", "edge-config.json")),
   EDGE_CONFIG_TOKEN: z
     .string({ error: "set EDGE_CONFIG_TOKEN (the Bearer token the app's EDGE_CONFIG connection string carries)" })
     .min(1, "EDGE_CONFIG_TOKEN must not be empty"),
   EDGE_CONFIG_PORT: z.coerce.number().int().min(0).max(65_535).default(8078),
 });
 
-async function main(): Promise<void> {
-  const env = cliEnvSchema.safeParse(process.env);
-  if (!env.success) {
-    const issue = env.error.issues[0];
-    log.error("edge_config.bad_env", { problem: issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid environment" });
-    process.exit(1);
-  }
-  const server = await startEdgeConfigServer({ file: env.data.EDGE_CONFIG_FILE, token: env.data.EDGE_CONFIG_TOKEN, port: env.data.EDGE_CONFIG_PORT });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void server.stop().finally(() => process.exit(0)));
-  }
-}
-
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  main().catch((error: unknown) => {
-    log.error("edge_config.failed", { error: errorMessage(error) });
-    process.exit(1);
-  });
-}
+runAsService(import.meta.url, {
+  event: "edge_config",
+  env: cliEnvSchema,
+  start: (env) => startEdgeConfigServer({ file: env.EDGE_CONFIG_FILE, token: env.EDGE_CONFIG_TOKEN, port: env.EDGE_CONFIG_PORT }),
+});

@@ -3,17 +3,17 @@
  * format `@upstash/redis` (1.39) expects: `POST /` with a JSON command, `/pipeline`, `/multi-exec`,
  * path-style `/cmd/arg…`, Bearer auth and `Upstash-Encoding: base64` results.
  *
- *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx scripts/stack/upstash-bridge.ts
+ *   REDIS_URL=redis://127.0.0.1:6379 UPSTASH_BRIDGE_TOKEN=… UPSTASH_BRIDGE_PORT=8079 tsx harness/upstash-bridge.ts
  */
 import { createHash } from "node:crypto";
 import http from "node:http";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis, type RedisOptions } from "ioredis";
 import { z } from "zod";
-import { secretEquals } from "../../lib/http/bearer";
-import { errorMessage, log } from "../../lib/log";
+import { secretEquals } from "../lib/http/bearer";
+import { errorMessage, log } from "../lib/log";
+import { HttpError } from "./http-error";
 import { listenHttp } from "./ports";
+import { runAsService } from "./service-main";
 
 const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 const DEFAULT_BLOCKING_POOL_SIZE = 8;
@@ -362,15 +362,6 @@ class Executor {
 
 // ---------------------------------------------------------------- HTTP
 
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
 function send(res: http.ServerResponse, status: number, body: unknown): void {
   if (res.headersSent || res.destroyed) return;
   const json = JSON.stringify(body);
@@ -615,28 +606,8 @@ const cliEnvSchema = z.object({
   UPSTASH_BRIDGE_HOST: z.string().min(1).default("127.0.0.1"),
 });
 
-async function main(): Promise<void> {
-  const env = cliEnvSchema.safeParse(process.env);
-  if (!env.success) {
-    const issue = env.error.issues[0];
-    log.error("upstash_bridge.bad_env", { problem: issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid environment" });
-    process.exit(1);
-  }
-  const bridge = await startUpstashBridge({
-    redisUrl: env.data.REDIS_URL,
-    token: env.data.UPSTASH_BRIDGE_TOKEN,
-    port: env.data.UPSTASH_BRIDGE_PORT,
-    host: env.data.UPSTASH_BRIDGE_HOST,
-  });
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.once(signal, () => void bridge.stop().finally(() => process.exit(0)));
-  }
-}
-
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  main().catch((error: unknown) => {
-    log.error("upstash_bridge.failed", { error: errorMessage(error) });
-    process.exit(1);
-  });
-}
+runAsService(import.meta.url, {
+  event: "upstash_bridge",
+  env: cliEnvSchema,
+  start: (env) => startUpstashBridge({ redisUrl: env.REDIS_URL, token: env.UPSTASH_BRIDGE_TOKEN, port: env.UPSTASH_BRIDGE_PORT, host: env.UPSTASH_BRIDGE_HOST }),
+});

@@ -7,10 +7,10 @@ import { createPolicySource } from "@/lib/config/edge-config";
 import { createStockContext, type StockContext } from "@/lib/context";
 import { startMarketplaceEmulator } from "@/emulators/marketplace";
 import { startShopifyEmulator } from "@/emulators/shopify";
-import { startEdgeConfigServer } from "@/scripts/stack/edge-config-server";
-import { freePort } from "@/scripts/stack/ports";
-import { startRedisServer } from "@/scripts/stack/redis-server";
-import { startUpstashBridge } from "@/scripts/stack/upstash-bridge";
+import { startEdgeConfigServer } from "@/harness/edge-config-server";
+import { freePort } from "@/harness/ports";
+import { startRedisServer } from "@/harness/redis-server";
+import { startUpstashBridge } from "@/harness/upstash-bridge";
 
 /**
  * Real redis-server + bridge + Edge Config server + Shopify and marketplace emulators, with
@@ -39,7 +39,7 @@ export function seededRandom(seed: number): () => number {
 }
 
 export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}) {
-  const root = path.resolve(import.meta.dirname, "..", "..");
+  const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
   copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
