@@ -43,6 +43,10 @@ export default defineConfig([
       "object-shorthand": "error",
     },
   },
+  {
+    files: ["**/*.cjs"],
+    languageOptions: { sourceType: "commonjs", globals: { module: "writable", require: "readonly", __dirname: "readonly" } },
+  },
   // Runtime code logs through lib/log.ts (structured lines); scripts and tests print to the console.
   {
     files: ["app/**", "lib/**", "workers/**", "emulators/**", "proxy.ts"],
