@@ -33,10 +33,10 @@ module.exports = {
     },
     {
       name: "lib-domain-is-a-leaf",
-      comment: "lib/domain imports only lib/domain and npm packages (so not lib/config: config may import domain, not the reverse).",
+      comment: "lib/domain imports only lib/domain and npm packages, not even Node built-ins (so not lib/config: config may import domain, not the reverse).",
       severity: "error",
       from: { path: "^lib/domain/" },
-      to: { pathNot: ["^lib/domain/", "^node_modules/"], dependencyTypesNot: ["core"] },
+      to: { pathNot: ["^lib/domain/", "^node_modules/"] },
     },
     {
       name: "lib-redis-not-to-channels",
@@ -70,7 +70,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "^node_modules/" },
-    exclude: { path: "^(node_modules|\\.next|\\.data|\\.tmp|\\.stryker-tmp|reports|test-results|coverage|public)/" },
+    exclude: { path: "^(\\.next|\\.data|\\.tmp|\\.stryker-tmp|reports|test-results|coverage|public)/" },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {
