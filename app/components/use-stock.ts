@@ -60,6 +60,9 @@ export function useStock(skus: readonly string[]): LiveStock {
     const timer = setTimeout(rerender, left + 1);
     return () => clearTimeout(timer);
   }, [failing, data]);
+  // The clock is read in render on purpose: whichever render comes after the cutoff (the timer
+  // above makes sure one does) must drop the stale number.
+  // eslint-disable-next-line react-hooks/purity
   const usable = data && !(failing && Date.now() - Date.parse(data.asOf) > STALE_AFTER_MS) ? data : undefined;
   return { stockOf: (sku) => usable?.skus[sku], checking: failing };
 }

@@ -19,7 +19,7 @@ export const locationIdSchema = z
   .string()
   .min(1)
   .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._\-]*$/, "locationId may hold letters, digits and . _ - only");
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, "locationId may hold letters, digits and . _ - only");
 
 export const channelSchema = z.enum(["shopify", "marketplace", "pos", "erp"]);
 export type Channel = z.infer<typeof channelSchema>;

@@ -4,7 +4,7 @@ import { desiredTargets } from "../channels/plan";
 import { targetKey } from "../domain/channel-targets";
 import type { Channel } from "../domain/events";
 import { readBelieved } from "../redis/channel-store";
-import { keys, reconKeys } from "../redis/keys";
+import { keys } from "../redis/keys";
 import type { SkuSnapshot } from "../domain/projection";
 import { readSnapshots } from "../redis/projection-store";
 import { readLatest, targetField } from "../redis/reconcile-store";

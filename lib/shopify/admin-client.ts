@@ -67,7 +67,7 @@ async function request<T>(client: AdminApiClient, document: string, variables: R
   let response: Awaited<ReturnType<AdminApiClient["request"]>>;
   try {
     response = await client.request(document, { variables });
-  } catch (error) {
+  } catch {
     return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle: null };
   }
   const cost = costSchema.safeParse((response.extensions as { cost?: unknown } | undefined)?.cost);

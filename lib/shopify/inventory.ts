@@ -31,7 +31,7 @@ export interface ShopifyItem {
 }
 
 /** Shopify search syntax: quote SKUs that are not a plain token. */
-const skuTerm = (sku: string) => (/^[A-Za-z0-9._\-]+$/.test(sku) ? `sku:${sku}` : `sku:"${sku.replaceAll('"', '\\"')}"`);
+const skuTerm = (sku: string) => (/^[A-Za-z0-9._-]+$/.test(sku) ? `sku:${sku}` : `sku:"${sku.replaceAll('"', '\\"')}"`);
 
 export const SKUS_PER_LOOKUP = 25;
 

@@ -1,3 +1,4 @@
+import type * as StateFile from "@/emulators/shared/state-file";
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -26,7 +27,7 @@ import { apiHeaders, requestJson, type JsonAnswer } from "@/tests/support/http-j
 // Counts the persistence calls (wrappers, not vi.fn: the shared hooks restore mocks after each test).
 const persistCalls = vi.hoisted(() => ({ load: 0, persist: 0 }));
 vi.mock("@/emulators/shared/state-file", async (importOriginal) => {
-  const real = await importOriginal<typeof import("@/emulators/shared/state-file")>();
+  const real = await importOriginal<typeof StateFile>();
   return {
     ...real,
     loadStateFile: (...args: Parameters<typeof real.loadStateFile>) => {

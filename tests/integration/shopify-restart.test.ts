@@ -1,3 +1,4 @@
+import type * as StateFile from "@/emulators/shared/state-file";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -17,7 +18,7 @@ import { requestJson } from "@/tests/support/http-json";
  * and read through the emulator's real HTTP APIs.
  */
 vi.mock("@/emulators/shared/state-file", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("@/emulators/shared/state-file")>();
+  const actual = await importOriginal<typeof StateFile>();
   return { ...actual, persistTo: vi.fn(actual.persistTo), loadStateFile: vi.fn(actual.loadStateFile) };
 });
 

@@ -4,6 +4,8 @@
 export function SignOut() {
   const signOut = async () => {
     await fetch("/api/ops/session", { method: "DELETE" });
+    // A full page load, not a client navigation: nothing of the console's rendered data stays in memory.
+    // eslint-disable-next-line @next/next/no-location-assign-relative-destination
     window.location.assign("/ops/login");
   };
   return (

@@ -268,6 +268,8 @@ describe("malformed payloads → PayloadError naming the field", () => {
     ["negative quantity", "orders/create", (b) => (Object.assign(lines(b)[1] ?? {}, { quantity: -1 }), b), "line_items.1.quantity", /.+/],
     ["SKU with forbidden characters", "orders/create", (b) => (Object.assign(lines(b)[2] ?? {}, { sku: "MUG{WHT}" }), b), "line_items.2.sku", /sku may hold/],
     ["quantity beyond what an event may carry", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { quantity: 2_000_000 }), b), "line_items.0.quantity", /.+/],
+    // The literal loses precision on purpose: it is what JSON.parse makes of such an id.
+    // eslint-disable-next-line no-loss-of-precision
     ["line item id beyond 2^53 (rounded by JSON.parse)", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { id: 487817672276298554 }), b), "line_items.0.id", /2\^53/],
     ["price that is not a decimal", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { price_set: { shop_money: { amount: "19,99", currency_code: "USD" } } }), b), "line_items.0.price_set.shop_money.amount", /decimal/],
     ["created_at that is not a timestamp", "orders/create", (b) => ({ ...b, created_at: "yesterday" }), "created_at", /.+/],
