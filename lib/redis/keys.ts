@@ -111,7 +111,7 @@ export const channelKeys = {
   reconFence: (c: string) => `${ch(c)}:recon-fence`,
 };
 
-/** The drift pass (one reconciler at a time; keys share the `{recon}` tag for its Lua). */
+/** The drift pass (one reconciler at a time; keys share the `{r}` tag for its Lua). */
 export const reconKeys = {
   /** Hash: the current or last pass (id, position, counters, times). */
   pass: "recon:{r}:pass",
