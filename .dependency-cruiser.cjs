@@ -33,7 +33,8 @@ module.exports = {
     },
     {
       name: "lib-domain-is-a-leaf",
-      comment: "lib/domain imports only lib/domain, the pure money module and npm packages, not even Node built-ins (so not lib/config: config may import domain, not the reverse).",
+      comment:
+        "lib/domain imports only lib/domain, the pure money module and npm packages, not even Node built-ins (so not lib/config: config may import domain, not the reverse).",
       severity: "error",
       from: { path: "^lib/domain/" },
       to: { pathNot: ["^lib/domain/", "^lib/money\\.ts$", "^node_modules/"] },

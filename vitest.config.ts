@@ -39,7 +39,15 @@ export default defineConfig({
       // data folder of its own; its builds wait on the shared stack's (scripts/stack/next-app.ts lock).
       {
         extends: true,
-        test: { name: "launcher", include: ["tests/launcher/**/*.test.ts"], fileParallelism: false, maxWorkers: 1, sequence: { groupOrder: 2 }, testTimeout: 300_000, hookTimeout: 120_000 },
+        test: {
+          name: "launcher",
+          include: ["tests/launcher/**/*.test.ts"],
+          fileParallelism: false,
+          maxWorkers: 1,
+          sequence: { groupOrder: 2 },
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
       },
       // The flash-sale harness's smoke run: two stacks of its own, last, on a quiet machine.
       { extends: true, test: { name: "load", include: ["tests/load/**/*.test.ts"], testTimeout: 120_000, sequence: { groupOrder: 3 } } },

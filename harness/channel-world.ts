@@ -61,7 +61,12 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127, extra
       { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West" },
     ],
   });
-  const marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", random: seededRandom(seed + 1), webhook: { url: nowhere, secret: "unused-secret-0123456789" } });
+  const marketplace = await startMarketplaceEmulator({
+    port: await freePort(),
+    apiKey: "marketplace-key-0123456789",
+    random: seededRandom(seed + 1),
+    webhook: { url: nowhere, secret: "unused-secret-0123456789" },
+  });
   // The stack's own context: nothing global is set, so worlds in one process never see each other.
   const env = {
     UPSTASH_REDIS_REST_URL: bridge.url,
@@ -86,7 +91,8 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127, extra
     marketplace,
     policyFile,
     stop: async () => {
-      for (const stop of [() => marketplace.stop(), () => shopify.stop(), () => edge.stop(), () => bridge.stop(), () => redis.stop()]) await stop().catch(() => undefined);
+      for (const stop of [() => marketplace.stop(), () => shopify.stop(), () => edge.stop(), () => bridge.stop(), () => redis.stop()])
+        await stop().catch(() => undefined);
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -90,10 +90,8 @@ function canonical(value: unknown): Json {
 }
 
 const formatPath = (segments: readonly PropertyKey[]): string =>
-  segments.reduce<string>(
-    (out, segment) => (typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${String(segment)}` : String(segment)),
-    "",
-  ) || "(root)";
+  segments.reduce<string>((out, segment) => (typeof segment === "number" ? `${out}[${segment}]` : out ? `${out}.${String(segment)}` : String(segment)), "") ||
+  "(root)";
 
 /** Fields in the file that the schema dropped (typos there would otherwise vanish silently). */
 function droppedFields(input: unknown, output: unknown, at: (string | number)[] = []): string[] {
@@ -241,7 +239,11 @@ export async function startEdgeConfigServer(options: EdgeConfigServerOptions): P
         return;
       }
       if (method !== "GET" && method !== "HEAD") {
-        send(res, method, { status: 405, body: errorBody("method_not_allowed", "this Edge Config is read-only: GET or HEAD"), headers: { allow: "GET, HEAD" } });
+        send(res, method, {
+          status: 405,
+          body: errorBody("method_not_allowed", "this Edge Config is read-only: GET or HEAD"),
+          headers: { allow: "GET, HEAD" },
+        });
         return;
       }
       const ifNoneMatch = req.headers["if-none-match"];
@@ -368,7 +370,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 const cliEnvSchema = z.object({
   // The launcher's policy file stays with the launcher (scripts/stack/).
-  EDGE_CONFIG_FILE: z.string().min(1).default(path.join(here, "..", "scripts", "stack", "edge-config.json")),
+  EDGE_CONFIG_FILE: z
+    .string()
+    .min(1)
+    .default(path.join(here, "..", "scripts", "stack", "edge-config.json")),
   EDGE_CONFIG_TOKEN: z
     .string({ error: "set EDGE_CONFIG_TOKEN (the Bearer token the app's EDGE_CONFIG connection string carries)" })
     .min(1, "EDGE_CONFIG_TOKEN must not be empty"),

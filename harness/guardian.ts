@@ -12,9 +12,13 @@ import net from "node:net";
 export function spawnGuardian(pid: number, opts: { group?: boolean } = {}): ChildProcess | undefined {
   const target = opts.group ? `-${pid}` : String(pid);
   try {
-    const guardian = spawn("/bin/sh", ["-c", 'read -r _ignored; kill -TERM "$1" 2>/dev/null && sleep 10 && kill -KILL "$1" 2>/dev/null', "stack-guardian", target], {
-      stdio: ["pipe", "ignore", "ignore"],
-    });
+    const guardian = spawn(
+      "/bin/sh",
+      ["-c", 'read -r _ignored; kill -TERM "$1" 2>/dev/null && sleep 10 && kill -KILL "$1" 2>/dev/null', "stack-guardian", target],
+      {
+        stdio: ["pipe", "ignore", "ignore"],
+      },
+    );
     guardian.on("error", () => undefined); // best effort: the exit hooks still cover normal exits
     guardian.unref();
     if (guardian.stdin instanceof net.Socket) guardian.stdin.unref();

@@ -34,7 +34,13 @@ export async function assertPortFree(port: number, what: string): Promise<void> 
   await new Promise<void>((resolve, reject) => {
     const server = net.createServer();
     server.once("error", (error: NodeJS.ErrnoException) =>
-      reject(new Error(error.code === "EADDRINUSE" ? `port ${port} (${what}) is already in use; set another port or stop what holds it` : `cannot listen on port ${port} (${what}): ${error.message}`)),
+      reject(
+        new Error(
+          error.code === "EADDRINUSE"
+            ? `port ${port} (${what}) is already in use; set another port or stop what holds it`
+            : `cannot listen on port ${port} (${what}): ${error.message}`,
+        ),
+      ),
     );
     server.listen(port, "127.0.0.1", () => server.close(() => resolve()));
   });

@@ -53,16 +53,26 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
   await assertPortFree(opts.port, "redis-server");
 
   const args = [
-    "--port", String(opts.port),
-    "--bind", "127.0.0.1",
-    "--protected-mode", "yes",
-    "--daemonize", "no",
-    "--dir", dir,
-    "--save", "",
-    "--appendonly", opts.appendOnly ? "yes" : "no",
-    "--appendfsync", opts.appendFsync,
-    "--loglevel", "warning",
-    "--logfile", "",
+    "--port",
+    String(opts.port),
+    "--bind",
+    "127.0.0.1",
+    "--protected-mode",
+    "yes",
+    "--daemonize",
+    "no",
+    "--dir",
+    dir,
+    "--save",
+    "",
+    "--appendonly",
+    opts.appendOnly ? "yes" : "no",
+    "--appendfsync",
+    opts.appendFsync,
+    "--loglevel",
+    "warning",
+    "--logfile",
+    "",
   ];
   const child = spawn(binary, args, { stdio: ["ignore", "pipe", "pipe"] });
   const output = outputTail(child);
@@ -99,7 +109,11 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 
   try {
     await waitForPing(opts.port, () =>
-      spawnFailure ? `cannot spawn redis-server: ${spawnFailure.message}` : isGone() ? `redis-server exited before answering PING on port ${opts.port}` : undefined,
+      spawnFailure
+        ? `cannot spawn redis-server: ${spawnFailure.message}`
+        : isGone()
+          ? `redis-server exited before answering PING on port ${opts.port}`
+          : undefined,
     );
   } catch (error) {
     await stop();
@@ -113,7 +127,14 @@ export async function startRedisServer(options: RedisServerOptions): Promise<Red
 function outputTail(child: ChildProcess): () => string {
   let lines: string[] = [];
   const keep = (chunk: Buffer) => {
-    lines = [...lines, ...chunk.toString("utf8").split("\n").map((line) => line.trim()).filter(Boolean)].slice(-5);
+    lines = [
+      ...lines,
+      ...chunk
+        .toString("utf8")
+        .split("\n")
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ].slice(-5);
   };
   child.stdout?.on("data", keep);
   child.stderr?.on("data", keep);

@@ -9,7 +9,10 @@ import { errorMessage, log } from "../lib/log";
  * the environment with zod (a bad one is logged and exits 1), start the service, and stop it on
  * SIGINT/SIGTERM. Log events are `<event>.bad_env` and `<event>.failed`.
  */
-export function runAsService<S extends z.ZodType>(moduleUrl: string, service: { event: string; env: S; start: (env: z.infer<S>) => Promise<{ stop(): Promise<void> }> }): void {
+export function runAsService<S extends z.ZodType>(
+  moduleUrl: string,
+  service: { event: string; env: S; start: (env: z.infer<S>) => Promise<{ stop(): Promise<void> }> },
+): void {
   const entry = process.argv[1];
   if (entry === undefined || path.resolve(entry) !== fileURLToPath(moduleUrl)) return;
   const main = async (): Promise<void> => {

@@ -75,7 +75,10 @@ const sha1 = (text: string) => createHash("sha1").update(text).digest("hex");
 function redisCompatibleScript(source: string): string {
   const shebang = /^#!lua flags=([^\n]*)\n/.exec(source);
   if (!shebang) return source;
-  const kept = (shebang[1] ?? "").split(",").map((f) => f.trim()).filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
+  const kept = (shebang[1] ?? "")
+    .split(",")
+    .map((f) => f.trim())
+    .filter((f) => f && !UPSTASH_ONLY_FLAGS.has(f));
   return `${kept.length ? `#!lua flags=${kept.join(",")}` : "#!lua"}\n${source.slice(shebang[0].length)}`;
 }
 
@@ -119,16 +122,31 @@ function toJson(value: unknown, base64: boolean, topLevel: boolean): Json {
   return toJson(Buffer.from(String(value), "utf8"), base64, topLevel);
 }
 
-const toEntry = (outcome: Outcome, base64: boolean): Entry =>
-  outcome.ok ? { result: toJson(outcome.value, base64, true) } : { error: outcome.message };
+const toEntry = (outcome: Outcome, base64: boolean): Entry => (outcome.ok ? { result: toJson(outcome.value, base64, true) } : { error: outcome.message });
 
 // ---------------------------------------------------------------- command policy
 
 /** Commands that would change the state of a connection other requests share. */
 const CONNECTION_STATE = new Set([
-  "AUTH", "HELLO", "SELECT", "QUIT", "RESET", "MONITOR", "SYNC", "PSYNC",
-  "MULTI", "EXEC", "DISCARD", "WATCH", "UNWATCH",
-  "SUBSCRIBE", "PSUBSCRIBE", "SSUBSCRIBE", "UNSUBSCRIBE", "PUNSUBSCRIBE", "SUNSUBSCRIBE",
+  "AUTH",
+  "HELLO",
+  "SELECT",
+  "QUIT",
+  "RESET",
+  "MONITOR",
+  "SYNC",
+  "PSYNC",
+  "MULTI",
+  "EXEC",
+  "DISCARD",
+  "WATCH",
+  "UNWATCH",
+  "SUBSCRIBE",
+  "PSUBSCRIBE",
+  "SSUBSCRIBE",
+  "UNSUBSCRIBE",
+  "PUNSUBSCRIBE",
+  "SUNSUBSCRIBE",
 ]);
 const CLIENT_STATE = new Set(["REPLY", "SETNAME", "SETINFO", "TRACKING", "CACHING", "NO-EVICT", "NO-TOUCH"]);
 const BLOCKING = new Set(["BLPOP", "BRPOP", "BRPOPLPUSH", "BLMOVE", "BLMPOP", "BZPOPMIN", "BZPOPMAX", "BZMPOP", "WAIT", "WAITAOF"]);
@@ -219,9 +237,10 @@ class SharedConnection {
       if (run.length === 0) return;
       const batch = run;
       run = [];
-      void runPipeline(this.redis, batch.map((item) => item.command)).then((outcomes) =>
-        batch.forEach((item, i) => item.resolve(outcomes[i] ?? failure(new Error("missing result")))),
-      );
+      void runPipeline(
+        this.redis,
+        batch.map((item) => item.command),
+      ).then((outcomes) => batch.forEach((item, i) => item.resolve(outcomes[i] ?? failure(new Error("missing result")))));
     };
     for (const item of queue) {
       if (item.kind === "command") {
@@ -461,11 +480,19 @@ async function handle(req: http.IncomingMessage, res: http.ServerResponse, ctx: 
       const outcomes = await ctx.executor.batch(commands, controller.signal);
       const down = outcomes.find((o) => !o.ok && o.unavailable);
       if (down && !down.ok) return send(res, 503, unavailable(down.message));
-      return send(res, 200, outcomes.map((o) => toEntry(o, base64)));
+      return send(
+        res,
+        200,
+        outcomes.map((o) => toEntry(o, base64)),
+      );
     }
     const result = await ctx.executor.atomic(commands);
     if (!result.ok) return send(res, result.unavailable ? 503 : 400, result.unavailable ? unavailable(result.message) : { error: result.message });
-    return send(res, 200, result.outcomes.map((o) => toEntry(o, base64)));
+    return send(
+      res,
+      200,
+      result.outcomes.map((o) => toEntry(o, base64)),
+    );
   }
 
   let command: RedisCommand;
@@ -609,5 +636,6 @@ const cliEnvSchema = z.object({
 runAsService(import.meta.url, {
   event: "upstash_bridge",
   env: cliEnvSchema,
-  start: (env) => startUpstashBridge({ redisUrl: env.REDIS_URL, token: env.UPSTASH_BRIDGE_TOKEN, port: env.UPSTASH_BRIDGE_PORT, host: env.UPSTASH_BRIDGE_HOST }),
+  start: (env) =>
+    startUpstashBridge({ redisUrl: env.REDIS_URL, token: env.UPSTASH_BRIDGE_TOKEN, port: env.UPSTASH_BRIDGE_PORT, host: env.UPSTASH_BRIDGE_HOST }),
 });

@@ -27,7 +27,11 @@ export interface Clients {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const clientsFromEnv = (env: Env): Clients => ({ shopify: shopifyAdminFromEnv(env), marketplace: marketplaceClientFromEnv(env), erp: erpClientFromEnv(env) });
+export const clientsFromEnv = (env: Env): Clients => ({
+  shopify: shopifyAdminFromEnv(env),
+  marketplace: marketplaceClientFromEnv(env),
+  erp: erpClientFromEnv(env),
+});
 
 /** A context for the systems `env` names; `parts` replace any piece (a fake clock, a client with faults). */
 export function createStockContext(env: Env, parts: Partial<StockContext> = {}): StockContext {
@@ -42,4 +46,5 @@ export function createStockContext(env: Env, parts: Partial<StockContext> = {}):
 let processContext: StockContext | undefined;
 
 /** This process's context (its env), built on first use: what routes, crons and `after()` run with. */
-export const stockContext = (): StockContext => (processContext ??= { redis: getRedis(), policy: getPolicy, clients: clientsFromEnv(process.env), now: Date.now });
+export const stockContext = (): StockContext =>
+  (processContext ??= { redis: getRedis(), policy: getPolicy, clients: clientsFromEnv(process.env), now: Date.now });

@@ -27,8 +27,10 @@ try {
   for (const mode of modes) {
     const m = report.modes[mode];
     if (!m) continue;
-    console.log(`  ${mode.padEnd(5)}  oversold ${m.oversold.units} units / ${m.oversold.orders} orders (shopify ${m.oversold.byChannel.shopify.units}, marketplace ${m.oversold.byChannel.marketplace.units}, pos ${m.oversold.byChannel.pos.units})` +
-      `  ·  stale badges ${(m.badge.staleShare * 100).toFixed(1)}% of ${m.badge.reads}  ·  propagation p95 → Shopify ${m.propagationMs.shopify.p95 ?? "–"} ms, → marketplace ${m.propagationMs.marketplace.p95 ?? "–"} ms`);
+    console.log(
+      `  ${mode.padEnd(5)}  oversold ${m.oversold.units} units / ${m.oversold.orders} orders (shopify ${m.oversold.byChannel.shopify.units}, marketplace ${m.oversold.byChannel.marketplace.units}, pos ${m.oversold.byChannel.pos.units})` +
+        `  ·  stale badges ${(m.badge.staleShare * 100).toFixed(1)}% of ${m.badge.reads}  ·  propagation p95 → Shopify ${m.propagationMs.shopify.p95 ?? "–"} ms, → marketplace ${m.propagationMs.marketplace.p95 ?? "–"} ms`,
+    );
   }
   console.log("");
   for (const t of report.targets) console.log(`  ${t.met ? "✓" : "✗"} ${t.name}: ${t.detail}`);

@@ -13,7 +13,14 @@ import { main } from "./bench/bench-main";
  *   npm run soak
  */
 const root = path.resolve(import.meta.dirname, "..");
-const files = ["tests/stack/app-faults.test.ts", "tests/stack/redelivery.test.ts", "tests/stack/abuse.test.ts", "tests/integration/channel-convergence.test.ts", "tests/integration/reconcile.test.ts", "tests/stack/crash-recovery.test.ts"];
+const files = [
+  "tests/stack/app-faults.test.ts",
+  "tests/stack/redelivery.test.ts",
+  "tests/stack/abuse.test.ts",
+  "tests/integration/channel-convergence.test.ts",
+  "tests/integration/reconcile.test.ts",
+  "tests/stack/crash-recovery.test.ts",
+];
 
 await main(async () => {
   const rounds = intSetting(process.env, "SOAK_ROUNDS", 5);
@@ -27,13 +34,27 @@ await main(async () => {
     for (let round = 1; round <= rounds; round++) {
       const started = Date.now();
       const reportFile = path.join(reports, `round-${round}.json`);
-      const run = spawnSync(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...files], { cwd: root, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8", maxBuffer: 512 * 1024 * 1024 });
+      const run = spawnSync(process.execPath, [vitest, "run", "--reporter=default", "--reporter=json", `--outputFile.json=${reportFile}`, ...files], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        encoding: "utf8",
+        maxBuffer: 512 * 1024 * 1024,
+      });
       if (run.error) fail(`could not run vitest: ${run.error.message}`);
       const parsed = existsSync(reportFile) ? vitestJsonSchema.safeParse(JSON.parse(readFileSync(reportFile, "utf8"))) : null;
       const problem = vitestRunProblem(parsed?.success ? parsed.data : null, run.status);
       results.push({ round, ok: problem === null, seconds: Math.round((Date.now() - started) / 1000) });
-      console.log(`round ${round}/${rounds}: ${problem === null ? `passed (${parsed?.data?.numPassedTests} tests)` : `FAILED: ${problem}`} in ${results.at(-1)?.seconds} s`);
-      if (problem !== null) console.log(((run.stdout ?? "") + (run.stderr ?? "")).split("\n").filter((l) => /FAIL|×|Error/.test(l)).slice(0, 20).join("\n"));
+      console.log(
+        `round ${round}/${rounds}: ${problem === null ? `passed (${parsed?.data?.numPassedTests} tests)` : `FAILED: ${problem}`} in ${results.at(-1)?.seconds} s`,
+      );
+      if (problem !== null)
+        console.log(
+          ((run.stdout ?? "") + (run.stderr ?? ""))
+            .split("\n")
+            .filter((l) => /FAIL|×|Error/.test(l))
+            .slice(0, 20)
+            .join("\n"),
+        );
     }
   } finally {
     rmSync(reports, { recursive: true, force: true });

@@ -21,7 +21,10 @@ const RESULT_LINE = /^(\d+) passed, (\d+) failed(?:, (\d+) skipped)?$/m;
 function runOnce(): Promise<{ code: number; line: string | null; seconds: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "test.ts"), ...vitestArgs], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "scripts", "test.ts"), ...vitestArgs], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     let tail = "";
     child.stdout.on("data", (chunk: Buffer) => {
       process.stdout.write(chunk);

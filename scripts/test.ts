@@ -26,13 +26,26 @@ const started = Date.now();
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 /** Runs a command; with a label, its output is prefixed line by line (lanes run side by side). */
-function run(cmd: string, args: string[], env: Record<string, string> = {}, label?: string, onSpawn?: (pid: number) => void): Promise<{ code: number; ms: number }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: Record<string, string> = {},
+  label?: string,
+  onSpawn?: (pid: number) => void,
+): Promise<{ code: number; ms: number }> {
   const t0 = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: root, stdio: label ? ["ignore", "pipe", "pipe"] : "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env } });
+    const child = spawn(cmd, args, {
+      cwd: root,
+      stdio: label ? ["ignore", "pipe", "pipe"] : "inherit",
+      env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...env },
+    });
     if (child.pid !== undefined) onSpawn?.(child.pid);
     if (label) {
-      for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+      for (const [from, to] of [
+        [child.stdout, process.stdout],
+        [child.stderr, process.stderr],
+      ] as const) {
         let rest = "";
         from?.on("data", (chunk: Buffer) => {
           const lines = (rest + chunk.toString()).split("\n");
@@ -57,7 +70,13 @@ const summarySchema = z.object({
 type Summary = z.infer<typeof summarySchema>;
 
 /** `niceness`: a lane off the critical path runs at a lower CPU priority, so it fills idle time rather than slowing the others. */
-async function vitest(label: string, args: string[], prefix = true, niceness = 0, onSpawn?: (pid: number) => void): Promise<{ code: number; ms: number; summary: Summary | null }> {
+async function vitest(
+  label: string,
+  args: string[],
+  prefix = true,
+  niceness = 0,
+  onSpawn?: (pid: number) => void,
+): Promise<{ code: number; ms: number; summary: Summary | null }> {
   const jsonFile = path.join(results, `vitest-${label}.json`);
   rmSync(jsonFile, { force: true });
   const vitestBin = path.join(root, "node_modules", "vitest", "vitest.mjs");
@@ -72,7 +91,9 @@ async function vitest(label: string, args: string[], prefix = true, niceness = 0
   return { ...result, summary: parsed?.success ? parsed.data : null };
 }
 
-console.log("▶ type-check and the static checks (format, lint, layers) beside three lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser | the launcher");
+console.log(
+  "▶ type-check and the static checks (format, lint, layers) beside three lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser | the launcher",
+);
 const tscBin = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const tsc = run(process.execPath, [tscBin, "--noEmit", "-p", root]);
 const extra = process.argv.slice(2);
@@ -90,7 +111,10 @@ const lanes = async () => {
     // Off the critical path: it starts once the shared stack is up (so its launches find that
     // `next build` done, never making it themselves at a low priority), and runs at a lower priority.
     (async () => {
-      await sharedStackUp(() => stackPid, () => stackDone);
+      await sharedStackUp(
+        () => stackPid,
+        () => stackDone,
+      );
       return vitest("launcher", ["--project", "launcher"], true, 10);
     })(),
   ]);
@@ -112,17 +136,33 @@ interface CheckResult {
 async function checks(): Promise<CheckResult[]> {
   const list = [
     // prettier names each unformatted file, then "Code style issues found in N files".
-    { name: "format:check", hint: "npm run format fixes them", summary: (out: string) => /Code style issues found in (?:the above file|\d+ files)/.exec(out)?.[0] },
+    {
+      name: "format:check",
+      hint: "npm run format fixes them",
+      summary: (out: string) => /Code style issues found in (?:the above file|\d+ files)/.exec(out)?.[0],
+    },
     // eslint: "✖ N problems (N errors, N warnings)"; with warnings only, also "too many warnings".
-    { name: "lint", hint: "npm run lint lists them; npx eslint --fix . fixes some", summary: (out: string) => /\d+ problems? \(\d+ errors?, \d+ warnings?\)/.exec(out)?.[0] },
+    {
+      name: "lint",
+      hint: "npm run lint lists them; npx eslint --fix . fixes some",
+      summary: (out: string) => /\d+ problems? \(\d+ errors?, \d+ warnings?\)/.exec(out)?.[0],
+    },
     // dependency-cruiser: "x N dependency violations (N errors, N warnings). N modules, N dependencies cruised."
-    { name: "check:layers", hint: "npm run check:layers lists them; the rules are in .dependency-cruiser.cjs", summary: (out: string) => /\d+ dependency violations? \([^)]*\)/.exec(out)?.[0] },
+    {
+      name: "check:layers",
+      hint: "npm run check:layers lists them; the rules are in .dependency-cruiser.cjs",
+      summary: (out: string) => /\d+ dependency violations? \([^)]*\)/.exec(out)?.[0],
+    },
   ];
   const done: CheckResult[] = [];
   for (const check of list) {
     const t0 = Date.now();
     const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-      const child = spawn("nice", ["-n", "10", "npm", "run", "--silent", check.name], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, FORCE_COLOR: "0" } });
+      const child = spawn("nice", ["-n", "10", "npm", "run", "--silent", check.name], {
+        cwd: root,
+        stdio: ["ignore", "pipe", "pipe"],
+        env: { ...process.env, FORCE_COLOR: "0" },
+      });
       let output = "";
       child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
       child.stderr.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -172,17 +212,25 @@ for (const file of runs.flatMap((r) => r.summary?.testResults ?? [])) {
 const checkPhases = checkResults.length > 0 ? `, checks ${checkResults.map((c) => `${c.name} ${seconds(c.ms)}`).join(" + ")} (beside vitest)` : "";
 console.log(`\nphases: tsc ${seconds(tscResult.ms)} (beside vitest)${checkPhases}${runs.map((r, i) => `, vitest run ${i + 1} ${seconds(r.ms)}`).join("")}`);
 for (const [name, g] of [...groups].sort((a, b) => a[1].start - b[1].start)) {
-  console.log(`  ${name.padEnd(12)} ${String(g.files).padStart(3)} files, from +${seconds(g.start - started)} to +${seconds(g.end - started)} (${seconds(g.end - g.start)})`);
+  console.log(
+    `  ${name.padEnd(12)} ${String(g.files).padStart(3)} files, from +${seconds(g.start - started)} to +${seconds(g.end - started)} (${seconds(g.end - g.start)})`,
+  );
 }
 console.log(`  total wall   ${seconds(Date.now() - started)}`);
 
 const sum = (pick: (s: Summary) => number) => runs.reduce((n, r) => n + (r.summary ? pick(r.summary) : 0), 0);
 const passed = sum((s) => s.numPassedTests);
 const failedChecks = checkResults.filter((c) => c.code !== 0);
-const failed = sum((s) => s.numFailedTests) + (tscResult.code === 0 ? 0 : 1) + failedChecks.length + runs.filter((r) => r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0).length;
+const failed =
+  sum((s) => s.numFailedTests) +
+  (tscResult.code === 0 ? 0 : 1) +
+  failedChecks.length +
+  runs.filter((r) => r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0).length;
 const skipped = sum((s) => s.numPendingTests + s.numTodoTests);
 if (tscResult.code !== 0) console.log("type-check failed (counted as one failure)");
 for (const c of failedChecks) console.log(c.summary);
-for (const [i, r] of runs.entries()) if (r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0) console.log(`vitest run ${i + 1} exited ${r.code} without a failed test (counted as one failure)`);
+for (const [i, r] of runs.entries())
+  if (r.code !== 0 && (r.summary?.numFailedTests ?? 0) === 0)
+    console.log(`vitest run ${i + 1} exited ${r.code} without a failed test (counted as one failure)`);
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
 process.exit(tscResult.code === 0 && failedChecks.length === 0 && runs.every((r) => r.code === 0) && passed > 0 ? 0 : 1);

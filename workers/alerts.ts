@@ -29,14 +29,21 @@ export function alertBody(alert: Alert, format: "slack" | "pagerduty", routingKe
       ...(alert.dedupKey ? { dedup_key: alert.dedupKey } : {}),
       payload: { summary: alert.summary, source: "stock-layer", severity: alert.severity ?? "warning", component: alert.kind, custom_details: alert.details },
     };
-  return { text: `:rotating_light: ${alert.summary}`, blocks: [{ type: "section", text: { type: "mrkdwn", text: `*${alert.summary}*\n\`\`\`${JSON.stringify(alert.details, null, 1).slice(0, 2_500)}\`\`\`` } }] };
+  return {
+    text: `:rotating_light: ${alert.summary}`,
+    blocks: [{ type: "section", text: { type: "mrkdwn", text: `*${alert.summary}*\n\`\`\`${JSON.stringify(alert.details, null, 1).slice(0, 2_500)}\`\`\`` } }],
+  };
 }
 
 /** Resolves when delivered (2xx) or when no webhook is configured; throws on a failed delivery. */
 export async function sendAlert(alert: Alert): Promise<boolean> {
   const env = envSchema.parse(process.env);
   if (!env.ALERT_WEBHOOK_URL) return false;
-  const response = await fetch(env.ALERT_WEBHOOK_URL, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(alertBody(alert, env.ALERT_WEBHOOK_FORMAT, env.ALERT_ROUTING_KEY)) });
+  const response = await fetch(env.ALERT_WEBHOOK_URL, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(alertBody(alert, env.ALERT_WEBHOOK_FORMAT, env.ALERT_ROUTING_KEY)),
+  });
   if (!response.ok) throw new Error(`alert webhook answered ${response.status}`);
   log.info("alert.sent", { kind: alert.kind, format: env.ALERT_WEBHOOK_FORMAT });
   return true;

@@ -58,11 +58,16 @@ export async function drainIntake(ctx: StockContext, options: DrainOptions = {})
     if (batch.deliveries.length === 0 && batch.broken.length === 0) break;
     const size = { deliveries: batch.deliveries.length, events: batch.deliveries.reduce((n, d) => n + d.events.length, 0) };
     await pauseAt?.("read", size);
-    const outcomes = await applyEvents(redis, batch.deliveries.flatMap((d) => d.events));
+    const outcomes = await applyEvents(
+      redis,
+      batch.deliveries.flatMap((d) => d.events),
+    );
     await Promise.all([
       recordIncidents(ctx, outcomes),
       queueChannelWrites(ctx, outcomes),
-      ...batch.broken.map((b) => pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date(ctx.now()).toISOString(), error: b.reason, field: "events", body: b.streamId })),
+      ...batch.broken.map((b) =>
+        pushDeadLetter(redis, { source: "intake-stream", receivedAt: new Date(ctx.now()).toISOString(), error: b.reason, field: "events", body: b.streamId }),
+      ),
     ]);
     await pauseAt?.("applied", size);
     await acknowledge(redis, [...batch.deliveries.map((d) => d.streamId), ...batch.broken.map((b) => b.streamId)]);
@@ -70,7 +75,14 @@ export async function drainIntake(ctx: StockContext, options: DrainOptions = {})
     for (const { event, effect, snapshot } of outcomes) {
       if (effect === "duplicate") stats.duplicates++;
       else stats.applied++;
-      log.info("stock.event", { eventId: event.id, sku: event.sku, kind: event.kind, effect, channel: "channel" in event ? event.channel : null, version: snapshot?.version ?? null });
+      log.info("stock.event", {
+        eventId: event.id,
+        sku: event.sku,
+        kind: event.kind,
+        effect,
+        channel: "channel" in event ? event.channel : null,
+        version: snapshot?.version ?? null,
+      });
     }
     stats.deliveries += batch.deliveries.length;
     stats.events += outcomes.length;
@@ -110,13 +122,24 @@ async function queueChannelWrites(ctx: StockContext, outcomes: readonly ApplyOut
     await Promise.all(
       channels.map(async (channel) => {
         const mine = adjustments.filter((a) => a.channel === channel);
-        await Promise.all([adjustBelieved(redis, channel, mine), markResplit(redis, channel, mine.filter((a) => a.resplit).map((a) => a.target.split("|")[0]!))]);
+        await Promise.all([
+          adjustBelieved(redis, channel, mine),
+          markResplit(
+            redis,
+            channel,
+            mine.filter((a) => a.resplit).map((a) => a.target.split("|")[0]!),
+          ),
+        ]);
       }),
     );
   }
   const latest = new Map<string, number>();
   for (const o of changed) latest.set(o.event.sku, Math.max(latest.get(o.event.sku) ?? 0, o.snapshot?.version ?? 0));
-  await markDirty(redis, channels, [...latest].map(([sku, version]) => ({ sku, version })));
+  await markDirty(
+    redis,
+    channels,
+    [...latest].map(([sku, version]) => ({ sku, version })),
+  );
 }
 
 /**
@@ -131,13 +154,29 @@ async function recordIncidents(ctx: StockContext, outcomes: readonly ApplyOutcom
       .filter((o) => o.effect !== "duplicate")
       .map(async ({ event, snapshot }) => {
         if (event.kind === "short_pick") {
-          const isNew = await openIncident(redis, { id: `short:${event.id}`, kind: "short_pick", sku: event.sku, locationId: event.locationId, units: event.quantity, openedAt, lineKey: event.lineKey ?? null });
+          const isNew = await openIncident(redis, {
+            id: `short:${event.id}`,
+            kind: "short_pick",
+            sku: event.sku,
+            locationId: event.locationId,
+            units: event.quantity,
+            openedAt,
+            lineKey: event.lineKey ?? null,
+          });
           if (isNew) log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id, kind: "short_pick", units: event.quantity });
           return isNew;
         }
         const short = snapshot ? oversoldUnits(snapshot.projection) : 0;
         if (short === 0) return false;
-        const isNew = await openOversold(redis, event.sku, { id: `oversold:${event.sku}:${event.id}`, kind: "oversold", sku: event.sku, locationId: null, units: short, openedAt, lineKey: null });
+        const isNew = await openOversold(redis, event.sku, {
+          id: `oversold:${event.sku}:${event.id}`,
+          kind: "oversold",
+          sku: event.sku,
+          locationId: null,
+          units: short,
+          openedAt,
+          lineKey: null,
+        });
         if (isNew) log.warn("oversell.incident_opened", { sku: event.sku, eventId: event.id, kind: "oversold", units: short });
         return isNew;
       }),
@@ -145,7 +184,13 @@ async function recordIncidents(ctx: StockContext, outcomes: readonly ApplyOutcom
   if (opened.some(Boolean)) void recoverSoon(ctx);
 }
 
-const addStats = (a: DrainStats, b: DrainStats): DrainStats => ({ deliveries: a.deliveries + b.deliveries, events: a.events + b.events, applied: a.applied + b.applied, duplicates: a.duplicates + b.duplicates, ms: a.ms + b.ms });
+const addStats = (a: DrainStats, b: DrainStats): DrainStats => ({
+  deliveries: a.deliveries + b.deliveries,
+  events: a.events + b.events,
+  applied: a.applied + b.applied,
+  duplicates: a.duplicates + b.duplicates,
+  ms: a.ms + b.ms,
+});
 
 /**
  * Drain now unless this process is already draining, in which case that drain goes round

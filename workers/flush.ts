@@ -10,7 +10,19 @@ import { errorMessage, log } from "@/lib/log";
 import { channelKeys, metricFields } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { countMetrics } from "@/lib/redis/metrics";
-import { bumpStat, clearDirty, dirtyCount, completeBatch, dropInflight, listInflight, readBelieved, readDirty, saveInflight, setBelieved, takeResplit } from "@/lib/redis/channel-store";
+import {
+  bumpStat,
+  clearDirty,
+  dirtyCount,
+  completeBatch,
+  dropInflight,
+  listInflight,
+  readBelieved,
+  readDirty,
+  saveInflight,
+  setBelieved,
+  takeResplit,
+} from "@/lib/redis/channel-store";
 import { resplitBeliefs } from "@/lib/channels/own-sales";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
@@ -85,7 +97,14 @@ async function flushLocked(redis: Redis, adapter: ChannelAdapter, policy: Policy
     if (dirty.length === 0) break;
     const skus = dirty.map((d) => d.sku);
     const locations = channelPolicy.locationAware ? channelPolicy.locations : ["*"];
-    const [snapshots, believed] = await Promise.all([readSnapshots(redis, skus), readBelieved(redis, adapter.channel, skus.flatMap((s) => locations.map((l) => targetKey(s, l))))]);
+    const [snapshots, believed] = await Promise.all([
+      readSnapshots(redis, skus),
+      readBelieved(
+        redis,
+        adapter.channel,
+        skus.flatMap((s) => locations.map((l) => targetKey(s, l))),
+      ),
+    ]);
 
     const resplit = channelPolicy.locationAware ? await takeResplit(redis, adapter.channel, skus) : [];
     const resplitTargets = resplit.flatMap((s) => locations.map((l) => ({ sku: s, location: l })));
@@ -128,7 +147,13 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
         await completeBatch(redis, adapter.channel, batch, Date.now(), result.data.applied);
         stats.writes++;
         stats.items += batch.items.length;
-        log.info("channel.write", { channel: adapter.channel, key: batch.key, items: batch.items.length, skus: batch.items.slice(0, 5).map((i) => i.sku), ms: Date.now() - started });
+        log.info("channel.write", {
+          channel: adapter.channel,
+          key: batch.key,
+          items: batch.items.length,
+          skus: batch.items.slice(0, 5).map((i) => i.sku),
+          ms: Date.now() - started,
+        });
         void countMetrics(redis, { [metricFields.out(adapter.channel)]: 1, [metricFields.outMs(adapter.channel)]: Date.now() - started });
         return true;
       case "error": {

@@ -44,7 +44,10 @@ export interface ReconcileRun {
 const LEASE_MS = 30_000;
 const CORRECTION_ATTEMPTS = 3;
 
-export async function runReconcile(ctx: StockContext, opts: { budgetMs: number; maxPages?: number; channels?: ReconcileChannel[] }): Promise<ReconcileRun | null> {
+export async function runReconcile(
+  ctx: StockContext,
+  opts: { budgetMs: number; maxPages?: number; channels?: ReconcileChannel[] },
+): Promise<ReconcileRun | null> {
   const { redis, now } = ctx;
   const deadline = now() + opts.budgetMs;
   const lease = await acquireLock(redis, reconKeys.lock, LEASE_MS);
@@ -53,7 +56,13 @@ export async function runReconcile(ctx: StockContext, opts: { budgetMs: number; 
     const policy = await ctx.policy();
     const channels = opts.channels ?? reconcileChannels(ctx, policy);
     let pass = await readPass(redis);
-    if (!pass || pass.finishedAt !== undefined) pass = await startPass(redis, channels.map((c) => c.channel), await estimate(redis, channels), now());
+    if (!pass || pass.finishedAt !== undefined)
+      pass = await startPass(
+        redis,
+        channels.map((c) => c.channel),
+        await estimate(redis, channels),
+        now(),
+      );
     // Resuming: fresh fencing tokens, so a holder of an older lease on this same pass (paused
     // past it) is fenced out too.
     else pass = await renewFences(redis, pass);
@@ -63,7 +72,14 @@ export async function runReconcile(ctx: StockContext, opts: { budgetMs: number; 
       if (!channel) {
         pass.finishedAt = now();
         await savePass(redis, pass);
-        log.info("reconcile.pass_finished", { passId: pass.id, checked: pass.done, drifted: pass.drifted, corrected: pass.corrected, needsHuman: pass.needsHuman, ms: pass.finishedAt - pass.startedAt });
+        log.info("reconcile.pass_finished", {
+          passId: pass.id,
+          checked: pass.done,
+          drifted: pass.drifted,
+          corrected: pass.corrected,
+          needsHuman: pass.needsHuman,
+          ms: pass.finishedAt - pass.startedAt,
+        });
         return { pass, pages, finished: true };
       }
       try {
@@ -135,7 +151,16 @@ async function reconcilePage(redis: Redis, policy: Policy, channel: ReconcileCha
   // A pass paused past its lease must not put its old position back over a newer one.
   await assertFence(redis, pass);
   await savePass(redis, pass);
-  await appendSeries(redis, { passId: pass.id, channel: channel.channel, checked: outcome.checked, drifted: outcome.drifted, absDrift: outcome.absDrift, corrected: outcome.corrected, stale: outcome.stale, at: now() });
+  await appendSeries(redis, {
+    passId: pass.id,
+    channel: channel.channel,
+    checked: outcome.checked,
+    drifted: outcome.drifted,
+    absDrift: outcome.absDrift,
+    corrected: outcome.corrected,
+    stale: outcome.stale,
+    at: now(),
+  });
 }
 
 interface PageOutcome {
@@ -148,7 +173,14 @@ interface PageOutcome {
   stale: number;
 }
 
-async function settlePage(redis: Redis, policy: Policy, channel: ReconcileChannel, pass: PassState, observed: ObservedLevel[], now: () => number): Promise<PageOutcome> {
+async function settlePage(
+  redis: Redis,
+  policy: Policy,
+  channel: ReconcileChannel,
+  pass: PassState,
+  observed: ObservedLevel[],
+  now: () => number,
+): Promise<PageOutcome> {
   const outcome: PageOutcome = { checked: 0, drifted: 0, absDrift: 0, corrected: 0, needsHuman: 0, alerts: 0, stale: 0 };
   const { records, corrections } = await decidePage(redis, policy, channel.channel, observed, now());
   outcome.checked = records.length;
@@ -181,18 +213,31 @@ async function rebase(channel: ReconcileChannel, stale: readonly CasItem[]): Pro
 }
 
 /** Decisions for observed levels: wanted from the projection, our beliefs, pending writes, drift history. */
-async function decidePage(redis: Redis, policy: Policy, channel: ReconcileChannel["channel"], observed: readonly ObservedLevel[], nowMs: number): Promise<{ records: TargetRecord[]; corrections: CasItem[] }> {
+async function decidePage(
+  redis: Redis,
+  policy: Policy,
+  channel: ReconcileChannel["channel"],
+  observed: readonly ObservedLevel[],
+  nowMs: number,
+): Promise<{ records: TargetRecord[]; corrections: CasItem[] }> {
   const channelPolicy = policy.channels[channel];
   const skus = [...new Set(observed.map((o) => o.sku))];
   const fields = observed.map((o) => targetField(channel, o.sku, o.location));
   const [snapshots, believed, dirty, inflight, history] = await Promise.all([
     readSnapshots(redis, skus),
-    readBelieved(redis, channel, observed.map((o) => targetKey(o.sku, o.location))),
+    readBelieved(
+      redis,
+      channel,
+      observed.map((o) => targetKey(o.sku, o.location)),
+    ),
     skus.length ? redis.hmget<Record<string, unknown>>(channelKeys.dirty(channel), ...skus) : Promise.resolve({}),
     listInflight(redis, channel),
     readHistory(redis, fields),
   ]);
-  const busy = new Set([...Object.entries(dirty ?? {}).flatMap(([sku, v]) => (v === null || v === undefined ? [] : [sku])), ...inflight.flatMap((b) => b.items.map((i) => i.sku))]);
+  const busy = new Set([
+    ...Object.entries(dirty ?? {}).flatMap(([sku, v]) => (v === null || v === undefined ? [] : [sku])),
+    ...inflight.flatMap((b) => b.items.map((i) => i.sku)),
+  ]);
   const records: TargetRecord[] = [];
   const corrections: CasItem[] = [];
   for (const o of observed) {
@@ -203,7 +248,18 @@ async function decidePage(redis: Redis, policy: Policy, channel: ReconcileChanne
     if (wanted === undefined) continue;
     const field = targetField(channel, o.sku, o.location);
     const decision = decideDrift({ actual: o.actual, wanted, pendingWrite: busy.has(o.sku) }, history.get(field) ?? null, policy.drift, nowMs);
-    records.push({ field, channel, sku: o.sku, location: o.location, actual: o.actual, wanted, believed: believed.get(targetKey(o.sku, o.location)) ?? null, action: decision.action, history: decision.history, at: nowMs });
+    records.push({
+      field,
+      channel,
+      sku: o.sku,
+      location: o.location,
+      actual: o.actual,
+      wanted,
+      believed: believed.get(targetKey(o.sku, o.location)) ?? null,
+      action: decision.action,
+      history: decision.history,
+      at: nowMs,
+    });
     if (decision.action.kind === "correct" && channelPolicy.enabled) corrections.push({ ...o, to: decision.action.to });
   }
   return { records, corrections };
@@ -214,7 +270,14 @@ async function decidePage(redis: Redis, policy: Policy, channel: ReconcileChanne
  * about to replace), with compare-and-swap on the channel and the pass's fencing token on
  * our beliefs.
  */
-async function correct(redis: Redis, channel: ReconcileChannel, pass: PassState, items: CasItem[], attempt: number, now: () => number): Promise<{ applied: number; stale: CasItem[] }> {
+async function correct(
+  redis: Redis,
+  channel: ReconcileChannel,
+  pass: PassState,
+  items: CasItem[],
+  attempt: number,
+  now: () => number,
+): Promise<{ applied: number; stale: CasItem[] }> {
   const lockKey = channelKeys.flushLock(channel.channel);
   const token = await waitForLease(redis, lockKey, 5_000);
   if (!token) {
@@ -231,9 +294,12 @@ async function correct(redis: Redis, channel: ReconcileChannel, pass: PassState,
     const result = await channel.setCas(key, items);
     if (result.error) log.error("reconcile.correct_failed", { channel: channel.channel, passId: pass.id, error: result.error });
     const landed = new Map(result.applied.map((i) => [targetKey(i.sku, i.location), i.to]));
-    if (!(await setBelievedFenced(redis, channel.channel, fence, pass.id, landed, now()))) log.warn("reconcile.fenced_out", { channel: channel.channel, passId: pass.id });
-    for (const i of result.applied) log.info("reconcile.corrected", { channel: channel.channel, sku: i.sku, location: i.location, from: i.actual, to: i.to, passId: pass.id });
-    for (const i of result.stale) log.info("reconcile.cas_stale", { channel: channel.channel, sku: i.sku, location: i.location, read: i.actual, passId: pass.id });
+    if (!(await setBelievedFenced(redis, channel.channel, fence, pass.id, landed, now())))
+      log.warn("reconcile.fenced_out", { channel: channel.channel, passId: pass.id });
+    for (const i of result.applied)
+      log.info("reconcile.corrected", { channel: channel.channel, sku: i.sku, location: i.location, from: i.actual, to: i.to, passId: pass.id });
+    for (const i of result.stale)
+      log.info("reconcile.cas_stale", { channel: channel.channel, sku: i.sku, location: i.location, read: i.actual, passId: pass.id });
     return { applied: result.applied.length, stale: result.stale };
   } finally {
     await releaseLock(redis, lockKey, token);
@@ -251,7 +317,17 @@ async function waitForLease(redis: Redis, key: string, waitMs: number): Promise<
 
 async function alertOn(redis: Redis, pass: PassState, records: readonly TargetRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const alerts = records.map((r) => ({ at: new Date(r.at).toISOString(), passId: pass.id, channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, drift: r.actual - r.wanted, action: r.action.kind }));
+  const alerts = records.map((r) => ({
+    at: new Date(r.at).toISOString(),
+    passId: pass.id,
+    channel: r.channel,
+    sku: r.sku,
+    location: r.location,
+    actual: r.actual,
+    wanted: r.wanted,
+    drift: r.actual - r.wanted,
+    action: r.action.kind,
+  }));
   for (const a of alerts) log.warn("drift.alert", { channel: a.channel, sku: a.sku, location: a.location, drift: a.drift, action: a.action, passId: a.passId });
   await pushAlerts(redis, alerts);
   try {

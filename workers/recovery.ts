@@ -62,7 +62,8 @@ export async function recoverIncidents(ctx: StockContext): Promise<RecoveryStats
   }
 }
 
-const done = (incident: Incident, action: string, target: string) => incident.actions.some((a) => a.action === action && a.target === target && a.result === "ok");
+const done = (incident: Incident, action: string, target: string) =>
+  incident.actions.some((a) => a.action === action && a.target === target && a.result === "ok");
 
 function record(incident: Incident, now: Date, action: Omit<IncidentAction, "at">): void {
   incident.actions.push({ at: now.toISOString(), ...action });
@@ -71,7 +72,14 @@ function record(incident: Incident, now: Date, action: Omit<IncidentAction, "at"
   else log.info("recovery.action", fields);
 }
 
-async function recoverOne(redis: Redis, admin: ShopifyAdmin | null, policy: Policy, incident: Incident, all: readonly Incident[], now: () => Date): Promise<void> {
+async function recoverOne(
+  redis: Redis,
+  admin: ShopifyAdmin | null,
+  policy: Policy,
+  incident: Incident,
+  all: readonly Incident[],
+  now: () => Date,
+): Promise<void> {
   if (incident.kind === "oversold") return holdOversold(redis, incident, all, now);
   if (incident.affected.length === 0) {
     incident.affected = await findAffected(redis, incident, all);
@@ -104,7 +112,12 @@ async function recoverOne(redis: Redis, admin: ShopifyAdmin | null, policy: Poli
 async function holdOversold(redis: Redis, incident: Incident, all: readonly Incident[], now: () => Date): Promise<void> {
   incident.affected = await findAffected(redis, incident, all);
   const atRisk = incident.affected.map((a) => a.orderId).join(", ") || "none open";
-  record(incident, now(), { action: "hold", target: incident.sku, result: "ok", detail: `${incident.units} unit(s) sold beyond stock; orders at risk: ${atRisk}. Refunds wait for the warehouse's short pick (a restock may still fill them).` });
+  record(incident, now(), {
+    action: "hold",
+    target: incident.sku,
+    result: "ok",
+    detail: `${incident.units} unit(s) sold beyond stock; orders at risk: ${atRisk}. Refunds wait for the warehouse's short pick (a restock may still fill them).`,
+  });
   incident.state = "waiting_restock";
 }
 
@@ -114,18 +127,35 @@ async function findAffected(redis: Redis, incident: Incident, all: readonly Inci
     return ref ? [{ ...ref, units: incident.units }] : [];
   }
   // Lines another live incident of this SKU already answers for are not counted twice.
-  const taken = new Set(all.filter((i) => i.id !== incident.id && i.sku === incident.sku && !TERMINAL.has(i.state)).flatMap((i) => [i.lineKey ?? "", ...i.affected.map((a) => a.lineKey)]));
+  const taken = new Set(
+    all
+      .filter((i) => i.id !== incident.id && i.sku === incident.sku && !TERMINAL.has(i.state))
+      .flatMap((i) => [i.lineKey ?? "", ...i.affected.map((a) => a.lineKey)]),
+  );
   return affectedLines(await readLines(redis, incident.sku), incident.units, taken);
 }
 
 /** One order's recovery; true once it needs nothing more. */
-async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Policy, incident: Incident, orderId: string, lines: AffectedLine[], now: () => Date): Promise<boolean> {
+async function settleOrder(
+  redis: Redis,
+  admin: ShopifyAdmin | null,
+  policy: Policy,
+  incident: Incident,
+  orderId: string,
+  lines: AffectedLine[],
+  now: () => Date,
+): Promise<boolean> {
   const channel = lines[0]?.channel ?? "unknown";
   if (channel === "shopify" && admin && !incident.orders[orderId]) {
     const read = await readRecoveryOrder(admin, orderId);
     if (read.kind === "retry") return false;
     if (read.kind === "error" || !read.data) {
-      record(incident, now(), { action: "lookup", target: orderId, result: "failed", detail: read.kind === "error" ? read.message : "Shopify has no such order" });
+      record(incident, now(), {
+        action: "lookup",
+        target: orderId,
+        result: "failed",
+        detail: read.kind === "error" ? read.message : "Shopify has no such order",
+      });
       return escalate(incident, orderId, channel, "the order could not be read from Shopify", now);
     }
     const o = read.data;
@@ -144,24 +174,42 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
   }
   const order = incident.orders[orderId];
   if (incident.decision?.choice === "wait_for_restock" || incident.decision?.choice === "substitute") {
-    if (!done(incident, "decision", orderId)) record(incident, now(), { action: "decision", target: orderId, result: "ok", detail: `${incident.decision.choice}: ${incident.decision.note}` });
+    if (!done(incident, "decision", orderId))
+      record(incident, now(), { action: "decision", target: orderId, result: "ok", detail: `${incident.decision.choice}: ${incident.decision.note}` });
     return false;
   }
-  const route = incident.decision?.choice === "refund" ? ({ kind: "auto" } as const) : recoveryRoute(channel, order?.valueCents ?? 0, policy.escalation.orderValueCents, order?.currency ?? "USD");
-  if (route.kind === "escalate" || !admin || !order) return escalate(incident, orderId, channel, route.kind === "escalate" ? route.reason : "Shopify is not configured", now);
+  const route =
+    incident.decision?.choice === "refund"
+      ? ({ kind: "auto" } as const)
+      : recoveryRoute(channel, order?.valueCents ?? 0, policy.escalation.orderValueCents, order?.currency ?? "USD");
+  if (route.kind === "escalate" || !admin || !order)
+    return escalate(incident, orderId, channel, route.kind === "escalate" ? route.reason : "Shopify is not configured", now);
 
   // 1. Refund the short units of each line (same key on a retry: Shopify replays, never refunds twice).
   for (const line of lines) {
     if (done(incident, "refund", line.lineKey)) continue;
     const amount = (order.unitCents[line.lineId] ?? 0) * line.units;
     const key = `recovery-${incident.id}-${line.lineKey}`.replace(/[^\w:.-]/g, "_").slice(0, 255);
-    const result = await refundShortLine(admin, key, { gid: orderGid(orderId), currency: order.currency }, `gid://shopify/LineItem/${line.lineId}`, line.units, amount, `Out of stock (incident ${incident.id})`);
+    const result = await refundShortLine(
+      admin,
+      key,
+      { gid: orderGid(orderId), currency: order.currency },
+      `gid://shopify/LineItem/${line.lineId}`,
+      line.units,
+      amount,
+      `Out of stock (incident ${incident.id})`,
+    );
     if (result.kind === "retry") return false;
     if (result.kind === "error" || "userErrors" in result.data) {
       record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failureOf(result) });
       return escalate(incident, orderId, channel, "the automatic refund failed", now);
     }
-    record(incident, now(), { action: "refund", target: line.lineKey, result: "ok", detail: `${line.units} unit(s), ${decimalAmount(result.data.refundedCents, order.currency)} ${order.currency} (${result.data.refundId})` });
+    record(incident, now(), {
+      action: "refund",
+      target: line.lineKey,
+      result: "ok",
+      detail: `${line.units} unit(s), ${decimalAmount(result.data.refundedCents, order.currency)} ${order.currency} (${result.data.refundId})`,
+    });
   }
   // 2. A single-use apology code (same code on a retry: TAKEN → the existing one).
   const code = apologyCode(incident.id, orderId);
@@ -196,7 +244,12 @@ async function settleOrder(redis: Redis, admin: ShopifyAdmin | null, policy: Pol
       record(incident, now(), { action: "email", target: orderId, result: "failed", detail: sent.error });
       return false;
     }
-    record(incident, now(), { action: "email", target: orderId, result: "ok", detail: `to ${order.email} via ${sent.transport}${sent.duplicate ? " (already sent)" : ""}` });
+    record(incident, now(), {
+      action: "email",
+      target: orderId,
+      result: "ok",
+      detail: `to ${order.email} via ${sent.transport}${sent.duplicate ? " (already sent)" : ""}`,
+    });
   }
   return true;
 }
@@ -219,7 +272,12 @@ async function escalate(incident: Incident, orderId: string, channel: string, re
       summary: `Oversold ${incident.sku}: order ${order?.name ?? orderId} (${channel}) needs a decision — ${reason}`,
       details: { incidentId: incident.id, sku: incident.sku, units: incident.units, orderId, channel, valueCents: order?.valueCents ?? null, reason },
     });
-    record(incident, now(), { action: "escalate", target: orderId, result: "ok", detail: `${reason}${delivered ? "; alert webhook notified" : "; waiting on /ops"}` });
+    record(incident, now(), {
+      action: "escalate",
+      target: orderId,
+      result: "ok",
+      detail: `${reason}${delivered ? "; alert webhook notified" : "; waiting on /ops"}`,
+    });
   } catch (error) {
     record(incident, now(), { action: "escalate", target: orderId, result: "failed", detail: errorMessage(error) });
   }

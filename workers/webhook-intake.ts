@@ -50,7 +50,13 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
     if (!(error instanceof PayloadError)) throw error;
     log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });
     try {
-      await pushDeadLetter(redis, { source: def.source, receivedAt: new Date(ctx.now()).toISOString(), error: error.message, field: error.field, body: raw.toString("utf8") });
+      await pushDeadLetter(redis, {
+        source: def.source,
+        receivedAt: new Date(ctx.now()).toISOString(),
+        error: error.message,
+        field: error.field,
+        body: raw.toString("utf8"),
+      });
     } catch (storeError) {
       // Without the dead letter the sender must keep its copy: ask it to retry.
       log.error("webhook.dead_letter_failed", { source: def.source, error: errorMessage(storeError) });
@@ -79,12 +85,26 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
   const duplicate = events.length > 0 && streamId === null;
   // Apply right after the response; every applied batch wakes the channel flush, which keeps
   // going while there is work (a steady stream must not starve the channels).
-  if (streamId) after(() => drainSoon(ctx, () => void flushSoon(ctx)).then(() => flushSoon(ctx), () => undefined));
+  if (streamId)
+    after(() =>
+      drainSoon(ctx, () => void flushSoon(ctx)).then(
+        () => flushSoon(ctx),
+        () => undefined,
+      ),
+    );
   log.info("webhook.accepted", { source: def.source, deliveryId, events: events.length, duplicate, streamId });
   if (!duplicate && events.length > 0) {
     const now = ctx.now();
     const lags = events.map((e) => now - Date.parse(e.occurredAt)).filter((ms) => ms >= 0 && ms < 86_400_000);
-    void countMetrics(redis, { [metricFields.in(def.source)]: events.length, [metricFields.lagSum(def.source)]: lags.reduce((a, b) => a + b, 0), [metricFields.lagCount(def.source)]: lags.length }, now);
+    void countMetrics(
+      redis,
+      {
+        [metricFields.in(def.source)]: events.length,
+        [metricFields.lagSum(def.source)]: lags.reduce((a, b) => a + b, 0),
+        [metricFields.lagCount(def.source)]: lags.length,
+      },
+      now,
+    );
   }
   return Response.json({ accepted: duplicate ? 0 : events.length, duplicate, ...(streamId ? { id: streamId } : {}) }, { status: 202 });
 }

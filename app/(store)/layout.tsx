@@ -6,7 +6,7 @@ import { CartLink } from "@/app/components/cart-link";
 export default function StoreLayout({ children }: { children: ReactNode }) {
   return (
     <>
-      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-4 focus:top-4 focus:rounded focus:bg-white focus:px-3 focus:py-2">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:top-4 focus:left-4 focus:rounded focus:bg-white focus:px-3 focus:py-2">
         Skip to content
       </a>
       <header className="border-b border-stone-200 bg-white">

@@ -29,7 +29,13 @@ export function AddToCart({ variantId, stock }: { variantId: string; stock: SkuS
         <label className="sr-only" htmlFor="quantity">
           Quantity
         </label>
-        <select id="quantity" value={qty} onChange={(e) => setQuantity(Number(e.target.value))} disabled={unsellable} className="h-12 w-20 rounded-lg border border-stone-300 bg-white px-3 text-base disabled:opacity-50">
+        <select
+          id="quantity"
+          value={qty}
+          onChange={(e) => setQuantity(Number(e.target.value))}
+          disabled={unsellable}
+          className="h-12 w-20 rounded-lg border border-stone-300 bg-white px-3 text-base disabled:opacity-50"
+        >
           {Array.from({ length: max }, (_, i) => i + 1).map((n) => (
             <option key={n} value={n}>
               {n}

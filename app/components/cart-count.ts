@@ -27,5 +27,9 @@ const subscribe = (onChange: () => void): (() => void) => {
 
 /** Null on the server and while hydrating (the shell is cached for everyone), then this browser's count. */
 export function useCartCount(): number | null {
-  return useSyncExternalStore(subscribe, () => announced ?? readCookie(), () => null);
+  return useSyncExternalStore(
+    subscribe,
+    () => announced ?? readCookie(),
+    () => null,
+  );
 }

@@ -16,7 +16,10 @@ export function ProductGrid({ products }: { products: ProductCard[] }) {
         const soldOutOptions = product.skus.filter((sku) => live.stockOf(sku)?.status === "sold_out").length;
         const { minVariantPrice, maxVariantPrice } = product.priceRange;
         return (
-          <li key={product.handle} className="group relative flex flex-col overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md">
+          <li
+            key={product.handle}
+            className="group relative flex flex-col overflow-hidden rounded-xl border border-stone-200 bg-white shadow-sm transition hover:shadow-md"
+          >
             <div className="aspect-square overflow-hidden bg-stone-100">
               {product.featuredImage ? (
                 <Image
@@ -45,7 +48,9 @@ export function ProductGrid({ products }: { products: ProductCard[] }) {
               </p>
               <div className="mt-auto flex h-6 items-center justify-between gap-2">
                 <StockBadge testId={`stock-product-${product.handle}`} stock={productStock(product.skus, live.stockOf)} checking={live.checking} />
-                <span className="truncate text-xs text-stone-500">{soldOutOptions > 0 && product.skus.length > 1 ? `${soldOutOptions} of ${product.skus.length} sold out` : ""}</span>
+                <span className="truncate text-xs text-stone-500">
+                  {soldOutOptions > 0 && product.skus.length > 1 ? `${soldOutOptions} of ${product.skus.length} sold out` : ""}
+                </span>
               </div>
             </div>
           </li>

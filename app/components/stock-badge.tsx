@@ -33,7 +33,17 @@ export function stockLabel(stock: SkuStock | undefined): string {
 
 const SIZES = { sm: "h-6 w-36 text-xs", lg: "h-8 w-44 text-sm" } as const;
 
-export function StockBadge({ testId, stock, checking = false, size = "sm" }: { testId: string; stock: SkuStock | undefined; checking?: boolean; size?: keyof typeof SIZES }) {
+export function StockBadge({
+  testId,
+  stock,
+  checking = false,
+  size = "sm",
+}: {
+  testId: string;
+  stock: SkuStock | undefined;
+  checking?: boolean;
+  size?: keyof typeof SIZES;
+}) {
   const status = stock?.status ?? "checking";
   return (
     <span
@@ -42,7 +52,7 @@ export function StockBadge({ testId, stock, checking = false, size = "sm" }: { t
       data-available={stock?.available ?? ""}
       data-checking={checking}
       aria-live="polite"
-      className={`inline-flex shrink-0 items-center justify-start gap-1.5 overflow-hidden whitespace-nowrap rounded-full px-2.5 font-medium tabular-nums ring-1 ring-inset ${SIZES[size]} ${STYLES[status]}`}
+      className={`inline-flex shrink-0 items-center justify-start gap-1.5 overflow-hidden rounded-full px-2.5 font-medium whitespace-nowrap tabular-nums ring-1 ring-inset ${SIZES[size]} ${STYLES[status]}`}
     >
       <span aria-hidden="true" className={`size-1.5 shrink-0 rounded-full ${checking && stock ? "animate-pulse bg-current" : "bg-transparent"}`} />
       <span>{stockLabel(stock)}</span>

@@ -52,7 +52,16 @@ const asOf = z.iso.datetime({ offset: true });
 
 const projectionsSchema = z.object({
   items: z
-    .array(z.object({ sku: skuSchema, locationId: locationIdSchema.optional(), available: z.number().int().min(0).max(1_000_000), onHand: count.optional(), reserved: count.optional(), asOf }))
+    .array(
+      z.object({
+        sku: skuSchema,
+        locationId: locationIdSchema.optional(),
+        available: z.number().int().min(0).max(1_000_000),
+        onHand: count.optional(),
+        reserved: count.optional(),
+        asOf,
+      }),
+    )
     .min(1)
     .max(1_000),
 });
@@ -77,7 +86,11 @@ const movementsSchema = z.object({
 });
 
 const optionsSchema = z.object({ ...listenOptionsShape, apiKey: z.string().min(1) });
-const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/);
+const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7E]+$/);
 const MAX_MOVEMENTS_KEPT = 100_000;
 
 export async function startErpEmulator(options: ErpEmulatorOptions): Promise<ErpEmulator> {
@@ -92,7 +105,16 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
   const books: ErpBooks = { totals, perLocation, movements, idempotency };
   if (saved) restoreErp(saved, books);
   const persistence = persistState(opts.stateFile, () => snapshotErp(books));
-  const counters: ErpStats = { requests: 0, unauthorized: 0, idempotentReplays: 0, idempotencyConflicts: 0, projectionItems: 0, staleProjectionItems: 0, movementItems: 0, duplicateMovements: 0 };
+  const counters: ErpStats = {
+    requests: 0,
+    unauthorized: 0,
+    idempotentReplays: 0,
+    idempotencyConflicts: 0,
+    projectionItems: 0,
+    staleProjectionItems: 0,
+    movementItems: 0,
+    duplicateMovements: 0,
+  };
 
   /** Auth, then the key: a replay answers the first response and applies nothing. */
   const accept = async <T extends z.ZodType>(ctx: RouteContext, route: string, schema: T, apply: (body: z.infer<T>) => unknown): Promise<void> => {
@@ -125,7 +147,13 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
     const receivedAt = new Date().toISOString();
     let stale = 0;
     for (const item of body.items) {
-      const row: ErpProjectionRow = { available: item.available, asOf: item.asOf, receivedAt, ...(item.onHand !== undefined ? { onHand: item.onHand } : {}), ...(item.reserved !== undefined ? { reserved: item.reserved } : {}) };
+      const row: ErpProjectionRow = {
+        available: item.available,
+        asOf: item.asOf,
+        receivedAt,
+        ...(item.onHand !== undefined ? { onHand: item.onHand } : {}),
+        ...(item.reserved !== undefined ? { reserved: item.reserved } : {}),
+      };
       let table = totals;
       if (item.locationId !== undefined) {
         table = perLocation.get(item.sku) ?? new Map<string, ErpProjectionRow>();
@@ -179,5 +207,8 @@ export async function startErpEmulator(options: ErpEmulatorOptions): Promise<Erp
       persistence.close();
       return server.stop();
     },
-    projections, movements: () => [...movements.values()], stats: () => ({ ...counters }) };
+    projections,
+    movements: () => [...movements.values()],
+    stats: () => ({ ...counters }),
+  };
 }

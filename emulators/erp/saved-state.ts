@@ -18,7 +18,13 @@ export const MAX_KEYS_SAVED = 5_000;
 
 const count = z.number().int();
 
-const rowSchema = z.object({ available: z.number().int().min(0), onHand: count.optional(), reserved: count.optional(), asOf: z.string(), receivedAt: z.string() });
+const rowSchema = z.object({
+  available: z.number().int().min(0),
+  onHand: count.optional(),
+  reserved: count.optional(),
+  asOf: z.string(),
+  receivedAt: z.string(),
+});
 
 export const erpStateSchema = z.object({
   projections: z.record(skuSchema, rowSchema),

@@ -11,6 +11,8 @@ export const marketStateSchema = z.object({
   runTag: z.string().min(1),
   orderSeq: z.number().int().min(0),
   listings: z.record(skuSchema, z.object({ quantity: z.number().int().min(0), updatedAt: z.string() })),
-  orders: z.array(z.object({ id: z.string(), status: z.enum(["created", "cancelled"]), createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema).min(1) })),
+  orders: z.array(
+    z.object({ id: z.string(), status: z.enum(["created", "cancelled"]), createdAt: z.string(), updatedAt: z.string(), lines: z.array(lineSchema).min(1) }),
+  ),
 });
 export type MarketState = z.infer<typeof marketStateSchema>;

@@ -154,7 +154,9 @@ export class Market {
 
   /** Orders changed at or after `since` (oldest first): a poller keeps the last `updatedAt` it saw and dedupes on id. */
   ordersSince(since: number | undefined, limit: number): { orders: MarketOrder[]; hasMore: boolean } {
-    const matching = [...this.orders.values()].filter((o) => since === undefined || Date.parse(o.updatedAt) >= since).sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
+    const matching = [...this.orders.values()]
+      .filter((o) => since === undefined || Date.parse(o.updatedAt) >= since)
+      .sort((a, b) => Date.parse(a.updatedAt) - Date.parse(b.updatedAt));
     return { orders: matching.slice(0, limit), hasMore: matching.length > limit };
   }
 

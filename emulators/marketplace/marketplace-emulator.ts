@@ -140,7 +140,10 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
     }
     counters.purchases++;
     notify("order.created", result.order);
-    void fulfillment?.submit({ orderId: `marketplace:${result.order.id}`, lines: result.order.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })) });
+    void fulfillment?.submit({
+      orderId: `marketplace:${result.order.id}`,
+      lines: result.order.lines.map((l) => ({ lineId: l.id, sku: l.sku, quantity: l.quantity })),
+    });
     return result;
   };
 
@@ -170,7 +173,12 @@ export async function startMarketplaceEmulator(options: MarketplaceEmulatorOptio
       if (!taken.ok) {
         counters.rateLimited++;
         // Refused before anything is read or applied.
-        return sendJson(ctx.res, 429, { error: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds }, { "retry-after": String(taken.retryAfterSeconds) });
+        return sendJson(
+          ctx.res,
+          429,
+          { error: "rate_limited", retryAfterSeconds: taken.retryAfterSeconds },
+          { "retry-after": String(taken.retryAfterSeconds) },
+        );
       }
       if (faults.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, faults.latencyMs));
       if (faults.errorRate > 0 && random() < faults.errorRate) {

@@ -24,7 +24,6 @@ export const MAX_ORDERS_SAVED = 5_000;
 /** Idempotency keys kept: those within the store's TTL (24 h), and of those the newest this many. */
 export const MAX_KEYS_SAVED = 5_000;
 
-
 export const marketplaceStateSchema = z.object({
   market: marketStateSchema,
   notificationSeq: z.number().int().min(0),

@@ -16,7 +16,11 @@ export const adjustmentsSchema = z.object({
 
 export const setQuantitySchema = z.object({ quantity, expectedQuantity: quantity });
 
-export const idempotencyKeySchema = z.string().min(1).max(255).regex(/^[\x21-\x7E]+$/, "printable ASCII without spaces");
+export const idempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7E]+$/, "printable ASCII without spaces");
 
 export const sinceSchema = z.iso.datetime({ offset: true });
 

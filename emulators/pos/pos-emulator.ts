@@ -117,7 +117,12 @@ export async function startPosEmulator(options: PosEmulatorOptions): Promise<Pos
     persistence.saveSoon();
   }, everyMs);
 
-  const stats = (): PosStats => ({ ...counters, pendingSales: pending.size, delivery: { ...sender.stats }, fulfillment: fulfillment ? { ...fulfillment.stats } : null });
+  const stats = (): PosStats => ({
+    ...counters,
+    pendingSales: pending.size,
+    delivery: { ...sender.stats },
+    fulfillment: fulfillment ? { ...fulfillment.stats } : null,
+  });
   const flush = async (): Promise<void> => {
     post();
     await Promise.all([sender.idle(), fulfillment?.idle()]);

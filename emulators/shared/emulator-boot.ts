@@ -17,7 +17,8 @@ export const listenOptionsShape = {
 export const webhookTargetSchema = z.object({ url: z.url(), secret: z.string().min(1) });
 
 /** The saved state, or null when the emulator keeps none or starts afresh. */
-export const loadSaved = <S extends z.ZodType>(stateFile: string | undefined, schema: S): z.infer<S> | null => (stateFile ? loadStateFile(stateFile, schema) : null);
+export const loadSaved = <S extends z.ZodType>(stateFile: string | undefined, schema: S): z.infer<S> | null =>
+  stateFile ? loadStateFile(stateFile, schema) : null;
 
 /** A part that changes on its own timers (a delivery acknowledged, a forward answered). */
 interface TimerDriven {
@@ -33,4 +34,10 @@ export function persistState(stateFile: string | undefined, snapshot: () => unkn
 
 /** The emulator's JSON server; a change is on disk before the client hears it happened. */
 export const serveEmulator = (opts: { name: string; listen: { port: number; host?: string | undefined }; persistence: Persistence; routes: Routes }) =>
-  startJsonServer({ name: opts.name, port: opts.listen.port, ...(opts.listen.host ? { host: opts.listen.host } : {}), beforeRespond: opts.persistence.saveNow, routes: opts.routes });
+  startJsonServer({
+    name: opts.name,
+    port: opts.listen.port,
+    ...(opts.listen.host ? { host: opts.listen.host } : {}),
+    beforeRespond: opts.persistence.saveNow,
+    routes: opts.routes,
+  });

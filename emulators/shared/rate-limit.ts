@@ -22,7 +22,10 @@ export class TokenBucketLimiter {
   private readonly buckets = new Map<string, Bucket>();
   private current: RateLimit;
 
-  constructor(limit: RateLimit, private readonly now: () => number = Date.now) {
+  constructor(
+    limit: RateLimit,
+    private readonly now: () => number = Date.now,
+  ) {
     this.current = rateLimitSchema.parse(limit);
   }
 

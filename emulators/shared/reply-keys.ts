@@ -49,7 +49,9 @@ export class ReplyKeys {
   }
 
   restore(keys: readonly SavedReplyKey[]): void {
-    this.store.restore(keys.map((k) => ({ key: storeKey(k.scope, k.key), fingerprint: k.fingerprint, storedAt: k.at, replay: { status: k.reply.status, body: k.reply.body } })));
+    this.store.restore(
+      keys.map((k) => ({ key: storeKey(k.scope, k.key), fingerprint: k.fingerprint, storedAt: k.at, replay: { status: k.reply.status, body: k.reply.body } })),
+    );
   }
 
   get size(): number {

@@ -70,15 +70,22 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
       if (requested > SINGLE_QUERY_MAX_COST) {
         shop.stats.counters.maxCostExceeded++;
         const message = `Query cost is ${requested}, which exceeds the single query max cost limit (${SINGLE_QUERY_MAX_COST}).`;
-        return answer([shopifyError(message, "MAX_COST_EXCEEDED", { extensions: { cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: RATE_LIMITS_DOC } })], {
+        return answer(
+          [shopifyError(message, "MAX_COST_EXCEEDED", { extensions: { cost: requested, maxCost: SINGLE_QUERY_MAX_COST, documentation: RATE_LIMITS_DOC } })],
+          {
+            requestedQueryCost: requested,
+            actualQueryCost: null,
+            throttleStatus: shop.bucket.status(),
+          },
+        );
+      }
+      if (!shop.bucket.tryTake(requested)) {
+        record.throttled = true;
+        return answer([shopifyError("Throttled", "THROTTLED", { extensions: { documentation: RATE_LIMITS_DOC } })], {
           requestedQueryCost: requested,
           actualQueryCost: null,
           throttleStatus: shop.bucket.status(),
         });
-      }
-      if (!shop.bucket.tryTake(requested)) {
-        record.throttled = true;
-        return answer([shopifyError("Throttled", "THROTTLED", { extensions: { documentation: RATE_LIMITS_DOC } })], { requestedQueryCost: requested, actualQueryCost: null, throttleStatus: shop.bucket.status() });
       }
       const context: AdminContext = { shop, record };
       mutationRan = operation.operation === "mutation";

@@ -66,7 +66,11 @@ export function idempotentMutation(fieldName: string, spec: IdempotentSpec): Mut
     if (prior.kind === "mismatch") {
       context.shop.stats.counters.idempotencyMismatches++;
       context.record.userErrorCodes.push("IDEMPOTENCY_KEY_PARAMETER_MISMATCH");
-      return { userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }] };
+      return {
+        userErrors: [
+          { field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" },
+        ],
+      };
     }
     const { payload, replay } = spec.run(args, context);
     context.shop.idempotency.remember(key, fingerprint, payload, replay);
@@ -88,5 +92,7 @@ export function plainMutation(spec: MutationSpec): MutationResolver {
 /** Shopify caps every input array at 250 items. */
 export function checkInputArraySize(items: unknown, path: string): void {
   if (Array.isArray(items) && items.length > 250)
-    throw new GraphQLError(`The input array size of ${items.length} is greater than the maximum allowed of 250.`, { extensions: { code: "MAX_INPUT_SIZE_EXCEEDED", path } });
+    throw new GraphQLError(`The input array size of ${items.length} is greater than the maximum allowed of 250.`, {
+      extensions: { code: "MAX_INPUT_SIZE_EXCEEDED", path },
+    });
 }

@@ -13,7 +13,8 @@ import type { ShopState } from "./shop-state";
  */
 type Args = Record<string, unknown>;
 
-const inventoryLevelGid = (location: LocationRecord, variant: VariantRecord) => `gid://shopify/InventoryLevel/${location.legacyId}?inventory_item_id=${variant.inventoryItemId}`;
+const inventoryLevelGid = (location: LocationRecord, variant: VariantRecord) =>
+  `gid://shopify/InventoryLevel/${location.legacyId}?inventory_item_id=${variant.inventoryItemId}`;
 
 export function locationNode(shop: ShopState, location: LocationRecord): GraphQLObject {
   return {
@@ -35,7 +36,21 @@ export function locationNode(shop: ShopState, location: LocationRecord): GraphQL
     deactivatedAt: null,
     createdAt: graphqlDateTime(0),
     updatedAt: graphqlDateTime(0),
-    address: { __typename: "LocationAddress", address1: null, address2: null, city: null, country: "United States", countryCode: "US", formatted: [location.name], latitude: null, longitude: null, phone: null, province: null, provinceCode: null, zip: null },
+    address: {
+      __typename: "LocationAddress",
+      address1: null,
+      address2: null,
+      city: null,
+      country: "United States",
+      countryCode: "US",
+      formatted: [location.name],
+      latitude: null,
+      longitude: null,
+      phone: null,
+      province: null,
+      provinceCode: null,
+      zip: null,
+    },
     inventoryLevel: (args: Args) => {
       const variant = typeof args.inventoryItemId === "string" ? shop.catalog.variantByItemGid(args.inventoryItemId) : undefined;
       return variant ? inventoryLevelNode(shop, variant, location) : null;

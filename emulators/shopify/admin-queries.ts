@@ -68,13 +68,7 @@ export function adminQueries(shop: ShopState): Record<string, RootResolver> {
     },
     inventoryItems: (args) =>
       paginate(
-        catalog.variants.filter(
-          searchFilter<VariantRecord>(
-            str(args.query),
-            { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] },
-            (v) => [v.sku],
-          ),
-        ),
+        catalog.variants.filter(searchFilter<VariantRecord>(str(args.query), { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] }, (v) => [v.sku])),
         args,
         (v) => v.inventoryItemId,
         (v) => inventoryItemNode(shop, v),
@@ -86,13 +80,7 @@ export function adminQueries(shop: ShopState): Record<string, RootResolver> {
     },
     locations: (args) =>
       paginate(
-        catalog.locations.filter(
-          searchFilter(
-            str(args.query),
-            { name: (l) => [l.name], id: (l) => [String(l.legacyId)] },
-            (l) => [l.name],
-          ),
-        ),
+        catalog.locations.filter(searchFilter(str(args.query), { name: (l) => [l.name], id: (l) => [String(l.legacyId)] }, (l) => [l.name])),
         args,
         (l) => l.legacyId,
         (l) => locationNode(shop, l),

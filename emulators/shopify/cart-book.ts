@@ -36,7 +36,14 @@ export class CartBook {
 
   create(): CartRecord {
     const { random, now } = this.shop();
-    const cart: CartRecord = { token: `hWN${hexFrom(random, 24)}`, key: hexFrom(random, 32), lines: [], createdAt: now(), updatedAt: now(), completedOrderId: null };
+    const cart: CartRecord = {
+      token: `hWN${hexFrom(random, 24)}`,
+      key: hexFrom(random, 32),
+      lines: [],
+      createdAt: now(),
+      updatedAt: now(),
+      completedOrderId: null,
+    };
     this.keep(cart);
     return cart;
   }

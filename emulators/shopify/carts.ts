@@ -32,7 +32,12 @@ export function addLines(shop: ShopState, cart: CartRecord, lines: unknown, path
     const variantId = parseGid(merchandiseId, "ProductVariant");
     const variant = variantId === null ? undefined : shop.catalog.variants.find((v) => v.id === variantId);
     if (!variant) {
-      userErrors.push({ __typename: "CartUserError", field: [...path, String(i), "merchandiseId"], message: `The merchandise with id ${merchandiseId} does not exist.`, code: "INVALID" });
+      userErrors.push({
+        __typename: "CartUserError",
+        field: [...path, String(i), "merchandiseId"],
+        message: `The merchandise with id ${merchandiseId} does not exist.`,
+        code: "INVALID",
+      });
       return;
     }
     if (quantity < 1) {
@@ -53,7 +58,12 @@ export function addLines(shop: ShopState, cart: CartRecord, lines: unknown, path
 function stockWarning(variant: VariantRecord, granted: number, target: string): Warning {
   return granted === 0
     ? { __typename: "CartWarning", code: "MERCHANDISE_OUT_OF_STOCK", message: `The product '${variant.product.title}' is already sold out.`, target }
-    : { __typename: "CartWarning", code: "MERCHANDISE_NOT_ENOUGH_STOCK", message: `Only ${granted} items were added to your cart due to availability.`, target };
+    : {
+        __typename: "CartWarning",
+        code: "MERCHANDISE_NOT_ENOUGH_STOCK",
+        message: `Only ${granted} items were added to your cart due to availability.`,
+        target,
+      };
 }
 
 export function updateLines(shop: ShopState, cart: CartRecord, lines: unknown): { userErrors: UserError[]; warnings: Warning[] } {
@@ -62,7 +72,12 @@ export function updateLines(shop: ShopState, cart: CartRecord, lines: unknown): 
   (Array.isArray(lines) ? lines : []).forEach((raw: Args, i) => {
     const line = cart.lines.find((l) => l.id === raw.id);
     if (!line) {
-      userErrors.push({ __typename: "CartUserError", field: ["lines", String(i), "id"], message: `The merchandise line with id ${String(raw.id)} does not exist.`, code: "INVALID" });
+      userErrors.push({
+        __typename: "CartUserError",
+        field: ["lines", String(i), "id"],
+        message: `The merchandise line with id ${String(raw.id)} does not exist.`,
+        code: "INVALID",
+      });
       return;
     }
     const quantity = typeof raw.quantity === "number" ? raw.quantity : line.quantity;
@@ -81,7 +96,14 @@ export function updateLines(shop: ShopState, cart: CartRecord, lines: unknown): 
 
 export function removeLines(shop: ShopState, cart: CartRecord, lineIds: unknown): { userErrors: UserError[]; warnings: Warning[] } {
   const ids = new Set(Array.isArray(lineIds) ? lineIds.map(String) : []);
-  const userErrors: UserError[] = [...ids].filter((id) => !cart.lines.some((l) => l.id === id)).map((id) => ({ __typename: "CartUserError" as const, field: ["lineIds"], message: `The merchandise line with id ${id} does not exist.`, code: "INVALID" }));
+  const userErrors: UserError[] = [...ids]
+    .filter((id) => !cart.lines.some((l) => l.id === id))
+    .map((id) => ({
+      __typename: "CartUserError" as const,
+      field: ["lineIds"],
+      message: `The merchandise line with id ${id} does not exist.`,
+      code: "INVALID",
+    }));
   cart.lines = cart.lines.filter((l) => !ids.has(l.id));
   cart.updatedAt = shop.now();
   return { userErrors, warnings: [] };
@@ -138,6 +160,12 @@ export function storefrontCart(shop: ShopState, cart: CartRecord, checkoutBaseUr
       totalTaxAmountEstimated: false,
       totalDutyAmountEstimated: false,
     },
-    lines: (args: Args) => paginate(lineNodes, args, (_l) => lineNodes.indexOf(_l) + 1, (l) => l),
+    lines: (args: Args) =>
+      paginate(
+        lineNodes,
+        args,
+        (_l) => lineNodes.indexOf(_l) + 1,
+        (l) => l,
+      ),
   };
 }

@@ -12,7 +12,10 @@ import type { ShopState } from "./shop-state";
  * What happens to the order afterwards is in order-lifecycle.ts.
  */
 export const checkoutBodySchema = z.object({
-  lines: z.array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1).max(10_000) })).min(1).max(250),
+  lines: z
+    .array(z.object({ sku: z.string().min(1), quantity: z.number().int().min(1).max(10_000) }))
+    .min(1)
+    .max(250),
   email: z.email().optional(),
 });
 
@@ -30,7 +33,10 @@ export interface Shortage {
 }
 
 /** Every line from the first location (priority order) whose available covers it, or nothing at all. */
-export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchema>): { ok: true; result: CheckoutResult } | { ok: false; shortages: Shortage[] } {
+export function checkout(
+  shop: ShopState,
+  body: z.infer<typeof checkoutBodySchema>,
+): { ok: true; result: CheckoutResult } | { ok: false; shortages: Shortage[] } {
   const { catalog, inventory } = shop;
   for (const line of body.lines) if (!catalog.variantBySku(line.sku)) throw new HttpError(400, `unknown sku ${line.sku}`);
   // Plan on a scratch copy first: two lines of one SKU draw from the same shelf.
@@ -56,7 +62,16 @@ export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchem
     inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now, "checkout");
     const variant = catalog.variantBySku(p.sku);
     if (!variant) throw new Error(`sku vanished: ${p.sku}`);
-    return { id: shop.ids.lineItem.next(), variant, quantity: p.quantity, priceCents: variant.priceCents, locationId: p.locationId, fulfilled: 0, removed: 0, refundedFulfilled: 0 };
+    return {
+      id: shop.ids.lineItem.next(),
+      variant,
+      quantity: p.quantity,
+      priceCents: variant.priceCents,
+      locationId: p.locationId,
+      fulfilled: 0,
+      removed: 0,
+      refundedFulfilled: 0,
+    };
   });
   const number = shop.orders.takeNumber();
   const order: Order = {
@@ -83,15 +98,31 @@ export function checkout(shop: ShopState, body: z.infer<typeof checkoutBodySchem
   shop.stats.counters.checkouts++;
   shop.webhooks.send("orders/create", orderPayload(shop, order), now);
   forwardToFulfillment(shop, order);
-  return { ok: true, result: { orderId: order.id, name: order.name, lines: lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) } };
+  return {
+    ok: true,
+    result: {
+      orderId: order.id,
+      name: order.name,
+      lines: lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })),
+    },
+  };
 }
 
 /** Hands the new order to the WMS (fire and forget; the sender retries until it is taken). */
 function forwardToFulfillment(shop: ShopState, order: Order): void {
   if (!shop.fulfillment) return;
-  const body = { orderId: `shopify:${order.id}`, channel: "shopify", lines: order.lines.map((l) => ({ lineId: String(l.id), sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })) };
+  const body = {
+    orderId: `shopify:${order.id}`,
+    channel: "shopify",
+    lines: order.lines.map((l) => ({ lineId: String(l.id), sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })),
+  };
   shop.fulfillment.sender.send(fulfillmentMessage(shop.fulfillment, body));
 }
 
 /** One forward to the WMS, signed with the shop's secret (also how a restarted shop resumes its unsent forwards). */
-export const fulfillmentMessage = (target: { url: string; secret: string }, body: unknown): Outgoing => ({ url: target.url, secret: target.secret, signatureHeader: "X-Shopify-Hmac-Sha256", body });
+export const fulfillmentMessage = (target: { url: string; secret: string }, body: unknown): Outgoing => ({
+  url: target.url,
+  secret: target.secret,
+  signatureHeader: "X-Shopify-Hmac-Sha256",
+  body,
+});

@@ -43,7 +43,10 @@ export function connectionArgs(args: Record<string, unknown>): ConnectionArgs {
 export function paginate<T, N>(items: readonly T[], rawArgs: Record<string, unknown>, idOf: (item: T) => number, toNode: (item: T) => N): Connection<N> {
   const args = connectionArgs(rawArgs);
   if (args.first == null && args.last == null) throw new GraphQLError("you must provide one of first or last", { extensions: { code: "BAD_REQUEST" } });
-  for (const [name, value] of [["first", args.first], ["last", args.last]] as const) {
+  for (const [name, value] of [
+    ["first", args.first],
+    ["last", args.last],
+  ] as const) {
     if (value != null && (value < 0 || value > MAX_PAGE_SIZE))
       throw new GraphQLError(`The ${name} argument must be between 0 and ${MAX_PAGE_SIZE}.`, { extensions: { code: "BAD_REQUEST" } });
   }

@@ -13,7 +13,11 @@ import type { ShopState } from "./shop-state";
  */
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);
 
-const inventoryBodySchema = z.object({ sku: z.string().min(1), locationId: z.string().min(1), available: z.number().int().min(-2_000_000_000).max(2_000_000_000) });
+const inventoryBodySchema = z.object({
+  sku: z.string().min(1),
+  locationId: z.string().min(1),
+  available: z.number().int().min(-2_000_000_000).max(2_000_000_000),
+});
 const planBodySchema = z.object({ restoreRate: z.number().positive().max(100_000), bucketSize: z.number().int().positive().max(1_000_000) });
 const deliveryBodySchema = z
   .object({
@@ -23,13 +27,23 @@ const deliveryBodySchema = z
   })
   .partial();
 const faultsBodySchema = z
-  .object({ errorRate: z.number().min(0).max(1), latencyMs: z.number().int().min(0).max(60_000), stallRate: z.number().min(0).max(1), stallMs: z.number().int().min(0).max(120_000) })
+  .object({
+    errorRate: z.number().min(0).max(1),
+    latencyMs: z.number().int().min(0).max(60_000),
+    stallRate: z.number().min(0).max(1),
+    stallMs: z.number().int().min(0).max(120_000),
+  })
   .partial();
 const newProductBodySchema = z.object({
   handle: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/),
   title: z.string().min(1).max(255),
   description: z.string().max(10_000).default(""),
-  variants: z.array(z.object({ sku: z.string().min(1).max(64), title: z.string().min(1), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()) })).min(1).max(100),
+  variants: z
+    .array(
+      z.object({ sku: z.string().min(1).max(64), title: z.string().min(1), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()) }),
+    )
+    .min(1)
+    .max(100),
 });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
@@ -40,7 +54,6 @@ function loopbackOnly(handler: Handler): Handler {
     return handler(ctx);
   };
 }
-
 
 export function controlRoutes(shop: ShopState): Routes {
   const routes: Routes = {
@@ -53,7 +66,21 @@ export function controlRoutes(shop: ShopState): Routes {
     "GET /_emulator/orders/:id": (ctx) => {
       const order = shop.orders.get(Number(ctx.params.id));
       if (!order) throw new HttpError(404, `no order ${ctx.params.id}`);
-      return { orderId: order.id, name: order.name, cancelledAt: order.cancelledAt === null ? null : new Date(order.cancelledAt).toISOString(), lines: order.lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId, fulfilled: l.fulfilled, removed: l.removed, refundedFulfilled: l.refundedFulfilled })), refunds: order.refunds.map((r) => r.id) };
+      return {
+        orderId: order.id,
+        name: order.name,
+        cancelledAt: order.cancelledAt === null ? null : new Date(order.cancelledAt).toISOString(),
+        lines: order.lines.map((l) => ({
+          lineItemId: l.id,
+          sku: l.variant.sku,
+          quantity: l.quantity,
+          locationId: l.locationId,
+          fulfilled: l.fulfilled,
+          removed: l.removed,
+          refundedFulfilled: l.refundedFulfilled,
+        })),
+        refunds: order.refunds.map((r) => r.id),
+      };
     },
     "POST /_emulator/orders/:id/cancel": (ctx) => cancelOrder(shop, ctx.params.id ?? ""),
     "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
@@ -104,7 +131,12 @@ export function controlRoutes(shop: ShopState): Routes {
     },
     /** Every change of `available` since `?since=` (epoch ms), with its cause: what a load run replays. */
     "GET /_emulator/inventory-log": (ctx) => {
-      const since = z.coerce.number().int().min(0).catch(0).parse(ctx.query.get("since") ?? 0);
+      const since = z.coerce
+        .number()
+        .int()
+        .min(0)
+        .catch(0)
+        .parse(ctx.query.get("since") ?? 0);
       return { changes: shop.inventory.changes(since) };
     },
     "GET /_emulator/discounts": (ctx) => {
@@ -113,7 +145,13 @@ export function controlRoutes(shop: ShopState): Routes {
       return { discounts: discounts.map((d) => discountView(shop, d)) };
     },
     "GET /_emulator/requests": (ctx) => {
-      const limit = z.coerce.number().int().min(1).max(5_000).catch(100).parse(ctx.query.get("limit") ?? 100);
+      const limit = z.coerce
+        .number()
+        .int()
+        .min(1)
+        .max(5_000)
+        .catch(100)
+        .parse(ctx.query.get("limit") ?? 100);
       return { requests: shop.stats.recent(limit) };
     },
     "GET /_emulator/webhook-acks": () => ({ ackMs: shop.webhooks.sender.ackTimes() }),
@@ -137,7 +175,11 @@ export function controlRoutes(shop: ShopState): Routes {
       const patch = await ctx.json(deliveryBodySchema);
       const sender = shop.webhooks.sender;
       sender.profile = { ...sender.profile, ...patch };
-      log.info("shopify_emulator.delivery", { lagMin: sender.profile.lagMs.min, lagMax: sender.profile.lagMs.max, duplicateRate: sender.profile.duplicateRate });
+      log.info("shopify_emulator.delivery", {
+        lagMin: sender.profile.lagMs.min,
+        lagMax: sender.profile.lagMs.max,
+        duplicateRate: sender.profile.duplicateRate,
+      });
       return { delivery: sender.profile };
     },
     "POST /_emulator/faults": async (ctx) => {

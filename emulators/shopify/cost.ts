@@ -76,10 +76,17 @@ function applies(schema: GraphQLSchema, condition: string, type: GraphQLObjectTy
   return isAbstractType(conditionType) && schema.isSubType(conditionType, type);
 }
 
-const record = (value: unknown): Record<string, unknown> | undefined => (value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined);
+const record = (value: unknown): Record<string, unknown> | undefined =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
 /** Cost of the children of one composite value (the value itself is counted by the caller). */
-function selectionCost(input: CostInput, type: GraphQLCompositeType, sets: readonly SelectionSetNode[], value: Record<string, unknown> | undefined, mode: Mode): number {
+function selectionCost(
+  input: CostInput,
+  type: GraphQLCompositeType,
+  sets: readonly SelectionSetNode[],
+  value: Record<string, unknown> | undefined,
+  mode: Mode,
+): number {
   if (isAbstractType(type)) {
     let max = 0;
     for (const possible of input.schema.getPossibleTypes(type)) max = Math.max(max, selectionCost(input, possible, sets, value, mode));

@@ -33,20 +33,34 @@ export const basicCodeDiscountSchema = z.object({
         .object({
           all: z.boolean().nullish(),
           products: z
-            .object({ productsToAdd: z.array(z.string()).nullish(), productVariantsToAdd: z.array(z.string()).nullish(), productsToRemove: z.array(z.string()).nullish(), productVariantsToRemove: z.array(z.string()).nullish() })
+            .object({
+              productsToAdd: z.array(z.string()).nullish(),
+              productVariantsToAdd: z.array(z.string()).nullish(),
+              productsToRemove: z.array(z.string()).nullish(),
+              productVariantsToRemove: z.array(z.string()).nullish(),
+            })
             .nullish(),
           collections: idsSchema,
         })
         .nullish(),
       value: z
-        .object({ percentage: z.number().nullish(), discountAmount: z.object({ amount: decimal.nullish(), appliesOnEachItem: z.boolean().nullish() }).nullish(), discountOnQuantity: z.unknown().nullish() })
+        .object({
+          percentage: z.number().nullish(),
+          discountAmount: z.object({ amount: decimal.nullish(), appliesOnEachItem: z.boolean().nullish() }).nullish(),
+          discountOnQuantity: z.unknown().nullish(),
+        })
         .nullish(),
     })
     .nullish(),
   minimumRequirement: z
-    .object({ subtotal: z.object({ greaterThanOrEqualToSubtotal: decimal.nullish() }).nullish(), quantity: z.object({ greaterThanOrEqualToQuantity: decimal.nullish() }).nullish() })
+    .object({
+      subtotal: z.object({ greaterThanOrEqualToSubtotal: decimal.nullish() }).nullish(),
+      quantity: z.object({ greaterThanOrEqualToQuantity: decimal.nullish() }).nullish(),
+    })
     .nullish(),
-  combinesWith: z.object({ orderDiscounts: z.boolean().nullish(), productDiscounts: z.boolean().nullish(), shippingDiscounts: z.boolean().nullish() }).nullish(),
+  combinesWith: z
+    .object({ orderDiscounts: z.boolean().nullish(), productDiscounts: z.boolean().nullish(), shippingDiscounts: z.boolean().nullish() })
+    .nullish(),
 });
 type Input = z.infer<typeof basicCodeDiscountSchema>;
 
@@ -95,14 +109,16 @@ function buyers(shop: ShopState, input: Input, errors: Errors): DiscountBuyers {
       errors.add(["context"], "TOO_MANY_ARGUMENTS", "Exactly one of all, customers, customerSegments or markets must be provided");
     if (present(context.customerSegments)) errors.add(["context", "customerSegments", "add"], "INVALID", "Customer segment does not exist");
     if (present(context.markets)) errors.add(["context", "markets"], "INVALID", "Market does not exist");
-    if (present(context.customers)) return { kind: "customers", customerIds: customerIds(shop, context.customers.add ?? [], ["context", "customers", "add"], errors) };
+    if (present(context.customers))
+      return { kind: "customers", customerIds: customerIds(shop, context.customers.add ?? [], ["context", "customers", "add"], errors) };
     return { kind: "all" };
   }
   if (present(customerSelection)) {
     if (present(customerSelection.customerSegments)) errors.add(["customerSelection", "customerSegments", "add"], "INVALID", "Customer segment does not exist");
     if (present(customerSelection.customers))
       return { kind: "customers", customerIds: customerIds(shop, customerSelection.customers.add ?? [], ["customerSelection", "customers", "add"], errors) };
-    if (customerSelection.all !== true) errors.add(["customerSelection"], "MISSING_ARGUMENT", "Customer selection must select all customers, customers or customer segments");
+    if (customerSelection.all !== true)
+      errors.add(["customerSelection"], "MISSING_ARGUMENT", "Customer selection must select all customers, customers or customer segments");
     return { kind: "all" };
   }
   errors.add(["context"], "MISSING_ARGUMENT", "Context can't be blank");
@@ -124,7 +140,8 @@ function items(shop: ShopState, input: NonNullable<Input["customerGets"]>["items
     if (!shop.catalog.productByGid(id)) errors.add(["customerGets", "items", "products", "productsToAdd", i], "INVALID", `Product ${id} does not exist`);
   });
   variantIds.forEach((id, i) => {
-    if (!shop.catalog.variantByGid(id)) errors.add(["customerGets", "items", "products", "productVariantsToAdd", i], "INVALID", `Product variant ${id} does not exist`);
+    if (!shop.catalog.variantByGid(id))
+      errors.add(["customerGets", "items", "products", "productVariantsToAdd", i], "INVALID", `Product variant ${id} does not exist`);
   });
   if (productIds.length + variantIds.length === 0) errors.add(["customerGets", "items", "products"], "BLANK", "Products can't be blank");
   return { kind: "products", productIds, variantIds };
@@ -139,9 +156,11 @@ function value(shop: ShopState, input: NonNullable<Input["customerGets"]>["value
   if (count(input.percentage, input.discountAmount, input.discountOnQuantity) !== 1)
     errors.add(["customerGets", "value"], "TOO_MANY_ARGUMENTS", "Exactly one of percentage, discountAmount or discountOnQuantity must be provided");
   // discountOnQuantity is the buy-X-get-Y value: not for an amount-off discount.
-  if (present(input.discountOnQuantity)) errors.add(["customerGets", "value", "discountOnQuantity"], "INVALID", "Discount on quantity is only valid for buy X get Y discounts");
+  if (present(input.discountOnQuantity))
+    errors.add(["customerGets", "value", "discountOnQuantity"], "INVALID", "Discount on quantity is only valid for buy X get Y discounts");
   if (present(input.percentage)) {
-    if (input.percentage <= 0 || input.percentage > 1) errors.add(["customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE", "Percentage must be between 0 and 1");
+    if (input.percentage <= 0 || input.percentage > 1)
+      errors.add(["customerGets", "value", "percentage"], "VALUE_OUTSIDE_RANGE", "Percentage must be between 0 and 1");
     return { kind: "percentage", percentage: input.percentage };
   }
   if (present(input.discountAmount)) {
@@ -163,7 +182,8 @@ function minimum(shop: ShopState, input: Input["minimumRequirement"], errors: Er
   }
   if (present(input.quantity?.greaterThanOrEqualToQuantity)) {
     const quantity = Number(input.quantity.greaterThanOrEqualToQuantity);
-    if (!Number.isSafeInteger(quantity) || quantity < 1) errors.add(["minimumRequirement", "quantity", "greaterThanOrEqualToQuantity"], "GREATER_THAN", "Minimum quantity must be greater than 0");
+    if (!Number.isSafeInteger(quantity) || quantity < 1)
+      errors.add(["minimumRequirement", "quantity", "greaterThanOrEqualToQuantity"], "GREATER_THAN", "Minimum quantity must be greater than 0");
     return { kind: "quantity", quantity };
   }
   return null;
@@ -188,7 +208,8 @@ export function discountDraft(shop: ShopState, raw: unknown): { ok: true; draft:
   if (!present(gets)) errors.add(["customerGets"], "BLANK", "Customer gets can't be blank");
   const oneTime = gets?.appliesOnOneTimePurchase ?? true;
   const subscription = gets?.appliesOnSubscription ?? false;
-  if (!oneTime && !subscription) errors.add(["customerGets"], "APPLIES_ON_NOTHING", "A discount cannot have both appliesOnOneTimePurchase and appliesOnSubscription set to false.");
+  if (!oneTime && !subscription)
+    errors.add(["customerGets"], "APPLIES_ON_NOTHING", "A discount cannot have both appliesOnOneTimePurchase and appliesOnSubscription set to false.");
   const itemsTarget = present(gets) ? items(shop, gets.items, errors) : { kind: "all" as const };
   const discountValue = present(gets) ? value(shop, gets.value, errors) : { kind: "percentage" as const, percentage: 0 };
   const min = minimum(shop, input.minimumRequirement, errors);
@@ -206,7 +227,11 @@ export function discountDraft(shop: ShopState, raw: unknown): { ok: true; draft:
       items: itemsTarget,
       value: discountValue,
       minimum: min,
-      combinesWith: { orderDiscounts: input.combinesWith?.orderDiscounts ?? false, productDiscounts: input.combinesWith?.productDiscounts ?? false, shippingDiscounts: input.combinesWith?.shippingDiscounts ?? false },
+      combinesWith: {
+        orderDiscounts: input.combinesWith?.orderDiscounts ?? false,
+        productDiscounts: input.combinesWith?.productDiscounts ?? false,
+        shippingDiscounts: input.combinesWith?.shippingDiscounts ?? false,
+      },
       appliesOnOneTimePurchase: oneTime,
       appliesOnSubscription: subscription,
       recurringCycleLimit: input.recurringCycleLimit ?? null,

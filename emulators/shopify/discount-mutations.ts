@@ -15,7 +15,10 @@ function create(args: Record<string, unknown>, shop: ShopState): MutationPayload
   if (!parsed.ok) return { codeDiscountNode: null, userErrors: parsed.userErrors };
   const { draft } = parsed;
   if (shop.discounts.findByCode(draft.code))
-    return { codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }] };
+    return {
+      codeDiscountNode: null,
+      userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
+    };
   const discount = { ...draft, ...shop.discounts.nextIds(), createdAt: shop.now() };
   shop.discounts.add(discount);
   return { codeDiscountNode: discountCodeNode(shop, discount), userErrors: [] };

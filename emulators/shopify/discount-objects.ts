@@ -106,8 +106,10 @@ function basicObject(shop: ShopState, discount: CodeDiscount): GraphQLObject {
         (d) => d.codeId,
         (d) => ({ __typename: "DiscountRedeemCode", id: gid("DiscountRedeemCode", d.codeId), code: d.code, asyncUsageCount: 0, createdBy: null }),
       ),
-    context: () => (buyers === null ? { __typename: "DiscountBuyerSelectionAll", all: "ALL" } : { __typename: "DiscountCustomers", customers: customers(shop, buyers) }),
-    customerSelection: () => (buyers === null ? { __typename: "DiscountCustomerAll", allCustomers: true } : { __typename: "DiscountCustomers", customers: customers(shop, buyers) }),
+    context: () =>
+      buyers === null ? { __typename: "DiscountBuyerSelectionAll", all: "ALL" } : { __typename: "DiscountCustomers", customers: customers(shop, buyers) },
+    customerSelection: () =>
+      buyers === null ? { __typename: "DiscountCustomerAll", allCustomers: true } : { __typename: "DiscountCustomers", customers: customers(shop, buyers) },
     customerGets: {
       __typename: "DiscountCustomerGets",
       appliesOnOneTimePurchase: discount.appliesOnOneTimePurchase,

@@ -20,8 +20,12 @@ export function discountView(shop: ShopState, d: CodeDiscount) {
     appliesOncePerCustomer: d.appliesOncePerCustomer,
     context: d.buyers.kind === "all" ? { all: true } : { customers: d.buyers.customerIds },
     items: d.items.kind === "all" ? { all: true } : { products: d.items.productIds, productVariants: d.items.variantIds },
-    value: d.value.kind === "percentage" ? { percentage: d.value.percentage } : { amount: decimalAmount(d.value.amountCents, currency), currencyCode: currency, appliesOnEachItem: d.value.appliesOnEachItem },
-    minimumRequirement: d.minimum === null ? null : d.minimum.kind === "subtotal" ? { subtotal: decimalAmount(d.minimum.cents, currency) } : { quantity: d.minimum.quantity },
+    value:
+      d.value.kind === "percentage"
+        ? { percentage: d.value.percentage }
+        : { amount: decimalAmount(d.value.amountCents, currency), currencyCode: currency, appliesOnEachItem: d.value.appliesOnEachItem },
+    minimumRequirement:
+      d.minimum === null ? null : d.minimum.kind === "subtotal" ? { subtotal: decimalAmount(d.minimum.cents, currency) } : { quantity: d.minimum.quantity },
     combinesWith: d.combinesWith,
     createdAt: iso(d.createdAt),
   };

@@ -7,13 +7,24 @@ import { IdSequence } from "./ids";
  * applies them at checkout yet: the store is what tests and the demo inspect.
  */
 const gidString = z.string();
-const discountBuyersSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("all") }), z.object({ kind: z.literal("customers"), customerIds: z.array(gidString) })]);
-const discountItemsSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("all") }), z.object({ kind: z.literal("products"), productIds: z.array(gidString), variantIds: z.array(gidString) })]);
+const discountBuyersSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("customers"), customerIds: z.array(gidString) }),
+]);
+const discountItemsSchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("all") }),
+  z.object({ kind: z.literal("products"), productIds: z.array(gidString), variantIds: z.array(gidString) }),
+]);
 const discountValueSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("percentage"), percentage: z.number() }),
   z.object({ kind: z.literal("amount"), amountCents: z.number().int(), appliesOnEachItem: z.boolean() }),
 ]);
-const discountMinimumSchema = z.discriminatedUnion("kind", [z.object({ kind: z.literal("subtotal"), cents: z.number().int() }), z.object({ kind: z.literal("quantity"), quantity: z.number().int() })]).nullable();
+const discountMinimumSchema = z
+  .discriminatedUnion("kind", [
+    z.object({ kind: z.literal("subtotal"), cents: z.number().int() }),
+    z.object({ kind: z.literal("quantity"), quantity: z.number().int() }),
+  ])
+  .nullable();
 
 /** A code discount as the shop keeps it (and as its state file holds it). */
 export const codeDiscountSchema = z.object({

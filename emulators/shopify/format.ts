@@ -38,7 +38,11 @@ export const graphqlDateTime = (ms: number): string => `${new Date(ms).toISOStri
 
 /** Admin `MoneyV2` / `MoneyBag` (one currency: presentment = shop). `Decimal` reads like "28.0", as Shopify serialises it. */
 export const moneyV2 = (minor: number, currency: string) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, currency), currencyCode: currency });
-export const moneyBag = (minor: number, currency: string) => ({ __typename: "MoneyBag", shopMoney: moneyV2(minor, currency), presentmentMoney: moneyV2(minor, currency) });
+export const moneyBag = (minor: number, currency: string) => ({
+  __typename: "MoneyBag",
+  shopMoney: moneyV2(minor, currency),
+  presentmentMoney: moneyV2(minor, currency),
+});
 
 /** A `Money`/`Decimal` input ("12.5", 12.5) → minor units; null when Shopify would reject it (lib/money.ts). */
 export const minorUnits = parseMoneyInput;

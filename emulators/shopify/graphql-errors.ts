@@ -26,7 +26,12 @@ interface ErrorExtras {
 }
 
 export function shopifyError(message: string, code: string, extra: ErrorExtras = {}): ShopifyGraphQLError {
-  return { message, ...(extra.locations ? { locations: extra.locations } : {}), ...(extra.path ? { path: extra.path } : {}), extensions: { ...extra.extensions, code } };
+  return {
+    message,
+    ...(extra.locations ? { locations: extra.locations } : {}),
+    ...(extra.path ? { path: extra.path } : {}),
+    extensions: { ...extra.extensions, code },
+  };
 }
 
 interface Rewrite {
@@ -42,11 +47,19 @@ const REWRITES: Rewrite[] = [
   },
   {
     pattern: /^Unknown argument "([^"]+)" on field "([^".]+)\.([^"]+)"\./,
-    build: (m) => ({ message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`, code: "argumentNotAccepted", extensions: { name: m[3], typeName: "Field", argumentName: m[1] } }),
+    build: (m) => ({
+      message: `Field '${m[3]}' doesn't accept argument '${m[1]}'`,
+      code: "argumentNotAccepted",
+      extensions: { name: m[3], typeName: "Field", argumentName: m[1] },
+    }),
   },
   {
     pattern: /^Field "([^"]+)" argument "([^"]+)" of type "[^"]+" is required, but it was not provided\./,
-    build: (m) => ({ message: `Field '${m[1]}' is missing required arguments: ${m[2]}`, code: "missingRequiredArguments", extensions: { className: "Field", name: m[1], arguments: m[2] } }),
+    build: (m) => ({
+      message: `Field '${m[1]}' is missing required arguments: ${m[2]}`,
+      code: "missingRequiredArguments",
+      extensions: { className: "Field", name: m[1], arguments: m[2] },
+    }),
   },
   {
     pattern: /^Field "([^"]+)" of type "([^"]+)" must have a selection of subfields\./,
@@ -58,15 +71,27 @@ const REWRITES: Rewrite[] = [
   },
   {
     pattern: /^Field "([^"]+)" must not have a selection since type "([^"]+)" has no subfields\./,
-    build: (m) => ({ message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections)`, code: "selectionMismatch", extensions: { nodeName: `field '${m[1]}'`, typeName: m[2] } }),
+    build: (m) => ({
+      message: `Selections can't be made on scalars (field '${m[1]}' returns ${m[2]} but has selections)`,
+      code: "selectionMismatch",
+      extensions: { nodeName: `field '${m[1]}'`, typeName: m[2] },
+    }),
   },
   {
     pattern: /^Variable "\$([^"]+)" is never used(?: in operation "([^"]+)")?\./,
-    build: (m) => ({ message: `Variable $${m[1]} is declared by ${m[2] ?? "anonymous query"} but not used`, code: "variableNotUsed", extensions: { variableName: m[1] } }),
+    build: (m) => ({
+      message: `Variable $${m[1]} is declared by ${m[2] ?? "anonymous query"} but not used`,
+      code: "variableNotUsed",
+      extensions: { variableName: m[1] },
+    }),
   },
   {
     pattern: /^Variable "\$([^"]+)" is not defined(?: by operation "([^"]+)")?\./,
-    build: (m) => ({ message: `Variable $${m[1]} is used by ${m[2] ?? "anonymous query"} but not declared`, code: "variableNotDefined", extensions: { variableName: m[1] } }),
+    build: (m) => ({
+      message: `Variable $${m[1]} is used by ${m[2] ?? "anonymous query"} but not declared`,
+      code: "variableNotDefined",
+      extensions: { variableName: m[1] },
+    }),
   },
   {
     pattern: /^Unknown directive "@([^"]+)"\./,
@@ -93,7 +118,9 @@ export function fromValidationError(error: GraphQLError, document: DocumentNode)
 }
 
 export function fromSyntaxError(error: GraphQLError): ShopifyGraphQLError {
-  return shopifyError(error.message.replace(/^Syntax Error: /, "syntax error, "), "GRAPHQL_PARSE_FAILED", { locations: error.locations ? [...error.locations] : undefined });
+  return shopifyError(error.message.replace(/^Syntax Error: /, "syntax error, "), "GRAPHQL_PARSE_FAILED", {
+    locations: error.locations ? [...error.locations] : undefined,
+  });
 }
 
 /** An error raised while executing (a resolver's GraphQLError keeps its code; anything else is ours). */

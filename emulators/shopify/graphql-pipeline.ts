@@ -79,7 +79,11 @@ export function prepare(schema: GraphQLSchema, request: GraphqlRequest): Prepare
   }
   const coerced = getVariableValues(schema, named.variableDefinitions ?? [], request.variables, { maxErrors: 25 });
   if ("errors" in coerced && coerced.errors) {
-    return { ok: false, errors: coerced.errors.map((e) => shopifyError(e.message, "INVALID_VARIABLE", { locations: e.locations ? [...e.locations] : undefined })), operationName };
+    return {
+      ok: false,
+      errors: coerced.errors.map((e) => shopifyError(e.message, "INVALID_VARIABLE", { locations: e.locations ? [...e.locations] : undefined })),
+      operationName,
+    };
   }
   const fragments: Record<string, FragmentDefinitionNode> = {};
   for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
@@ -93,7 +97,14 @@ export interface Executed {
 }
 
 export async function run(schema: GraphQLSchema, prepared: Prepared, request: GraphqlRequest, rootValue: unknown, contextValue: unknown): Promise<Executed> {
-  const result = await execute({ schema, document: prepared.document, rootValue, contextValue, variableValues: request.variables, operationName: prepared.operation.name?.value });
+  const result = await execute({
+    schema,
+    document: prepared.document,
+    rootValue,
+    contextValue,
+    variableValues: request.variables,
+    operationName: prepared.operation.name?.value,
+  });
   for (const error of result.errors ?? []) {
     // A bug in a resolver (not a Shopify-shaped GraphQLError): log it, the client sees a generic error.
     if (error.originalError && !(error.originalError instanceof GraphQLError))

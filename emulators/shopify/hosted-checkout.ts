@@ -23,7 +23,12 @@ function page(res: ServerResponse, status: number, title: string, body: string):
 const money = (shop: ShopState, minor: number) => `$${decimalAmount(minor, shop.catalog.currency)}`;
 
 function summary(shop: ShopState, cart: CartRecord): string {
-  const rows = cart.lines.map((l) => `<tr><td>${escapeHtml(l.variant.product.title)} — ${escapeHtml(l.variant.title)} × ${l.quantity}</td><td class="r">${money(shop, l.variant.priceCents * l.quantity)}</td></tr>`).join("");
+  const rows = cart.lines
+    .map(
+      (l) =>
+        `<tr><td>${escapeHtml(l.variant.product.title)} — ${escapeHtml(l.variant.title)} × ${l.quantity}</td><td class="r">${money(shop, l.variant.priceCents * l.quantity)}</td></tr>`,
+    )
+    .join("");
   return `<table aria-label="Order summary">${rows}<tr><td><strong>Total</strong></td><td class="r"><strong>${money(shop, cartTotalMinor(cart))}</strong></td></tr></table>`;
 }
 
@@ -66,10 +71,20 @@ export function hostedCheckoutRoutes(shop: ShopState): Routes {
             return `<li data-sku="${escapeHtml(s.sku)}" data-available="${s.available}">${escapeHtml(name)}: ${s.available === 0 ? "sold out" : `only ${s.available} left`} (you asked for ${s.requested})</li>`;
           })
           .join("");
-        return page(ctx.res, 409, "Some items are no longer available", `<h1>Some items are no longer available</h1><div class="alert" role="alert"><p>Your order was not placed and you were not charged. Stock ran out while you were checking out:</p><ul>${items}</ul></div>${backToCart(shop)}`);
+        return page(
+          ctx.res,
+          409,
+          "Some items are no longer available",
+          `<h1>Some items are no longer available</h1><div class="alert" role="alert"><p>Your order was not placed and you were not charged. Stock ran out while you were checking out:</p><ul>${items}</ul></div>${backToCart(shop)}`,
+        );
       }
       cart.completedOrderId = outcome.result.orderId;
-      page(ctx.res, 200, "Order confirmed", `<h1>Thank you!</h1><div class="ok" role="status">Order <strong data-testid="order-name">${escapeHtml(outcome.result.name)}</strong> is confirmed.</div>${summary(shop, cart)}${shop.storefrontUrl ? `<p><a href="${escapeHtml(shop.storefrontUrl)}">Continue shopping</a></p>` : ""}`);
+      page(
+        ctx.res,
+        200,
+        "Order confirmed",
+        `<h1>Thank you!</h1><div class="ok" role="status">Order <strong data-testid="order-name">${escapeHtml(outcome.result.name)}</strong> is confirmed.</div>${summary(shop, cart)}${shop.storefrontUrl ? `<p><a href="${escapeHtml(shop.storefrontUrl)}">Continue shopping</a></p>` : ""}`,
+      );
       return undefined;
     },
   };

@@ -15,7 +15,9 @@ export function replayPayload(shop: ShopState, replay: Replay): MutationPayload 
       const order = shop.orders.get(replay.orderId);
       const refund = order?.refunds.find((r) => r.id === replay.refundId);
       // The order aged out of the kept orders (orders.ts ORDER_CAP): the refund happened, its objects are gone.
-      return order && refund ? { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] } : { refund: null, order: null, userErrors: [] };
+      return order && refund
+        ? { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] }
+        : { refund: null, order: null, userErrors: [] };
     }
   }
 }

@@ -25,7 +25,18 @@ export const ID_BASE = {
 } as const;
 
 /** The runtime id sequences a shop keeps (and its state file saves). */
-export const SEQUENCE_NAMES = ["order", "lineItem", "refund", "refundLine", "transaction", "customer", "address", "checkout", "shippingLine", "adjustmentGroup"] as const;
+export const SEQUENCE_NAMES = [
+  "order",
+  "lineItem",
+  "refund",
+  "refundLine",
+  "transaction",
+  "customer",
+  "address",
+  "checkout",
+  "shippingLine",
+  "adjustmentGroup",
+] as const;
 export type SequenceName = (typeof SEQUENCE_NAMES)[number];
 
 /** An increasing sequence with random gaps (Shopify ids are shared across shops, so they skip). */

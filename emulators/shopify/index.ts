@@ -96,7 +96,10 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
   const initialAvailable = saved ? {} : opts.initialAvailable;
   const unknownSkus = Object.keys(initialAvailable ?? {}).filter((sku) => !catalog.variantBySku(sku));
   const unknownLocations = Object.values(initialAvailable ?? {}).flatMap((perLocation) => Object.keys(perLocation).filter((id) => !catalog.locationById(id)));
-  if (unknownSkus.length || unknownLocations.length) throw new Error(`initialAvailable names unknown ${unknownSkus.length ? `skus ${unknownSkus.join(", ")}` : `locations ${[...new Set(unknownLocations)].join(", ")}`}`);
+  if (unknownSkus.length || unknownLocations.length)
+    throw new Error(
+      `initialAvailable names unknown ${unknownSkus.length ? `skus ${unknownSkus.join(", ")}` : `locations ${[...new Set(unknownLocations)].join(", ")}`}`,
+    );
   // The snapshot reads the shop built below; nothing is written before it is whole.
   const persistence = opts.stateFile ? persistTo(opts.stateFile, () => snapshotShop(shop)) : inMemory;
   const sender = new WebhookSender(opts.webhook.delivery ?? immediateDelivery, random);
@@ -107,11 +110,19 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
   const seq = (start: number) => new IdSequence(start, random);
   const shop: ShopState = {
     shopDomain: opts.shopDomain,
-    shopName: opts.shopDomain.replace(/\.myshopify\.com$/, "").replace(/-/g, " ").replace(/\b\w/g, (c) => c.toUpperCase()),
+    shopName: opts.shopDomain
+      .replace(/\.myshopify\.com$/, "")
+      .replace(/-/g, " ")
+      .replace(/\b\w/g, (c) => c.toUpperCase()),
     adminAccessToken: opts.adminAccessToken,
     storefrontAccessToken: opts.storefrontAccessToken,
     catalog,
-    inventory: new InventoryState(catalog.skus(), catalog.locations.map((l) => l.id), initialAvailable, startedAt),
+    inventory: new InventoryState(
+      catalog.skus(),
+      catalog.locations.map((l) => l.id),
+      initialAvailable,
+      startedAt,
+    ),
     orders: new OrderBook(),
     carts: new CartBook(() => shop),
     discounts: new DiscountBook(random),
@@ -166,11 +177,19 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
   shop.publicUrl = server.url;
   if (saved) {
     resumeDeliveries(shop, saved);
-    if (!shop.fulfillment && saved.fulfillment.length > 0) log.warn("shopify_emulator.forwards_dropped", { count: saved.fulfillment.length, reason: "no fulfillmentUrl" });
+    if (!shop.fulfillment && saved.fulfillment.length > 0)
+      log.warn("shopify_emulator.forwards_dropped", { count: saved.fulfillment.length, reason: "no fulfillmentUrl" });
   }
   // From here the file holds this shop, also when nothing changes before the next start.
   persistence.saveNow();
-  log.info("shopify_emulator.started", { url: server.url, shop: opts.shopDomain, skus: catalog.variants.length, locations: catalog.locations.length, resumed: saved !== null, orders: shop.orders.size });
+  log.info("shopify_emulator.started", {
+    url: server.url,
+    shop: opts.shopDomain,
+    skus: catalog.variants.length,
+    locations: catalog.locations.length,
+    resumed: saved !== null,
+    orders: shop.orders.size,
+  });
   return {
     url: server.url,
     adminGraphqlUrl: `${server.url}${ADMIN_GRAPHQL_PATH}`,

@@ -47,7 +47,12 @@ const changeSchema = z.object({
 });
 const adjustInputSchema = z.object({ name: z.string(), reason: z.string(), referenceDocumentUri: z.string().nullish(), changes: z.array(changeSchema) });
 
-const quantitySchema = z.object({ inventoryItemId: z.string(), locationId: z.string(), quantity: z.number().int(), changeFromQuantity: z.number().int().nullish() });
+const quantitySchema = z.object({
+  inventoryItemId: z.string(),
+  locationId: z.string(),
+  quantity: z.number().int(),
+  changeFromQuantity: z.number().int().nullish(),
+});
 const setInputSchema = z.object({ name: z.string(), reason: z.string(), referenceDocumentUri: z.string().nullish(), quantities: z.array(quantitySchema) });
 
 /** Presence, not value: an explicit `null` is the documented opt-out, a missing key is an error. */
@@ -99,15 +104,25 @@ function adjust(args: Args, shop: ShopState): IdempotentOutcome {
     if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
     if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
     if (change.ledgerDocumentUri != null && input.name === "available")
-      errors.push({ field: at("ledgerDocumentUri"), message: "A ledger document URI is not allowed when adjusting available.", code: "INVALID_AVAILABLE_DOCUMENT" });
+      errors.push({
+        field: at("ledgerDocumentUri"),
+        message: "A ledger document URI is not allowed when adjusting available.",
+        code: "INVALID_AVAILABLE_DOCUMENT",
+      });
     if (!variant || !location) return;
     const key = pairKey(variant, location);
     const current = running.get(key) ?? shop.inventory.level(variant.sku, location.id).available;
     if (change.changeFromQuantity != null && change.changeFromQuantity !== current)
-      errors.push({ field: at("changeFromQuantity"), message: "The changeFromQuantity argument no longer matches the persisted quantity.", code: "CHANGE_FROM_QUANTITY_STALE" });
+      errors.push({
+        field: at("changeFromQuantity"),
+        message: "The changeFromQuantity argument no longer matches the persisted quantity.",
+        code: "CHANGE_FROM_QUANTITY_STALE",
+      });
     const after = current + change.delta;
-    if (after > ADJUST_LIMIT) errors.push({ field: at("delta"), message: "The quantity can't be higher than 2,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
-    if (after < -ADJUST_LIMIT) errors.push({ field: at("delta"), message: "The quantity can't be lower than -2,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
+    if (after > ADJUST_LIMIT)
+      errors.push({ field: at("delta"), message: "The quantity can't be higher than 2,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (after < -ADJUST_LIMIT)
+      errors.push({ field: at("delta"), message: "The quantity can't be lower than -2,000,000,000.", code: "INVALID_QUANTITY_TOO_LOW" });
     running.set(key, after);
     resolved.push({ variant, location, delta: change.delta, ledgerDocumentUri: change.ledgerDocumentUri ?? null });
   });
@@ -129,7 +144,8 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
   const input = setInputSchema.parse(args.input);
   const errors = commonErrors(input);
   const name = input.name;
-  if (name !== "available" && name !== "on_hand") errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
+  if (name !== "available" && name !== "on_hand")
+    errors.push({ field: ["input", "name"], message: "The quantity name must be either 'available' or 'on_hand'.", code: "INVALID_NAME" });
   const seen = new Set<string>();
   const resolved: { variant: VariantRecord; location: LocationRecord; quantity: number }[] = [];
   input.quantities.forEach((item, i) => {
@@ -139,16 +155,25 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
     if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
     if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
     if (item.quantity < 0) errors.push({ field: at("quantity"), message: "The quantity can't be negative.", code: "INVALID_QUANTITY_NEGATIVE" });
-    if (item.quantity > SET_LIMIT) errors.push({ field: at("quantity"), message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
+    if (item.quantity > SET_LIMIT)
+      errors.push({ field: at("quantity"), message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
     if (!variant || !location) return;
     const key = pairKey(variant, location);
     if (seen.has(key))
-      errors.push({ field: at("locationId"), message: "The combination of inventoryItemId and locationId must be unique.", code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR" });
+      errors.push({
+        field: at("locationId"),
+        message: "The combination of inventoryItemId and locationId must be unique.",
+        code: "NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR",
+      });
     seen.add(key);
     if (name === "available" || name === "on_hand") {
       const current = shop.inventory.quantity(variant.sku, location.id, name);
       if (item.changeFromQuantity != null && item.changeFromQuantity !== current)
-        errors.push({ field: at("changeFromQuantity"), message: "The changeFromQuantity value does not match persisted value.", code: "CHANGE_FROM_QUANTITY_STALE" });
+        errors.push({
+          field: at("changeFromQuantity"),
+          message: "The changeFromQuantity value does not match persisted value.",
+          code: "CHANGE_FROM_QUANTITY_STALE",
+        });
     }
     resolved.push({ variant, location, quantity: item.quantity });
   });
@@ -161,15 +186,27 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
     const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
     const onHand = level.available + level.committed;
     const pair = { sku: variant.sku, locationId: location.id, ledgerDocumentUri: null };
-    if (name === "available") changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair }, { name: "on_hand", delta, quantityAfterChange: onHand, ...pair });
-    else changes.push({ name: "on_hand", delta, quantityAfterChange: onHand, ...pair }, { name: "available", delta, quantityAfterChange: level.available, ...pair });
+    if (name === "available")
+      changes.push(
+        { name: "available", delta, quantityAfterChange: level.available, ...pair },
+        { name: "on_hand", delta, quantityAfterChange: onHand, ...pair },
+      );
+    else
+      changes.push(
+        { name: "on_hand", delta, quantityAfterChange: onHand, ...pair },
+        { name: "available", delta, quantityAfterChange: level.available, ...pair },
+      );
   }
   shop.stats.counters.mutationsApplied++;
   return applied(shop, input.reason, input.referenceDocumentUri ?? null, changes);
 }
 
 /** Note what each change asked for on the request record, replays included, before any check. */
-function recorded(mutation: "inventoryAdjustQuantities" | "inventorySetQuantities", list: "changes" | "quantities", resolver: MutationResolver): MutationResolver {
+function recorded(
+  mutation: "inventoryAdjustQuantities" | "inventorySetQuantities",
+  list: "changes" | "quantities",
+  resolver: MutationResolver,
+): MutationResolver {
   return (args, context, info) => {
     const items = inputOf(args)[list];
     for (const item of Array.isArray(items) ? (items as unknown[]) : []) {
@@ -188,19 +225,27 @@ function recorded(mutation: "inventoryAdjustQuantities" | "inventorySetQuantitie
 
 export function inventoryMutations(): Record<string, MutationResolver> {
   return {
-    inventoryAdjustQuantities: recorded("inventoryAdjustQuantities", "changes", idempotentMutation("inventoryAdjustQuantities", {
-      precheck: (args) => {
-        checkInputArraySize(inputOf(args).changes, "changes");
-        requireChangeFrom(inputOf(args).changes, "InventoryChangeInput");
-      },
-      run: (args, { shop }) => adjust(args, shop),
-    })),
-    inventorySetQuantities: recorded("inventorySetQuantities", "quantities", idempotentMutation("inventorySetQuantities", {
-      precheck: (args) => {
-        checkInputArraySize(inputOf(args).quantities, "quantities");
-        requireChangeFrom(inputOf(args).quantities, "InventoryQuantityInput");
-      },
-      run: (args, { shop }) => set(args, shop),
-    })),
+    inventoryAdjustQuantities: recorded(
+      "inventoryAdjustQuantities",
+      "changes",
+      idempotentMutation("inventoryAdjustQuantities", {
+        precheck: (args) => {
+          checkInputArraySize(inputOf(args).changes, "changes");
+          requireChangeFrom(inputOf(args).changes, "InventoryChangeInput");
+        },
+        run: (args, { shop }) => adjust(args, shop),
+      }),
+    ),
+    inventorySetQuantities: recorded(
+      "inventorySetQuantities",
+      "quantities",
+      idempotentMutation("inventorySetQuantities", {
+        precheck: (args) => {
+          checkInputArraySize(inputOf(args).quantities, "quantities");
+          requireChangeFrom(inputOf(args).quantities, "InventoryQuantityInput");
+        },
+        run: (args, { shop }) => set(args, shop),
+      }),
+    ),
   };
 }

@@ -12,7 +12,13 @@ import type { ShopState } from "./shop-state";
  */
 export const refundBodySchema = z.object({
   lines: z
-    .array(z.object({ lineItemId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(Number), quantity: z.number().int().min(1), restockType: z.enum(["cancel", "return", "no_restock"]) }))
+    .array(
+      z.object({
+        lineItemId: z.union([z.number().int().positive(), z.string().regex(/^\d+$/)]).transform(Number),
+        quantity: z.number().int().min(1),
+        restockType: z.enum(["cancel", "return", "no_restock"]),
+      }),
+    )
     .min(1),
   note: z.string().max(500).optional(),
 });
@@ -67,7 +73,10 @@ export type RefundProblem =
  * "cancel" takes unfulfilled units, "return" fulfilled ones, "no_restock" unfulfilled units
  * first, else fulfilled ones. Either every line fits or nothing is planned.
  */
-export function planRefund(order: Order, requests: readonly RefundRequestLine[]): { ok: true; planned: PlannedRefundLine[] } | { ok: false; problems: RefundProblem[] } {
+export function planRefund(
+  order: Order,
+  requests: readonly RefundRequestLine[],
+): { ok: true; planned: PlannedRefundLine[] } | { ok: false; problems: RefundProblem[] } {
   const problems: RefundProblem[] = [];
   const planned: PlannedRefundLine[] = [];
   const budget = new Map(order.lines.map((l) => [l.id, { unfulfilled: unfulfilled(l), fulfilled: l.fulfilled - l.refundedFulfilled }]));
@@ -98,7 +107,14 @@ export function planRefund(order: Order, requests: readonly RefundRequestLine[])
  */
 export function applyRefund(shop: ShopState, order: Order, planned: readonly PlannedRefundLine[], opts: { note: string | null; amountCents: number }): Refund {
   const now = shop.now();
-  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: opts.note, lines: [], transactionId: shop.ids.transaction.next(), amountCents: opts.amountCents };
+  const refund: Refund = {
+    id: shop.ids.refund.next(),
+    createdAt: now,
+    note: opts.note,
+    lines: [],
+    transactionId: shop.ids.transaction.next(),
+    amountCents: opts.amountCents,
+  };
   for (const { line, quantity, restockType, restockLocationId } of planned) {
     const sku = line.variant.sku;
     if (restockType === "cancel") {
@@ -126,7 +142,10 @@ function refundHttpError(order: Order, problems: RefundProblem[]): HttpError {
   const problem = problems.find((p) => p.kind === "unknown_line") ?? problems[0];
   if (!problem) return new HttpError(409, "refund does not fit the order");
   if (problem.kind === "unknown_line") return new HttpError(400, `lines.${problem.index}.lineItemId: no line item ${problem.lineItemId} on order ${order.id}`);
-  return new HttpError(409, `lines.${problem.index}.quantity: only ${problem.refundable} ${problem.pool} unit(s) of line ${problem.line.id} can be refunded with restockType ${problem.restockType}`);
+  return new HttpError(
+    409,
+    `lines.${problem.index}.quantity: only ${problem.refundable} ${problem.pool} unit(s) of line ${problem.line.id} can be refunded with restockType ${problem.restockType}`,
+  );
 }
 
 /** The control API's refund: every line restocked where it was committed, the lines' price refunded. */
@@ -136,7 +155,18 @@ export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof
   if (!plan.ok) throw refundHttpError(order, plan.problems);
   const amountCents = plan.planned.reduce((n, p) => n + p.line.priceCents * p.quantity, 0);
   const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents });
-  return { orderId: order.id, refundId: refund.id, lines: refund.lines.map((l) => ({ refundLineItemId: l.id, lineItemId: l.line.id, sku: l.line.variant.sku, quantity: l.quantity, restockType: l.restockType, locationId: l.locationId })) };
+  return {
+    orderId: order.id,
+    refundId: refund.id,
+    lines: refund.lines.map((l) => ({
+      refundLineItemId: l.id,
+      lineItemId: l.line.id,
+      sku: l.line.variant.sku,
+      quantity: l.quantity,
+      restockType: l.restockType,
+      locationId: l.locationId,
+    })),
+  };
 }
 
 /** Fulfil everything still open: committed units leave the building (on_hand drops). */

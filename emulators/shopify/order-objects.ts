@@ -60,7 +60,14 @@ export function customerNode(shop: ShopState, order: Order): GraphQLObject {
     locale: "en",
     createdAt: graphqlDateTime(order.createdAt - 86_400_000 * 30),
     updatedAt: graphqlDateTime(order.createdAt),
-    defaultEmailAddress: { __typename: "CustomerEmailAddress", emailAddress: buyer.email, marketingState: "NOT_SUBSCRIBED", marketingOptInLevel: "SINGLE_OPT_IN", marketingUpdatedAt: null, validFormat: true },
+    defaultEmailAddress: {
+      __typename: "CustomerEmailAddress",
+      emailAddress: buyer.email,
+      marketingState: "NOT_SUBSCRIBED",
+      marketingOptInLevel: "SINGLE_OPT_IN",
+      marketingUpdatedAt: null,
+      validFormat: true,
+    },
     // One checkout = one customer id here, so what they spent is this order, net of refunds.
     amountSpent: () => moneyV2(netPaymentCents(order), shop.catalog.currency),
   };
@@ -105,7 +112,11 @@ export function lineItemNode(shop: ShopState, order: Order, line: OrderLine): Gr
   };
 }
 
-function transactionNode(shop: ShopState, order: Order, tx: { id: number; kind: "SALE" | "REFUND"; cents: number; at: number; parentId: number | null }): GraphQLObject {
+function transactionNode(
+  shop: ShopState,
+  order: Order,
+  tx: { id: number; kind: "SALE" | "REFUND"; cents: number; at: number; parentId: number | null },
+): GraphQLObject {
   return {
     __typename: "OrderTransaction",
     id: gid("OrderTransaction", tx.id),
@@ -128,10 +139,21 @@ function transactionNode(shop: ShopState, order: Order, tx: { id: number; kind: 
   };
 }
 
-const saleTransaction = (shop: ShopState, order: Order) => transactionNode(shop, order, { id: order.paymentTransactionId, kind: "SALE", cents: orderTotalCents(order), at: order.createdAt, parentId: null });
+const saleTransaction = (shop: ShopState, order: Order) =>
+  transactionNode(shop, order, { id: order.paymentTransactionId, kind: "SALE", cents: orderTotalCents(order), at: order.createdAt, parentId: null });
 
 const refundTransactions = (shop: ShopState, order: Order, refund: Refund) =>
-  refund.amountCents === 0 ? [] : [transactionNode(shop, order, { id: refund.transactionId, kind: "REFUND", cents: refund.amountCents, at: refund.createdAt, parentId: order.paymentTransactionId })];
+  refund.amountCents === 0
+    ? []
+    : [
+        transactionNode(shop, order, {
+          id: refund.transactionId,
+          kind: "REFUND",
+          cents: refund.amountCents,
+          at: refund.createdAt,
+          parentId: order.paymentTransactionId,
+        }),
+      ];
 
 function refundLineItemNode(shop: ShopState, order: Order, item: RefundLine): GraphQLObject {
   const currency = shop.catalog.currency;
@@ -180,8 +202,20 @@ export function refundNode(shop: ShopState, order: Order, refund: Refund): Graph
         (t) => t.id,
         (t) => t.node,
       ),
-    refundShippingLines: (args: Args) => paginate([], args, () => 0, () => null),
-    orderAdjustments: (args: Args) => paginate([], args, () => 0, () => null),
+    refundShippingLines: (args: Args) =>
+      paginate(
+        [],
+        args,
+        () => 0,
+        () => null,
+      ),
+    orderAdjustments: (args: Args) =>
+      paginate(
+        [],
+        args,
+        () => 0,
+        () => null,
+      ),
   };
 }
 

@@ -80,7 +80,10 @@ const capitalise = (word: string): string => word.charAt(0).toUpperCase() + word
  * ("maya.lopez@…" → Maya Lopez) so REST payloads and Admin GraphQL agree on one person.
  */
 export function orderCustomer(order: Order): OrderCustomer {
-  const words = (order.email.split("@")[0] ?? "").split(/[._+-]+/).filter((w) => /^[a-z]/i.test(w)).map(capitalise);
+  const words = (order.email.split("@")[0] ?? "")
+    .split(/[._+-]+/)
+    .filter((w) => /^[a-z]/i.test(w))
+    .map(capitalise);
   const [firstName, ...rest] = order.email === DEFAULT_EMAIL || words.length === 0 ? ["Demo", "Shopper"] : words;
   const lastName = rest.length > 0 ? rest.join(" ") : null;
   const first = firstName ?? "Demo";

@@ -28,7 +28,13 @@ const lineSchema = z.object({
   restockType: z.enum(["CANCEL", "LEGACY_RESTOCK", "NO_RESTOCK", "RETURN"]).nullish(),
   locationId: z.string().nullish(),
 });
-const transactionSchema = z.object({ orderId: z.string(), amount: z.union([z.string(), z.number()]), kind: z.string(), gateway: z.string(), parentId: z.string().nullish() });
+const transactionSchema = z.object({
+  orderId: z.string(),
+  amount: z.union([z.string(), z.number()]),
+  kind: z.string(),
+  gateway: z.string(),
+  parentId: z.string().nullish(),
+});
 const inputSchema = z.object({
   orderId: z.string(),
   note: z.string().nullish(),
@@ -68,7 +74,8 @@ function requestLines(shop: ShopState, lines: z.infer<typeof lineSchema>[]): { r
     const restockType = line.restockType === "LEGACY_RESTOCK" ? "no_restock" : RESTOCK_TYPES[line.restockType ?? "NO_RESTOCK"];
     // The restock location only matters when units go back on a shelf.
     const location = line.locationId != null && restockType !== "no_restock" ? shop.catalog.locationByGid(line.locationId) : undefined;
-    if (line.locationId != null && restockType !== "no_restock" && !location) errors.push({ field: at("locationId"), message: "Location does not exist.", code: "NOT_FOUND" });
+    if (line.locationId != null && restockType !== "no_restock" && !location)
+      errors.push({ field: at("locationId"), message: "Location does not exist.", code: "NOT_FOUND" });
     requests.push({ lineItemId, quantity: line.quantity, restockType, restockLocationId: location?.id ?? null });
   });
   return { requests, errors };
@@ -91,7 +98,11 @@ function transactionErrors(shop: ShopState, order: Order, input: z.infer<typeof 
   });
   const refundable = netPaymentCents(order);
   if (cents > refundable && input.allowOverRefunding !== true)
-    errors.push({ field: ["transactions"], message: `Refund amount cannot exceed the refundable amount of ${decimalAmount(refundable, currency)} ${currency}.`, code: "INVALID" });
+    errors.push({
+      field: ["transactions"],
+      message: `Refund amount cannot exceed the refundable amount of ${decimalAmount(refundable, currency)} ${currency}.`,
+      code: "INVALID",
+    });
   return { cents, errors };
 }
 
@@ -106,7 +117,10 @@ function refundCreate(args: Args, shop: ShopState): IdempotentOutcome {
   if (!plan.ok) errors.push(...plan.problems.map(problemError));
   if (errors.length > 0 || !plan.ok) return failed(errors);
   const refund = applyRefund(shop, order, plan.planned, { note: input.note ?? null, amountCents: money.cents });
-  return { payload: { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] }, replay: { kind: "refund", orderId: order.id, refundId: refund.id } };
+  return {
+    payload: { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] },
+    replay: { kind: "refund", orderId: order.id, refundId: refund.id },
+  };
 }
 
 export function refundMutations(): Record<string, MutationResolver> {

@@ -54,7 +54,16 @@ const productSchema = z.object({
   variants: z.array(variantSchema).min(1),
 });
 
-const orderLineSchema = z.object({ id: int, variantId: int, quantity: int, priceCents: int, locationId: z.string(), fulfilled: int, removed: int, refundedFulfilled: int });
+const orderLineSchema = z.object({
+  id: int,
+  variantId: int,
+  quantity: int,
+  priceCents: int,
+  locationId: z.string(),
+  fulfilled: int,
+  removed: int,
+  refundedFulfilled: int,
+});
 
 const refundSchema = z.object({
   id: int,
@@ -127,7 +136,17 @@ const productOut = (p: ProductRecord): z.infer<typeof productSchema> => ({
   imageId: p.imageId,
   createdAt: p.createdAt,
   updatedAt: p.updatedAt,
-  variants: p.variants.map((v) => ({ id: v.id, sku: v.sku, title: v.title, priceCents: v.priceCents, options: v.options, image: v.image, position: v.position, inventoryItemId: v.inventoryItemId, index: v.index })),
+  variants: p.variants.map((v) => ({
+    id: v.id,
+    sku: v.sku,
+    title: v.title,
+    priceCents: v.priceCents,
+    options: v.options,
+    image: v.image,
+    position: v.position,
+    inventoryItemId: v.inventoryItemId,
+    index: v.index,
+  })),
 });
 
 const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
@@ -146,7 +165,16 @@ const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
   createdAt: o.createdAt,
   updatedAt: o.updatedAt,
   cancelledAt: o.cancelledAt,
-  lines: o.lines.map((l) => ({ id: l.id, variantId: l.variant.id, quantity: l.quantity, priceCents: l.priceCents, locationId: l.locationId, fulfilled: l.fulfilled, removed: l.removed, refundedFulfilled: l.refundedFulfilled })),
+  lines: o.lines.map((l) => ({
+    id: l.id,
+    variantId: l.variant.id,
+    quantity: l.quantity,
+    priceCents: l.priceCents,
+    locationId: l.locationId,
+    fulfilled: l.fulfilled,
+    removed: l.removed,
+    refundedFulfilled: l.refundedFulfilled,
+  })),
   refunds: o.refunds.map((r) => ({
     id: r.id,
     createdAt: r.createdAt,
@@ -157,7 +185,15 @@ const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
   })),
 });
 
-const deliveryOut = ({ message, attempt, dueAt }: { message: { body: unknown; headers?: Record<string, string> }; attempt: number; dueAt: number }): SavedDelivery => ({
+const deliveryOut = ({
+  message,
+  attempt,
+  dueAt,
+}: {
+  message: { body: unknown; headers?: Record<string, string> };
+  attempt: number;
+  dueAt: number;
+}): SavedDelivery => ({
   attempt,
   dueAt,
   body: message.body,
@@ -173,7 +209,14 @@ export function snapshotShop(shop: ShopState): SavedShop {
     catalog: { products: shop.catalog.products.map(productOut), retired: [...retired].map(productOut), idCounts: shop.catalog.idCounts },
     inventory: shop.inventory.levelsBySku(),
     orders: { list: orders.map(orderOut), upcomingNumber: shop.orders.upcomingNumber },
-    carts: carts.map((c) => ({ token: c.token, key: c.key, lines: c.lines.map((l) => ({ id: l.id, variantId: l.variant.id, quantity: l.quantity })), createdAt: c.createdAt, updatedAt: c.updatedAt, completedOrderId: c.completedOrderId })),
+    carts: carts.map((c) => ({
+      token: c.token,
+      key: c.key,
+      lines: c.lines.map((l) => ({ id: l.id, variantId: l.variant.id, quantity: l.quantity })),
+      createdAt: c.createdAt,
+      updatedAt: c.updatedAt,
+      completedOrderId: c.completedOrderId,
+    })),
     discounts: { list: shop.discounts.list(), lastIds: shop.discounts.lastIds() },
     idempotency: shop.idempotency.saved(),
     ids: Object.fromEntries(SEQUENCE_NAMES.map((name) => [name, shop.ids[name].lastIssued])) as Record<SequenceName, number>,
@@ -186,7 +229,12 @@ export function snapshotShop(shop: ShopState): SavedShop {
 
 function productIn(saved: z.infer<typeof productSchema>): ProductRecord {
   const product: ProductRecord = { ...saved, gid: gid("Product", saved.id), variants: [] };
-  product.variants = saved.variants.map((v) => ({ ...v, gid: gid("ProductVariant", v.id), inventoryItemGid: gid("InventoryItem", v.inventoryItemId), product }));
+  product.variants = saved.variants.map((v) => ({
+    ...v,
+    gid: gid("ProductVariant", v.id),
+    inventoryItemGid: gid("InventoryItem", v.inventoryItemId),
+    product,
+  }));
   return product;
 }
 
@@ -219,14 +267,19 @@ function orderIn(saved: z.infer<typeof orderSchema>, variants: ReadonlyMap<numbe
 export function restoreShop(shop: ShopState, saved: SavedShop): void {
   for (const p of saved.catalog.products) shop.catalog.adopt(productIn(p));
   shop.catalog.resumeIdCounts(saved.catalog.idCounts);
-  const variants = new Map<number, VariantRecord>([...shop.catalog.variants, ...saved.catalog.retired.map(productIn).flatMap((p) => p.variants)].map((v) => [v.id, v]));
+  const variants = new Map<number, VariantRecord>(
+    [...shop.catalog.variants, ...saved.catalog.retired.map(productIn).flatMap((p) => p.variants)].map((v) => [v.id, v]),
+  );
   shop.inventory.restoreLevels(saved.inventory, shop.now());
   for (const v of shop.catalog.variants) shop.inventory.addSku(v.sku, shop.now());
   shop.orders.restore(
     saved.orders.list.map((o) => orderIn(o, variants)),
     saved.orders.upcomingNumber,
   );
-  const carts: CartRecord[] = saved.carts.map((c) => ({ ...c, lines: c.lines.map(({ variantId, ...l }) => ({ ...l, variant: variantOf(variants, variantId, `cart ${c.token}`) })) }));
+  const carts: CartRecord[] = saved.carts.map((c) => ({
+    ...c,
+    lines: c.lines.map(({ variantId, ...l }) => ({ ...l, variant: variantOf(variants, variantId, `cart ${c.token}`) })),
+  }));
   shop.carts.restore(carts);
   shop.discounts.restore(saved.discounts.list, saved.discounts.lastIds);
   shop.idempotency.restore(saved.idempotency);
@@ -237,5 +290,6 @@ export function restoreShop(shop: ShopState, saved: SavedShop): void {
 export function resumeDeliveries(shop: ShopState, saved: SavedShop): void {
   shop.webhooks.resume(saved.webhooks);
   const fulfillment = shop.fulfillment;
-  if (fulfillment) fulfillment.sender.resume(saved.fulfillment.map(({ body, attempt, dueAt }) => ({ message: fulfillmentMessage(fulfillment, body), attempt, dueAt })));
+  if (fulfillment)
+    fulfillment.sender.resume(saved.fulfillment.map(({ body, attempt, dueAt }) => ({ message: fulfillmentMessage(fulfillment, body), attempt, dueAt })));
 }

@@ -23,7 +23,8 @@ function tokenize(query: string): string[] {
   return tokens;
 }
 
-const unquote = (value: string): string => (value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value);
+const unquote = (value: string): string =>
+  value.startsWith('"') && value.endsWith('"') && value.length >= 2 ? value.slice(1, -1).replace(/\\(.)/g, "$1") : value;
 
 function parseTerm(token: string, negatedByWord: boolean): Term {
   const negated = negatedByWord || token.startsWith("-");

@@ -100,7 +100,14 @@ export class EmulatorStats {
 
   webhookStats(sender: SenderStats): SenderStats {
     const b = this.senderBase;
-    return { sent: sender.sent - b.sent, delivered: sender.delivered - b.delivered, duplicates: sender.duplicates - b.duplicates, retries: sender.retries - b.retries, failed: sender.failed - b.failed, pending: sender.pending };
+    return {
+      sent: sender.sent - b.sent,
+      delivered: sender.delivered - b.delivered,
+      duplicates: sender.duplicates - b.duplicates,
+      retries: sender.retries - b.retries,
+      failed: sender.failed - b.failed,
+      pending: sender.pending,
+    };
   }
 
   reset(sender: SenderStats): void {

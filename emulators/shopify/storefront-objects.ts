@@ -15,7 +15,11 @@ type Args = Record<string, unknown>;
 
 export const ALL_COLLECTION = { handle: "all", title: "All products", id: ID_BASE.collection + 1 };
 
-const money = (shop: ShopState, minor: number) => ({ __typename: "MoneyV2", amount: storefrontDecimal(minor, shop.catalog.currency), currencyCode: shop.catalog.currency });
+const money = (shop: ShopState, minor: number) => ({
+  __typename: "MoneyV2",
+  amount: storefrontDecimal(minor, shop.catalog.currency),
+  currencyCode: shop.catalog.currency,
+});
 
 function imageOf(product: ProductRecord, variant?: VariantRecord): GraphQLObject {
   const src = variant?.image ?? product.image;
@@ -81,8 +85,20 @@ export function storefrontVariant(shop: ShopState, variant: VariantRecord): Grap
           };
         },
       ),
-    sellingPlanAllocations: (args: Args) => paginate([], args, () => 0, () => null),
-    components: (args: Args) => paginate([], args, () => 0, () => null),
+    sellingPlanAllocations: (args: Args) =>
+      paginate(
+        [],
+        args,
+        () => 0,
+        () => null,
+      ),
+    components: (args: Args) =>
+      paginate(
+        [],
+        args,
+        () => 0,
+        () => null,
+      ),
   };
 }
 
@@ -95,7 +111,10 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
     id: product.gid,
     handle: product.handle,
     title: product.title,
-    description: (args: Args) => (typeof args.truncateAt === "number" && product.description.length > args.truncateAt ? `${product.description.slice(0, args.truncateAt)}…` : product.description),
+    description: (args: Args) =>
+      typeof args.truncateAt === "number" && product.description.length > args.truncateAt
+        ? `${product.description.slice(0, args.truncateAt)}…`
+        : product.description,
     descriptionHtml: `<p>${escapeHtml(product.description)}</p>`,
     vendor: shop.shopName,
     productType: "",
@@ -112,15 +131,20 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
     featuredImage: imageOf(product),
     images: (args: Args) => paginate([product], args, (p) => p.imageId, imageOf),
     media: (args: Args) =>
-      paginate([product], args, (p) => p.imageId, (p) => ({
-        __typename: "MediaImage",
-        id: gid("MediaImage", p.imageId),
-        alt: p.imageAlt,
-        mediaContentType: "IMAGE",
-        image: imageOf(p),
-        previewImage: imageOf(p),
-        presentation: null,
-      })),
+      paginate(
+        [product],
+        args,
+        (p) => p.imageId,
+        (p) => ({
+          __typename: "MediaImage",
+          id: gid("MediaImage", p.imageId),
+          alt: p.imageAlt,
+          mediaContentType: "IMAGE",
+          image: imageOf(p),
+          previewImage: imageOf(p),
+          presentation: null,
+        }),
+      ),
     priceRange: { __typename: "ProductPriceRange", minVariantPrice: money(shop, Math.min(...prices)), maxVariantPrice: money(shop, Math.max(...prices)) },
     compareAtPriceRange: { __typename: "ProductPriceRange", minVariantPrice: money(shop, 0), maxVariantPrice: money(shop, 0) },
     options: (args: Args) =>
@@ -133,7 +157,13 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
             id: gid("ProductOption", ID_BASE.productOption + (product.id - ID_BASE.product) * 10 + i),
             name,
             values,
-            optionValues: values.map((value) => ({ __typename: "ProductOptionValue", id: gid("ProductOptionValue", `${product.id}${i}${values.indexOf(value)}`), name: value, swatch: null, firstSelectableVariant: null })),
+            optionValues: values.map((value) => ({
+              __typename: "ProductOptionValue",
+              id: gid("ProductOptionValue", `${product.id}${i}${values.indexOf(value)}`),
+              name: value,
+              swatch: null,
+              firstSelectableVariant: null,
+            })),
           };
         }),
     variants: (args: Args) => paginate(product.variants, args, (v) => v.id, variantNode),
@@ -147,8 +177,20 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
       return chosen ? variantNode(chosen) : null;
     },
     adjacentVariants: () => product.variants.map(variantNode),
-    collections: (args: Args) => paginate([ALL_COLLECTION], args, (c) => c.id, () => storefrontCollection(shop)),
-    sellingPlanGroups: (args: Args) => paginate([], args, () => 0, () => null),
+    collections: (args: Args) =>
+      paginate(
+        [ALL_COLLECTION],
+        args,
+        (c) => c.id,
+        () => storefrontCollection(shop),
+      ),
+    sellingPlanGroups: (args: Args) =>
+      paginate(
+        [],
+        args,
+        () => 0,
+        () => null,
+      ),
   };
 }
 
@@ -164,6 +206,12 @@ export function storefrontCollection(shop: ShopState): GraphQLObject {
     onlineStoreUrl: null,
     updatedAt: graphqlDateTime(Math.max(...shop.catalog.products.map((p) => p.updatedAt))),
     seo: { __typename: "SEO", title: ALL_COLLECTION.title, description: "" },
-    products: (args: Args) => paginate(shop.catalog.products, args, (p) => p.id, (p) => storefrontProduct(shop, p)),
+    products: (args: Args) =>
+      paginate(
+        shop.catalog.products,
+        args,
+        (p) => p.id,
+        (p) => storefrontProduct(shop, p),
+      ),
   };
 }

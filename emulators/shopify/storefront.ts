@@ -54,7 +54,14 @@ export function storefrontRootValue(shop: ShopState): Record<string, (args: Args
       description: null,
       moneyFormat: "${{amount}}",
       primaryDomain: { __typename: "Domain", host: shop.shopDomain, url: `https://${shop.shopDomain}`, sslEnabled: true },
-      paymentSettings: { __typename: "PaymentSettings", currencyCode: catalog.currency, countryCode: "US", acceptedCardBrands: ["VISA", "MASTERCARD"], enabledPresentmentCurrencies: [catalog.currency], supportedDigitalWallets: [] },
+      paymentSettings: {
+        __typename: "PaymentSettings",
+        currencyCode: catalog.currency,
+        countryCode: "US",
+        acceptedCardBrands: ["VISA", "MASTERCARD"],
+        enabledPresentmentCurrencies: [catalog.currency],
+        supportedDigitalWallets: [],
+      },
     }),
     products: (args) =>
       paginate(
@@ -64,8 +71,15 @@ export function storefrontRootValue(shop: ShopState): Record<string, (args: Args
         (p) => storefrontProduct(shop, p),
       ),
     product: productBy,
-    collections: (args) => paginate([ALL_COLLECTION], args, (c) => c.id, () => storefrontCollection(shop)),
-    collection: (args) => (str(args.handle) === ALL_COLLECTION.handle || str(args.id) === gid("Collection", ALL_COLLECTION.id) ? storefrontCollection(shop) : null),
+    collections: (args) =>
+      paginate(
+        [ALL_COLLECTION],
+        args,
+        (c) => c.id,
+        () => storefrontCollection(shop),
+      ),
+    collection: (args) =>
+      str(args.handle) === ALL_COLLECTION.handle || str(args.id) === gid("Collection", ALL_COLLECTION.id) ? storefrontCollection(shop) : null,
     cart: (args) => {
       const cart = shop.carts.byGid(str(args.id) ?? "");
       // A cart that went through checkout is gone, as on Shopify.
@@ -95,7 +109,11 @@ const cartPayload = (shop: ShopState, cart: CartRecord, outcome: CartOutcome) =>
 function withCart(shop: ShopState, args: Args, change: (cart: CartRecord) => CartOutcome) {
   const cart = shop.carts.byGid(str(args.cartId) ?? "");
   if (!cart || cart.completedOrderId !== null)
-    return { cart: null, warnings: [], userErrors: [{ __typename: "CartUserError", field: ["cartId"], message: "The specified cart does not exist.", code: "INVALID" }] };
+    return {
+      cart: null,
+      warnings: [],
+      userErrors: [{ __typename: "CartUserError", field: ["cartId"], message: "The specified cart does not exist.", code: "INVALID" }],
+    };
   return cartPayload(shop, cart, change(cart));
 }
 

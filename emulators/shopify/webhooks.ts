@@ -44,7 +44,11 @@ export class ShopifyWebhooks {
     return this.sender.pending().map((d) => {
       const headers = d.message.headers ?? {};
       // Read the keys, not the values: reading the delivery id getter would draw from the (seeded) RNG.
-      const eventHeaders = Object.fromEntries(Object.keys(headers).filter((k) => k !== DELIVERY_ID).map((k) => [k, headers[k] ?? ""]));
+      const eventHeaders = Object.fromEntries(
+        Object.keys(headers)
+          .filter((k) => k !== DELIVERY_ID)
+          .map((k) => [k, headers[k] ?? ""]),
+      );
       return { ...d, message: { ...d.message, headers: eventHeaders } };
     });
   }

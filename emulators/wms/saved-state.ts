@@ -19,7 +19,6 @@ import { warehouseStateSchema } from "./warehouse-state";
 /** Closed orders kept (newest by closing time), in memory as on disk; open orders are always kept. */
 export const MAX_CLOSED_ORDERS_SAVED = 5_000;
 
-
 /**
  * An event as the warehouse built it. Looser than the app's `wmsEventSchema` (no ranges): the
  * file must load whatever the WMS was about to send; the app judges the event when it arrives.

@@ -15,7 +15,17 @@ export const catalogSchema = z.object({
         image: z.string(),
         imageAlt: z.string(),
         color: z.string(),
-        variants: z.array(z.object({ sku: skuSchema, title: z.string(), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()), image: z.string().optional() })).min(1),
+        variants: z
+          .array(
+            z.object({
+              sku: skuSchema,
+              title: z.string(),
+              priceCents: z.number().int().min(0),
+              options: z.record(z.string(), z.string()),
+              image: z.string().optional(),
+            }),
+          )
+          .min(1),
       }),
     )
     .min(1),

@@ -20,7 +20,10 @@ export function erpAdapter(client: ErpClient): ChannelAdapter {
     },
     async applyDeltas(batch) {
       const asOf = new Date().toISOString();
-      const result = await client.pushProjections(batch.key, batch.items.map((i) => ({ sku: i.sku, available: i.to, asOf })));
+      const result = await client.pushProjections(
+        batch.key,
+        batch.items.map((i) => ({ sku: i.sku, available: i.to, asOf })),
+      );
       return result.kind === "ok" ? ok({}) : result;
     },
   };

@@ -24,7 +24,10 @@ export function marketplaceAdapter(client: MarketplaceClient): ChannelAdapter {
       return actual;
     },
     async applyDeltas(batch) {
-      const result = await client.adjust(batch.key, batch.items.map((i) => ({ sku: i.sku, delta: deltaOf(i) })));
+      const result = await client.adjust(
+        batch.key,
+        batch.items.map((i) => ({ sku: i.sku, delta: deltaOf(i) })),
+      );
       // A decrement past 0 applies only down to 0: believing the full delta would make a later
       // write add phantom units back (a loop the flash-sale harness caught).
       if (result.kind !== "ok") return result;

@@ -47,11 +47,18 @@ export function ownSaleAdjustment(
   const channel = policy.channels[channelId.data];
   if (!channel) return null;
   const delta = -lineDelta;
-  const adjust = (location: string, resplit: boolean): BeliefAdjustment => ({ eventId: event.id, channel: channelId.data, target: targetKey(event.sku, location), delta, resplit });
+  const adjust = (location: string, resplit: boolean): BeliefAdjustment => ({
+    eventId: event.id,
+    channel: channelId.data,
+    target: targetKey(event.sku, location),
+    delta,
+    resplit,
+  });
   if (!channel.locationAware) return adjust(ANY_LOCATION, false);
   if (outcome.lineLocation) return adjust(outcome.lineLocation, false);
   // Shopify's default routing: the first location in priority order that could serve the units.
-  const guess = (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ?? channel.locations[0];
+  const guess =
+    (delta < 0 ? channel.locations.find((loc) => (believedAt(channelId.data, targetKey(event.sku, loc)) ?? 0) >= -delta) : undefined) ?? channel.locations[0];
   return guess ? adjust(guess, true) : null;
 }
 

@@ -11,7 +11,11 @@ import { ANY_LOCATION, deltaOf, targetKey, type WriteBatch, type WriteItem } fro
  */
 
 /** What the channel should show per target: per location, or one summed number. */
-export function desiredTargets(snapshot: SkuSnapshot, channel: Channel, policy: Pick<ChannelPolicy, "defaultBuffer" | "locations" | "locationAware">): Map<string, number> {
+export function desiredTargets(
+  snapshot: SkuSnapshot,
+  channel: Channel,
+  policy: Pick<ChannelPolicy, "defaultBuffer" | "locations" | "locationAware">,
+): Map<string, number> {
   const ats = availableToSell(snapshot.projection, policy, snapshot.buffers[channel]);
   return policy.locationAware ? new Map(Object.entries(ats.locations)) : new Map([[ANY_LOCATION, ats.total]]);
 }

@@ -153,5 +153,7 @@ function marketplaceReconcile(client: MarketplaceClient, redis: Redis, policy: P
 
 /** The channels a drift pass checks: configured and in the policy (the ERP only receives). */
 export function reconcileChannels({ redis, clients: { shopify, marketplace } }: Pick<StockContext, "redis" | "clients">, policy: Policy): ReconcileChannel[] {
-  return [shopify ? shopifyReconcile(shopify, redis, policy) : null, marketplace ? marketplaceReconcile(marketplace, redis, policy) : null].filter((c): c is ReconcileChannel => c !== null);
+  return [shopify ? shopifyReconcile(shopify, redis, policy) : null, marketplace ? marketplaceReconcile(marketplace, redis, policy) : null].filter(
+    (c): c is ReconcileChannel => c !== null,
+  );
 }

@@ -19,4 +19,5 @@ export function writableChannels({ redis, clients: { shopify, marketplace, erp }
   return adapters.filter((a) => policy.channels[a.channel] !== undefined);
 }
 
-export const writableChannelIds = (ctx: Pick<StockContext, "redis" | "clients">, policy: Policy): Channel[] => writableChannels(ctx, policy).map((a) => a.channel);
+export const writableChannelIds = (ctx: Pick<StockContext, "redis" | "clients">, policy: Policy): Channel[] =>
+  writableChannels(ctx, policy).map((a) => a.channel);

@@ -22,7 +22,10 @@ export const locationPolicySchema = z.object({
   /** Shoppers may pick up here (the badge then shows "pick up today at …"). */
   pickup: z.boolean(),
   /** The same place in Shopify (`gid://shopify/Location/…`), for inventory writes. */
-  shopifyLocationId: z.string().regex(/^gid:\/\/shopify\/Location\/\d+$/).optional(),
+  shopifyLocationId: z
+    .string()
+    .regex(/^gid:\/\/shopify\/Location\/\d+$/)
+    .optional(),
 });
 
 export const policySchema = z.object({

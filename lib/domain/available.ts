@@ -26,11 +26,7 @@ export interface Availability {
 export const bufferFor = (channel: Pick<ChannelRule, "defaultBuffer">, skuOverride: number | undefined): number =>
   Math.max(0, skuOverride ?? channel.defaultBuffer);
 
-export function availableToSell(
-  projection: Projection,
-  channel: ChannelRule,
-  skuOverride?: number,
-): Availability {
+export function availableToSell(projection: Projection, channel: ChannelRule, skuOverride?: number): Availability {
   const buffer = bufferFor(channel, skuOverride);
   const perLocation = channel.locations.map((loc) => {
     const onHand = projection.onHand[loc] ?? 0;

@@ -55,7 +55,8 @@ export function decideDrift(observation: DriftObservation, previous: DriftHistor
   const history = { drift, sinceMs };
   const alert = Math.abs(drift) > policy.threshold;
   if (Math.abs(drift) > policy.autoCorrectLimit) return { action: { kind: "needs_human", drift }, alert, history };
-  if (drift < 0 && nowMs - sinceMs < policy.graceMs) return { action: { kind: "wait", drift, sinceMs, correctAfterMs: sinceMs + policy.graceMs }, alert, history };
+  if (drift < 0 && nowMs - sinceMs < policy.graceMs)
+    return { action: { kind: "wait", drift, sinceMs, correctAfterMs: sinceMs + policy.graceMs }, alert, history };
   return { action: { kind: "correct", drift, from: observation.actual, to: observation.wanted }, alert, history };
 }
 

@@ -28,7 +28,11 @@ export const sourceSchema = z.enum(["wms", "shopify", "marketplace", "pos"]);
 export type Source = z.infer<typeof sourceSchema>;
 
 /** Reservation key of one order line: `channel:orderId:lineId`. */
-export const lineKeySchema = z.string().min(3).max(200).regex(/^[^\s{}]+$/, "lineKey has no spaces or braces");
+export const lineKeySchema = z
+  .string()
+  .min(3)
+  .max(200)
+  .regex(/^[^\s{}]+$/, "lineKey has no spaces or braces");
 
 /** Printable ASCII without `|` (the Redis layout uses it as a separator); compared bytewise in Lua and JS alike. */
 export const effectIdSchema = z

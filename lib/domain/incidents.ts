@@ -53,7 +53,11 @@ export type RecoveryRoute = { kind: "auto" } | { kind: "escalate"; reason: strin
 /** Automatic recovery only where we can refund (Shopify orders) and the order is not worth a human's look. */
 export function recoveryRoute(channel: string, orderValueCents: number, escalationCents: number, currency: string): RecoveryRoute {
   if (channel !== "shopify") return { kind: "escalate", reason: `${channel} orders are refunded in that channel's own tools` };
-  if (orderValueCents > escalationCents) return { kind: "escalate", reason: `order value ${decimalAmount(orderValueCents, currency)} ${currency} is above the escalation threshold ${decimalAmount(escalationCents, currency)} ${currency}` };
+  if (orderValueCents > escalationCents)
+    return {
+      kind: "escalate",
+      reason: `order value ${decimalAmount(orderValueCents, currency)} ${currency} is above the escalation threshold ${decimalAmount(escalationCents, currency)} ${currency}`,
+    };
   return { kind: "auto" };
 }
 

@@ -98,8 +98,7 @@ export function onHandDelta(event: StockEvent): number | null {
 }
 
 /** Outstanding reservation of one order line. */
-export const outstanding = (line: OrderLine): number =>
-  line.cancelled ? 0 : Math.max(0, line.reserved - line.released - line.picked);
+export const outstanding = (line: OrderLine): number => (line.cancelled ? 0 : Math.max(0, line.reserved - line.released - line.picked));
 
 /**
  * What the line's selling channel has taken off its own count: it lowers its number at the

@@ -24,7 +24,6 @@ export interface RenderedEmail {
   text: string;
 }
 
-
 export function renderApologyEmail(input: ApologyEmailInput): RenderedEmail {
   const greeting = `Hi ${input.firstName ?? "there"},`;
   const total = input.items.reduce((sum, i) => sum + i.refundCents, 0);

@@ -10,7 +10,15 @@ import { decodeStoredList } from "../redis/stored-json";
  */
 export const OUTBOX_MAX = 1_000;
 
-export const outboxMailSchema = z.object({ id: z.string(), at: z.string(), from: z.string(), to: z.string(), subject: z.string(), html: z.string(), text: z.string() });
+export const outboxMailSchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  from: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  html: z.string(),
+  text: z.string(),
+});
 export type OutboxMail = z.infer<typeof outboxMailSchema>;
 
 /** Index and message in one step: a crash cannot leave one without the other. KEYS: index, list. ARGV: id, at, message, max. */

@@ -26,7 +26,10 @@ export function erpClientFromEnv(env: Readonly<Record<string, string | undefined
 export function createErpClient(baseUrl: string, apiKey: string): ErpClient {
   return {
     pushProjections: (key, items) =>
-      callJson(new URL("/api/projections", baseUrl), { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "idempotency-key": key }, body: JSON.stringify({ items }) }, z.unknown()),
+      callJson(
+        new URL("/api/projections", baseUrl),
+        { method: "POST", headers: { authorization: `Bearer ${apiKey}`, "idempotency-key": key }, body: JSON.stringify({ items }) },
+        z.unknown(),
+      ),
   };
 }
-

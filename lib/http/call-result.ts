@@ -14,8 +14,13 @@ export type CallResult<T, Extra extends object = object> =
   | { kind: "error"; message: string; status?: number };
 
 export const ok = <T>(data: T): { kind: "ok"; data: T } => ({ kind: "ok", data });
-export const retry = (reason: RetryReason, retryAfterMs: number): { kind: "retry"; reason: RetryReason; retryAfterMs: number } => ({ kind: "retry", reason, retryAfterMs });
-export const failure = (message: string, status?: number): { kind: "error"; message: string; status?: number } => (status === undefined ? { kind: "error", message } : { kind: "error", message, status });
+export const retry = (reason: RetryReason, retryAfterMs: number): { kind: "retry"; reason: RetryReason; retryAfterMs: number } => ({
+  kind: "retry",
+  reason,
+  retryAfterMs,
+});
+export const failure = (message: string, status?: number): { kind: "error"; message: string; status?: number } =>
+  status === undefined ? { kind: "error", message } : { kind: "error", message, status };
 
 /** The same failure or retry, re-typed for a caller whose success carries other data. */
 export const notOk = <R extends { kind: string }>(result: R): Exclude<R, { kind: "ok" }> => result as Exclude<R, { kind: "ok" }>;

@@ -35,9 +35,13 @@ export function createMarketplaceClient(baseUrl: string, apiKey: string): Market
       const result = await call(`/v1/inventory?${query}`, { method: "GET" }, listingsSchema);
       return result.kind === "ok" ? { kind: "ok", data: new Map(result.data.items.map((i) => [i.sku, i.quantity])) } : result;
     },
-    adjust: (key, items) => call("/v1/inventory/adjustments", { method: "POST", headers: { "idempotency-key": key }, body: JSON.stringify({ items }) }, adjustedSchema),
+    adjust: (key, items) =>
+      call("/v1/inventory/adjustments", { method: "POST", headers: { "idempotency-key": key }, body: JSON.stringify({ items }) }, adjustedSchema),
     setQuantity: (key, sku, quantity, expectedQuantity) =>
-      call(`/v1/inventory/${encodeURIComponent(sku)}`, { method: "PUT", headers: { "idempotency-key": key }, body: JSON.stringify({ quantity, expectedQuantity }) }, z.unknown()),
+      call(
+        `/v1/inventory/${encodeURIComponent(sku)}`,
+        { method: "PUT", headers: { "idempotency-key": key }, body: JSON.stringify({ quantity, expectedQuantity }) },
+        z.unknown(),
+      ),
   };
 }
-

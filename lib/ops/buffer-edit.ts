@@ -19,13 +19,26 @@ export const bufferEditSchema = z.object({
 });
 
 /** `keys.bufferAudit`: who changed which buffer, when, from what to what. */
-export const bufferAuditSchema = z.object({ at: z.string(), sku: skuSchema, channel: channelSchema, from: z.number().nullable(), to: z.number().nullable(), by: z.string() });
+export const bufferAuditSchema = z.object({
+  at: z.string(),
+  sku: skuSchema,
+  channel: channelSchema,
+  from: z.number().nullable(),
+  to: z.number().nullable(),
+  by: z.string(),
+});
 export type BufferAudit = z.infer<typeof bufferAuditSchema>;
 
 /** The audit list keeps the newest 5,000 edits. */
 const BUFFER_AUDIT_MAX = 5_000;
 
-export async function setBuffer(redis: Redis, edit: z.infer<typeof bufferEditSchema>, writableChannels: readonly Channel[], by: string, now = new Date()): Promise<BufferAudit | null> {
+export async function setBuffer(
+  redis: Redis,
+  edit: z.infer<typeof bufferEditSchema>,
+  writableChannels: readonly Channel[],
+  by: string,
+  now = new Date(),
+): Promise<BufferAudit | null> {
   const snapshot = (await readSnapshots(redis, [edit.sku])).get(edit.sku);
   if (!snapshot) return null;
   const field = projectionFields.buffer(edit.channel);

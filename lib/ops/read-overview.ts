@@ -37,17 +37,80 @@ interface EdgeSpec {
 }
 
 const EDGES: EdgeSpec[] = [
-  { id: "wms-in", from: "wms", to: "stock-layer", label: "signed webhooks", kind: "webhook", count: [metricFields.in("wms")], lag: { sum: metricFields.lagSum("wms"), n: metricFields.lagCount("wms") } },
-  { id: "shopify-in", from: "shopify", to: "stock-layer", label: "order webhooks", kind: "webhook", count: [metricFields.in("shopify")], lag: { sum: metricFields.lagSum("shopify"), n: metricFields.lagCount("shopify") } },
-  { id: "marketplace-in", from: "marketplace", to: "stock-layer", label: "order notifications", kind: "webhook", count: [metricFields.in("marketplace")], lag: { sum: metricFields.lagSum("marketplace"), n: metricFields.lagCount("marketplace") } },
-  { id: "pos-in", from: "pos", to: "stock-layer", label: "sale batches", kind: "webhook", count: [metricFields.in("pos")], lag: { sum: metricFields.lagSum("pos"), n: metricFields.lagCount("pos") } },
-  { id: "shopify-out", from: "stock-layer", to: "shopify", label: "inventoryAdjustQuantities", kind: "write", count: [metricFields.out("shopify")], lag: { sum: metricFields.outMs("shopify"), n: metricFields.out("shopify") } },
-  { id: "marketplace-out", from: "stock-layer", to: "marketplace", label: "inventory adjustments", kind: "write", count: [metricFields.out("marketplace")], lag: { sum: metricFields.outMs("marketplace"), n: metricFields.out("marketplace") } },
-  { id: "erp-out", from: "stock-layer", to: "erp", label: "projections", kind: "write", count: [metricFields.out("erp")], lag: { sum: metricFields.outMs("erp"), n: metricFields.out("erp") } },
+  {
+    id: "wms-in",
+    from: "wms",
+    to: "stock-layer",
+    label: "signed webhooks",
+    kind: "webhook",
+    count: [metricFields.in("wms")],
+    lag: { sum: metricFields.lagSum("wms"), n: metricFields.lagCount("wms") },
+  },
+  {
+    id: "shopify-in",
+    from: "shopify",
+    to: "stock-layer",
+    label: "order webhooks",
+    kind: "webhook",
+    count: [metricFields.in("shopify")],
+    lag: { sum: metricFields.lagSum("shopify"), n: metricFields.lagCount("shopify") },
+  },
+  {
+    id: "marketplace-in",
+    from: "marketplace",
+    to: "stock-layer",
+    label: "order notifications",
+    kind: "webhook",
+    count: [metricFields.in("marketplace")],
+    lag: { sum: metricFields.lagSum("marketplace"), n: metricFields.lagCount("marketplace") },
+  },
+  {
+    id: "pos-in",
+    from: "pos",
+    to: "stock-layer",
+    label: "sale batches",
+    kind: "webhook",
+    count: [metricFields.in("pos")],
+    lag: { sum: metricFields.lagSum("pos"), n: metricFields.lagCount("pos") },
+  },
+  {
+    id: "shopify-out",
+    from: "stock-layer",
+    to: "shopify",
+    label: "inventoryAdjustQuantities",
+    kind: "write",
+    count: [metricFields.out("shopify")],
+    lag: { sum: metricFields.outMs("shopify"), n: metricFields.out("shopify") },
+  },
+  {
+    id: "marketplace-out",
+    from: "stock-layer",
+    to: "marketplace",
+    label: "inventory adjustments",
+    kind: "write",
+    count: [metricFields.out("marketplace")],
+    lag: { sum: metricFields.outMs("marketplace"), n: metricFields.out("marketplace") },
+  },
+  {
+    id: "erp-out",
+    from: "stock-layer",
+    to: "erp",
+    label: "projections",
+    kind: "write",
+    count: [metricFields.out("erp")],
+    lag: { sum: metricFields.outMs("erp"), n: metricFields.out("erp") },
+  },
   { id: "shopify-read", from: "stock-layer", to: "shopify", label: "drift reads", kind: "read", count: [metricFields.read("shopify")] },
   { id: "marketplace-read", from: "stock-layer", to: "marketplace", label: "drift reads", kind: "read", count: [metricFields.read("marketplace")] },
   { id: "storefront", from: "storefront", to: "stock-layer", label: "GET /api/stock", kind: "read", count: [metricFields.stock] },
-  { id: "cron", from: "cron", to: "stock-layer", label: "drain · flush · reconcile · recover", kind: "cron", count: [metricFields.cron("drain"), metricFields.cron("flush"), metricFields.cron("reconcile"), metricFields.cron("recover")] },
+  {
+    id: "cron",
+    from: "cron",
+    to: "stock-layer",
+    label: "drain · flush · reconcile · recover",
+    kind: "cron",
+    count: [metricFields.cron("drain"), metricFields.cron("flush"), metricFields.cron("reconcile"), metricFields.cron("recover")],
+  },
 ];
 
 export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
@@ -57,7 +120,16 @@ export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
     const total = series.reduce((a, b) => a + b, 0);
     const lagSum = spec.lag ? minutes.reduce((t, row) => t + (row[spec.lag!.sum] ?? 0), 0) : 0;
     const lagN = spec.lag ? minutes.reduce((t, row) => t + (row[spec.lag!.n] ?? 0), 0) : 0;
-    return { id: spec.id, from: spec.from, to: spec.to, label: spec.label, kind: spec.kind, perMinute: Math.round((total / Math.max(1, minutes.length)) * 10) / 10, lagMs: lagN > 0 ? Math.round(lagSum / lagN) : null, series };
+    return {
+      id: spec.id,
+      from: spec.from,
+      to: spec.to,
+      label: spec.label,
+      kind: spec.kind,
+      perMinute: Math.round((total / Math.max(1, minutes.length)) * 10) / 10,
+      lagMs: lagN > 0 ? Math.round(lagSum / lagN) : null,
+      series,
+    };
   });
   return { windowMinutes: minutes.length, nodes: NODES, edges };
 }
@@ -65,7 +137,14 @@ export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
 export async function readDriftSeries(redis: Redis, count = 5_000): Promise<DriftPoint[]> {
   const raw = await redis.xrevrange(reconKeys.series, "+", "-", count);
   return Object.values(raw as Record<string, Record<string, unknown>>)
-    .map((f) => ({ at: Number(f.at), channel: String(f.channel), checked: Number(f.checked), drifted: Number(f.drifted), absDrift: Number(f.absDrift), corrected: Number(f.corrected) }))
+    .map((f) => ({
+      at: Number(f.at),
+      channel: String(f.channel),
+      checked: Number(f.checked),
+      drifted: Number(f.drifted),
+      absDrift: Number(f.absDrift),
+      corrected: Number(f.corrected),
+    }))
     .filter((p) => Number.isFinite(p.at))
     .sort((a, b) => a.at - b.at);
 }
@@ -84,7 +163,10 @@ async function readSyncLog(redis: Redis, channels: readonly Channel[]): Promise<
       return Object.values(raw).map((f) => ({ channel, key: String(f.key), items: Number(f.items), at: Number(f.at) }));
     }),
   );
-  return logs.flat().sort((a, b) => b.at - a.at).slice(0, 30);
+  return logs
+    .flat()
+    .sort((a, b) => b.at - a.at)
+    .slice(0, 30);
 }
 
 export async function readOverview(redis: Redis, policy: Policy, channels: readonly Channel[], now = Date.now()) {
@@ -107,7 +189,12 @@ export async function readOverview(redis: Redis, policy: Policy, channels: reado
   const gauges: Gauge[] = [
     { label: "Intake backlog", value: backlog, max: Math.max(500, backlog), unit: "deliveries" },
     // Points in use: a full meter means we are at our own limit (half of Shopify's bucket).
-    { label: "Shopify bucket (ours)", value: Math.round(Math.min(capacity, Math.max(0, capacity - shopifyBucket.tokens))), max: capacity, unit: "points in use" },
+    {
+      label: "Shopify bucket (ours)",
+      value: Math.round(Math.min(capacity, Math.max(0, capacity - shopifyBucket.tokens))),
+      max: capacity,
+      unit: "points in use",
+    },
     ...queues.map((q) => ({ label: `${q.channel} queue`, value: q.dirty + q.inflight, max: Math.max(100, q.dirty + q.inflight), unit: "SKUs waiting" })),
   ];
   const byState = incidents.reduce<Record<string, number>>((acc, i) => ({ ...acc, [i.state]: (acc[i.state] ?? 0) + 1 }), {});
@@ -120,7 +207,18 @@ export async function readOverview(redis: Redis, policy: Policy, channels: reado
     humanItems,
     syncLog,
     alerts,
-    pass: pass ? { id: pass.id, done: pass.done, total: pass.total, drifted: pass.drifted, corrected: pass.corrected, finished: pass.finishedAt !== undefined, startedAt: pass.startedAt, progress: passProgress(pass.done, pass.total, pass.startedAt, now) } : null,
+    pass: pass
+      ? {
+          id: pass.id,
+          done: pass.done,
+          total: pass.total,
+          drifted: pass.drifted,
+          corrected: pass.corrected,
+          finished: pass.finishedAt !== undefined,
+          startedAt: pass.startedAt,
+          progress: passProgress(pass.done, pass.total, pass.startedAt, now),
+        }
+      : null,
     drift,
     policy: { threshold: policy.drift.threshold, autoCorrectLimit: policy.drift.autoCorrectLimit, escalationCents: policy.escalation.orderValueCents },
   };

@@ -34,7 +34,10 @@ export const PAGE_SIZE = 50;
 
 async function findSkus(redis: Redis, q: string, page: number): Promise<{ skus: string[]; total: number }> {
   if (!q) {
-    const [total, skus] = await Promise.all([redis.zcard(keys.trackedSkus), redis.zrange<string[]>(keys.trackedSkus, page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1)]);
+    const [total, skus] = await Promise.all([
+      redis.zcard(keys.trackedSkus),
+      redis.zrange<string[]>(keys.trackedSkus, page * PAGE_SIZE, page * PAGE_SIZE + PAGE_SIZE - 1),
+    ]);
     return { skus, total };
   }
   // Search by substring: one scan of the tracked set (10,000 SKUs ≈ 10 round trips).
@@ -57,7 +60,13 @@ interface Seen {
   drift: number;
 }
 
-export function rowOf(sku: string, snapshot: SkuSnapshot, policy: Policy, believed: Partial<Record<Channel, Map<string, number>>>, latest: Record<string, Seen | null>): SkuRow {
+export function rowOf(
+  sku: string,
+  snapshot: SkuSnapshot,
+  policy: Policy,
+  believed: Partial<Record<Channel, Map<string, number>>>,
+  latest: Record<string, Seen | null>,
+): SkuRow {
   const channels: SkuRow["channels"] = {};
   for (const [channel, channelPolicy] of Object.entries(policy.channels) as [Channel, NonNullable<Policy["channels"][Channel]>][]) {
     const wanted = desiredTargets(snapshot, channel, channelPolicy);
@@ -73,21 +82,46 @@ export function rowOf(sku: string, snapshot: SkuSnapshot, policy: Policy, believ
       drift: sumOf((l) => latest[targetField(channel, sku, l)]?.drift),
     };
   }
-  return { sku, onHand: total(snapshot.projection.onHand), reserved: total(snapshot.projection.reserved) + snapshot.projection.unassigned, buffers: snapshot.buffers, channels };
+  return {
+    sku,
+    onHand: total(snapshot.projection.onHand),
+    reserved: total(snapshot.projection.reserved) + snapshot.projection.unassigned,
+    buffers: snapshot.buffers,
+    channels,
+  };
 }
 
-export async function listSkus(redis: Redis, policy: Policy, q: string, page: number): Promise<{ rows: SkuRow[]; total: number; page: number; pageSize: number }> {
+export async function listSkus(
+  redis: Redis,
+  policy: Policy,
+  q: string,
+  page: number,
+): Promise<{ rows: SkuRow[]; total: number; page: number; pageSize: number }> {
   const { skus, total: count } = await findSkus(redis, q.trim().toUpperCase(), page);
   const snapshots = await readSnapshots(redis, skus);
   const channels = Object.keys(policy.channels) as Channel[];
   const locations = (c: Channel) => (policy.channels[c]?.locationAware ? (policy.channels[c]?.locations ?? []) : ["*"]);
-  const believedEntries = await Promise.all(channels.map(async (c) => [c, await readBelieved(redis, c, skus.flatMap((s) => locations(c).map((l) => targetKey(s, l))))] as const));
+  const believedEntries = await Promise.all(
+    channels.map(
+      async (c) =>
+        [
+          c,
+          await readBelieved(
+            redis,
+            c,
+            skus.flatMap((s) => locations(c).map((l) => targetKey(s, l))),
+          ),
+        ] as const,
+    ),
+  );
   const fields = channels.flatMap((c) => skus.flatMap((s) => locations(c).map((l) => targetField(c, s, l))));
   const observed = await readLatest(redis, fields);
-  const latest = Object.fromEntries(fields.map((field) => {
-    const o = observed.get(field);
-    return [field, o ? { actual: o.actual, drift: o.drift } : null];
-  }));
+  const latest = Object.fromEntries(
+    fields.map((field) => {
+      const o = observed.get(field);
+      return [field, o ? { actual: o.actual, drift: o.drift } : null];
+    }),
+  );
   const believed = Object.fromEntries(believedEntries) as Partial<Record<Channel, Map<string, number>>>;
   const rows = skus.flatMap((sku) => {
     const snapshot = snapshots.get(sku);

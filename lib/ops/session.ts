@@ -14,9 +14,14 @@ function sessionSecret(env: Record<string, string | undefined>): string | null {
   return secret && secret.length >= 8 ? secret : null;
 }
 
-const key = (secret: string) => crypto.subtle.importKey("raw", encoder.encode(`ops-session:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+const key = (secret: string) =>
+  crypto.subtle.importKey("raw", encoder.encode(`ops-session:${secret}`), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 
-const toBase64Url = (bytes: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(bytes))).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+const toBase64Url = (bytes: ArrayBuffer) =>
+  btoa(String.fromCharCode(...new Uint8Array(bytes)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
 function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | null {
   try {
     const raw = atob(text.replaceAll("-", "+").replaceAll("_", "/"));

@@ -28,7 +28,12 @@ export const dirtyCount = (redis: Redis, channel: Channel): Promise<number> => r
 
 export async function clearDirty(redis: Redis, channel: Channel, entries: readonly { sku: string; version: string }[]): Promise<void> {
   if (entries.length === 0) return;
-  await runScript(redis, CLEAR_DIRTY_LUA, [channelKeys.dirty(channel)], entries.flatMap((e) => [e.sku, e.version]));
+  await runScript(
+    redis,
+    CLEAR_DIRTY_LUA,
+    [channelKeys.dirty(channel)],
+    entries.flatMap((e) => [e.sku, e.version]),
+  );
 }
 
 export async function readBelieved(redis: Redis, channel: Channel, targets: readonly string[]): Promise<Map<string, number>> {
@@ -56,11 +61,19 @@ export async function markResplit(redis: Redis, channel: Channel, skus: readonly
 export async function takeResplit(redis: Redis, channel: Channel, skus: readonly string[]): Promise<string[]> {
   if (skus.length === 0) return [];
   const key = channelKeys.resplit(channel);
-  const [marked] = await redis.multi().smismember(key, [...skus]).srem(key, ...skus).exec<[number[], number]>();
+  const [marked] = await redis
+    .multi()
+    .smismember(key, [...skus])
+    .srem(key, ...skus)
+    .exec<[number[], number]>();
   return skus.filter((_, i) => marked[i] === 1);
 }
 
-export async function adjustBelieved(redis: Redis, channel: Channel, adjustments: readonly { eventId: string; target: string; delta: number }[]): Promise<void> {
+export async function adjustBelieved(
+  redis: Redis,
+  channel: Channel,
+  adjustments: readonly { eventId: string; target: string; delta: number }[],
+): Promise<void> {
   const args = adjustments.filter((a) => a.delta !== 0).flatMap((a) => [a.eventId, a.target, String(a.delta)]);
   if (args.length > 0) await runScript(redis, ADJUST_BELIEVED_LUA, [channelKeys.believed(channel), channelKeys.sales(channel)], args);
 }
@@ -88,7 +101,12 @@ export async function completeBatch(redis: Redis, channel: Channel, batch: Write
     redis,
     COMPLETE_BATCH_LUA,
     [channelKeys.inflight(channel), channelKeys.believed(channel), channelKeys.log(channel), channelKeys.stats(channel)],
-    [batch.key, String(now), String(SYNC_LOG_MAX), ...batch.items.flatMap((i: WriteItem, n) => [targetKey(i.sku, i.location), String(applied?.[n] ?? deltaOf(i))])],
+    [
+      batch.key,
+      String(now),
+      String(SYNC_LOG_MAX),
+      ...batch.items.flatMap((i: WriteItem, n) => [targetKey(i.sku, i.location), String(applied?.[n] ?? deltaOf(i))]),
+    ],
   );
 }
 

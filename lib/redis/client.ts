@@ -35,4 +35,3 @@ export const getRedis = (): Redis => (processClient ??= redisFromEnv(process.env
 /** Concurrent commands are batched into one `/pipeline` request per tick. */
 export const createRedis = (url: string, token: string): Redis =>
   new Redis({ url, token, enableAutoPipelining: true, retry: { retries: 2, backoff: (n) => 50 * 2 ** n }, enableTelemetry: false });
-

@@ -67,10 +67,14 @@ export async function openIncident(redis: Redis, incident: Omit<Incident, "state
 const parseDecision = (raw: unknown): IncidentDecision | null => decodeStored(decisionSchema, raw);
 
 /** The decision lives in its own hash (see recordDecision); an incident shows it once made. */
-const withDecision = (incident: Incident, raw: unknown): Incident => (incident.decision || raw == null ? incident : { ...incident, decision: parseDecision(raw) });
+const withDecision = (incident: Incident, raw: unknown): Incident =>
+  incident.decision || raw == null ? incident : { ...incident, decision: parseDecision(raw) };
 
 export async function listIncidents(redis: Redis): Promise<Incident[]> {
-  const [all, decisions] = await Promise.all([redis.hgetall<Record<string, unknown>>(keys.incidents), redis.hgetall<Record<string, unknown>>(keys.incidentDecisions)]);
+  const [all, decisions] = await Promise.all([
+    redis.hgetall<Record<string, unknown>>(keys.incidents),
+    redis.hgetall<Record<string, unknown>>(keys.incidentDecisions),
+  ]);
   return Object.values(all ?? {})
     .flatMap((raw) => {
       const incident = parse(raw);
@@ -90,7 +94,11 @@ export async function readIncident(redis: Redis, id: string): Promise<Incident |
  * wins): a recovery run saves the incidents it loaded at its start, and a decision written
  * into that same value meanwhile was overwritten by the run's stale copy.
  */
-export async function recordDecision(redis: Redis, id: string, decision: IncidentDecision): Promise<"recorded" | "missing" | "already_decided" | Incident["state"]> {
+export async function recordDecision(
+  redis: Redis,
+  id: string,
+  decision: IncidentDecision,
+): Promise<"recorded" | "missing" | "already_decided" | Incident["state"]> {
   const incident = await readIncident(redis, id);
   if (!incident) return "missing";
   if (incident.decision) return "already_decided";
@@ -109,13 +117,19 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
   return Object.fromEntries(
     Object.entries(raw).flatMap(([lineKey, value]) => {
       const l = decodeStored(lineWire, value);
-      return l ? [[lineKey, { reserved: l.r, released: l.x, kept: l.n, picked: l.k, cancelled: l.c === 1, locationId: l.loc || null, locationBy: l.by || null }]] : [];
+      return l
+        ? [[lineKey, { reserved: l.r, released: l.x, kept: l.n, picked: l.k, cancelled: l.c === 1, locationId: l.loc || null, locationBy: l.by || null }]]
+        : [];
     }),
   );
 }
 
 /** SKU → its open oversold incident, so a run of oversold events opens one incident, not many. */
-export async function openOversold(redis: Redis, sku: string, incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">): Promise<boolean> {
+export async function openOversold(
+  redis: Redis,
+  sku: string,
+  incident: Omit<Incident, "state" | "affected" | "orders" | "actions" | "decision">,
+): Promise<boolean> {
   if ((await redis.hsetnx(keys.oversoldIndex, sku, incident.id)) === 0) return false;
   return openIncident(redis, incident);
 }

@@ -14,7 +14,13 @@ const DEAD_LETTER_KEEP = 1_000;
  * Durably queue one delivery's events (I7: this resolves only after Redis has the entry).
  * Returns the stream id, or `null` when the delivery id was seen before.
  */
-export async function enqueueDelivery(redis: Redis, source: Source, deliveryId: string | null, events: readonly StockEvent[], now = Date.now()): Promise<string | null> {
+export async function enqueueDelivery(
+  redis: Redis,
+  source: Source,
+  deliveryId: string | null,
+  events: readonly StockEvent[],
+  now = Date.now(),
+): Promise<string | null> {
   const id = await runScript(
     redis,
     ENQUEUE_LUA,
@@ -30,7 +36,6 @@ export interface QueuedDelivery {
   receivedAt: number;
   events: StockEvent[];
 }
-
 
 const entrySchema = z.tuple([z.string(), z.array(z.unknown())]);
 
@@ -66,17 +71,15 @@ let groupReady: Promise<void> | undefined;
 
 /** Create the consumer group once per process (BUSYGROUP means it exists). */
 export function ensureGroup(redis: Redis): Promise<void> {
-  groupReady ??= redis
-    .xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } })
-    .then(
-      () => undefined,
-      (error: unknown) => {
-        if (!String(error).includes("BUSYGROUP")) {
-          groupReady = undefined;
-          throw error;
-        }
-      },
-    );
+  groupReady ??= redis.xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } }).then(
+    () => undefined,
+    (error: unknown) => {
+      if (!String(error).includes("BUSYGROUP")) {
+        groupReady = undefined;
+        throw error;
+      }
+    },
+  );
   return groupReady;
 }
 

@@ -28,7 +28,6 @@ const scriptResultSchema = z.tuple([
   z.union([z.string(), z.number()]).transform(String),
 ]);
 
-
 /**
  * Apply events, each atomically in its SKU's Lua script (I4). Concurrent calls share one
  * HTTP round trip through the client's auto-pipelining.
@@ -42,7 +41,14 @@ export async function applyEvents(redis: Redis, events: readonly StockEvent[], n
         const raw = await runScript(
           redis,
           APPLY_EVENT_LUA,
-          [keys.projection(event.sku), keys.applied(event.sku), keys.counts(event.sku), keys.movements(event.sku, loc), keys.lines(event.sku), keys.ledger(event.sku)],
+          [
+            keys.projection(event.sku),
+            keys.applied(event.sku),
+            keys.counts(event.sku),
+            keys.movements(event.sku, loc),
+            keys.lines(event.sku),
+            keys.ledger(event.sku),
+          ],
           [JSON.stringify(event), String(timeOf(event.occurredAt)), String(now), String(LEDGER_MAX_LENGTH)],
         );
         const [effect, hash, lineDelta, lineLocation] = scriptResultSchema.parse(raw);

@@ -40,7 +40,19 @@ export async function readPass(redis: Redis): Promise<PassState | null> {
 
 export async function startPass(redis: Redis, channels: readonly Channel[], total: number, now: number): Promise<PassState> {
   const fences = Object.fromEntries(await Promise.all(channels.map(async (c) => [c, await redis.incr(channelKeys.reconFence(c))] as const)));
-  const pass: PassState = { id: `p${now.toString(36)}`, startedAt: now, total, done: 0, drifted: 0, corrected: 0, needsHuman: 0, alerts: 0, stale: 0, position: { channel: 0, segment: 0, cursor: null }, fences };
+  const pass: PassState = {
+    id: `p${now.toString(36)}`,
+    startedAt: now,
+    total,
+    done: 0,
+    drifted: 0,
+    corrected: 0,
+    needsHuman: 0,
+    alerts: 0,
+    stale: 0,
+    position: { channel: 0, segment: 0, cursor: null },
+    fences,
+  };
   await redis.del(reconKeys.pass);
   await savePass(redis, pass);
   return pass;
@@ -48,7 +60,12 @@ export async function startPass(redis: Redis, channels: readonly Channel[], tota
 
 export async function savePass(redis: Redis, pass: PassState): Promise<void> {
   const { position, fences, finishedAt, ...counters } = pass;
-  await redis.hset(reconKeys.pass, { ...counters, ...(finishedAt !== undefined ? { finishedAt } : {}), position: JSON.stringify(position), fences: JSON.stringify(fences) });
+  await redis.hset(reconKeys.pass, {
+    ...counters,
+    ...(finishedAt !== undefined ? { finishedAt } : {}),
+    position: JSON.stringify(position),
+    fences: JSON.stringify(fences),
+  });
 }
 
 export const targetField = (channel: Channel, sku: string, location: string) => `${channel}|${sku}|${location}`;
@@ -94,27 +111,49 @@ export const latestObservationSchema = z.object({
 export type LatestObservation = z.infer<typeof latestObservationSchema>;
 
 /** `reconKeys.human`: a drift beyond the auto-correct limit, waiting for a person. */
-export const humanItemSchema = z.object({ channel: z.string(), sku: z.string(), location: z.string(), actual: z.number(), wanted: z.number(), drift: z.number(), since: z.number() });
+export const humanItemSchema = z.object({
+  channel: z.string(),
+  sku: z.string(),
+  location: z.string(),
+  actual: z.number(),
+  wanted: z.number(),
+  drift: z.number(),
+  since: z.number(),
+});
 export type HumanItem = z.infer<typeof humanItemSchema>;
 
 /** `reconKeys.alerts`: one drift alert. */
-export const driftAlertSchema = z.object({ at: z.string(), passId: z.string(), channel: z.string(), sku: z.string(), location: z.string(), actual: z.number(), wanted: z.number(), drift: z.number(), action: z.string() });
+export const driftAlertSchema = z.object({
+  at: z.string(),
+  passId: z.string(),
+  channel: z.string(),
+  sku: z.string(),
+  location: z.string(),
+  actual: z.number(),
+  wanted: z.number(),
+  drift: z.number(),
+  action: z.string(),
+});
 export type DriftAlert = z.infer<typeof driftAlertSchema>;
 
 /** The latest observations of these targets (fields: `channel|sku|location`); targets never observed are absent. */
 export async function readLatest(redis: Redis, fields: readonly string[]): Promise<Map<string, LatestObservation>> {
   if (fields.length === 0) return new Map();
   const raw = (await redis.hmget<Record<string, unknown>>(reconKeys.latest, ...fields)) ?? {};
-  return new Map(Object.entries(raw).flatMap(([field, value]) => {
-    const observation = decodeStored(latestObservationSchema, value);
-    return observation ? [[field, observation] as const] : [];
-  }));
+  return new Map(
+    Object.entries(raw).flatMap(([field, value]) => {
+      const observation = decodeStored(latestObservationSchema, value);
+      return observation ? [[field, observation] as const] : [];
+    }),
+  );
 }
 
 /** Up to `limit` human items, the largest drift first. */
 export async function readHumanItems(redis: Redis, limit: number): Promise<HumanItem[]> {
   const raw = (await redis.hgetall<Record<string, unknown>>(reconKeys.human)) ?? {};
-  return decodeStoredList(humanItemSchema, Object.values(raw)).sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift)).slice(0, limit);
+  return decodeStoredList(humanItemSchema, Object.values(raw))
+    .sort((a, b) => Math.abs(b.drift) - Math.abs(a.drift))
+    .slice(0, limit);
 }
 
 /** The newest `limit` drift alerts. */
@@ -125,7 +164,22 @@ export async function readDriftAlerts(redis: Redis, limit: number): Promise<Drif
 /** One page's observations: latest values, drift history, the human list. */
 export async function recordTargets(redis: Redis, records: readonly TargetRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const latest = Object.fromEntries(records.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, believed: r.believed, action: r.action.kind, drift: r.actual - r.wanted, at: r.at } satisfies LatestObservation)]));
+  const latest = Object.fromEntries(
+    records.map((r) => [
+      r.field,
+      JSON.stringify({
+        channel: r.channel,
+        sku: r.sku,
+        location: r.location,
+        actual: r.actual,
+        wanted: r.wanted,
+        believed: r.believed,
+        action: r.action.kind,
+        drift: r.actual - r.wanted,
+        at: r.at,
+      } satisfies LatestObservation),
+    ]),
+  );
   const keep = records.filter((r) => r.history);
   const clear = records.filter((r) => !r.history).map((r) => r.field);
   const human = records.filter((r) => r.action.kind === "needs_human");
@@ -134,7 +188,24 @@ export async function recordTargets(redis: Redis, records: readonly TargetRecord
   pipeline.hset(reconKeys.latest, latest);
   if (keep.length) pipeline.hset(reconKeys.history, Object.fromEntries(keep.map((r) => [r.field, JSON.stringify(r.history)])));
   if (clear.length) pipeline.hdel(reconKeys.history, ...clear);
-  if (human.length) pipeline.hset(reconKeys.human, Object.fromEntries(human.map((r) => [r.field, JSON.stringify({ channel: r.channel, sku: r.sku, location: r.location, actual: r.actual, wanted: r.wanted, drift: r.actual - r.wanted, since: r.history?.sinceMs ?? r.at } satisfies HumanItem)])));
+  if (human.length)
+    pipeline.hset(
+      reconKeys.human,
+      Object.fromEntries(
+        human.map((r) => [
+          r.field,
+          JSON.stringify({
+            channel: r.channel,
+            sku: r.sku,
+            location: r.location,
+            actual: r.actual,
+            wanted: r.wanted,
+            drift: r.actual - r.wanted,
+            since: r.history?.sinceMs ?? r.at,
+          } satisfies HumanItem),
+        ]),
+      ),
+    );
   if (resolved.length) pipeline.hdel(reconKeys.human, ...resolved);
   await pipeline.exec();
 }
@@ -142,8 +213,13 @@ export async function recordTargets(redis: Redis, records: readonly TargetRecord
 const SERIES_MAX = 20_000;
 const ALERTS_MAX = 500;
 
-export async function appendSeries(redis: Redis, entry: { passId: string; channel: Channel; checked: number; drifted: number; absDrift: number; corrected: number; stale: number; at: number }): Promise<void> {
-  await redis.xadd(reconKeys.series, "*", Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, String(v)])), { trim: { type: "MAXLEN", threshold: SERIES_MAX, comparison: "~" } });
+export async function appendSeries(
+  redis: Redis,
+  entry: { passId: string; channel: Channel; checked: number; drifted: number; absDrift: number; corrected: number; stale: number; at: number },
+): Promise<void> {
+  await redis.xadd(reconKeys.series, "*", Object.fromEntries(Object.entries(entry).map(([k, v]) => [k, String(v)])), {
+    trim: { type: "MAXLEN", threshold: SERIES_MAX, comparison: "~" },
+  });
 }
 
 export async function pushAlerts(redis: Redis, alerts: readonly DriftAlert[]): Promise<void> {
@@ -157,8 +233,20 @@ export const trackedPage = (redis: Redis) => (offset: number, count: number) => 
 export const trackedCount = (redis: Redis) => redis.zcard(keys.trackedSkus);
 
 /** Beliefs after a correction landed, only while this pass holds the channel's fence. */
-export async function setBelievedFenced(redis: Redis, channel: Channel, token: number, passId: string, values: ReadonlyMap<string, number>, now: number): Promise<boolean> {
+export async function setBelievedFenced(
+  redis: Redis,
+  channel: Channel,
+  token: number,
+  passId: string,
+  values: ReadonlyMap<string, number>,
+  now: number,
+): Promise<boolean> {
   if (values.size === 0) return true;
-  const result = await runScript(redis, SET_BELIEVED_FENCED_LUA, [channelKeys.reconFence(channel), channelKeys.believed(channel), channelKeys.log(channel)], [String(token), String(now), "10000", passId, ...[...values].flatMap(([field, value]) => [field, String(value)])]);
+  const result = await runScript(
+    redis,
+    SET_BELIEVED_FENCED_LUA,
+    [channelKeys.reconFence(channel), channelKeys.believed(channel), channelKeys.log(channel)],
+    [String(token), String(now), "10000", passId, ...[...values].flatMap(([field, value]) => [field, String(value)])],
+  );
   return Number(result) >= 0;
 }

@@ -13,7 +13,12 @@ export interface BucketSize {
 
 /** 0 when `cost` was taken now; otherwise how long to wait before asking again. */
 export async function takeTokens(redis: Redis, channel: Channel, size: BucketSize, cost: number, now = Date.now()): Promise<number> {
-  const wait = await runScript(redis, TAKE_TOKENS_LUA, [channelKeys.bucket(channel)], [String(size.capacity), String(size.refillPerSecond), String(cost), String(now)]);
+  const wait = await runScript(
+    redis,
+    TAKE_TOKENS_LUA,
+    [channelKeys.bucket(channel)],
+    [String(size.capacity), String(size.refillPerSecond), String(cost), String(now)],
+  );
   return z.coerce.number().parse(wait);
 }
 

@@ -36,7 +36,6 @@ export interface ShopifyAdmin {
   request<T>(document: string, variables: Record<string, unknown>, dataSchema: z.ZodType<T>): Promise<AdminResult<T>>;
 }
 
-
 /** `null` when Shopify is not configured in `env` (the channel is then skipped, not failed). */
 export function shopifyAdminFromEnv(env: Readonly<Record<string, string | undefined>>): ShopifyAdmin | null {
   const parsed = envSchema.safeParse(env);
@@ -89,4 +88,3 @@ async function request<T>(client: AdminApiClient, document: string, variables: R
   if (!data.success) return { kind: "error", message: `unexpected response shape: ${data.error.issues[0]?.path.join(".")}` };
   return { kind: "ok", data: data.data, throttle };
 }
-

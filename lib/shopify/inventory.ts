@@ -43,7 +43,11 @@ export const lookupCost = (skus: number, locations: number): number => 2 + skus 
 
 /** One page of SKUs (≤ SKUS_PER_LOOKUP); `locations`: how many inventory levels to read per item. */
 export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[], locations: number): Promise<AdminResult<ShopifyItem[]>> {
-  const result = await admin.request(VARIANTS_BY_SKU_QUERY, { query: skus.map(skuTerm).join(" OR "), first: skus.length, levels: Math.max(1, locations) }, variantsSchema);
+  const result = await admin.request(
+    VARIANTS_BY_SKU_QUERY,
+    { query: skus.map(skuTerm).join(" OR "), first: skus.length, levels: Math.max(1, locations) },
+    variantsSchema,
+  );
   if (result.kind !== "ok") return result;
   const wanted = new Set(skus);
   const items = result.data.productVariants.nodes.flatMap((node) =>
@@ -52,7 +56,9 @@ export async function lookupItems(admin: ShopifyAdmin, skus: readonly string[], 
           {
             sku: node.sku,
             inventoryItemId: node.inventoryItem.id,
-            available: new Map(node.inventoryItem.inventoryLevels.nodes.map((level) => [level.location.id, level.quantities.find((q) => q.name === "available")?.quantity ?? 0])),
+            available: new Map(
+              node.inventoryItem.inventoryLevels.nodes.map((level) => [level.location.id, level.quantities.find((q) => q.name === "available")?.quantity ?? 0]),
+            ),
           },
         ]
       : [],
@@ -70,7 +76,12 @@ export interface AvailableChange {
  * Relative `available` changes under one idempotency key. Shopify answers a concurrent use of
  * the key or a momentary outage with user errors: those are a retry; other user errors a failure.
  */
-export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes: readonly AvailableChange[], referenceDocumentUri: string): Promise<AdminResult<null>> {
+export async function adjustAvailable(
+  admin: ShopifyAdmin,
+  key: string,
+  changes: readonly AvailableChange[],
+  referenceDocumentUri: string,
+): Promise<AdminResult<null>> {
   const result = await admin.request(
     ADJUST_AVAILABLE_MUTATION,
     {
@@ -88,6 +99,7 @@ export async function adjustAvailable(admin: ShopifyAdmin, key: string, changes:
   const userErrors = result.data.inventoryAdjustQuantities?.userErrors ?? [];
   if (userErrors.length === 0) return { ...result, data: null };
   const codes = userErrors.map((e) => e.code ?? "UNKNOWN");
-  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST") || codes.includes("SERVICE_UNAVAILABLE")) return { ...retry("unavailable", 500), throttle: result.throttle };
+  if (codes.includes("IDEMPOTENCY_CONCURRENT_REQUEST") || codes.includes("SERVICE_UNAVAILABLE"))
+    return { ...retry("unavailable", 500), throttle: result.throttle };
   return failure(`${codes.join(",")}: ${userErrors.map((e) => e.message).join("; ")}`);
 }

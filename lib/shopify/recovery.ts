@@ -16,8 +16,17 @@ const orderSchema = z.object({
       createdAt: z.string(),
       cancelledAt: z.string().nullable(),
       totalPriceSet: shopMoney,
-      customer: z.object({ id: z.string(), firstName: z.string().nullable(), displayName: z.string(), defaultEmailAddress: z.object({ emailAddress: z.string().nullable() }).nullable() }).nullable(),
-      lineItems: z.object({ nodes: z.array(z.object({ id: z.string(), sku: z.string().nullable(), name: z.string(), quantity: z.number().int(), originalUnitPriceSet: shopMoney })) }),
+      customer: z
+        .object({
+          id: z.string(),
+          firstName: z.string().nullable(),
+          displayName: z.string(),
+          defaultEmailAddress: z.object({ emailAddress: z.string().nullable() }).nullable(),
+        })
+        .nullable(),
+      lineItems: z.object({
+        nodes: z.array(z.object({ id: z.string(), sku: z.string().nullable(), name: z.string(), quantity: z.number().int(), originalUnitPriceSet: shopMoney })),
+      }),
     })
     .nullable(),
 });
@@ -56,13 +65,25 @@ export async function readRecoveryOrder(admin: ShopifyAdmin, orderId: string): P
       cancelled: o.cancelledAt !== null,
       currency: o.totalPriceSet.shopMoney.currencyCode,
       totalCents: minorUnitsOf(o.totalPriceSet.shopMoney.amount, o.totalPriceSet.shopMoney.currencyCode),
-      lines: o.lineItems.nodes.map((l) => ({ gid: l.id, legacyId: l.id.split("/").pop() ?? l.id, sku: l.sku, name: l.name, quantity: l.quantity, unitCents: minorUnitsOf(l.originalUnitPriceSet.shopMoney.amount, l.originalUnitPriceSet.shopMoney.currencyCode) })),
+      lines: o.lineItems.nodes.map((l) => ({
+        gid: l.id,
+        legacyId: l.id.split("/").pop() ?? l.id,
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        unitCents: minorUnitsOf(l.originalUnitPriceSet.shopMoney.amount, l.originalUnitPriceSet.shopMoney.currencyCode),
+      })),
     },
   };
 }
 
 const refundSchema = z.object({
-  refundCreate: z.object({ refund: z.object({ id: z.string(), totalRefundedSet: shopMoney }).nullable(), userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string() })) }).nullable(),
+  refundCreate: z
+    .object({
+      refund: z.object({ id: z.string(), totalRefundedSet: shopMoney }).nullable(),
+      userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string() })),
+    })
+    .nullable(),
 });
 
 /**
@@ -71,7 +92,15 @@ const refundSchema = z.object({
  * again, and in a sell-out a buyer takes them within the second — an oversell loop the
  * flash-sale harness caught). Shopify drops them from the line and from `committed`.
  */
-export async function refundShortLine(admin: ShopifyAdmin, key: string, order: Pick<RecoveryOrder, "gid" | "currency">, lineGid: string, units: number, amountCents: number, note: string): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
+export async function refundShortLine(
+  admin: ShopifyAdmin,
+  key: string,
+  order: Pick<RecoveryOrder, "gid" | "currency">,
+  lineGid: string,
+  units: number,
+  amountCents: number,
+  note: string,
+): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
   const input = {
     orderId: order.gid,
     note,
@@ -83,14 +112,34 @@ export async function refundShortLine(admin: ShopifyAdmin, key: string, order: P
   if (result.kind !== "ok") return result;
   const payload = result.data.refundCreate;
   if (!payload?.refund) return { ...result, data: { userErrors: payload?.userErrors.map((e) => e.message) ?? ["no refund returned"] } };
-  return { ...result, data: { refundId: payload.refund.id, refundedCents: minorUnitsOf(payload.refund.totalRefundedSet.shopMoney.amount, payload.refund.totalRefundedSet.shopMoney.currencyCode) } };
+  return {
+    ...result,
+    data: {
+      refundId: payload.refund.id,
+      refundedCents: minorUnitsOf(payload.refund.totalRefundedSet.shopMoney.amount, payload.refund.totalRefundedSet.shopMoney.currencyCode),
+    },
+  };
 }
 
-const codeSchema = z.object({ discountCodeBasicCreate: z.object({ codeDiscountNode: z.object({ id: z.string() }).nullable(), userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string(), code: z.string().nullish() })) }).nullable() });
+const codeSchema = z.object({
+  discountCodeBasicCreate: z
+    .object({
+      codeDiscountNode: z.object({ id: z.string() }).nullable(),
+      userErrors: z.array(z.object({ field: z.array(z.string()).nullish(), message: z.string(), code: z.string().nullish() })),
+    })
+    .nullable(),
+});
 const byCodeSchema = z.object({ codeDiscountNodeByCode: z.object({ id: z.string() }).nullable() });
 
 /** A single-use percentage code for one customer; if the code exists already (a retry), that one. */
-export async function createApologyCode(admin: ShopifyAdmin, code: string, title: string, percent: number, customerGid: string | null, now: Date): Promise<AdminResult<{ discountId: string; reused: boolean } | { userErrors: string[] }>> {
+export async function createApologyCode(
+  admin: ShopifyAdmin,
+  code: string,
+  title: string,
+  percent: number,
+  customerGid: string | null,
+  now: Date,
+): Promise<AdminResult<{ discountId: string; reused: boolean } | { userErrors: string[] }>> {
   const input = {
     title,
     code,

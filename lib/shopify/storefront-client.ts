@@ -40,7 +40,8 @@ interface StorefrontConnection {
 
 function connection(): StorefrontConnection {
   const env = envSchema.safeParse(process.env);
-  if (!env.success) throw new StorefrontError("not_configured", "Shopify Storefront API is not configured (SHOPIFY_STORE_DOMAIN, SHOPIFY_STOREFRONT_ACCESS_TOKEN)");
+  if (!env.success)
+    throw new StorefrontError("not_configured", "Shopify Storefront API is not configured (SHOPIFY_STORE_DOMAIN, SHOPIFY_STOREFRONT_ACCESS_TOKEN)");
   const client = createStorefrontClient({
     storeDomain: env.data.SHOPIFY_STOREFRONT_API_URL ?? env.data.SHOPIFY_STORE_DOMAIN,
     privateStorefrontToken: env.data.SHOPIFY_STOREFRONT_ACCESS_TOKEN,

@@ -192,8 +192,16 @@ const cartMutation = (operation: string, variables: string, call: string) => /* 
 
 export const CART_CREATE_MUTATION = cartMutation("CartCreate", "$lines: [CartLineInput!]", "cartCreate(input: { lines: $lines })");
 export const CART_LINES_ADD_MUTATION = cartMutation("CartLinesAdd", "$cartId: ID!, $lines: [CartLineInput!]!", "cartLinesAdd(cartId: $cartId, lines: $lines)");
-export const CART_LINES_UPDATE_MUTATION = cartMutation("CartLinesUpdate", "$cartId: ID!, $lines: [CartLineUpdateInput!]!", "cartLinesUpdate(cartId: $cartId, lines: $lines)");
-export const CART_LINES_REMOVE_MUTATION = cartMutation("CartLinesRemove", "$cartId: ID!, $lineIds: [ID!]!", "cartLinesRemove(cartId: $cartId, lineIds: $lineIds)");
+export const CART_LINES_UPDATE_MUTATION = cartMutation(
+  "CartLinesUpdate",
+  "$cartId: ID!, $lines: [CartLineUpdateInput!]!",
+  "cartLinesUpdate(cartId: $cartId, lines: $lines)",
+);
+export const CART_LINES_REMOVE_MUTATION = cartMutation(
+  "CartLinesRemove",
+  "$cartId: ID!, $lineIds: [ID!]!",
+  "cartLinesRemove(cartId: $cartId, lineIds: $lineIds)",
+);
 
 export const ALL_STOREFRONT_DOCUMENTS = {
   PRODUCT_QUERY,

@@ -10,7 +10,12 @@ const currencyCodeSchema = z.custom<CurrencyCode>((value) => typeof value === "s
 export const moneySchema = z.object({ amount: z.string(), currencyCode: currencyCodeSchema });
 export type Money = z.infer<typeof moneySchema>;
 
-export const imageSchema = z.object({ url: z.string(), altText: z.string().nullable(), width: z.number().int().nullable(), height: z.number().int().nullable() });
+export const imageSchema = z.object({
+  url: z.string(),
+  altText: z.string().nullable(),
+  width: z.number().int().nullable(),
+  height: z.number().int().nullable(),
+});
 export type ProductImage = z.infer<typeof imageSchema>;
 
 export const variantSchema = z.object({

@@ -70,7 +70,8 @@ export async function getCollection(handle: string): Promise<CollectionPage | nu
 }
 
 type CollectionResponse = z.infer<typeof collectionResponseSchema>;
-const readPage = (handle: string, after: string | null): Promise<CollectionResponse> => storefrontRequest(COLLECTION_PRODUCTS_QUERY, { handle, first: PAGE_SIZE, after }, collectionResponseSchema);
+const readPage = (handle: string, after: string | null): Promise<CollectionResponse> =>
+  storefrontRequest(COLLECTION_PRODUCTS_QUERY, { handle, first: PAGE_SIZE, after }, collectionResponseSchema);
 
 export type CartResult = { cart: Cart | null; userErrors: CartUserError[]; warnings: CartWarning[] };
 
@@ -89,5 +90,6 @@ export type LineInput = { merchandiseId: string; quantity: number };
 
 export const createCart = (lines: LineInput[]) => cartMutation(CART_CREATE_MUTATION, "cartCreate", { lines });
 export const addCartLines = (cartId: string, lines: LineInput[]) => cartMutation(CART_LINES_ADD_MUTATION, "cartLinesAdd", { cartId, lines });
-export const updateCartLines = (cartId: string, lines: { id: string; quantity: number }[]) => cartMutation(CART_LINES_UPDATE_MUTATION, "cartLinesUpdate", { cartId, lines });
+export const updateCartLines = (cartId: string, lines: { id: string; quantity: number }[]) =>
+  cartMutation(CART_LINES_UPDATE_MUTATION, "cartLinesUpdate", { cartId, lines });
 export const removeCartLines = (cartId: string, lineIds: string[]) => cartMutation(CART_LINES_REMOVE_MUTATION, "cartLinesRemove", { cartId, lineIds });

@@ -32,7 +32,14 @@ export interface OrderLineFact {
 
 export function orderLineEvent(fact: OrderLineFact, path: readonly PropertyKey[]) {
   const { source, orderId, lineId, sale } = fact;
-  const common = { sku: fact.sku, occurredAt: fact.occurredAt, source, sourceUri: fact.sourceUri, channel: source, lineKey: formatLineKey(source, orderId, lineId) };
+  const common = {
+    sku: fact.sku,
+    occurredAt: fact.occurredAt,
+    source,
+    sourceUri: fact.sourceUri,
+    channel: source,
+    lineKey: formatLineKey(source, orderId, lineId),
+  };
   const event =
     sale === "cancelled"
       ? { ...common, id: `${source}:cancel:${orderId}:${lineId}`, kind: "cancel_line" }

@@ -15,7 +15,10 @@ export const posBatchSchema = z.object({
         id: idSchema,
         occurredAt: z.iso.datetime({ offset: true }),
         status: z.enum(["completed", "voided"]),
-        lines: z.array(z.object({ id: idSchema, sku: skuSchema, quantity: z.number().int().min(1).max(10_000), priceCents: z.number().int().min(0).optional() })).min(1).max(250),
+        lines: z
+          .array(z.object({ id: idSchema, sku: skuSchema, quantity: z.number().int().min(1).max(10_000), priceCents: z.number().int().min(0).optional() }))
+          .min(1)
+          .max(250),
       }),
     )
     .min(1)

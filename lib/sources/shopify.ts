@@ -24,11 +24,17 @@ export type ShopifyTopic = z.infer<typeof shopifyTopicSchema>;
  * bigint-preserving JSON parser upstream would lift that limit. Output: the canonical decimal string.
  */
 export const shopifyIdSchema = z
-  .union([z.number(), z.string()], { error: (issue) => `expected a Shopify id (positive integer), received ${issue.input === null ? "null" : typeof issue.input}` })
+  .union([z.number(), z.string()], {
+    error: (issue) => `expected a Shopify id (positive integer), received ${issue.input === null ? "null" : typeof issue.input}`,
+  })
   .transform((value, ctx) => {
     if (typeof value === "string" ? /^[1-9]\d{0,19}$/.test(value) : Number.isSafeInteger(value) && value > 0) return String(value);
     const lostPrecision = typeof value === "number" && Number.isInteger(value) && value > Number.MAX_SAFE_INTEGER;
-    ctx.addIssue({ code: "custom", input: value, message: lostPrecision ? "id is beyond 2^53 and lost precision in JSON parsing" : "expected a positive integer id" });
+    ctx.addIssue({
+      code: "custom",
+      input: value,
+      message: lostPrecision ? "id is beyond 2^53 and lost precision in JSON parsing" : "expected a positive integer id",
+    });
     return z.NEVER;
   });
 

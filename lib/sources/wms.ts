@@ -13,8 +13,18 @@ export const wmsEventSchema = z
     quantity: z.number().int().min(-1_000_000).max(1_000_000),
     occurredAt: z.iso.datetime({ offset: true }),
     /** The order reference we handed the WMS: `shopify:450789469`, or a bare id with `channel`. */
-    orderId: z.string().min(1).max(100).regex(/^[^\s{}|]+$/).optional(),
-    lineId: z.string().min(1).max(100).regex(/^[^\s{}|:]+$/).optional(),
+    orderId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[^\s{}|]+$/)
+      .optional(),
+    lineId: z
+      .string()
+      .min(1)
+      .max(100)
+      .regex(/^[^\s{}|:]+$/)
+      .optional(),
     channel: channelSchema.optional(),
   })
   .superRefine((e, ctx) => {

@@ -13,7 +13,10 @@ export interface Shortfall {
  * Lines that exceed live stock, in cart order. Lines of one SKU draw from one number; an
  * unknown SKU (not tracked) is not ours to refuse, so it passes.
  */
-export function cartShortfalls(lines: readonly { lineId: string; sku: string | null; quantity: number }[], stock: Readonly<Record<string, SkuStock>>): Shortfall[] {
+export function cartShortfalls(
+  lines: readonly { lineId: string; sku: string | null; quantity: number }[],
+  stock: Readonly<Record<string, SkuStock>>,
+): Shortfall[] {
   const left = new Map<string, number>();
   const shortfalls: Shortfall[] = [];
   for (const line of lines) {

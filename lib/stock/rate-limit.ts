@@ -23,7 +23,13 @@ let limiter: { redis: Redis; limit: Ratelimit } | undefined;
 function limiterFor(redis: Redis): Ratelimit {
   if (limiter?.redis === redis) return limiter.limit;
   const { requests, seconds } = limitSchema.catch({ requests: 120, seconds: 10 }).parse(process.env.STOCK_RATE_LIMIT ?? "120/10s");
-  const limit = new Ratelimit({ redis, limiter: Ratelimit.slidingWindow(requests, `${seconds} s`), prefix: keys.stockRateLimitPrefix, ephemeralCache: new Map(), analytics: false });
+  const limit = new Ratelimit({
+    redis,
+    limiter: Ratelimit.slidingWindow(requests, `${seconds} s`),
+    prefix: keys.stockRateLimitPrefix,
+    ephemeralCache: new Map(),
+    analytics: false,
+  });
   limiter = { redis, limit };
   return limit;
 }

@@ -29,7 +29,10 @@ export function intSetting(env: Record<string, string | undefined>, name: string
 export function intListSetting(env: Record<string, string | undefined>, name: string, fallback: readonly number[], min: number, step = 1): number[] {
   const raw = env[name];
   if (raw === undefined || raw === "") return [...fallback];
-  const parsed = z.array(z.coerce.number().int().min(min).multipleOf(step)).min(1).safeParse(raw.split(",").map((s) => s.trim()));
+  const parsed = z
+    .array(z.coerce.number().int().min(min).multipleOf(step))
+    .min(1)
+    .safeParse(raw.split(",").map((s) => s.trim()));
   if (!parsed.success) fail(`${name} must be a comma-separated list of whole numbers ≥ ${min}${step > 1 ? `, each a multiple of ${step}` : ""} (got "${raw}")`);
   return parsed.data;
 }
@@ -86,16 +89,23 @@ export function oneLine(error: unknown): string {
 }
 
 /** Nearest-rank percentile of sorted values; NaN of none (which `requireFigures` then refuses). */
-export const percentile = (sorted: readonly number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+export const percentile = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** What Vitest's JSON reporter says of a run (the parts a soak round is judged on). */
-export const vitestJsonSchema = z.object({ numTotalTests: z.number().int(), numPassedTests: z.number().int(), numFailedTests: z.number().int(), success: z.boolean() });
+export const vitestJsonSchema = z.object({
+  numTotalTests: z.number().int(),
+  numPassedTests: z.number().int(),
+  numFailedTests: z.number().int(),
+  success: z.boolean(),
+});
 
 /** Why a soak round does not count as passed, or null: a run of no tests passes nothing. */
 export function vitestRunProblem(report: z.infer<typeof vitestJsonSchema> | null, exitCode: number | null): string | null {
   if (!report) return `vitest wrote no report (exit ${exitCode ?? "signal"})`;
   if (report.numTotalTests === 0) return "vitest ran no tests (wrong file list?)";
-  if (report.numFailedTests > 0 || !report.success || exitCode !== 0) return `${report.numFailedTests} of ${report.numTotalTests} tests failed (exit ${exitCode ?? "signal"})`;
+  if (report.numFailedTests > 0 || !report.success || exitCode !== 0)
+    return `${report.numFailedTests} of ${report.numTotalTests} tests failed (exit ${exitCode ?? "signal"})`;
   if (report.numPassedTests === 0) return `none of ${report.numTotalTests} tests passed (all skipped?)`;
   return null;
 }

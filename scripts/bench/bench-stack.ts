@@ -140,13 +140,23 @@ async function untilSynced(shopify: string, timeoutMs = 60_000): Promise<void> {
 async function warmUp(info: BenchStackInfo): Promise<void> {
   const skus = demoSkus();
   const get = async (url: string) => void (await (await fetch(url)).arrayBuffer());
-  const stockQuery = skus.slice(0, 20).map((s) => `sku=${s}`).join("&");
-  for (let round = 0; round < 20; round++) await Promise.all([get(`${info.appUrl}/api/health`), get(`${info.appUrl}/api/stock?sku=${skus[0]}`), get(`${info.appUrl}/api/stock?${stockQuery}`)]);
+  const stockQuery = skus
+    .slice(0, 20)
+    .map((s) => `sku=${s}`)
+    .join("&");
+  for (let round = 0; round < 20; round++)
+    await Promise.all([get(`${info.appUrl}/api/health`), get(`${info.appUrl}/api/stock?sku=${skus[0]}`), get(`${info.appUrl}/api/stock?${stockQuery}`)]);
   for (const product of demoCatalog.products) await get(`${info.appUrl}/products/${product.handle}`);
   const occurredAt = new Date().toISOString();
   for (let batch = 0; batch < 10; batch++) {
-    const events = skus.slice(0, 10).map((sku, i) => ({ id: `bench-warmup-${Date.now().toString(36)}-${batch}-${i}`, type: "receipt", sku, locationId: "wh-east", quantity: 1, occurredAt }));
-    await requireStatus(await signedPost(`${info.appUrl}/api/webhooks/wms`, { events }, info.secrets.wmsWebhookSecret, signBody), 202, "the WMS webhook (warm-up)");
+    const events = skus
+      .slice(0, 10)
+      .map((sku, i) => ({ id: `bench-warmup-${Date.now().toString(36)}-${batch}-${i}`, type: "receipt", sku, locationId: "wh-east", quantity: 1, occurredAt }));
+    await requireStatus(
+      await signedPost(`${info.appUrl}/api/webhooks/wms`, { events }, info.secrets.wmsWebhookSecret, signBody),
+      202,
+      "the WMS webhook (warm-up)",
+    );
     await sleep(200);
   }
   if (info.emulators.shopify) await untilSynced(info.emulators.shopify);
@@ -158,6 +168,7 @@ export async function requireStockedSkus(appUrl: string, skus: readonly string[]
   if (response.status !== 200) fail(`${appUrl}/api/stock answered HTTP ${response.status}`);
   const stock = (await response.json()) as StockResponse;
   const stocked = skus.filter((sku) => (stock.skus[sku]?.available ?? 0) >= min);
-  if (stocked.length === 0) fail(`no demo SKU has ${min} or more for sale in /api/stock (${why}); a stack started with SEED=0, or sold out: run without --running for a fresh one`);
+  if (stocked.length === 0)
+    fail(`no demo SKU has ${min} or more for sale in /api/stock (${why}); a stack started with SEED=0, or sold out: run without --running for a fresh one`);
   return stocked;
 }

@@ -40,7 +40,16 @@ await main(async () => {
     const occurredAt = new Date().toISOString();
     const acks = await pool(TOTAL, CONCURRENCY, (i) => {
       const body = JSON.stringify({ id: `bench-${run}-${i}`, type: "receipt", sku: skus[i % SKU_COUNT], locationId: "wh-east", quantity: 1, occurredAt });
-      return timed(() => fetch(`${appUrl}/api/webhooks/wms`, { method: "POST", body, headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.wmsWebhookSecret) } }), 202, "the WMS webhook");
+      return timed(
+        () =>
+          fetch(`${appUrl}/api/webhooks/wms`, {
+            method: "POST",
+            body,
+            headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.wmsWebhookSecret) },
+          }),
+        202,
+        "the WMS webhook",
+      );
     });
     const lastAck = performance.now();
 
@@ -48,14 +57,21 @@ await main(async () => {
     const query = skus.map((s) => `sku=${s}`).join("&");
     let applied = 0;
     while (performance.now() - lastAck < 30_000) {
-      const stock = (await (await fetch(`${appUrl}/api/stock?${query}`)).json()) as { skus: Record<string, { locations: Record<string, { available: number }> }> };
+      const stock = (await (await fetch(`${appUrl}/api/stock?${query}`)).json()) as {
+        skus: Record<string, { locations: Record<string, { available: number }> }>;
+      };
       // Storefront buffer is 2 per location: wh-east shows onHand − 2.
       applied = skus.filter((s) => (stock.skus[s]?.locations["wh-east"]?.available ?? 0) === expectedOnHand - 2).length;
       if (applied === SKU_COUNT) break;
       await new Promise((r) => setTimeout(r, 10));
     }
     const drainMs = performance.now() - lastAck;
-    const figures = { "health p50": percentile(health, 50), "health p99": percentile(health, 99), "ack p50": percentile(acks, 50), "ack p99": percentile(acks, 99) };
+    const figures = {
+      "health p50": percentile(health, 50),
+      "health p99": percentile(health, 99),
+      "ack p50": percentile(acks, 50),
+      "ack p99": percentile(acks, 99),
+    };
     requireFigures("intake", figures);
 
     console.log(`\nIntake: ${TOTAL} signed WMS events, ${CONCURRENCY} concurrent, ${SKU_COUNT} SKUs (${appUrl})\n`);
@@ -64,7 +80,9 @@ await main(async () => {
     console.log(`| /api/health | ${figures["health p50"].toFixed(1)} | ${figures["health p99"].toFixed(1)} |`);
     console.log(`| webhook ack | ${figures["ack p50"].toFixed(1)} | ${figures["ack p99"].toFixed(1)} |`);
     console.log(`\nack p99 / health p99: ${(figures["ack p99"] / figures["health p99"]).toFixed(2)}× (target ≤ 3×)`);
-    console.log(`last ack → all ${SKU_COUNT} SKUs show every event: ${applied === SKU_COUNT ? `${drainMs.toFixed(0)} ms` : `NOT within 30 s (${applied}/${SKU_COUNT})`} (target ≤ 2000 ms)`);
+    console.log(
+      `last ack → all ${SKU_COUNT} SKUs show every event: ${applied === SKU_COUNT ? `${drainMs.toFixed(0)} ms` : `NOT within 30 s (${applied}/${SKU_COUNT})`} (target ≤ 2000 ms)`,
+    );
     // The table above says what was seen; without every SKU applied there is no time-to-applied figure.
     if (applied < SKU_COUNT) fail(`intake: only ${applied} of ${SKU_COUNT} SKUs showed every event within 30 s of the last ack`);
   });

@@ -24,14 +24,26 @@ await main(async () => {
     const run = Date.now().toString(36);
     let seq = 0;
     const inventory = async (): Promise<Inventory> => (await (await fetch(`${shopify}/_emulator/inventory`)).json()) as Inventory;
-    const stats = async () => (await (await fetch(`${shopify}/_emulator/stats`)).json()) as { mutationsApplied: number; throttled: number; peakBucketUsage: number };
-    const receipt = (sku: string) => ({ id: `bench-${run}-${seq++}`, type: "receipt", sku, locationId: "wh-east", quantity: 1, occurredAt: new Date().toISOString() });
-    const deliver = async (events: unknown[]) => requireStatus(await signedPost(`${appUrl}/api/webhooks/wms`, { events }, secrets.wmsWebhookSecret, signBody), 202, "the WMS webhook");
+    const stats = async () =>
+      (await (await fetch(`${shopify}/_emulator/stats`)).json()) as { mutationsApplied: number; throttled: number; peakBucketUsage: number };
+    const receipt = (sku: string) => ({
+      id: `bench-${run}-${seq++}`,
+      type: "receipt",
+      sku,
+      locationId: "wh-east",
+      quantity: 1,
+      occurredAt: new Date().toISOString(),
+    });
+    const deliver = async (events: unknown[]) =>
+      requireStatus(await signedPost(`${appUrl}/api/webhooks/wms`, { events }, secrets.wmsWebhookSecret, signBody), 202, "the WMS webhook");
 
     // SKUs Shopify already sells at wh-east: each +1 on-hand shows as +1 there. None on a restarted
     // `npm start`: Redis keeps its stock, the emulator starts empty, and nothing is dirty to flush.
     const skus = stockedAt(await inventory(), demoSkus(), "wh-east");
-    if (skus.length === 0) fail(`no demo SKU is stocked at wh-east on the Shopify emulator (${shopify}) (sold out, or started with SEED=0): run without --running for a fresh stack`);
+    if (skus.length === 0)
+      fail(
+        `no demo SKU is stocked at wh-east on the Shopify emulator (${shopify}) (sold out, or started with SEED=0): run without --running for a fresh stack`,
+      );
 
     async function propagation(rate: number) {
       const base = await inventory();
@@ -61,7 +73,7 @@ await main(async () => {
       const start = performance.now();
       const inFlight: Promise<unknown>[] = [];
       // Like a WMS (and our WMS emulator), events due within one tick go out in one signed batch.
-      for (let i = 0; i < total; ) {
+      for (let i = 0; i < total;) {
         const tickEnd = start + (Math.floor((i * 1000) / rate / TICK_MS) + 1) * TICK_MS;
         const wait = tickEnd - TICK_MS - performance.now();
         if (wait > 1) await sleep(wait);
@@ -102,10 +114,13 @@ await main(async () => {
     for (const rate of [100, 500]) rows.push(await propagation(rate));
     const coalescing = await callsPer1000();
     const final = await stats();
-    console.log(`\nWMS event → Shopify emulator available (Standard plan: 100 points/s, bucket 2,000), ${SECONDS} s per rate, WMS batches every ${TICK_MS} ms\n`);
+    console.log(
+      `\nWMS event → Shopify emulator available (Standard plan: 100 points/s, bucket 2,000), ${SECONDS} s per rate, WMS batches every ${TICK_MS} ms\n`,
+    );
     console.log("| target rate | achieved | events | observed | p50 ms | p95 ms |");
     console.log("|---|---|---|---|---|---|");
-    for (const r of rows) console.log(`| ${r.rate}/s | ${r.achievedRate.toFixed(0)}/s | ${r.events} | ${r.observed} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`);
+    for (const r of rows)
+      console.log(`| ${r.rate}/s | ${r.achievedRate.toFixed(0)}/s | ${r.events} | ${r.observed} | ${r.p50.toFixed(0)} | ${r.p95.toFixed(0)} |`);
     console.log(`\nShopify mutations for ${coalescing.changes} changes over ${coalescing.skus} SKUs: ${coalescing.mutations} (target ≤ 10)`);
     console.log(`Shopify THROTTLED responses so far: ${final.throttled}; peak bucket use: ${final.peakBucketUsage} of 2000`);
     // Printed first (what was seen is worth reading), refused after: a partial or empty row is no figure.

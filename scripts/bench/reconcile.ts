@@ -29,7 +29,9 @@ async function untilIdle(ctx: StockContext): Promise<void> {
   for (;;) {
     await drainIntake(ctx, { maxMs: 10_000 });
     await flushChannels(ctx, { maxMs: 30_000 });
-    const pending = await Promise.all(writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    const pending = await Promise.all(
+      writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length),
+    );
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
 }
@@ -42,7 +44,8 @@ async function setPlan(world: Awaited<ReturnType<typeof startChannelWorld>>, pla
 }
 
 await main(async () => {
-  if (stackChoice(process.argv.slice(2), process.env) === "running") fail("bench:reconcile runs a world of its own (redis-server, bridge, emulators) and never a running stack: drop --running / BENCH_STACK=running");
+  if (stackChoice(process.argv.slice(2), process.env) === "running")
+    fail("bench:reconcile runs a world of its own (redis-server, bridge, emulators) and never a running stack: drop --running / BENCH_STACK=running");
   // 1 % drifted needs at least 100 SKUs; the catalog has 10 variants a product.
   const sizes = intListSetting(process.env, "BENCH_SKUS", [1_000, 10_000], 100, 10);
   const rows: string[] = [];
@@ -53,8 +56,26 @@ await main(async () => {
     try {
       const at = "2026-11-27T08:00:00.000Z";
       const events = skus.flatMap((sku, i) => [
-        { id: `b-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 9), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
-        { id: `b-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "bench://seed" },
+        {
+          id: `b-${sku}-e`,
+          kind: "receipt" as const,
+          sku,
+          locationId: "wh-east",
+          quantity: 20 + (i % 9),
+          occurredAt: at,
+          source: "wms" as const,
+          sourceUri: "bench://seed",
+        },
+        {
+          id: `b-${sku}-w`,
+          kind: "receipt" as const,
+          sku,
+          locationId: "wh-west",
+          quantity: 10 + (i % 7),
+          occurredAt: at,
+          source: "wms" as const,
+          sourceUri: "bench://seed",
+        },
       ]);
       for (let i = 0; i < events.length; i += 500) await enqueueDelivery(world.ctx.redis, "wms", null, events.slice(i, i + 500));
       console.log(`${size} SKUs: seeding and first sync (on Plus limits, to get to the measurement sooner)…`);
@@ -65,8 +86,15 @@ await main(async () => {
       // 1 % of SKUs over-reported on Shopify by 3 (an admin edit, a lost webhook).
       const drifted = skus.filter((_, i) => i % 100 === 7);
       for (const sku of drifted) {
-        const level = ((await (await fetch(`${world.shopify.url}/_emulator/inventory?sku=${sku}`)).json()) as Record<string, Record<string, { available: number }>>)[sku]?.["wh-east"]?.available ?? 0;
-        await fetch(`${world.shopify.url}/_emulator/inventory`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku, locationId: "wh-east", available: level + 3 }) });
+        const level =
+          ((await (await fetch(`${world.shopify.url}/_emulator/inventory?sku=${sku}`)).json()) as Record<string, Record<string, { available: number }>>)[sku]?.[
+            "wh-east"
+          ]?.available ?? 0;
+        await fetch(`${world.shopify.url}/_emulator/inventory`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ sku, locationId: "wh-east", available: level + 3 }),
+        });
       }
       await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
       console.log(`${size} SKUs: drift pass…`);
@@ -83,7 +111,11 @@ await main(async () => {
         pages += run.pages;
       } while (!run.finished);
       const ms = Date.now() - started;
-      const stats = (await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as { adminRequests: number; throttled: number; peakBucketUsage: number };
+      const stats = (await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as {
+        adminRequests: number;
+        throttled: number;
+        peakBucketUsage: number;
+      };
       rows.push(
         `| ${size.toLocaleString()} | ${(size * 2).toLocaleString()} + ${size.toLocaleString()} | ${(ms / 1000).toFixed(1)} s | ${calls} | ${pages} | ${run.pass.drifted} | ${run.pass.corrected} | ${stats.adminRequests} | ${stats.throttled} | ${stats.peakBucketUsage} |`,
       );
@@ -95,7 +127,9 @@ await main(async () => {
       await world.stop();
     }
   }
-  console.log("\n| SKUs | levels checked (Shopify + marketplace) | pass time | cron calls (50 s each) | pages | drifted | corrected | Shopify requests | THROTTLED | peak Shopify bucket use |");
+  console.log(
+    "\n| SKUs | levels checked (Shopify + marketplace) | pass time | cron calls (50 s each) | pages | drifted | corrected | Shopify requests | THROTTLED | peak Shopify bucket use |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   for (const row of rows) console.log(row);
 });

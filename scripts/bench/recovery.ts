@@ -12,7 +12,8 @@ import { requireStockedSkus, withBenchStack } from "./bench-stack";
  * done) on a quiet stack (its own by default; `--running` for DEMO_TRAFFIC=0 npm start): real
  * webhook, drain, recovery job, Shopify emulator.
  */
-const post = (url: string, body: unknown, headers: Record<string, string> = {}) => fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(url, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
 
 await main(async () => {
   const RUNS = intSetting(process.env, "BENCH_RUNS", 20);
@@ -30,9 +31,22 @@ await main(async () => {
       if (checkout.status !== 200) fail(`checkout of ${sku} answered HTTP ${checkout.status}: ${(await checkout.text()).slice(0, 160)}`);
       const placed = (await checkout.json()) as { orderId: number; lines: { lineItemId: number }[] };
       const id = `bench-short-${Date.now().toString(36)}-${i}`;
-      const body = JSON.stringify({ id, type: "short_pick", sku, locationId: "wh-east", quantity: 1, occurredAt: new Date().toISOString(), orderId: `shopify:${placed.orderId}`, lineId: String(placed.lines[0]!.lineItemId) });
+      const body = JSON.stringify({
+        id,
+        type: "short_pick",
+        sku,
+        locationId: "wh-east",
+        quantity: 1,
+        occurredAt: new Date().toISOString(),
+        orderId: `shopify:${placed.orderId}`,
+        lineId: String(placed.lines[0]!.lineItemId),
+      });
       const started = performance.now();
-      const response = await fetch(`${appUrl}/api/webhooks/wms`, { method: "POST", headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.wmsWebhookSecret) }, body });
+      const response = await fetch(`${appUrl}/api/webhooks/wms`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.wmsWebhookSecret) },
+        body,
+      });
       if (response.status !== 202) fail(`the WMS webhook answered HTTP ${response.status}: ${(await response.text()).slice(0, 160)}`);
       for (;;) {
         const raw = await redis.hget(keys.incidents, `short:wms:${id}`);

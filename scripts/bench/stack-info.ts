@@ -36,7 +36,8 @@ export interface BenchStackInfo {
   secrets: StackSecrets;
 }
 
-export const manifestPath = (root: string, env: Record<string, string | undefined>): string => path.join(env.STACK_DATA_DIR ?? path.join(root, ".data"), "stack.json");
+export const manifestPath = (root: string, env: Record<string, string | undefined>): string =>
+  path.join(env.STACK_DATA_DIR ?? path.join(root, ".data"), "stack.json");
 
 const QUIET_WINDOW_MS = 2_000;
 
@@ -48,17 +49,24 @@ export async function runningStack(root: string, needs: BenchNeeds, env: Record<
   if (!parsed.success) fail(`${file} is not a stack manifest (${parsed.error.issues[0]?.path.join(".")}: ${parsed.error.issues[0]?.message})`);
   const manifest = parsed.data;
   const secrets = stackSecretsSchema.safeParse(readJson(manifest.secretsFile, "the stack's secrets"));
-  if (!secrets.success) fail(`${manifest.secretsFile} does not hold the stack's secrets (${secrets.error.issues[0]?.path.join(".")}: ${secrets.error.issues[0]?.message})`);
+  if (!secrets.success)
+    fail(`${manifest.secretsFile} does not hold the stack's secrets (${secrets.error.issues[0]?.path.join(".")}: ${secrets.error.issues[0]?.message})`);
   const appUrl = env.APP_URL ?? manifest.appUrl;
 
-  const health = await fetch(`${appUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) => fail(`nothing answers at ${appUrl} (${oneLine(error)}): ${file} is left from a stack that stopped; ${dropRunning}`));
+  const health = await fetch(`${appUrl}/api/health`, { signal: AbortSignal.timeout(5_000) }).catch((error: unknown) =>
+    fail(`nothing answers at ${appUrl} (${oneLine(error)}): ${file} is left from a stack that stopped; ${dropRunning}`),
+  );
   await health.arrayBuffer();
   if (health.status !== 200) fail(`${appUrl}/api/health answered HTTP ${health.status}: the stack is not healthy`);
 
   if (needs.signs) {
     // Signed but empty: a stack with this secret refuses the body (400), any other the signature (401).
     const body = "{}";
-    const probe = await fetch(`${appUrl}/api/webhooks/wms`, { method: "POST", headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.data.wmsWebhookSecret) }, body });
+    const probe = await fetch(`${appUrl}/api/webhooks/wms`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, secrets.data.wmsWebhookSecret) },
+      body,
+    });
     await probe.arrayBuffer();
     if (probe.status === 401) fail(`${appUrl} rejects webhooks signed with ${manifest.secretsFile}: those are not this stack's secrets`);
     if (probe.status !== 400) fail(`${appUrl}/api/webhooks/wms answered HTTP ${probe.status} to a signed empty body (expected 400)`);
@@ -69,12 +77,16 @@ export async function runningStack(root: string, needs: BenchNeeds, env: Record<
   if (needs.bridge && !bridgeUrl) fail("the running stack has no Upstash-REST bridge to read Redis through (a cloud Redis?)");
 
   if (needs.quiet) {
-    if (demoTrafficRuns(manifest.services)) fail("the running stack has demo traffic on, and this bench needs a quiet one: restart it with `DEMO_TRAFFIC=0 npm start`, or drop --running");
+    if (demoTrafficRuns(manifest.services))
+      fail("the running stack has demo traffic on, and this bench needs a quiet one: restart it with `DEMO_TRAFFIC=0 npm start`, or drop --running");
     if (shopify) {
       const since = Date.now();
       await sleep(QUIET_WINDOW_MS);
       const log = z.object({ changes: z.array(z.unknown()) }).parse(await (await fetch(`${shopify}/_emulator/inventory-log?since=${since}`)).json());
-      if (log.changes.length > 0) fail(`the running stack is not quiet: Shopify's stock changed ${log.changes.length} times in ${QUIET_WINDOW_MS / 1000} s (another run, or a sync still going?)`);
+      if (log.changes.length > 0)
+        fail(
+          `the running stack is not quiet: Shopify's stock changed ${log.changes.length} times in ${QUIET_WINDOW_MS / 1000} s (another run, or a sync still going?)`,
+        );
     }
   }
   return { appUrl, emulators: manifest.emulators, bridge: bridgeUrl ? { url: bridgeUrl, token: secrets.data.upstashToken } : null, secrets: secrets.data };

@@ -30,7 +30,13 @@ await main(async () => {
       const health = await measure("/api/health", connections);
       for (const [label, query] of [
         ["1 SKU", `sku=${skus[0]}`],
-        ["20 SKUs", skus.slice(0, 20).map((s) => `sku=${s}`).join("&")],
+        [
+          "20 SKUs",
+          skus
+            .slice(0, 20)
+            .map((s) => `sku=${s}`)
+            .join("&"),
+        ],
       ] as const) {
         const stock = await measure(`/api/stock?${query}`, connections);
         rows.push(
@@ -39,7 +45,9 @@ await main(async () => {
       }
     }
     console.log(`\n/api/stock vs /api/health (${seconds} s each, autocannon, ${appUrl})\n`);
-    console.log("| conns | stock query | stock req/s | stock p50 ms | stock p99 ms | health req/s | health p50 ms | health p99 ms | throughput ratio (≥ 0.6) | p99 ratio (≤ 2) |");
+    console.log(
+      "| conns | stock query | stock req/s | stock p50 ms | stock p99 ms | health req/s | health p50 ms | health p99 ms | throughput ratio (≥ 0.6) | p99 ratio (≤ 2) |",
+    );
     console.log("|---|---|---|---|---|---|---|---|---|---|");
     for (const row of rows) console.log(row);
   });

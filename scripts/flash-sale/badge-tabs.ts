@@ -15,11 +15,19 @@ export interface TabsResult {
   failures: number;
 }
 
-const outputSchema = z.object({ latencies: z.array(z.number()), reads: z.array(z.object({ at: z.number(), sku: z.string(), shown: z.number() })), failures: z.number() });
+const outputSchema = z.object({
+  latencies: z.array(z.number()),
+  reads: z.array(z.object({ at: z.number(), sku: z.string(), shown: z.number() })),
+  failures: z.number(),
+});
 
 export async function apiTabs(url: string, tabs: number, refreshMs: number, until: number): Promise<TabsResult> {
   if (tabs === 0) return { latencies: [], reads: [], failures: 0 };
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(import.meta.dirname, "watchers.ts"), url, String(tabs), String(refreshMs), String(until)], { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", path.join(import.meta.dirname, "watchers.ts"), url, String(tabs), String(refreshMs), String(until)],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   let output = "";
   child.stdout.on("data", (chunk: Buffer) => (output += chunk.toString()));
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
@@ -27,7 +35,13 @@ export async function apiTabs(url: string, tabs: number, refreshMs: number, unti
   return outputSchema.parse(JSON.parse(output));
 }
 
-export async function cachedPageTabs(tabs: number, refreshMs: number, skus: readonly string[], shown: (sku: string) => Promise<number>, until: number): Promise<TabsResult> {
+export async function cachedPageTabs(
+  tabs: number,
+  refreshMs: number,
+  skus: readonly string[],
+  shown: (sku: string) => Promise<number>,
+  until: number,
+): Promise<TabsResult> {
   const result: TabsResult = { latencies: [], reads: [], failures: 0 };
   await Promise.all(
     Array.from({ length: tabs }, async (_, i) => {

@@ -19,7 +19,11 @@ export interface ModeObservations extends Observed {
   settledAt: number;
   stock: Record<string, Partial<Record<string, number>>>;
   shorts: ShortLine[];
-  logs: { shopify: ChannelChange[]; marketplace: ChannelChange[]; syncWrites: { shopify: { at: number; sku: string }[]; marketplace: { at: number; sku: string }[] } };
+  logs: {
+    shopify: ChannelChange[];
+    marketplace: ChannelChange[];
+    syncWrites: { shopify: { at: number; sku: string }[]; marketplace: { at: number; sku: string }[] };
+  };
   shopify: { adminCalls: number; mutations: number; throttled: number; peakBucket: number; bucketSize: number };
   webhookAckMs: number[] | null;
   idleStockMs: number[];
@@ -31,9 +35,15 @@ const isChannel = (c: string): c is SaleChannel => (CHANNELS as readonly string[
 const byChannel = <T>(make: () => T): Record<SaleChannel, T> => ({ shopify: make(), marketplace: make(), pos: make() });
 
 export function buildModeReport(o: ModeObservations): ModeReport {
-  const start = Object.fromEntries(Object.entries(o.stock).map(([sku, perLocation]) => [sku, Object.values(perLocation).reduce((n: number, v) => n + (v ?? 0), 0)]));
+  const start = Object.fromEntries(
+    Object.entries(o.stock).map(([sku, perLocation]) => [sku, Object.values(perLocation).reduce((n: number, v) => n + (v ?? 0), 0)]),
+  );
   const restockFacts = o.restocks.map((r) => ({ at: r.at, sku: r.sku, delta: r.quantity }));
-  const truth = new TruthTimeline(start, [...restockFacts, ...o.sales.map((s) => ({ at: s.at, sku: s.sku, delta: -s.quantity, channel: s.channel }))], o.saleStart);
+  const truth = new TruthTimeline(
+    start,
+    [...restockFacts, ...o.sales.map((s) => ({ at: s.at, sku: s.sku, delta: -s.quantity, channel: s.channel }))],
+    o.saleStart,
+  );
 
   const accepted = byChannel(() => ({ units: 0, orders: 0 }));
   for (const sale of o.sales) {
@@ -54,7 +64,10 @@ export function buildModeReport(o: ModeObservations): ModeReport {
   for (const c of CHANNELS) oversold.byChannel[c] = { units: oversoldBy[c].units, orders: oversoldBy[c].orders.size };
 
   // Propagation: every sale and restock another channel must hear of, to that channel's next sync write.
-  const events: SourceEvent[] = [...o.sales.map((s) => ({ at: s.at, sku: s.sku, source: s.channel })), ...o.restocks.map((r) => ({ at: r.at, sku: r.sku, source: "wms" }))];
+  const events: SourceEvent[] = [
+    ...o.sales.map((s) => ({ at: s.at, sku: s.sku, source: s.channel })),
+    ...o.restocks.map((r) => ({ at: r.at, sku: r.sku, source: "wms" })),
+  ];
   // A sale elsewhere while a channel already offers 0 asks nothing of it: only what must move counts.
   const replay = { shopify: new ChannelReplay(o.logs.shopify), marketplace: new ChannelReplay(o.logs.marketplace) };
   const mustMove = (target: "shopify" | "marketplace") => events.filter((e) => e.source === "wms" || replay[target].offered(e.sku, e.at) > 0);
@@ -75,11 +88,22 @@ export function buildModeReport(o: ModeObservations): ModeReport {
       attempts: { ...o.attempts },
       accepted,
       refused: { ...o.refused },
-      browser: { shoppers: Object.values(o.browser).reduce((a, b) => a + b, 0), ordered: o.browser.ordered, refused: o.browser.refused, sawSoldOut: o.browser.saw_sold_out, failed: o.browser.failed },
+      browser: {
+        shoppers: Object.values(o.browser).reduce((a, b) => a + b, 0),
+        ordered: o.browser.ordered,
+        refused: o.browser.refused,
+        sawSoldOut: o.browser.saw_sold_out,
+        failed: o.browser.failed,
+      },
       restockedUnits: o.restocks.reduce((n, r) => n + r.quantity, 0),
     },
     oversold,
-    buffer: { windowMs: Math.round(Math.max(bound.windowMs("shopify"), bound.windowMs("marketplace"))), permittedUnits, preventableUnits, explanation: bound.explanation },
+    buffer: {
+      windowMs: Math.round(Math.max(bound.windowMs("shopify"), bound.windowMs("marketplace"))),
+      permittedUnits,
+      preventableUnits,
+      explanation: bound.explanation,
+    },
     incidents,
     detectMs: summarize(incidents.flatMap((i) => (i.detectMs === null ? [] : [i.detectMs]))),
     recoverMs: summarize(incidents.flatMap((i) => (i.recoverMs === null ? [] : [i.recoverMs]))),
@@ -104,9 +128,18 @@ function boundFor(o: ModeObservations, p: { shopify: { p99: number | null }; mar
   const ms = (sec: number) => realMs(s, sec);
   const windows: Record<string, number> =
     o.mode === "ours"
-      ? { shopify: ms(s.marketplaceLagSec.max) + (p.shopify.p99 ?? 0), marketplace: ms(s.webhooks.lagSec.max) + (p.marketplace.p99 ?? 0), pos: ms(s.pickLagSec.max) }
-      : { shopify: ms(s.naive.erpSnapshotEverySec + s.naive.erpImportLagSec), marketplace: ms(s.naive.marketplaceCronEverySec + s.naive.erpSnapshotEverySec), pos: ms(s.pickLagSec.max) };
-  const buffers: Record<string, number> = o.mode === "ours" ? { shopify: s.buffers.shopify, marketplace: s.buffers.marketplace, pos: 0 } : { shopify: 0, marketplace: 0, pos: 0 };
+      ? {
+          shopify: ms(s.marketplaceLagSec.max) + (p.shopify.p99 ?? 0),
+          marketplace: ms(s.webhooks.lagSec.max) + (p.marketplace.p99 ?? 0),
+          pos: ms(s.pickLagSec.max),
+        }
+      : {
+          shopify: ms(s.naive.erpSnapshotEverySec + s.naive.erpImportLagSec),
+          marketplace: ms(s.naive.marketplaceCronEverySec + s.naive.erpSnapshotEverySec),
+          pos: ms(s.pickLagSec.max),
+        };
+  const buffers: Record<string, number> =
+    o.mode === "ours" ? { shopify: s.buffers.shopify, marketplace: s.buffers.marketplace, pos: 0 } : { shopify: 0, marketplace: 0, pos: 0 };
   const bufferUnits = (channel: string, sku: string) => {
     const locations = isChannel(channel) ? (o.policy.channels[channel]?.locations ?? []) : [];
     const stocked = locations.filter((l) => (o.stock[sku]?.[l] ?? 0) > 0).length;
@@ -127,7 +160,8 @@ function incidentRows(o: ModeObservations): ModeReport["incidents"] {
     const mentions = (i: Incident) => (i.lineKey ?? "").includes(bare) || i.affected.some((a) => a.orderId === bare || a.orderId === line.orderId);
     const related = o.incidents.filter((i) => mentions(i) || (i.sku === line.sku && i.kind === "oversold" && Date.parse(i.openedAt) >= line.receivedAt));
     const base = { orderId: line.orderId, channel: line.channel, sku: line.sku, units: line.units, acceptedAtMs: line.receivedAt - o.saleStart };
-    if (o.mode === "naive") return [{ ...base, detectMs: line.pickedAt - line.receivedAt, recoverMs: null, outcome: "found at the shelf by the picker; no automatic recovery" }];
+    if (o.mode === "naive")
+      return [{ ...base, detectMs: line.pickedAt - line.receivedAt, recoverMs: null, outcome: "found at the shelf by the picker; no automatic recovery" }];
     const detected = related.map((i) => Date.parse(i.openedAt)).sort((a, b) => a - b)[0];
     const actions = o.incidents.filter(mentions).flatMap((i) => i.actions.filter((a) => a.result === "ok" && a.target.includes(bare)));
     const done = actions.filter((a) => ["refund", "code", "email", "escalate"].includes(a.action));

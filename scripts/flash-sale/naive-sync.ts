@@ -34,13 +34,19 @@ export interface NaiveSync {
 }
 
 const stockSchema = z.record(z.string(), z.record(z.string(), z.number()));
-const openOrdersSchema = z.object({ orders: z.array(z.object({ lines: z.array(z.object({ sku: z.string(), quantity: z.number(), locationId: z.string().optional(), status: z.string() })) })) });
+const openOrdersSchema = z.object({
+  orders: z.array(z.object({ lines: z.array(z.object({ sku: z.string(), quantity: z.number(), locationId: z.string().optional(), status: z.string() })) })),
+});
 const inventorySchema = z.record(z.string(), z.record(z.string(), z.object({ available: z.number() })));
 const setSchema = z.object({ inventorySetQuantities: z.object({ userErrors: z.array(z.object({ message: z.string() })) }).nullable() });
 
-
 /** The ERP's view: warehouse units per location minus open orders it has routed there. */
-export function erpSnapshot(stock: Record<string, Record<string, number>>, openLines: readonly { sku: string; quantity: number; locationId?: string | undefined }[], skus: readonly string[], locations: readonly string[]): Record<string, Record<string, number>> {
+export function erpSnapshot(
+  stock: Record<string, Record<string, number>>,
+  openLines: readonly { sku: string; quantity: number; locationId?: string | undefined }[],
+  skus: readonly string[],
+  locations: readonly string[],
+): Record<string, Record<string, number>> {
   const out: Record<string, Record<string, number>> = {};
   for (const sku of skus) out[sku] = Object.fromEntries(locations.map((l) => [l, stock[sku]?.[l] ?? 0]));
   for (const line of openLines) {
@@ -79,15 +85,32 @@ export async function startNaiveSync(opts: NaiveSyncOptions): Promise<NaiveSync>
 
   /** Snapshot now, import later: whatever sold in between is overwritten. */
   const erpCycle = async (importLagMs = opts.everyMs.erpImportLag) => {
-    const [stock, open] = await Promise.all([getJson(`${opts.wmsUrl}/_emulator/stock`, stockSchema), getJson(`${opts.wmsUrl}/_emulator/orders?status=open`, openOrdersSchema)]);
-    const snapshot = erpSnapshot(stock, open.orders.flatMap((o) => o.lines.filter((l) => l.status === "open")), opts.skus, locationIds);
+    const [stock, open] = await Promise.all([
+      getJson(`${opts.wmsUrl}/_emulator/stock`, stockSchema),
+      getJson(`${opts.wmsUrl}/_emulator/orders?status=open`, openOrdersSchema),
+    ]);
+    const snapshot = erpSnapshot(
+      stock,
+      open.orders.flatMap((o) => o.lines.filter((l) => l.status === "open")),
+      opts.skus,
+      locationIds,
+    );
     // The import job runs later; stopping cancels it (a cleared timer would leave this waiting forever).
     const cancelled = await sleep(importLagMs, false, { signal: stopping.signal }).catch(() => true);
     if (cancelled || stopped) return;
     const quantities = opts.skus.flatMap((sku) =>
-      locationIds.map((loc) => ({ inventoryItemId: items.get(sku)!.inventoryItemId, locationId: opts.locations[loc]!, quantity: Math.max(0, snapshot[sku]?.[loc] ?? 0), changeFromQuantity: null })),
+      locationIds.map((loc) => ({
+        inventoryItemId: items.get(sku)!.inventoryItemId,
+        locationId: opts.locations[loc]!,
+        quantity: Math.max(0, snapshot[sku]?.[loc] ?? 0),
+        changeFromQuantity: null,
+      })),
     );
-    const result = await admin.request(SET_AVAILABLE_MUTATION, { key: randomUUID(), input: { name: "available", reason: "correction", referenceDocumentUri: "erp://snapshot", quantities } }, setSchema);
+    const result = await admin.request(
+      SET_AVAILABLE_MUTATION,
+      { key: randomUUID(), input: { name: "available", reason: "correction", referenceDocumentUri: "erp://snapshot", quantities } },
+      setSchema,
+    );
     log.info("naive_sync.erp_import", { skus: opts.skus.length, result: result.kind });
   };
 

@@ -15,5 +15,13 @@ export interface Observed {
 }
 
 const perChannel = (): Record<SaleChannel, number> => Object.fromEntries(CHANNELS.map((c) => [c, 0])) as Record<SaleChannel, number>;
-export const newObservations = (): Observed => ({ sales: [], restocks: [], attempts: perChannel(), refused: perChannel(), failures: [], browser: { ordered: 0, refused: 0, saw_sold_out: 0, failed: 0 }, badgeReads: [], loadStockMs: [] });
-
+export const newObservations = (): Observed => ({
+  sales: [],
+  restocks: [],
+  attempts: perChannel(),
+  refused: perChannel(),
+  failures: [],
+  browser: { ordered: 0, refused: 0, saw_sold_out: 0, failed: 0 },
+  badgeReads: [],
+  loadStockMs: [],
+});

@@ -50,7 +50,8 @@ export async function perform(action: PlannedAction, ctx: PerformContext): Promi
     screenshot: (label, page) => ctx.screenshots.take(label, page),
   });
   observed.browser[result.outcome]++;
-  if (result.outcome === "ordered" && result.acceptedAt) observed.sales.push({ at: result.acceptedAt, channel: "shopify", sku: action.sku, quantity: action.quantity });
+  if (result.outcome === "ordered" && result.acceptedAt)
+    observed.sales.push({ at: result.acceptedAt, channel: "shopify", sku: action.sku, quantity: action.quantity });
   else if (result.outcome === "refused" || result.outcome === "saw_sold_out") observed.refused.shopify++;
   else if (result.outcome === "failed") observed.failures.push(`${action.id}: ${result.detail}`);
 }
@@ -71,4 +72,3 @@ export class Screenshots {
     await page.screenshot({ path: path.join(this.dir, file) }).catch(() => undefined);
   }
 }
-

@@ -74,7 +74,14 @@ export function planTraffic(scenario: Scenario): TrafficPlan {
   ];
   for (const [channel, rate] of channels) {
     arrivals(random, scenario, rate).forEach((atMs, i) => {
-      actions.push({ kind: "buy", id: `${channel}-${i + 1}`, atMs, channel, sku: pickWeighted(random, scenario.skus).sku, quantity: quantity(random, scenario.shoppers.maxQuantity) });
+      actions.push({
+        kind: "buy",
+        id: `${channel}-${i + 1}`,
+        atMs,
+        channel,
+        sku: pickWeighted(random, scenario.skus).sku,
+        quantity: quantity(random, scenario.shoppers.maxQuantity),
+      });
     });
   }
   const { browser } = scenario.shoppers;
@@ -90,7 +97,9 @@ export function planTraffic(scenario: Scenario): TrafficPlan {
       switchFrom: siblingOf(sku),
     });
   }
-  scenario.restocks.forEach((r, i) => actions.push({ kind: "restock", id: `restock-${i + 1}`, atMs: realMs(scenario, r.atSec), sku: r.sku, locationId: r.locationId, quantity: r.quantity }));
+  scenario.restocks.forEach((r, i) =>
+    actions.push({ kind: "restock", id: `restock-${i + 1}`, atMs: realMs(scenario, r.atSec), sku: r.sku, locationId: r.locationId, quantity: r.quantity }),
+  );
   actions.sort((a, b) => a.atMs - b.atMs || a.id.localeCompare(b.id));
   return { durationMs, actions };
 }

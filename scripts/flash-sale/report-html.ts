@@ -59,10 +59,13 @@ function summaryTable(caption: string, rows: readonly (readonly [string, Summary
   return table(caption, ["", "count", ...cols], data, "num");
 }
 
-const dl = (items: readonly (readonly [string, Cell])[]) => `<dl class="facts">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${cell(v)}</dd></div>`).join("")}</dl>`;
-const section = (id: string, title: string, body: string) => `<section id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${esc(title)}</h2>${body}</section>`;
+const dl = (items: readonly (readonly [string, Cell])[]) =>
+  `<dl class="facts">${items.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${cell(v)}</dd></div>`).join("")}</dl>`;
+const section = (id: string, title: string, body: string) =>
+  `<section id="${id}" aria-labelledby="${id}-h"><h2 id="${id}-h">${esc(title)}</h2>${body}</section>`;
 const modeHeading = (m: Mode, level = 3) => `<h${level}>${esc(m.key)} <span class="muted">— ${esc(m.blurb)}</span></h${level}>`;
-const perMode = (modes: readonly Mode[], body: (m: Mode) => string, level = 3) => modes.map((m) => `<div class="mode">${modeHeading(m, level)}${body(m)}</div>`).join("");
+const perMode = (modes: readonly Mode[], body: (m: Mode) => string, level = 3) =>
+  modes.map((m) => `<div class="mode">${modeHeading(m, level)}${body(m)}</div>`).join("");
 
 // ---- sections ---------------------------------------------------------------------------
 
@@ -83,7 +86,11 @@ function targets(r: FlashSaleReport): string {
   if (!r.targets.length) return section("targets", "Targets", "<p>No targets recorded.</p>");
   const met = r.targets.filter((t) => t.met).length;
   const rows = r.targets.map((t): Cell[] => [t.name, { html: t.met ? `<span class="met">✓ met</span>` : `<span class="unmet">✗ NOT met</span>` }, t.detail]);
-  return section("targets", "Targets", `<p><strong>${met} of ${r.targets.length}</strong> targets met.</p>${table("Targets checked", ["Target", "Result", "Detail"], rows)}`);
+  return section(
+    "targets",
+    "Targets",
+    `<p><strong>${met} of ${r.targets.length}</strong> targets met.</p>${table("Targets checked", ["Target", "Result", "Detail"], rows)}`,
+  );
 }
 
 function oversold(modes: readonly Mode[]): string {
@@ -94,17 +101,36 @@ function oversold(modes: readonly Mode[]): string {
     format: formatInt,
     axisLabel: "units oversold (short picks)",
   });
-  const totals = modes.map((m) => `<li><strong>${esc(m.key)}</strong>: ${formatInt(m.report.oversold.units)} units oversold in ${formatInt(m.report.oversold.orders)} orders</li>`).join("");
+  const totals = modes
+    .map(
+      (m) => `<li><strong>${esc(m.key)}</strong>: ${formatInt(m.report.oversold.units)} units oversold in ${formatInt(m.report.oversold.orders)} orders</li>`,
+    )
+    .join("");
   const byChannel = table(
     "Oversold units and orders by channel",
     ["Channel", ...modes.map((m) => m.key)],
-    CHANNELS.map((c) => [c, ...modes.map((m) => `${formatInt(m.report.oversold.byChannel[c].units)} units / ${formatInt(m.report.oversold.byChannel[c].orders)} orders`)]),
+    CHANNELS.map((c) => [
+      c,
+      ...modes.map((m) => `${formatInt(m.report.oversold.byChannel[c].units)} units / ${formatInt(m.report.oversold.byChannel[c].orders)} orders`),
+    ]),
   );
-  const buffers = perMode(modes, (m) => {
-    const b = m.report.buffer;
-    return `${dl([["Propagation window", ms(b.windowMs)], ["Permitted units", b.permittedUnits], ["Preventable units", b.preventableUnits]])}<p>${esc(b.explanation)}</p>`;
-  }, 4);
-  return section("oversold", "Oversold", `<figure class="chart-box">${chart}</figure><ul class="totals">${totals}</ul>${byChannel}<h3>Buffer check</h3>${buffers}`);
+  const buffers = perMode(
+    modes,
+    (m) => {
+      const b = m.report.buffer;
+      return `${dl([
+        ["Propagation window", ms(b.windowMs)],
+        ["Permitted units", b.permittedUnits],
+        ["Preventable units", b.preventableUnits],
+      ])}<p>${esc(b.explanation)}</p>`;
+    },
+    4,
+  );
+  return section(
+    "oversold",
+    "Oversold",
+    `<figure class="chart-box">${chart}</figure><ul class="totals">${totals}</ul>${byChannel}<h3>Buffer check</h3>${buffers}`,
+  );
 }
 
 function drift(modes: readonly Mode[]): string {
@@ -118,12 +144,18 @@ function drift(modes: readonly Mode[]): string {
     })),
   );
   if (!series.some((s) => s.points.length)) return section("drift", "Drift over time", "<p>No drift samples recorded.</p>");
-  const chart = lineChart({ title: "Phantom units offered over time", series, xLabel: "seconds since sale start (real time)", yLabel: "phantom units", xScale: 1000 });
+  const chart = lineChart({
+    title: "Phantom units offered over time",
+    series,
+    xLabel: "seconds since sale start (real time)",
+    yLabel: "phantom units",
+    xScale: 1000,
+  });
   const peaks = modes.map((m) => {
     const peak = (c: "shopify" | "marketplace") => formatInt(Math.max(0, ...m.report.drift.map((p) => p[c])));
     return `<li><strong>${esc(m.key)}</strong>: peak ${peak("shopify")} on shopify, ${peak("marketplace")} on marketplace</li>`;
   });
-  const note = "<p class=\"muted\">Phantom units: Σ over SKUs of max(0, channel stock − true stock), sampled through the run.</p>";
+  const note = '<p class="muted">Phantom units: Σ over SKUs of max(0, channel stock − true stock), sampled through the run.</p>';
   return section("drift", "Drift over time", `<figure class="chart-box">${chart}</figure><ul class="totals">${peaks.join("")}</ul>${note}`);
 }
 
@@ -131,36 +163,85 @@ const INCIDENT_ROWS = 50;
 function incidents(modes: readonly Mode[]): string {
   const body = perMode(modes, (m) => {
     const r = m.report;
-    const summary = summaryTable(`Detection and recovery, ${m.key}`, [["detect", r.detectMs], ["recover", r.recoverMs]], ["p50", "p95", "max"]);
+    const summary = summaryTable(
+      `Detection and recovery, ${m.key}`,
+      [
+        ["detect", r.detectMs],
+        ["recover", r.recoverMs],
+      ],
+      ["p50", "p95", "max"],
+    );
     if (!r.incidents.length) return `${summary}<p>No oversell incidents.</p>`;
-    const rows = r.incidents.slice(0, INCIDENT_ROWS).map((i): Cell[] => [i.orderId, i.channel, i.sku, i.units, i.detectMs == null ? "never" : ms(i.detectMs), i.recoverMs == null ? "never" : ms(i.recoverMs), i.outcome]);
+    const rows = r.incidents
+      .slice(0, INCIDENT_ROWS)
+      .map((i): Cell[] => [
+        i.orderId,
+        i.channel,
+        i.sku,
+        i.units,
+        i.detectMs == null ? "never" : ms(i.detectMs),
+        i.recoverMs == null ? "never" : ms(i.recoverMs),
+        i.outcome,
+      ]);
     const more = r.incidents.length - INCIDENT_ROWS;
-    const list = table(`Oversell incidents, ${m.key} (${formatInt(r.incidents.length)})`, ["Order", "Channel", "SKU", "Units", "Detect", "Recover", "Outcome"], rows, "incidents");
+    const list = table(
+      `Oversell incidents, ${m.key} (${formatInt(r.incidents.length)})`,
+      ["Order", "Channel", "SKU", "Units", "Detect", "Recover", "Outcome"],
+      rows,
+      "incidents",
+    );
     return `${summary}${list}${more > 0 ? `<p class="muted">… ${formatInt(more)} more incidents not shown.</p>` : ""}`;
   });
   return section("incidents", "Oversell detection and recovery", body);
 }
 
 function badge(modes: readonly Mode[]): string {
-  const rows = modes.map((m): Cell[] => [m.key, m.report.badge.reads, m.report.badge.staleReads, { html: `<strong>${pct(m.report.badge.staleShare)}</strong>` }]);
+  const rows = modes.map((m): Cell[] => [
+    m.key,
+    m.report.badge.reads,
+    m.report.badge.staleReads,
+    { html: `<strong>${pct(m.report.badge.staleShare)}</strong>` },
+  ]);
   return section("badge", "Stock badge", table("Stale stock-badge reads per mode", ["Mode", "Reads", "Stale reads", "Stale share"], rows, "num"));
 }
 
-const IDLE_LOAD: readonly ChartSeries[] = [{ name: "idle", color: "#94a3b8" }, { name: "under load", color: "#2563eb" }];
+const IDLE_LOAD: readonly ChartSeries[] = [
+  { name: "idle", color: "#94a3b8" },
+  { name: "under load", color: "#2563eb" },
+];
 function latency(modes: readonly Mode[]): string {
   const body = perMode(modes, (m) => {
     const r = m.report;
     const api = r.stockApi;
     const apiPart = api
-      ? `<figure class="chart-box">${barChart({ title: `/api/stock latency, ${m.key}`, series: IDLE_LOAD, groups: (["p50", "p95", "p99"] as const).map((q) => ({ label: q, values: [api.idle[q], api.load[q]] })), format: ms, axisLabel: "ms" })}</figure>${summaryTable(`/api/stock latency, ${m.key}`, [["idle", api.idle], ["under load", api.load]], ["p50", "p95", "p99", "max"])}`
+      ? `<figure class="chart-box">${barChart({ title: `/api/stock latency, ${m.key}`, series: IDLE_LOAD, groups: (["p50", "p95", "p99"] as const).map((q) => ({ label: q, values: [api.idle[q], api.load[q]] })), format: ms, axisLabel: "ms" })}</figure>${summaryTable(
+          `/api/stock latency, ${m.key}`,
+          [
+            ["idle", api.idle],
+            ["under load", api.load],
+          ],
+          ["p50", "p95", "p99", "max"],
+        )}`
       : "<p>/api/stock latency not measured in this mode.</p>";
     const sh = r.shopify;
     const meter = `<meter min="0" max="${sh.bucketSize}" value="${sh.peakBucket}" aria-label="Peak Shopify bucket use">${formatInt(sh.peakBucket)} of ${formatInt(sh.bucketSize)}</meter> ${formatInt(sh.peakBucket)} of ${formatInt(sh.bucketSize)} (${pct(sh.peakBucket / sh.bucketSize)})`;
     return (
       apiPart +
       `<h4>Webhooks and propagation</h4>${dl([["Webhook ack p99", r.webhookAckMs ? ms(r.webhookAckMs.p99) : "not measured"]])}` +
-      summaryTable(`Propagation to channels, ${m.key}`, [["shopify", r.propagationMs.shopify], ["marketplace", r.propagationMs.marketplace]], ["p50", "p95"]) +
-      `<h4>Shopify Admin API calls</h4>${dl([["Admin calls", sh.adminCalls], ["Mutations", sh.mutations], ["Throttled", sh.throttled], ["Peak bucket", { html: meter }]])}`
+      summaryTable(
+        `Propagation to channels, ${m.key}`,
+        [
+          ["shopify", r.propagationMs.shopify],
+          ["marketplace", r.propagationMs.marketplace],
+        ],
+        ["p50", "p95"],
+      ) +
+      `<h4>Shopify Admin API calls</h4>${dl([
+        ["Admin calls", sh.adminCalls],
+        ["Mutations", sh.mutations],
+        ["Throttled", sh.throttled],
+        ["Peak bucket", { html: meter }],
+      ])}`
     );
   });
   return section("latency", "/api/stock latency", body);
@@ -175,7 +256,12 @@ function traffic(modes: readonly Mode[]): string {
     const b = t.browser;
     return (
       table(`Orders by channel, ${m.key}`, ["Channel", "Attempts", "Accepted orders", "Accepted units", "Refused"], rows, "num") +
-      table(`Browser shoppers, ${m.key}`, ["", "Shoppers", "Ordered", "Refused", "Saw sold out", "Failed"], [["browser", b.shoppers, b.ordered, b.refused, b.sawSoldOut, b.failed]], "num") +
+      table(
+        `Browser shoppers, ${m.key}`,
+        ["", "Shoppers", "Ordered", "Refused", "Saw sold out", "Failed"],
+        [["browser", b.shoppers, b.ordered, b.refused, b.sawSoldOut, b.failed]],
+        "num",
+      ) +
       `<p>Restocked units: <strong>${formatInt(t.restockedUnits)}</strong></p>`
     );
   });
@@ -192,7 +278,11 @@ function screenshots(modes: readonly Mode[], images: ReadonlyMap<string, string>
     const media = ok ? `<img src="${esc(uri)}" alt="${esc(label)}">` : `<p class="missing">screenshot missing</p>`;
     return `<figure class="shot">${media}<figcaption>${esc(label)}${ok ? "" : " — screenshot missing"}</figcaption></figure>`;
   };
-  return section("screenshots", "Screenshots", perMode(withShots, (m) => `<div class="shots">${m.report.screenshots.map(figure).join("")}</div>`));
+  return section(
+    "screenshots",
+    "Screenshots",
+    perMode(withShots, (m) => `<div class="shots">${m.report.screenshots.map(figure).join("")}</div>`),
+  );
 }
 
 // ---- document ---------------------------------------------------------------------------

@@ -8,7 +8,13 @@ export const CHANNELS = ["shopify", "marketplace", "pos"] as const;
 export const channelSchema = z.enum(CHANNELS);
 export type SaleChannel = z.infer<typeof channelSchema>;
 
-export const summarySchema = z.object({ count: z.number().int().min(0), p50: z.number().nullable(), p95: z.number().nullable(), p99: z.number().nullable(), max: z.number().nullable() });
+export const summarySchema = z.object({
+  count: z.number().int().min(0),
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  max: z.number().nullable(),
+});
 export type Summary = z.infer<typeof summarySchema>;
 
 const perChannel = <T extends z.ZodType>(value: T) => z.object({ shopify: value, marketplace: value, pos: value });
@@ -38,7 +44,13 @@ export const modeReportSchema = z.object({
     attempts: perChannel(z.number().int().min(0)),
     accepted: perChannel(unitsOrders),
     refused: perChannel(z.number().int().min(0)),
-    browser: z.object({ shoppers: z.number().int().min(0), ordered: z.number().int().min(0), refused: z.number().int().min(0), sawSoldOut: z.number().int().min(0), failed: z.number().int().min(0) }),
+    browser: z.object({
+      shoppers: z.number().int().min(0),
+      ordered: z.number().int().min(0),
+      refused: z.number().int().min(0),
+      sawSoldOut: z.number().int().min(0),
+      failed: z.number().int().min(0),
+    }),
     restockedUnits: z.number().int().min(0),
   }),
   /** What the warehouse could not ship (short picks), by the channel that took the order. */
@@ -52,7 +64,13 @@ export const modeReportSchema = z.object({
   stockApi: z.object({ idle: summarySchema, load: summarySchema }).nullable(),
   webhookAckMs: summarySchema.nullable(),
   propagationMs: z.object({ shopify: summarySchema, marketplace: summarySchema }),
-  shopify: z.object({ adminCalls: z.number().int().min(0), mutations: z.number().int().min(0), throttled: z.number().int().min(0), peakBucket: z.number().min(0), bucketSize: z.number().positive() }),
+  shopify: z.object({
+    adminCalls: z.number().int().min(0),
+    mutations: z.number().int().min(0),
+    throttled: z.number().int().min(0),
+    peakBucket: z.number().min(0),
+    bucketSize: z.number().positive(),
+  }),
   /** Units the channels offered that did not exist (Σ over SKUs of max(0, channel − truth)), sampled over the run. */
   drift: z.array(driftPointSchema),
   screenshots: z.array(z.object({ label: z.string(), file: z.string() })),
@@ -62,7 +80,14 @@ export type ModeReport = z.infer<typeof modeReportSchema>;
 export const targetSchema = z.object({ name: z.string(), met: z.boolean(), detail: z.string() });
 
 export const reportSchema = z.object({
-  scenario: z.object({ name: z.string(), description: z.string(), seed: z.number().int(), durationSec: z.number(), timeCompression: z.number(), skus: z.array(z.string()) }),
+  scenario: z.object({
+    name: z.string(),
+    description: z.string(),
+    seed: z.number().int(),
+    durationSec: z.number(),
+    timeCompression: z.number(),
+    skus: z.array(z.string()),
+  }),
   generatedAt: z.string(),
   modes: z.object({ ours: modeReportSchema.optional(), naive: modeReportSchema.optional() }),
   targets: z.array(targetSchema),

@@ -24,7 +24,14 @@ export async function runFlashSale(opts: FlashSaleOptions): Promise<{ report: Fl
   const modes: FlashSaleReport["modes"] = {};
   for (const mode of opts.modes) modes[mode] = await runMode({ mode, scenario: opts.scenario, plan, root: opts.root, outDir: opts.outDir, log: opts.log });
   const report = reportSchema.parse({
-    scenario: { name: opts.scenario.name, description: opts.scenario.description, seed: opts.scenario.seed, durationSec: opts.scenario.durationSec, timeCompression: opts.scenario.timeCompression, skus: opts.scenario.skus.map((s) => s.sku) },
+    scenario: {
+      name: opts.scenario.name,
+      description: opts.scenario.description,
+      seed: opts.scenario.seed,
+      durationSec: opts.scenario.durationSec,
+      timeCompression: opts.scenario.timeCompression,
+      skus: opts.scenario.skus.map((s) => s.sku),
+    },
     generatedAt: new Date().toISOString(),
     modes,
     targets: checkTargets(modes.ours, modes.naive),
@@ -59,8 +66,16 @@ export function checkTargets(ours: ModeReport | undefined, naive: ModeReport | u
     });
   }
   if (ours && naive) {
-    targets.push({ name: "ours oversells no more than naive", met: ours.oversold.units <= naive.oversold.units, detail: `ours ${ours.oversold.units} units, naive ${naive.oversold.units} units` });
-    targets.push({ name: "naive oversells on the same traffic", met: naive.oversold.units > 0, detail: `naive ${naive.oversold.units} units in ${naive.oversold.orders} orders` });
+    targets.push({
+      name: "ours oversells no more than naive",
+      met: ours.oversold.units <= naive.oversold.units,
+      detail: `ours ${ours.oversold.units} units, naive ${naive.oversold.units} units`,
+    });
+    targets.push({
+      name: "naive oversells on the same traffic",
+      met: naive.oversold.units > 0,
+      detail: `naive ${naive.oversold.units} units in ${naive.oversold.orders} orders`,
+    });
   }
   return targets;
 }

@@ -60,7 +60,17 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     const stack = await launchStack({
       root: opts.root,
       dataDir,
-      ports: { app: await freePort(), redis: await freePort(), bridge: await freePort(), edgeConfig: await freePort(), shopify: await freePort(), wms: await freePort(), marketplace: await freePort(), pos: await freePort(), erp: await freePort() },
+      ports: {
+        app: await freePort(),
+        redis: await freePort(),
+        bridge: await freePort(),
+        edgeConfig: await freePort(),
+        shopify: await freePort(),
+        wms: await freePort(),
+        marketplace: await freePort(),
+        pos: await freePort(),
+        erp: await freePort(),
+      },
       emulators: true,
       policyFile,
       demoTraffic: false,
@@ -126,14 +136,29 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     const requestContext = await playwrightRequest.newContext();
     cleanups.push(() => requestContext.dispose());
     const until = saleStart + opts.plan.durationMs;
-    const tabs = (naive ? cachedPageTabs(scenario.shoppers.watchers, policy.storefront.refreshMs, skus, naive.pdpStock, until) : apiTabs(stockUrl, scenario.shoppers.watchers, policy.storefront.refreshMs, until)).then((result) => {
+    const tabs = (
+      naive
+        ? cachedPageTabs(scenario.shoppers.watchers, policy.storefront.refreshMs, skus, naive.pdpStock, until)
+        : apiTabs(stockUrl, scenario.shoppers.watchers, policy.storefront.refreshMs, until)
+    ).then((result) => {
       observed.loadStockMs.push(...result.latencies);
       observed.badgeReads.push(...result.reads);
       if (result.failures) observed.failures.push(`badge tabs: ${result.failures} failed reads`);
     });
     const running = opts.plan.actions.map(async (action) => {
       await sleep(Math.max(0, saleStart + action.atMs - Date.now()));
-      await perform(action, { mode, world, appUrl: stack.appUrl, browser, variantIds, naive, checkoutUrl: shop.checkoutUrl, requestContext, observed, screenshots });
+      await perform(action, {
+        mode,
+        world,
+        appUrl: stack.appUrl,
+        browser,
+        variantIds,
+        naive,
+        checkoutUrl: shop.checkoutUrl,
+        requestContext,
+        observed,
+        screenshots,
+      });
     });
     await Promise.all([tabs, ...running]);
     const saleEnd = Date.now();
@@ -154,7 +179,10 @@ export async function runMode(opts: RunModeOptions): Promise<ModeReport> {
     ]);
     // The raw record, for digging into any oversell: every warehouse order and what each channel saw.
     const wmsOrders = await (await fetch(`${world.wms}/_emulator/orders`)).json();
-    writeFileSync(path.join(opts.outDir, `${mode}-raw.json`), JSON.stringify({ saleStart, sales: observed.sales, restocks: observed.restocks, wmsOrders, incidents, logs }, null, 1));
+    writeFileSync(
+      path.join(opts.outDir, `${mode}-raw.json`),
+      JSON.stringify({ saleStart, sales: observed.sales, restocks: observed.restocks, wmsOrders, incidents, logs }, null, 1),
+    );
     const observations: ModeObservations = {
       ...observed,
       mode,
@@ -209,7 +237,10 @@ async function waitForChannels(world: WorldUrls, skus: readonly string[], policy
   const buffer = policy.channels.shopify?.defaultBuffer ?? 0;
   const deadline = Date.now() + 30_000;
   while (Date.now() < deadline) {
-    const levels = (await (await fetch(`${world.shopify}/_emulator/inventory?${skus.map((s) => `sku=${s}`).join("&")}`)).json()) as Record<string, Record<string, { available: number }>>;
+    const levels = (await (await fetch(`${world.shopify}/_emulator/inventory?${skus.map((s) => `sku=${s}`).join("&")}`)).json()) as Record<
+      string,
+      Record<string, { available: number }>
+    >;
     const listings = (await (await fetch(`${world.marketplace}/_emulator/listings`)).json()) as Record<string, unknown>;
     const shopifyReady = scenario.skus.every((s) => Object.entries(s.stock).every(([loc, n]) => levels[s.sku]?.[loc]?.available === Math.max(0, n - buffer)));
     const listed = skus.every((sku) => JSON.stringify(listings).includes(`"${sku}"`));

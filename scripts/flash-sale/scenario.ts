@@ -9,10 +9,11 @@ import { demoSkus } from "@/lib/catalog/demo-catalog";
  * it `timeCompression` times faster. Our own pipeline is never compressed: its real latency
  * counts `timeCompression` times over in store terms, so compression only ever handicaps it.
  */
-const seconds = z.number().min(0).max(7 * 24 * 3600);
-const range = z
-  .object({ min: seconds, max: seconds })
-  .refine((r) => r.min <= r.max, { message: "min must be ≤ max", path: ["max"] });
+const seconds = z
+  .number()
+  .min(0)
+  .max(7 * 24 * 3600);
+const range = z.object({ min: seconds, max: seconds }).refine((r) => r.min <= r.max, { message: "min must be ≤ max", path: ["max"] });
 const perMinute = z.number().min(0).max(10_000);
 const location = z.enum(["wh-east", "wh-west"]);
 
@@ -25,8 +26,15 @@ export const scenarioSchema = z
     name: z.string().regex(/^[a-z0-9-]+$/, "lowercase letters, digits and dashes"),
     description: z.string().default(""),
     /** Same seed, same traffic: both modes run the identical plan. */
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
-    durationSec: z.number().min(10).max(24 * 3600),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
+    durationSec: z
+      .number()
+      .min(10)
+      .max(24 * 3600),
     timeCompression: z.number().min(1).max(600),
     skus: z
       .array(
@@ -41,7 +49,11 @@ export const scenarioSchema = z
       .max(50)
       .refine((s) => new Set(s.map((x) => x.sku)).size === s.length, "each SKU once"),
     /** Units held back per location, per channel (ours only; the naive setup has none). */
-    buffers: z.object({ shopify: z.number().int().min(0).max(1000), marketplace: z.number().int().min(0).max(1000), pos: z.number().int().min(0).max(1000).default(0) }),
+    buffers: z.object({
+      shopify: z.number().int().min(0).max(1000),
+      marketplace: z.number().int().min(0).max(1000),
+      pos: z.number().int().min(0).max(1000).default(0),
+    }),
     shoppers: z.object({
       /** Real Chromium shoppers: PDP, watch the badge, switch variant, add to cart, check out. */
       browser: z.object({ count: z.number().int().min(0).max(20), dwellSec: range, startSec: range }),
@@ -97,6 +109,10 @@ export function loadScenario(nameOrPath: string): Scenario {
 }
 
 /** Store seconds → real milliseconds under the scenario's compression. */
-export const realMs = (scenario: Pick<Scenario, "timeCompression">, storeSeconds: number): number => Math.round((storeSeconds * 1000) / scenario.timeCompression);
+export const realMs = (scenario: Pick<Scenario, "timeCompression">, storeSeconds: number): number =>
+  Math.round((storeSeconds * 1000) / scenario.timeCompression);
 
-export const realRange = (scenario: Pick<Scenario, "timeCompression">, r: { min: number; max: number }) => ({ min: realMs(scenario, r.min), max: realMs(scenario, r.max) });
+export const realRange = (scenario: Pick<Scenario, "timeCompression">, r: { min: number; max: number }) => ({
+  min: realMs(scenario, r.min),
+  max: realMs(scenario, r.max),
+});

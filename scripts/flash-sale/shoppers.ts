@@ -100,7 +100,14 @@ export async function browserShopper(opts: BrowserShopperOptions): Promise<{ out
         const entries = await Promise.all(skus.map(async (sku) => [sku, await opts.naiveStock!(sku)] as const));
         const now = Date.now();
         for (const [sku, shown] of entries) opts.onRead({ at: now, sku, shown });
-        const body = { asOf: new Date(now).toISOString(), channel: "shopify", refreshMs: 1_000, skus: Object.fromEntries(entries.map(([sku, n]) => [sku, { available: n, status: n === 0 ? "sold_out" : n <= 5 ? "low_stock" : "in_stock", locations: {} }])) };
+        const body = {
+          asOf: new Date(now).toISOString(),
+          channel: "shopify",
+          refreshMs: 1_000,
+          skus: Object.fromEntries(
+            entries.map(([sku, n]) => [sku, { available: n, status: n === 0 ? "sold_out" : n <= 5 ? "low_stock" : "in_stock", locations: {} }]),
+          ),
+        };
         await route.fulfill({ status: 200, contentType: "application/json", body: JSON.stringify(body) });
       });
     } else {
@@ -122,7 +129,10 @@ export async function browserShopper(opts: BrowserShopperOptions): Promise<{ out
       const current = variantOptions(action.switchFrom);
       for (const [name, value] of Object.entries(variantOptions(action.sku))) {
         if (current[name] === value) continue;
-        await page.locator("fieldset", { hasText: `${name}:` }).getByRole("button", { name: new RegExp(`^${value}( \\(sold out\\))?$`) }).click();
+        await page
+          .locator("fieldset", { hasText: `${name}:` })
+          .getByRole("button", { name: new RegExp(`^${value}( \\(sold out\\))?$`) })
+          .click();
       }
       await page.waitForURL((url) => url.searchParams.get("variant") === opts.variantIds.get(action.sku));
     }
@@ -131,11 +141,13 @@ export async function browserShopper(opts: BrowserShopperOptions): Promise<{ out
     await page.waitForTimeout(action.dwellMs);
     await opts.screenshot?.("product page", page);
     const addToCart = page.getByRole("button", { name: "Add to cart" });
-    if ((await addToCart.count()) === 0 || (await addToCart.isDisabled())) return { outcome: "saw_sold_out", acceptedAt: null, detail: `badge: ${await badge.textContent()}` };
+    if ((await addToCart.count()) === 0 || (await addToCart.isDisabled()))
+      return { outcome: "saw_sold_out", acceptedAt: null, detail: `badge: ${await badge.textContent()}` };
     await addToCart.click();
     const message = page.getByTestId("cart-message");
     await page.waitForFunction(() => (document.querySelector("[data-testid='cart-message']")?.textContent ?? "").trim() !== "");
-    if (!((await message.textContent()) ?? "").includes("Added to your cart")) return { outcome: "refused", acceptedAt: null, detail: `add to cart: ${await message.textContent()}` };
+    if (!((await message.textContent()) ?? "").includes("Added to your cart"))
+      return { outcome: "refused", acceptedAt: null, detail: `add to cart: ${await message.textContent()}` };
     if (opts.mode === "ours") {
       await page.goto(`${opts.appUrl}/cart`);
       await page.getByTestId(`cart-line-${action.sku}`).waitFor();
@@ -144,7 +156,10 @@ export async function browserShopper(opts: BrowserShopperOptions): Promise<{ out
       await checkout.click();
       const where = await Promise.race([
         page.waitForURL("**/cart/c/**").then(() => "checkout" as const),
-        page.getByTestId("line-shortfall").waitFor().then(() => "shortfall" as const),
+        page
+          .getByTestId("line-shortfall")
+          .waitFor()
+          .then(() => "shortfall" as const),
       ]);
       if (where === "shortfall") return { outcome: "refused", acceptedAt: null, detail: "our cart: live stock re-check refused" };
     } else {
@@ -154,12 +169,30 @@ export async function browserShopper(opts: BrowserShopperOptions): Promise<{ out
     }
     await page.getByRole("button", { name: "Pay now" }).click();
     const ordered = await Promise.race([
-      page.getByRole("heading", { name: "Thank you!" }).waitFor().then(() => true),
-      page.getByRole("heading", { name: "Some items are no longer available" }).waitFor().then(() => false),
+      page
+        .getByRole("heading", { name: "Thank you!" })
+        .waitFor()
+        .then(() => true),
+      page
+        .getByRole("heading", { name: "Some items are no longer available" })
+        .waitFor()
+        .then(() => false),
     ]);
     const acceptedAt = Date.now();
     await opts.screenshot?.(ordered ? "order placed" : "checkout refused", page);
-    return ordered ? { outcome: "ordered", acceptedAt, detail: "Thank you!" } : { outcome: "refused", acceptedAt: null, detail: `Shopify checkout: ${(await page.getByRole("alert").first().textContent().catch(() => "")) ?? ""}` };
+    return ordered
+      ? { outcome: "ordered", acceptedAt, detail: "Thank you!" }
+      : {
+          outcome: "refused",
+          acceptedAt: null,
+          detail: `Shopify checkout: ${
+            (await page
+              .getByRole("alert")
+              .first()
+              .textContent()
+              .catch(() => "")) ?? ""
+          }`,
+        };
   } catch (error) {
     return { outcome: "failed", acceptedAt: null, detail: error instanceof Error ? error.message.split("\n")[0]! : String(error) };
   } finally {

@@ -91,7 +91,10 @@ export function barChart(o: BarChartOptions): string {
   const x = (v: number) => r1(labelW + (v / xMax) * plotW);
 
   const grid = ticks
-    .map((t) => `<line class="grid" x1="${x(t)}" y1="${top}" x2="${x(t)}" y2="${top + plotH}"/><text class="tick" x="${x(t)}" y="${top + plotH + 14}" text-anchor="middle">${tickLabel(t)}</text>`)
+    .map(
+      (t) =>
+        `<line class="grid" x1="${x(t)}" y1="${top}" x2="${x(t)}" y2="${top + plotH}"/><text class="tick" x="${x(t)}" y="${top + plotH + 14}" text-anchor="middle">${tickLabel(t)}</text>`,
+    )
     .join("");
   const bars = o.groups
     .map((g, gi) => {
@@ -142,8 +145,12 @@ export function lineChart(o: LineChartOptions): string {
   const py = (v: number) => r1(top + plotH - (v / yMax) * plotH);
 
   const grid =
-    yTicks.map((t) => `<line class="grid" x1="${left}" y1="${py(t)}" x2="${left + plotW}" y2="${py(t)}"/><text class="tick" x="${left - 6}" y="${py(t) + 4}" text-anchor="end">${tickLabel(t)}</text>`).join("") +
-    xTicks.map((t) => `<text class="tick" x="${px(t * xScale)}" y="${top + plotH + 16}" text-anchor="middle">${tickLabel(t)}</text>`).join("");
+    yTicks
+      .map(
+        (t) =>
+          `<line class="grid" x1="${left}" y1="${py(t)}" x2="${left + plotW}" y2="${py(t)}"/><text class="tick" x="${left - 6}" y="${py(t) + 4}" text-anchor="end">${tickLabel(t)}</text>`,
+      )
+      .join("") + xTicks.map((t) => `<text class="tick" x="${px(t * xScale)}" y="${top + plotH + 16}" text-anchor="middle">${tickLabel(t)}</text>`).join("");
   const axes =
     `<line class="axis" x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}"/><line class="axis" x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}"/>` +
     `<text class="axis-label" x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle">${escapeHtml(o.xLabel)}</text>` +

@@ -104,7 +104,13 @@ export class ChannelReplay {
 }
 
 /** Phantom units over time: Σ over SKUs of what a channel offered beyond the truth. */
-export function phantomSeries(truth: TruthTimeline, channels: Record<"shopify" | "marketplace", ChannelReplay>, from: number, to: number, points = 60): { tMs: number; shopify: number; marketplace: number }[] {
+export function phantomSeries(
+  truth: TruthTimeline,
+  channels: Record<"shopify" | "marketplace", ChannelReplay>,
+  from: number,
+  to: number,
+  points = 60,
+): { tMs: number; shopify: number; marketplace: number }[] {
   const step = Math.max(1, Math.floor((to - from) / points));
   const series: { tMs: number; shopify: number; marketplace: number }[] = [];
   for (let at = from; at <= to; at += step) {
@@ -132,7 +138,11 @@ export interface SourceEvent {
  * until that channel's sync next wrote that SKU. Coalesced writes answer several events at once,
  * as they should. Events never followed by a write are left out (counted as `unanswered`).
  */
-export function propagation(events: readonly SourceEvent[], target: string, writes: readonly { at: number; sku: string }[]): { delays: number[]; unanswered: number } {
+export function propagation(
+  events: readonly SourceEvent[],
+  target: string,
+  writes: readonly { at: number; sku: string }[],
+): { delays: number[]; unanswered: number } {
   const bySku = new Map<string, number[]>();
   for (const w of writes) (bySku.get(w.sku) ?? bySku.set(w.sku, []).get(w.sku)!).push(w.at);
   for (const list of bySku.values()) list.sort((a, b) => a - b);
@@ -179,7 +189,9 @@ export function bufferBound(
     level.set(fact.sku, after);
     if (fact.delta >= 0 || after >= 0 || fact.channel === undefined) continue;
     const pastZero = Math.min(-fact.delta, -after);
-    const elsewhere = sales.filter((s) => s.sku === fact.sku && s.channel !== fact.channel && s.at <= fact.at && s.at >= fact.at - windowMs(fact.channel!)).reduce((n, s) => n + s.quantity, 0);
+    const elsewhere = sales
+      .filter((s) => s.sku === fact.sku && s.channel !== fact.channel && s.at <= fact.at && s.at >= fact.at - windowMs(fact.channel!))
+      .reduce((n, s) => n + s.quantity, 0);
     const allowance = Math.min(pastZero, Math.max(0, elsewhere - bufferUnits(fact.channel, fact.sku)));
     permitted.set(fact.sku, (permitted.get(fact.sku) ?? 0) + allowance);
   }

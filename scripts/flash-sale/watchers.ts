@@ -7,7 +7,9 @@ import { z } from "zod";
  * charge its delays to our API. Prints one JSON line: every latency and every value read.
  * Usage: tsx watchers.ts <url> <tabs> <refreshMs> <untilEpochMs>
  */
-const [url, tabs, refreshMs, until] = z.tuple([z.url(), z.coerce.number().int().min(1), z.coerce.number().int().min(10), z.coerce.number().int()]).parse(process.argv.slice(2));
+const [url, tabs, refreshMs, until] = z
+  .tuple([z.url(), z.coerce.number().int().min(1), z.coerce.number().int().min(10), z.coerce.number().int()])
+  .parse(process.argv.slice(2));
 const payloadSchema = z.object({ skus: z.record(z.string(), z.object({ available: z.number() })) });
 const latencies: number[] = [];
 const reads: { at: number; sku: string; shown: number }[] = [];

@@ -20,7 +20,14 @@ export interface CronRunner {
  * `everyMs` gives a path its own interval (0: never, e.g. tests that drive the drift pass
  * themselves); the others run every `intervalMs`.
  */
-export function startCronRunner(opts: { appUrl: string; secret: string; paths: string[]; intervalMs: number; everyMs?: Record<string, number>; onError?: (message: string) => void }): CronRunner {
+export function startCronRunner(opts: {
+  appUrl: string;
+  secret: string;
+  paths: string[];
+  intervalMs: number;
+  everyMs?: Record<string, number>;
+  onError?: (message: string) => void;
+}): CronRunner {
   const inFlight = new Set<Promise<unknown>>();
   const timers: NodeJS.Timeout[] = [];
   const call = (paths: readonly string[]) => () => {

@@ -47,7 +47,9 @@ export interface WorldOptions {
 }
 
 /** `stateDir`: each emulator keeps its world in `<stateDir>/<name>.json` and resumes it on the next start. */
-export async function startEmulators(opts: { appUrl: string; secrets: StackSecrets; ports: EmulatorPorts; policy: Policy; stateDir?: string } & WorldOptions): Promise<RunningEmulators> {
+export async function startEmulators(
+  opts: { appUrl: string; secrets: StackSecrets; ports: EmulatorPorts; policy: Policy; stateDir?: string } & WorldOptions,
+): Promise<RunningEmulators> {
   const stops: (() => Promise<void>)[] = [];
   try {
     const locations = Object.keys(opts.policy.locations);
@@ -84,7 +86,11 @@ export async function startEmulators(opts: { appUrl: string; secrets: StackSecre
     const marketplace = await startMarketplaceEmulator({
       port: opts.ports.marketplace,
       apiKey: opts.secrets.marketplaceApiKey,
-      webhook: { url: `${hooks}/api/webhooks/marketplace`, secret: opts.secrets.marketplaceWebhookSecret, ...((opts.marketplaceDelivery ?? opts.delivery) ? { delivery: opts.marketplaceDelivery ?? opts.delivery } : {}) },
+      webhook: {
+        url: `${hooks}/api/webhooks/marketplace`,
+        secret: opts.secrets.marketplaceWebhookSecret,
+        ...((opts.marketplaceDelivery ?? opts.delivery) ? { delivery: opts.marketplaceDelivery ?? opts.delivery } : {}),
+      },
       fulfillmentUrl,
       ...stateFile("marketplace"),
       ...random,

@@ -19,7 +19,18 @@ import { startUpstashBridgeProcess } from "./upstash-bridge-process";
  * suite: Redis → Upstash-REST bridge → Edge Config server → Next (production build) →
  * seed → cron runner. Cloud credentials in the env replace the local pieces they stand for.
  */
-const PASS_THROUGH_ENV = ["INTAKE_CLAIM_IDLE_MS", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_FORMAT", "ALERT_ROUTING_KEY", "EMAIL_TRANSPORT", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_FROM", "OPS_PASSWORD", "SHOP_NAME"] as const;
+const PASS_THROUGH_ENV = [
+  "INTAKE_CLAIM_IDLE_MS",
+  "ALERT_WEBHOOK_URL",
+  "ALERT_WEBHOOK_FORMAT",
+  "ALERT_ROUTING_KEY",
+  "EMAIL_TRANSPORT",
+  "EMAIL_API_URL",
+  "EMAIL_API_KEY",
+  "EMAIL_FROM",
+  "OPS_PASSWORD",
+  "SHOP_NAME",
+] as const;
 
 export interface StackOptions {
   root: string;
@@ -157,7 +168,9 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
     emulatorUrls = emulators.urls;
     for (const [name, url] of Object.entries(emulators.urls)) services.push({ name: `${name} emulator`, url, note: `control API under ${url}/_emulator/` });
   }
-  const storefrontEnv = Object.fromEntries(Object.entries(emulatorEnv).filter(([key]) => key === "SHOPIFY_STORE_DOMAIN" || key.startsWith("SHOPIFY_STOREFRONT_")));
+  const storefrontEnv = Object.fromEntries(
+    Object.entries(emulatorEnv).filter(([key]) => key === "SHOPIFY_STORE_DOMAIN" || key.startsWith("SHOPIFY_STOREFRONT_")),
+  );
   await ensureBuild(opts.root, opts.log, storefrontEnv);
   const logFile = path.join(opts.dataDir, "logs", "app.log");
   const app = await startNextApp({
@@ -177,14 +190,25 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   });
   stops.push(() => app.stop());
   services.unshift({ name: "storefront + API", url: app.url, note: `next start, logs in ${path.relative(opts.root, logFile)}` });
-  services.splice(1, 0, { name: "ops dashboard", url: `${app.url}/ops`, note: `password: ${env.OPS_PASSWORD ? "OPS_PASSWORD" : `opsPassword in ${path.relative(opts.root, path.join(opts.dataDir, "secrets.json"))}`}` });
+  services.splice(1, 0, {
+    name: "ops dashboard",
+    url: `${app.url}/ops`,
+    note: `password: ${env.OPS_PASSWORD ? "OPS_PASSWORD" : `opsPassword in ${path.relative(opts.root, path.join(opts.dataDir, "secrets.json"))}`}`,
+  });
 
   if (opts.seed) {
     const seeded = await seedDemoStock(app.url, secrets.wmsWebhookSecret, opts.world?.stock);
     opts.log(`seeded ${seeded} warehouse receipts (idempotent: re-seeding changes nothing)`);
   }
 
-  const cron = startCronRunner({ appUrl: app.url, secret: secrets.cronSecret, paths: cronPaths(opts.root), intervalMs: opts.cronIntervalMs, everyMs: { [RECONCILE_PATH]: opts.reconcileIntervalMs ?? 30_000 }, onError: (m) => opts.log(`cron: ${m}`) });
+  const cron = startCronRunner({
+    appUrl: app.url,
+    secret: secrets.cronSecret,
+    paths: cronPaths(opts.root),
+    intervalMs: opts.cronIntervalMs,
+    everyMs: { [RECONCILE_PATH]: opts.reconcileIntervalMs ?? 30_000 },
+    onError: (m) => opts.log(`cron: ${m}`),
+  });
   stops.push(() => cron.stop());
   services.push({ name: "cron runner", url: cron.paths.map((p) => `${app.url}${p}`).join(", "), note: `every ${cron.intervalMs / 1000} s with CRON_SECRET` });
 
@@ -197,7 +221,11 @@ async function start(opts: StackOptions, stops: (() => Promise<void>)[], stopAll
   const manifestFile = path.join(opts.dataDir, "stack.json");
   writeFileSync(
     manifestFile,
-    JSON.stringify({ startedAt: new Date().toISOString(), appUrl: app.url, secretsFile: path.join(opts.dataDir, "secrets.json"), emulators: emulatorUrls, services }, null, 2),
+    JSON.stringify(
+      { startedAt: new Date().toISOString(), appUrl: app.url, secretsFile: path.join(opts.dataDir, "secrets.json"), emulators: emulatorUrls, services },
+      null,
+      2,
+    ),
   );
   return { appUrl: app.url, secrets, redisRest, edgeConfig, emulators: emulatorUrls, services, manifestFile, stop: stopAll };
 }

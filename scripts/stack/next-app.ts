@@ -30,7 +30,10 @@ function hashInputs(root: string): string {
  * Storefront API settings (the emulator's locally, which is why it starts first).
  */
 export async function ensureBuild(root: string, log: (line: string) => void, env: Record<string, string> = {}): Promise<"fresh" | "built"> {
-  const digest = createHash("sha256").update(hashInputs(root)).update(env.SHOPIFY_STORE_DOMAIN ?? process.env.SHOPIFY_STORE_DOMAIN ?? "").digest("hex");
+  const digest = createHash("sha256")
+    .update(hashInputs(root))
+    .update(env.SHOPIFY_STORE_DOMAIN ?? process.env.SHOPIFY_STORE_DOMAIN ?? "")
+    .digest("hex");
   const stampFile = path.join(root, STAMP);
   const fresh = () => existsSync(stampFile) && readFileSync(stampFile, "utf8") === digest;
   if (fresh()) return "fresh";
@@ -89,7 +92,11 @@ async function build(root: string, log: (line: string) => void, env: Record<stri
   log("building the app (next build)…");
   const started = Date.now();
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [nextBin(root), "build"], { cwd: root, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" } });
+    const child = spawn(process.execPath, [nextBin(root), "build"], {
+      cwd: root,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, ...env, NEXT_TELEMETRY_DISABLED: "1" },
+    });
     let output = "";
     child.stdout.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr.on("data", (d: Buffer) => (output += d.toString()));

@@ -42,7 +42,14 @@ export function seedStock(): Record<string, Record<string, number>> {
 /** A given stock (a load scenario's) as the same kind of fixed-id events. */
 export function stockEvents(stock: Record<string, Record<string, number>>): SeedEvent[] {
   return Object.entries(stock).flatMap(([sku, perLocation]) =>
-    Object.entries(perLocation).map(([locationId, quantity]) => ({ id: `seed-${sku}-${locationId}`, type: "cycle_count" as const, sku, locationId, quantity, occurredAt: "2026-01-01T00:00:00.000Z" })),
+    Object.entries(perLocation).map(([locationId, quantity]) => ({
+      id: `seed-${sku}-${locationId}`,
+      type: "cycle_count" as const,
+      sku,
+      locationId,
+      quantity,
+      occurredAt: "2026-01-01T00:00:00.000Z",
+    })),
   );
 }
 

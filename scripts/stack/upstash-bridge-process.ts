@@ -33,4 +33,8 @@ export async function startUpstashBridgeProcess(options: { redisUrl: string; tok
 }
 
 /** Entry of the child: `BRIDGE_*` env in, `ready <url>` out. */
-export const bridgeEnvSchema = z.object({ BRIDGE_REDIS_URL: z.string().min(1), BRIDGE_TOKEN: z.string().min(1), BRIDGE_PORT: z.coerce.number().int().min(0).max(65_535) });
+export const bridgeEnvSchema = z.object({
+  BRIDGE_REDIS_URL: z.string().min(1),
+  BRIDGE_TOKEN: z.string().min(1),
+  BRIDGE_PORT: z.coerce.number().int().min(0).max(65_535),
+});

@@ -11,7 +11,8 @@ beforeAll(async () => {
 });
 afterAll(async () => browser?.close());
 
-const shopifyStats = async () => (await (await fetch(`${stack().emulators.shopify}/_emulator/stats`)).json()) as { checkouts: number; checkoutsRefused: number };
+const shopifyStats = async () =>
+  (await (await fetch(`${stack().emulators.shopify}/_emulator/stats`)).json()) as { checkouts: number; checkoutsRefused: number };
 
 /** A fresh shopper (own cookies) with `quantity` of a SKU in the cart, on the cart page. */
 async function shopperWithCart(handle: string, sku: string, quantity: number): Promise<Page> {
@@ -40,7 +41,15 @@ describe("cart and checkout", () => {
     await page.getByRole("heading", { name: "Thank you!" }).waitFor();
     expect(await page.getByTestId("order-name").textContent()).toMatch(/^#\d+$/);
     // Shopify's orders/create reached the stock layer: two fewer to sell.
-    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 8, SETTLE_MS)).skus[sku]?.available).toBe(8);
+    expect(
+      (
+        await eventually(
+          () => getStock(sku),
+          (s) => s.skus[sku]?.available === 8,
+          SETTLE_MS,
+        )
+      ).skus[sku]?.available,
+    ).toBe(8);
     // The cart went through checkout: the store shows an empty cart.
     await page.getByRole("link", { name: "Continue shopping" }).click();
     await page.goto(`${stack().appUrl}/cart`);

@@ -20,7 +20,9 @@ async function signIn(page: Page, password = stack().secrets.opsPassword): Promi
   await page.waitForURL(/\/ops\/login/);
   // The form with the page's own `next` streams in after the shell's fallback form (first into a hidden
   // element, then swapped in): wait until it is the only form, since one clicked while being replaced submits nothing.
-  await expect.poll(async () => (await page.locator("form").count()) === 1 && (await page.locator('form input[name="next"]').count()) === 1, { timeout: 20_000 }).toBe(true);
+  await expect
+    .poll(async () => (await page.locator("form").count()) === 1 && (await page.locator('form input[name="next"]').count()) === 1, { timeout: 20_000 })
+    .toBe(true);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.waitForURL((url) => url.pathname !== "/ops/login");
@@ -42,7 +44,10 @@ describe("/ops access", () => {
     expect(wrong.status).toBe(303);
     expect(wrong.headers.get("location")).toContain("error=wrong");
     expect(wrong.headers.get("set-cookie")).toBeNull();
-    const right = await noRedirect("/api/ops/session", { method: "POST", body: new URLSearchParams({ password: stack().secrets.opsPassword, next: "/ops/skus" }) });
+    const right = await noRedirect("/api/ops/session", {
+      method: "POST",
+      body: new URLSearchParams({ password: stack().secrets.opsPassword, next: "/ops/skus" }),
+    });
     expect(right.status).toBe(303);
     expect(right.headers.get("location")).toBe("/ops/skus");
     expect(right.headers.get("set-cookie")).toMatch(/^ops_session=v1\.\d+\.[\w-]{43}; Path=\/; HttpOnly; SameSite=Strict; Max-Age=28800/);
@@ -61,7 +66,9 @@ describe("/ops sign-in goes back where the merchant was going", () => {
     // A wrong password keeps it for the next try; a page other than the sign-in page, or a target outside /ops, gives /ops.
     expect((await post({ password: "not-it" }, login)).headers.get("location")).toBe(`/ops/login?error=wrong&next=${encodeURIComponent("/ops/incidents")}`);
     expect((await post({ password: stack().secrets.opsPassword }, `${stack().appUrl}/somewhere?next=%2Fops%2Fskus`)).headers.get("location")).toBe("/ops");
-    expect((await post({ password: stack().secrets.opsPassword }, `${stack().appUrl}/ops/login?next=https%3A%2F%2Fevil.example`)).headers.get("location")).toBe("/ops");
+    expect((await post({ password: stack().secrets.opsPassword }, `${stack().appUrl}/ops/login?next=https%3A%2F%2Fevil.example`)).headers.get("location")).toBe(
+      "/ops",
+    );
   });
 });
 
@@ -104,7 +111,14 @@ describe("/ops with credentials", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => page.getByTestId("buffer-message").textContent()).toContain("shopify buffer for SUN-BLK: default → 7");
     // 12 on hand at the east warehouse − 7 = 5 for the online store.
-    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 5)).skus[sku]?.available).toBe(5);
+    expect(
+      (
+        await eventually(
+          () => getStock(sku),
+          (s) => s.skus[sku]?.available === 5,
+        )
+      ).skus[sku]?.available,
+    ).toBe(5);
     await page.reload();
     expect(await page.getByRole("list", { name: "Buffer changes" }).textContent()).toContain("shopify: default → 7");
     await page.close();

@@ -40,9 +40,13 @@ describe("home grid", () => {
     const now = await eventually(sum, (n) => n > before);
     expect(now).toBeGreaterThan(before);
     // A generous bound: how soon is bench:pdp's to measure, this test only needs it to happen without a reload.
-    await page.waitForFunction(([handle, n]) => Number(document.querySelector(`[data-testid='stock-product-${handle}']`)?.getAttribute("data-available")) === n, [tee.handle, now] as const, {
-      timeout: SETTLE_MS,
-    });
+    await page.waitForFunction(
+      ([handle, n]) => Number(document.querySelector(`[data-testid='stock-product-${handle}']`)?.getAttribute("data-available")) === n,
+      [tee.handle, now] as const,
+      {
+        timeout: SETTLE_MS,
+      },
+    );
     expect(await markerOf(page)).toBe(id);
     expect(errors).toEqual([]);
     await page.close();
@@ -52,7 +56,11 @@ describe("home grid", () => {
     const page = await browser.newPage();
     await page.goto(stack().appUrl);
     const runner = demoCatalog.products[1]!;
-    await page.waitForFunction((h) => (document.querySelector(`[data-testid='stock-product-${h}']`)?.getAttribute("data-status") ?? "checking") !== "checking", runner.handle, { timeout: SETTLE_MS });
+    await page.waitForFunction(
+      (h) => (document.querySelector(`[data-testid='stock-product-${h}']`)?.getAttribute("data-status") ?? "checking") !== "checking",
+      runner.handle,
+      { timeout: SETTLE_MS },
+    );
     const live = await getStock(...runner.variants.map((v) => v.sku));
     const soldOut = Object.values(live.skus).filter((s) => s.status === "sold_out").length;
     expect(soldOut).toBeGreaterThanOrEqual(1);
@@ -76,7 +84,11 @@ describe("product page", () => {
 
     const id = await marker(page);
     expect((await postWms(wmsEvent(sku, "pick", 17, { orderId: `o-${Date.now()}`, lineId: "1" }))).status).toBe(202);
-    await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 3, SETTLE_MS);
+    await eventually(
+      () => getStock(sku),
+      (s) => s.skus[sku]?.available === 3,
+      SETTLE_MS,
+    );
     // The page only polls; seeing the new number without a navigation is the claim. How fast is bench:pdp's.
     await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.textContent?.includes("Only 3 left"), sku, { timeout: SETTLE_MS });
     // East, a pickup location, holds them all.
@@ -134,7 +146,9 @@ describe("product page", () => {
     await page.goto(url);
     expect(await badgeNumber(page, `stock-${sku}`)).toBe(12);
     failing = true;
-    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.getAttribute("data-checking") === "true", sku, { timeout: SETTLE_MS });
+    await page.waitForFunction((s) => document.querySelector(`[data-testid='stock-${s}']`)?.getAttribute("data-checking") === "true", sku, {
+      timeout: SETTLE_MS,
+    });
     expect(await page.getByTestId(`stock-${sku}`).getAttribute("data-available")).toBe("12");
     expect(await page.getByTestId(`stock-${sku}`).textContent()).toContain("checking stock");
 

@@ -16,12 +16,19 @@ import { loadOrCreateSecrets } from "@/scripts/stack/secrets";
 const root = path.resolve(import.meta.dirname, "..", "..");
 
 /** Every bench script package.json offers, as the file `tsx` runs. */
-const benches = Object.entries(z.object({ scripts: z.record(z.string(), z.string()) }).parse(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))).scripts)
+const benches = Object.entries(
+  z.object({ scripts: z.record(z.string(), z.string()) }).parse(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8"))).scripts,
+)
   .filter(([name]) => name.startsWith("bench:"))
   .map(([name, command]) => ({ name, file: z.string().parse(/^tsx (\S+)$/.exec(command)?.[1]) }));
 
 /** `dataDir`: where the "running stack" manifest is looked for (STACK_DATA_DIR). */
-function runBench(file: string, args: string[], dataDir: string, extraEnv: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function runBench(
+  file: string,
+  args: string[],
+  dataDir: string,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env, STACK_DATA_DIR: dataDir, ...extraEnv };
   delete env.APP_URL;
   delete env.BENCH_STACK;
@@ -79,8 +86,14 @@ afterAll(async () => {
 function manifest(opts: { appUrl: string; services?: { name: string; url: string }[]; secrets?: boolean }): string {
   const dir = tempDir();
   if (opts.secrets !== false) loadOrCreateSecrets(dir);
-  const services = opts.services ?? [{ name: "storefront + API", url: opts.appUrl }, { name: "upstash-rest bridge", url: opts.appUrl }];
-  writeFileSync(path.join(dir, "stack.json"), JSON.stringify({ appUrl: opts.appUrl, secretsFile: path.join(dir, "secrets.json"), emulators: { shopify: opts.appUrl }, services }));
+  const services = opts.services ?? [
+    { name: "storefront + API", url: opts.appUrl },
+    { name: "upstash-rest bridge", url: opts.appUrl },
+  ];
+  writeFileSync(
+    path.join(dir, "stack.json"),
+    JSON.stringify({ appUrl: opts.appUrl, secretsFile: path.join(dir, "secrets.json"), emulators: { shopify: opts.appUrl }, services }),
+  );
   return dir;
 }
 
@@ -100,21 +113,36 @@ describe("bench scripts refuse a precondition they cannot meet", () => {
 
   it("a manifest left by a stack that stopped", async () => {
     const dir = manifest({ appUrl: `http://127.0.0.1:${await freePort()}` });
-    expectRefusal(await runBench("scripts/bench/stock.ts", ["--running"], dir), /nothing answers at http:\/\/127\.0\.0\.1:\d+ .*left from a stack that stopped/);
+    expectRefusal(
+      await runBench("scripts/bench/stock.ts", ["--running"], dir),
+      /nothing answers at http:\/\/127\.0\.0\.1:\d+ .*left from a stack that stopped/,
+    );
   });
 
   it("a secrets file that is missing, or not the stack's", async () => {
-    expectRefusal(await runBench("scripts/bench/intake.ts", ["--running"], manifest({ appUrl: standIn.url, secrets: false })), /cannot read the stack's secrets \(ENOENT/);
+    expectRefusal(
+      await runBench("scripts/bench/intake.ts", ["--running"], manifest({ appUrl: standIn.url, secrets: false })),
+      /cannot read the stack's secrets \(ENOENT/,
+    );
     standIn.wmsStatus = 401;
     try {
-      expectRefusal(await runBench("scripts/bench/intake.ts", ["--running"], manifest({ appUrl: standIn.url })), /rejects webhooks signed with .*secrets\.json: those are not this stack's secrets/);
+      expectRefusal(
+        await runBench("scripts/bench/intake.ts", ["--running"], manifest({ appUrl: standIn.url })),
+        /rejects webhooks signed with .*secrets\.json: those are not this stack's secrets/,
+      );
     } finally {
       standIn.wmsStatus = 400;
     }
   });
 
   it("a stack with demo traffic, for a bench that needs a quiet one", async () => {
-    const dir = manifest({ appUrl: standIn.url, services: [{ name: "upstash-rest bridge", url: standIn.url }, { name: "demo traffic", url: "-" }] });
+    const dir = manifest({
+      appUrl: standIn.url,
+      services: [
+        { name: "upstash-rest bridge", url: standIn.url },
+        { name: "demo traffic", url: "-" },
+      ],
+    });
     expectRefusal(await runBench("scripts/bench/recovery.ts", ["--running"], dir), /demo traffic on, and this bench needs a quiet one/);
   });
 

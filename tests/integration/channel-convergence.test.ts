@@ -54,7 +54,18 @@ type Delivered = StockEvent[];
 /** The opening stock: a receipt per SKU and location. */
 function openingStock(seed: number): StockEvent[] {
   const r = random(seed);
-  return skus.flatMap((sku) => LOCATIONS.map((loc): StockEvent => ({ id: `open-${seed}-${sku}-${loc}`, kind: "receipt", sku, locationId: loc, quantity: (loc === "wh-east" ? 20 : 10) + r.int(0, 29), occurredAt: second(0), source: "wms", sourceUri: "test://load" })));
+  return skus.flatMap((sku) =>
+    LOCATIONS.map((loc): StockEvent => ({
+      id: `open-${seed}-${sku}-${loc}`,
+      kind: "receipt",
+      sku,
+      locationId: loc,
+      quantity: (loc === "wh-east" ? 20 : 10) + r.int(0, 29),
+      occurredAt: second(0),
+      source: "wms",
+      sourceUri: "test://load",
+    })),
+  );
 }
 
 /**
@@ -81,11 +92,27 @@ async function ownSales(seed: number): Promise<StockEvent[]> {
       events.push({ ...base, id: `sh-${order.orderId}-cancel`, kind: "cancel_line", occurredAt: at() });
     } else if (fate === 1) {
       const restocked = i % 2 === 0;
-      expect((await post(`${world.shopify.url}/_emulator/orders/${order.orderId}/refund`, { lines: [{ lineItemId: line.lineItemId, quantity: 1, restockType: restocked ? "cancel" : "no_restock" }] })).status).toBe(200);
+      expect(
+        (
+          await post(`${world.shopify.url}/_emulator/orders/${order.orderId}/refund`, {
+            lines: [{ lineItemId: line.lineItemId, quantity: 1, restockType: restocked ? "cancel" : "no_restock" }],
+          })
+        ).status,
+      ).toBe(200);
       events.push({ ...base, id: `sh-${order.orderId}-refund`, kind: "release", quantity: 1, restocked, occurredAt: at() });
     } else if (fate === 2) {
       // The warehouse ships it.
-      events.push({ id: `sh-${order.orderId}-pick`, kind: "pick", sku, locationId: line.locationId, lineKey, quantity: line.quantity, occurredAt: at(), source: "wms", sourceUri: "test://wms" });
+      events.push({
+        id: `sh-${order.orderId}-pick`,
+        kind: "pick",
+        sku,
+        locationId: line.locationId,
+        lineKey,
+        quantity: line.quantity,
+        occurredAt: at(),
+        source: "wms",
+        sourceUri: "test://wms",
+      });
     }
   }
   for (let i = 0; i < 20; i++) {
@@ -94,7 +121,13 @@ async function ownSales(seed: number): Promise<StockEvent[]> {
     if (response.status !== 201) continue;
     const { order } = (await response.json()) as { order: { id: string; lines: { id: string; quantity: number }[] } };
     const line = order.lines[0]!;
-    const base = { sku, source: "marketplace" as const, sourceUri: `marketplace://orders/${order.id}`, channel: "marketplace" as const, lineKey: `marketplace:${order.id}:${line.id}` };
+    const base = {
+      sku,
+      source: "marketplace" as const,
+      sourceUri: `marketplace://orders/${order.id}`,
+      channel: "marketplace" as const,
+      lineKey: `marketplace:${order.id}:${line.id}`,
+    };
     events.push({ ...base, id: `mk-${order.id}-reserve`, kind: "reserve", quantity: line.quantity, occurredAt: at() });
     if (i % 4 === 0) {
       expect((await post(`${world.marketplace.url}/_emulator/orders/${order.id}/cancel`, {})).status).toBe(200);
@@ -140,7 +173,9 @@ function deliveries(seed: number, events: readonly StockEvent[]): Delivered {
   }
   // No-restock refunds delivered before their order happen in every run (seed 7 has several):
   // the line's held amount must still net out when the order arrives (channelHeld).
-  expect(delivered.some((e, i) => e.kind === "release" && e.restocked === false && delivered.findIndex((o) => o.kind === "reserve" && o.lineKey === e.lineKey) > i)).toBe(true);
+  expect(
+    delivered.some((e, i) => e.kind === "release" && e.restocked === false && delivered.findIndex((o) => o.kind === "reserve" && o.lineKey === e.lineKey) > i),
+  ).toBe(true);
   return delivered;
 }
 
@@ -157,7 +192,16 @@ async function enqueue(events: readonly StockEvent[], size: number): Promise<voi
 /** Receipts only (for the fault tests): a burst of small changes. */
 function receipts(seed: number, count: number, tag: string): StockEvent[] {
   const r = random(seed);
-  return Array.from({ length: count }, (_, i): StockEvent => ({ id: `${tag}-${seed}-${i}`, kind: "receipt", sku: r.pick(skus), locationId: r.pick(LOCATIONS), quantity: r.int(1, 5), occurredAt: second(r.int(1, 3_599)), source: "wms", sourceUri: "test://load" }));
+  return Array.from({ length: count }, (_, i): StockEvent => ({
+    id: `${tag}-${seed}-${i}`,
+    kind: "receipt",
+    sku: r.pick(skus),
+    locationId: r.pick(LOCATIONS),
+    quantity: r.int(1, 5),
+    occurredAt: second(r.int(1, 3_599)),
+    source: "wms",
+    sourceUri: "test://load",
+  }));
 }
 
 /** Every event this file delivered, for the oracle. */
@@ -170,7 +214,9 @@ async function runWorkersUntilIdle(timeoutMs: number, ctx: StockContext = world.
   while (Date.now() < deadline) {
     await drainIntake(ctx, { maxMs: 5_000 });
     await flushChannels(ctx, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    const pending = await Promise.all(
+      writableChannels(ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length),
+    );
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -190,7 +236,10 @@ async function mismatchesWithOracle() {
     if (!state) continue;
     const projection = snapshots.get(sku)?.projection;
     const norm = (r: Record<string, number> | undefined) => Object.fromEntries(Object.entries(r ?? {}).filter(([, n]) => n !== 0));
-    if (JSON.stringify([norm(projection?.onHand), norm(projection?.reserved), projection?.unassigned]) !== JSON.stringify([norm(state.onHand), norm(state.reserved), state.unassigned]))
+    if (
+      JSON.stringify([norm(projection?.onHand), norm(projection?.reserved), projection?.unassigned]) !==
+      JSON.stringify([norm(state.onHand), norm(state.reserved), state.unassigned])
+    )
       mismatches.push(`projection ${sku}: ${JSON.stringify(projection)} ≠ ${JSON.stringify(state)}`);
     for (const [loc, want] of Object.entries(channelTargets(state, shopifyBuffer, LOCATIONS))) {
       if (shopify[sku]?.[loc]?.available !== want) mismatches.push(`shopify ${sku}@${loc}: ${shopify[sku]?.[loc]?.available} ≠ ${want}`);
@@ -223,12 +272,25 @@ describe("channels converge on the projection", () => {
     history.push(...sales, ...rest);
     // The history really is as wide as it says.
     const kinds = new Set(history.map((e) => `${e.source}:${e.kind}`));
-    for (const k of ["wms:cycle_count", "wms:pick", "shopify:reserve", "shopify:cancel_line", "shopify:release", "marketplace:reserve", "marketplace:cancel_line", "pos:cancel_line", "pos:release"]) expect(kinds).toContain(k);
+    for (const k of [
+      "wms:cycle_count",
+      "wms:pick",
+      "shopify:reserve",
+      "shopify:cancel_line",
+      "shopify:release",
+      "marketplace:reserve",
+      "marketplace:cancel_line",
+      "pos:cancel_line",
+      "pos:release",
+    ])
+      expect(kinds).toContain(k);
     await enqueue(deliveries(7, [...sales, ...rest]), 50);
     await runWorkersUntilIdle(60_000);
     expect(await mismatchesWithOracle()).toEqual([]);
 
-    const stats = await getJson<{ throttled: number; peakBucketUsage: number; mutationsApplied: number; idempotencyMismatches: number }>(`${world.shopify.url}/_emulator/stats`);
+    const stats = await getJson<{ throttled: number; peakBucketUsage: number; mutationsApplied: number; idempotencyMismatches: number }>(
+      `${world.shopify.url}/_emulator/stats`,
+    );
     expect(stats.throttled).toBe(0);
     // We spend about half of Shopify's 2,000-point bucket (the rest is left for other apps). Open
     // finding: on a loaded machine Shopify once saw 1,004 in use, 4 over our half, though our
@@ -283,9 +345,14 @@ describe("channels converge on the projection", () => {
     const sku = skus[3]!;
     const target = targetKey(sku, "wh-east");
     const believedBefore = (await readBelieved(redis, "shopify", [target])).get(target) ?? 0;
-    const levelBefore = (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.["wh-east"]?.available ?? 0;
+    const levelBefore =
+      (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.["wh-east"]
+        ?.available ?? 0;
     await fetch(`${world.shopify.url}/_emulator/reset-stats`, { method: "POST" });
-    const batch = { key: "6f1d2c3b-0000-4000-8000-00000000c0de", items: [{ sku, location: "wh-east", from: believedBefore, to: believedBefore + 3, version: 1_000_000 }] };
+    const batch = {
+      key: "6f1d2c3b-0000-4000-8000-00000000c0de",
+      items: [{ sku, location: "wh-east", from: believedBefore, to: believedBefore + 3, version: 1_000_000 }],
+    };
     await saveInflight(redis, "shopify", batch);
     expect(await shopify.applyDeltas(batch)).toMatchObject({ kind: "ok" });
     // …and the process died here, before recording it. The next flush re-sends it.
@@ -332,7 +399,9 @@ describe("channels converge on the projection", () => {
       await control(`${world.marketplace.url}/_emulator/rate-limit`, { perSecond: 10, burst: 20 });
     }
     expect(await mismatchesWithOracle()).toEqual([]);
-    const stats = await getJson<{ faultsInjected: number; stalls: number; mutationsApplied: number; idempotentReplays: number; idempotencyMismatches: number }>(`${world.shopify.url}/_emulator/stats`);
+    const stats = await getJson<{ faultsInjected: number; stalls: number; mutationsApplied: number; idempotentReplays: number; idempotencyMismatches: number }>(
+      `${world.shopify.url}/_emulator/stats`,
+    );
     // The storm really happened: 503s, stalled answers, and replays of writes that had landed.
     expect(stats.faultsInjected).toBeGreaterThan(0);
     expect(stats.stalls).toBeGreaterThan(0);

@@ -21,7 +21,17 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => stop?.());
 
-const event: StockEvent = { id: "shopify:order:1:line:1", sku: "TEE-BLK-M", occurredAt: "2026-11-27T10:00:00Z", source: "shopify", sourceUri: "shopify://orders/1", kind: "reserve", channel: "shopify", lineKey: "shopify:1:1", quantity: 1 };
+const event: StockEvent = {
+  id: "shopify:order:1:line:1",
+  sku: "TEE-BLK-M",
+  occurredAt: "2026-11-27T10:00:00Z",
+  source: "shopify",
+  sourceUri: "shopify://orders/1",
+  kind: "reserve",
+  channel: "shopify",
+  lineKey: "shopify:1:1",
+  quantity: 1,
+};
 
 describe("delivery-id dedupe", () => {
   it("drops a repeat while the id is remembered (7 days, past Shopify's 48 h of retries), and takes it again once forgotten", async () => {

@@ -45,7 +45,12 @@ describe("the dirty set coalesces", () => {
 
     // 45 events for one SKU in 9 deliveries, each drained on its own, no flush in between.
     for (let d = 0; d < 9; d++) {
-      await enqueueDelivery(redis, "wms", null, Array.from({ length: 5 }, (_, i) => receipt(`r-${d}-${i}`, sku, 1)));
+      await enqueueDelivery(
+        redis,
+        "wms",
+        null,
+        Array.from({ length: 5 }, (_, i) => receipt(`r-${d}-${i}`, sku, 1)),
+      );
       await drainIntake(world.ctx, { maxMs: 5_000 });
     }
     const version = (await readSnapshots(redis, [sku])).get(sku)?.version;

@@ -253,7 +253,11 @@ describe("reloading the file", () => {
       Array.isArray(value)
         ? value.map(reversed)
         : value && typeof value === "object"
-          ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reversed(v)]))
+          ? Object.fromEntries(
+              Object.entries(value)
+                .reverse()
+                .map(([k, v]) => [k, reversed(v)]),
+            )
           : value;
     const reshuffled = JSON.stringify(reversed(basePolicy));
     expect(reshuffled).not.toBe(JSON.stringify(basePolicy));
@@ -318,7 +322,9 @@ describe("reloading the file", () => {
     expect(message).toMatch(/invalid: storefront\.channel: /);
     expect(message).not.toContain("\n");
 
-    await expect(startEdgeConfigServer({ port: await freePort(), token: TOKEN, file: `${file}.missing` })).rejects.toThrow(/cannot read edge config file .*ENOENT/);
+    await expect(startEdgeConfigServer({ port: await freePort(), token: TOKEN, file: `${file}.missing` })).rejects.toThrow(
+      /cannot read edge config file .*ENOENT/,
+    );
   });
 });
 

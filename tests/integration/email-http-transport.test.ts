@@ -30,7 +30,12 @@ beforeAll(async () => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      received.push({ method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown });
+      received.push({
+        method: req.method ?? "",
+        url: req.url ?? "",
+        headers: req.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString("utf8")) as unknown,
+      });
       const status = answers.shift() ?? 200;
       res.writeHead(status, { "content-type": "application/json" }).end(status < 300 ? '{"id":"msg_1"}' : '{"error":"nope"}');
     });
@@ -50,7 +55,12 @@ const saved = { ...process.env };
 beforeEach(() => {
   received.splice(0);
   answers.splice(0);
-  Object.assign(process.env, { EMAIL_TRANSPORT: "http", EMAIL_API_URL: providerUrl, EMAIL_API_KEY: "re_test_key_123", EMAIL_FROM: "Northwind <care@northwind.example>" });
+  Object.assign(process.env, {
+    EMAIL_TRANSPORT: "http",
+    EMAIL_API_URL: providerUrl,
+    EMAIL_API_KEY: "re_test_key_123",
+    EMAIL_FROM: "Northwind <care@northwind.example>",
+  });
 });
 afterEach(() => {
   for (const key of ["EMAIL_TRANSPORT", "EMAIL_API_URL", "EMAIL_API_KEY", "EMAIL_FROM"]) {
@@ -78,8 +88,18 @@ describe("EMAIL_TRANSPORT=http", () => {
     expect(received).toHaveLength(1);
     const [request] = received;
     expect(request).toMatchObject({ method: "POST", url: "/emails" });
-    expect(request!.headers).toMatchObject({ authorization: "Bearer re_test_key_123", "idempotency-key": "apology-inc-1-1042", "content-type": "application/json" });
-    expect(request!.body).toEqual({ from: "Northwind <care@northwind.example>", to: ["maya@example.com"], subject: email.subject, html: email.html, text: email.text });
+    expect(request!.headers).toMatchObject({
+      authorization: "Bearer re_test_key_123",
+      "idempotency-key": "apology-inc-1-1042",
+      "content-type": "application/json",
+    });
+    expect(request!.body).toEqual({
+      from: "Northwind <care@northwind.example>",
+      to: ["maya@example.com"],
+      subject: email.subject,
+      html: email.html,
+      text: email.text,
+    });
     expect(email.text).toContain("SORRY-ABC123");
     expect(await redis.llen(outboxKeys.messages)).toBe(0);
   });
@@ -107,7 +127,10 @@ describe("EMAIL_TRANSPORT=http", () => {
 
   it("without EMAIL_API_URL or EMAIL_API_KEY nothing is sent and the failure says what is missing", async () => {
     delete process.env.EMAIL_API_KEY;
-    expect(await sendEmail(redis, "apology-inc-5-1046", email)).toEqual({ sent: false, error: "EMAIL_API_URL and EMAIL_API_KEY are required for EMAIL_TRANSPORT=http" });
+    expect(await sendEmail(redis, "apology-inc-5-1046", email)).toEqual({
+      sent: false,
+      error: "EMAIL_API_URL and EMAIL_API_KEY are required for EMAIL_TRANSPORT=http",
+    });
     expect(received).toHaveLength(0);
   });
 });

@@ -68,7 +68,7 @@ async function until(what: string, check: () => boolean | Promise<boolean>, time
   }
 }
 
-const get = async <T,>(url: string): Promise<T> => (await requestJson(url)).json as T;
+const get = async <T>(url: string): Promise<T> => (await requestJson(url)).json as T;
 const post = (url: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonAnswer> => requestJson(url, { method: "POST", body, headers });
 
 // ------------------------------------------------------------------ WMS
@@ -310,7 +310,9 @@ describe("marketplace restart", () => {
     const b = await startMarket(rx, copy);
     expect({ listings: b.listings(), orders: await marketOrders(b) }).toEqual(answered);
     expect(answered.listings).toEqual({ [SKU]: 1, "MUG-SND": 2 });
-    expect((await seller(b, "POST", "/v1/inventory/adjustments", { items: [{ sku: "MUG-SND", delta: 2 }] }, "adj-9")).headers.get("idempotent-replayed")).toBe("true");
+    expect((await seller(b, "POST", "/v1/inventory/adjustments", { items: [{ sku: "MUG-SND", delta: 2 }] }, "adj-9")).headers.get("idempotent-replayed")).toBe(
+      "true",
+    );
     expect(orderSeq(await buy(b, 1)).seq).toBe(orderSeq(bought).seq + 1);
   });
 });
@@ -404,7 +406,12 @@ describe("ERP restart", () => {
   it("resumes its books after a clean stop and after a crash: projections, movements (still deduped), idempotent replays", async () => {
     const file = stateFile("erp");
     const a = await startErp(file);
-    const projections = { items: [{ sku: SKU, available: 4, onHand: 6, reserved: 2, asOf: "2026-11-27T10:00:05.000Z" }, { sku: SKU, locationId: "wh-east", available: 3, asOf: "2026-11-27T10:00:05.000Z" }] };
+    const projections = {
+      items: [
+        { sku: SKU, available: 4, onHand: 6, reserved: 2, asOf: "2026-11-27T10:00:05.000Z" },
+        { sku: SKU, locationId: "wh-east", available: 3, asOf: "2026-11-27T10:00:05.000Z" },
+      ],
+    };
     expect((await erpPush(a, "/api/projections", projections, "p-1")).status).toBe(200);
     expect((await erpPush(a, "/api/movements", { items: [movement("wms:wms-1-aaaaaa")] }, "m-1")).json).toEqual({ accepted: 1, duplicates: 0 });
     const copy = crashCopy(file);
@@ -417,7 +424,10 @@ describe("ERP restart", () => {
       const replay = await erpPush(b, "/api/movements", { items: [movement("wms:wms-1-aaaaaa")] }, "m-1");
       expect(replay.headers.get("idempotent-replayed")).toBe("true");
       expect(replay.json).toEqual({ accepted: 1, duplicates: 0 });
-      expect((await erpPush(b, "/api/movements", { items: [movement("wms:wms-1-aaaaaa"), movement("wms:wms-2-bbbbbb")] }, "m-2")).json).toEqual({ accepted: 1, duplicates: 1 });
+      expect((await erpPush(b, "/api/movements", { items: [movement("wms:wms-1-aaaaaa"), movement("wms:wms-2-bbbbbb")] }, "m-2")).json).toEqual({
+        accepted: 1,
+        duplicates: 1,
+      });
       await b.stop();
     }
   });
@@ -459,7 +469,12 @@ const subjects: Subject[] = [
   {
     name: "erp",
     start: (file) => startErp(file),
-    mutate: (url) => requestJson(`${url}/api/projections`, { method: "POST", body: { items: [{ sku: SKU, available: 1, asOf: "2026-11-27T10:00:00.000Z" }] }, headers: apiHeaders(API_KEY, {}) }),
+    mutate: (url) =>
+      requestJson(`${url}/api/projections`, {
+        method: "POST",
+        body: { items: [{ sku: SKU, available: 1, asOf: "2026-11-27T10:00:00.000Z" }] },
+        headers: apiHeaders(API_KEY, {}),
+      }),
   },
 ];
 

@@ -66,9 +66,22 @@ describe("ERP emulator", () => {
 
   it("keeps movements once per id", async () => {
     const erp = await setup();
-    const movement = { id: "wms:wms-1-abcdef", sku: "MUG-SND", kind: "receipt", occurredAt: T1, locationId: "wh-east", quantity: 5, before: 0, after: 5, sourceUri: "wms://events/wms-1-abcdef" };
+    const movement = {
+      id: "wms:wms-1-abcdef",
+      sku: "MUG-SND",
+      kind: "receipt",
+      occurredAt: T1,
+      locationId: "wh-east",
+      quantity: 5,
+      before: 0,
+      after: 5,
+      sourceUri: "wms://events/wms-1-abcdef",
+    };
     expect((await push(erp.url, "/api/movements", { items: [movement] })).json).toEqual({ accepted: 1, duplicates: 0 });
-    expect((await push(erp.url, "/api/movements", { items: [movement, { ...movement, id: "wms:wms-2-abcdef" }] })).json).toEqual({ accepted: 1, duplicates: 1 });
+    expect((await push(erp.url, "/api/movements", { items: [movement, { ...movement, id: "wms:wms-2-abcdef" }] })).json).toEqual({
+      accepted: 1,
+      duplicates: 1,
+    });
     expect(erp.movements().map((m) => m.id)).toEqual(["wms:wms-1-abcdef", "wms:wms-2-abcdef"]);
   });
 
@@ -88,6 +101,9 @@ describe("ERP emulator", () => {
     expect(await client.pushProjections("erp:k1", [{ sku: "TEE-BLK-M", available: 12, asOf: T1 }])).toMatchObject({ kind: "ok" });
     expect(erp.projections().projections["TEE-BLK-M"]?.available).toBe(12);
     expect(erp.stats()).toMatchObject({ projectionItems: 1, idempotentReplays: 1 });
-    expect(await createErpClient(erp.url, "wrong").pushProjections("erp:k2", [{ sku: "TEE-BLK-M", available: 1, asOf: T2 }])).toMatchObject({ kind: "error", status: 401 });
+    expect(await createErpClient(erp.url, "wrong").pushProjections("erp:k2", [{ sku: "TEE-BLK-M", available: 1, asOf: T2 }])).toMatchObject({
+      kind: "error",
+      status: 401,
+    });
   });
 });

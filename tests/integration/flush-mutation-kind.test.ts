@@ -28,7 +28,8 @@ interface LoggedRequest {
 }
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
 const requests = async () => (await getJson<{ requests: LoggedRequest[] }>(`${world.shopify.url}/_emulator/requests?limit=5000`)).requests;
-const level = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
+const level = async (sku: string, location: string) =>
+  (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
 
 async function untilIdle(): Promise<void> {
   const redis = world.ctx.redis;
@@ -36,7 +37,9 @@ async function untilIdle(): Promise<void> {
   for (let i = 0; i < 50; i++) {
     await drainIntake(world.ctx, { maxMs: 5_000 });
     await flushChannels(world.ctx, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    const pending = await Promise.all(
+      writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length),
+    );
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -44,8 +47,10 @@ async function untilIdle(): Promise<void> {
 
 let n = 0;
 const at = () => new Date(Date.UTC(2026, 10, 27, 9, 0, n)).toISOString();
-const wms = (sku: string, rest: Record<string, unknown>) => ({ id: `i6-${n++}`, sku, occurredAt: at(), source: "wms", sourceUri: "test://i6", ...rest }) as StockEvent;
-const shop = (sku: string, rest: Record<string, unknown>) => ({ id: `i6-${n++}`, sku, occurredAt: at(), source: "shopify", sourceUri: "shopify://orders/1", ...rest }) as StockEvent;
+const wms = (sku: string, rest: Record<string, unknown>) =>
+  ({ id: `i6-${n++}`, sku, occurredAt: at(), source: "wms", sourceUri: "test://i6", ...rest }) as StockEvent;
+const shop = (sku: string, rest: Record<string, unknown>) =>
+  ({ id: `i6-${n++}`, sku, occurredAt: at(), source: "shopify", sourceUri: "shopify://orders/1", ...rest }) as StockEvent;
 
 describe("I6: the flush writes deltas only", () => {
   it("after counts, picks, adjustments, own sales, refunds and cancels: only inventoryAdjustQuantities, every changeFromQuantity null", async () => {
@@ -72,7 +77,19 @@ describe("I6: the flush writes deltas only", () => {
       shop(c, { kind: "release", channel: "shopify", lineKey: "shopify:2:1", quantity: 1 }),
       shop(b, { kind: "cancel_line", channel: "shopify", lineKey: "shopify:1:1" }),
     ]);
-    await enqueueDelivery(redis, "marketplace", "d4", [{ id: `i6-${n++}`, sku: a, occurredAt: at(), source: "marketplace", sourceUri: "marketplace://orders/9", kind: "reserve", channel: "marketplace", lineKey: "marketplace:9:1", quantity: 1 } as StockEvent]);
+    await enqueueDelivery(redis, "marketplace", "d4", [
+      {
+        id: `i6-${n++}`,
+        sku: a,
+        occurredAt: at(),
+        source: "marketplace",
+        sourceUri: "marketplace://orders/9",
+        kind: "reserve",
+        channel: "marketplace",
+        lineKey: "marketplace:9:1",
+        quantity: 1,
+      } as StockEvent,
+    ]);
     await untilIdle();
 
     // The writes really happened (hand-computed: on hand − the Shopify buffer of 2).

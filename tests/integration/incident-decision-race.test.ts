@@ -35,20 +35,41 @@ describe("a decision made while a recovery run is in progress", () => {
     // B: escalated earlier, waiting for the merchant (older, so the run reaches it last).
     const b = await order(skuB, 60); // 60 × $10 > the $500 threshold
     const idB = `short:wms:race-b-${b.orderId}`;
-    expect(await openIncident(redis, { id: idB, kind: "short_pick", sku: skuB, locationId: "wh-east", units: 1, openedAt: new Date(Date.now() - 60_000).toISOString(), lineKey: `shopify:${b.orderId}:${b.lineItemId}` })).toBe(true);
+    expect(
+      await openIncident(redis, {
+        id: idB,
+        kind: "short_pick",
+        sku: skuB,
+        locationId: "wh-east",
+        units: 1,
+        openedAt: new Date(Date.now() - 60_000).toISOString(),
+        lineKey: `shopify:${b.orderId}:${b.lineItemId}`,
+      }),
+    ).toBe(true);
     await recoverIncidents(world.ctx);
     expect((await readIncident(redis, idB))?.state).toBe("awaiting_decision");
 
     // A: new, settled automatically, against a slow Shopify (the run takes a while).
     const a = await order(skuA, 1);
     const idA = `short:wms:race-a-${a.orderId}`;
-    expect(await openIncident(redis, { id: idA, kind: "short_pick", sku: skuA, locationId: "wh-east", units: 1, openedAt: new Date().toISOString(), lineKey: `shopify:${a.orderId}:${a.lineItemId}` })).toBe(true);
+    expect(
+      await openIncident(redis, {
+        id: idA,
+        kind: "short_pick",
+        sku: skuA,
+        locationId: "wh-east",
+        units: 1,
+        openedAt: new Date().toISOString(),
+        lineKey: `shopify:${a.orderId}:${a.lineItemId}`,
+      }),
+    ).toBe(true);
     await post(`${world.shopify.url}/_emulator/reset-stats`, {});
     await post(`${world.shopify.url}/_emulator/faults`, { latencyMs: 500 });
     try {
       const run = recoverIncidents(world.ctx);
       // The run has loaded the incidents once it asks Shopify about A's order.
-      for (let i = 0; i < 200 && (await getJson<{ requests: number }>(`${world.shopify.url}/_emulator/stats`)).requests === 0; i++) await new Promise((r) => setTimeout(r, 25));
+      for (let i = 0; i < 200 && (await getJson<{ requests: number }>(`${world.shopify.url}/_emulator/stats`)).requests === 0; i++)
+        await new Promise((r) => setTimeout(r, 25));
       expect(await recordDecision(redis, idB, { choice: "refund", note: "go ahead", at: new Date().toISOString() })).toBe("recorded");
       expect(await run).toMatchObject({ recovered: 1 });
     } finally {

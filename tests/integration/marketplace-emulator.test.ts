@@ -19,7 +19,10 @@ const NOW_DELIVERY = { lagMs: { min: 0, max: 0 }, duplicateRate: 0, maxAttempts:
 
 const cleanups = emulatorTestHooks();
 
-async function setup(overrides: Partial<MarketplaceEmulatorOptions> = {}, delivery: DeliveryProfile = NOW_DELIVERY): Promise<{ mkt: MarketplaceEmulator; rx: FakeApp }> {
+async function setup(
+  overrides: Partial<MarketplaceEmulatorOptions> = {},
+  delivery: DeliveryProfile = NOW_DELIVERY,
+): Promise<{ mkt: MarketplaceEmulator; rx: FakeApp }> {
   const rx = await startFakeApp({ secret: SECRET, parse: parseMarketplacePayload, path: "/api/webhooks" });
   cleanups.push(() => rx.stop());
   const mkt = await startMarketplaceEmulator({ port: 0, apiKey: API_KEY, webhook: { url: rx.url, secret: SECRET, delivery }, random: seeded(1), ...overrides });
@@ -80,7 +83,11 @@ describe("marketplace seller API", () => {
       ],
     });
     expect(mkt.stats().clampedItems).toBe(1);
-    const tooMany = await adjust(mkt.url, "k2", Array.from({ length: 101 }, () => ({ sku: SKU, delta: 1 })));
+    const tooMany = await adjust(
+      mkt.url,
+      "k2",
+      Array.from({ length: 101 }, () => ({ sku: SKU, delta: 1 })),
+    );
     expect(tooMany.status).toBe(400);
     expect(mkt.listings()).toEqual({ [SKU]: 0, "NEW-SKU": 2 });
   });
@@ -194,9 +201,19 @@ describe("marketplace buyers and notifications", () => {
     expect(rx.rejected).toEqual([]);
     expect(rx.deliveries).toHaveLength(1);
     expect((rx.deliveries[0]?.at ?? 0) - bought).toBeGreaterThanOrEqual(300);
-    expect(rx.deliveries[0]?.body).toMatchObject({ type: "order.created", order: { id: order.id, lines: [{ id: "1", sku: SKU, quantity: 2, priceCents: 1250 }] } });
+    expect(rx.deliveries[0]?.body).toMatchObject({
+      type: "order.created",
+      order: { id: order.id, lines: [{ id: "1", sku: SKU, quantity: 2, priceCents: 1250 }] },
+    });
     expect(rx.deliveries[0]?.events).toEqual([
-      expect.objectContaining({ kind: "reserve", channel: "marketplace", lineKey: `marketplace:${order.id}:1`, quantity: 2, valueCents: 2500, id: `marketplace:reserve:${order.id}:1` }),
+      expect.objectContaining({
+        kind: "reserve",
+        channel: "marketplace",
+        lineKey: `marketplace:${order.id}:1`,
+        quantity: 2,
+        valueCents: 2500,
+        id: `marketplace:reserve:${order.id}:1`,
+      }),
     ]);
 
     const cancel = await call(mkt.url, "POST", `/_emulator/orders/${order.id}/cancel`);
@@ -231,7 +248,14 @@ describe("marketplace buyers and notifications", () => {
   it("each purchase becomes a WMS fulfillment request whose pick matches the reservation's line key", async () => {
     const wmsRx = await startFakeApp({ secret: "wms-secret", parse: parseWmsPayload, path: "/api/webhooks" });
     cleanups.push(() => wmsRx.stop());
-    const wms = await startWmsEmulator({ port: 0, webhook: { url: wmsRx.url, secret: "wms-secret" }, locations: ["wh-east"], initialStock: { [SKU]: { "wh-east": 5 } }, picking: { lagMs: { min: 0, max: 10 } }, batchMs: 5 });
+    const wms = await startWmsEmulator({
+      port: 0,
+      webhook: { url: wmsRx.url, secret: "wms-secret" },
+      locations: ["wh-east"],
+      initialStock: { [SKU]: { "wh-east": 5 } },
+      picking: { lagMs: { min: 0, max: 10 } },
+      batchMs: 5,
+    });
     cleanups.push(() => wms.stop());
     const { mkt, rx } = await setup({ initialListings: { [SKU]: 5 }, fulfillmentUrl: `${wms.url}/orders` });
 
@@ -260,7 +284,10 @@ describe("marketplace buyers and notifications", () => {
     const stats = mkt.stats();
     expect(stats.refusedPurchases).toBeGreaterThan(0);
     expect(mkt.listings()[SKU]).toBeLessThanOrEqual(1);
-    const units = (((await call(mkt.url, "GET", "/_emulator/orders")).json as { orders: MarketOrder[] }).orders).reduce((n, o) => n + (o.lines[0]?.quantity ?? 0), 0);
+    const units = ((await call(mkt.url, "GET", "/_emulator/orders")).json as { orders: MarketOrder[] }).orders.reduce(
+      (n, o) => n + (o.lines[0]?.quantity ?? 0),
+      0,
+    );
     expect(units + (mkt.listings()[SKU] ?? 0)).toBe(10);
     // Stopped, not just paused: the buyers report no rate (their timer is cleared synchronously).
     expect((await call(mkt.url, "GET", "/_emulator/buyers")).json).toEqual({ ratePerSecond: 0, skus: null });

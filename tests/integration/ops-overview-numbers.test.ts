@@ -54,14 +54,41 @@ describe("ops overview numbers", () => {
   it("gauges, dead letters and incidents show what is there", async () => {
     const redis = world.ctx.redis;
     const sku = catalog.products[0]!.variants[0]!.sku;
-    const event = (i: number) => ({ id: `ov-${i}`, sku, occurredAt: new Date(NOW).toISOString(), source: "wms", sourceUri: "test://ov", kind: "receipt", locationId: "wh-east", quantity: 1 }) as StockEvent;
+    const event = (i: number) =>
+      ({
+        id: `ov-${i}`,
+        sku,
+        occurredAt: new Date(NOW).toISOString(),
+        source: "wms",
+        sourceUri: "test://ov",
+        kind: "receipt",
+        locationId: "wh-east",
+        quantity: 1,
+      }) as StockEvent;
     for (let i = 0; i < 7; i++) await enqueueDelivery(redis, "wms", `ov-d${i}`, [event(i)]);
-    await markDirty(redis, ["marketplace"], [{ sku, version: 1 }, { sku: catalog.products[0]!.variants[1]!.sku, version: 1 }]);
+    await markDirty(
+      redis,
+      ["marketplace"],
+      [
+        { sku, version: 1 },
+        { sku: catalog.products[0]!.variants[1]!.sku, version: 1 },
+      ],
+    );
     await redis.lpush(keys.deadLetters, JSON.stringify({ reason: "test 1" }), JSON.stringify({ reason: "test 2" }), JSON.stringify({ reason: "test 3" }));
     // 400 points of our Shopify bucket (capacity 1,000) in use right now.
     expect(await takeTokens(redis, "shopify", { capacity: 1_000, refillPerSecond: 80 }, 400)).toBe(0);
     for (const [i, state] of (["open", "open", "failed"] as const).entries()) {
-      expect(await openIncident(redis, { id: `ov-inc-${i}`, kind: "short_pick", sku, locationId: "wh-east", units: 1, openedAt: new Date(NOW).toISOString(), lineKey: null })).toBe(true);
+      expect(
+        await openIncident(redis, {
+          id: `ov-inc-${i}`,
+          kind: "short_pick",
+          sku,
+          locationId: "wh-east",
+          units: 1,
+          openedAt: new Date(NOW).toISOString(),
+          lineKey: null,
+        }),
+      ).toBe(true);
       if (state === "failed") {
         const raw = (await redis.hget<Record<string, unknown>>(keys.incidents, `ov-inc-${i}`))!;
         await redis.hset(keys.incidents, { [`ov-inc-${i}`]: JSON.stringify({ ...raw, state }) });

@@ -18,7 +18,19 @@ const onHandOf = new Map(skus.map((sku, i) => [sku, i + 1]));
 beforeAll(async () => {
   world = await startChannelWorld(catalog);
   const redis = world.ctx.redis;
-  const events = skus.map((sku) => ({ id: `sku-page-${sku}`, sku, occurredAt: "2026-11-27T10:00:00Z", source: "wms", sourceUri: "test://skus", kind: "receipt", locationId: "wh-east", quantity: onHandOf.get(sku) }) as StockEvent);
+  const events = skus.map(
+    (sku) =>
+      ({
+        id: `sku-page-${sku}`,
+        sku,
+        occurredAt: "2026-11-27T10:00:00Z",
+        source: "wms",
+        sourceUri: "test://skus",
+        kind: "receipt",
+        locationId: "wh-east",
+        quantity: onHandOf.get(sku),
+      }) as StockEvent,
+  );
   await enqueueDelivery(redis, "wms", "sku-pages", events);
   for (let i = 0; i < 20 && (await queueLength(redis)) > 0; i++) await drainIntake(world.ctx, { maxMs: 10_000 });
   expect(await queueLength(redis)).toBe(0);

@@ -20,8 +20,27 @@ beforeAll(async () => {
 afterAll(async () => world?.stop());
 
 const at = "2026-11-27T08:00:00.000Z";
-const receipt = (id: string, sku: string, locationId: string, quantity: number): StockEvent => ({ id, kind: "receipt", sku, locationId, quantity, occurredAt: at, source: "wms", sourceUri: "test://wms" });
-const reserve = (id: string, sku: string, channel: "shopify" | "marketplace", order: string, quantity: number): StockEvent => ({ id, kind: "reserve", sku, channel, lineKey: `${channel}:${order}:1`, quantity, occurredAt: at, source: channel, sourceUri: `test://${channel}` });
+const receipt = (id: string, sku: string, locationId: string, quantity: number): StockEvent => ({
+  id,
+  kind: "receipt",
+  sku,
+  locationId,
+  quantity,
+  occurredAt: at,
+  source: "wms",
+  sourceUri: "test://wms",
+});
+const reserve = (id: string, sku: string, channel: "shopify" | "marketplace", order: string, quantity: number): StockEvent => ({
+  id,
+  kind: "reserve",
+  sku,
+  channel,
+  lineKey: `${channel}:${order}:1`,
+  quantity,
+  occurredAt: at,
+  source: channel,
+  sourceUri: `test://${channel}`,
+});
 
 async function deliver(source: "wms" | "shopify" | "marketplace", events: StockEvent[]) {
   const redis = world.ctx.redis;
@@ -38,7 +57,11 @@ describe("own-sale beliefs", () => {
     await deliver("wms", [receipt("r-0-0", sku, "wh-east", 4)]);
     expect(await listing(sku)).toBe(1);
     // A buyer takes it; we have not heard yet.
-    const bought = await fetch(`${world.marketplace.url}/_emulator/purchase`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku, quantity: 1 }) });
+    const bought = await fetch(`${world.marketplace.url}/_emulator/purchase`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sku, quantity: 1 }),
+    });
     expect(bought.status).toBe(201);
     expect(await listing(sku)).toBe(0);
     // Meanwhile a Shopify sale lowers what the marketplace should offer: our −1 meets a listing already at 0.
@@ -61,11 +84,17 @@ describe("own-sale beliefs", () => {
     await deliver("wms", [receipt("r-1-e", sku, "wh-east", 3), receipt("r-1-w", sku, "wh-west", 5)]);
     expect(await levels()).toEqual({ east: 1, west: 3 });
     // Shopify sells 1 from east (the first location covering it). We have not heard yet.
-    const checkout = await fetch(`${world.shopify.url}/_emulator/checkout`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ lines: [{ sku, quantity: 1 }] }) });
+    const checkout = await fetch(`${world.shopify.url}/_emulator/checkout`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ lines: [{ sku, quantity: 1 }] }),
+    });
     expect(checkout.status).toBe(200);
     expect(await levels()).toEqual({ east: 0, west: 3 });
     // A damaged unit at east: we lower east by 1 on top of the unheard sale (Shopify allows −1).
-    await deliver("wms", [{ id: "adj-1", kind: "adjustment", sku, locationId: "wh-east", quantity: -1, occurredAt: at, source: "wms", sourceUri: "test://wms" }]);
+    await deliver("wms", [
+      { id: "adj-1", kind: "adjustment", sku, locationId: "wh-east", quantity: -1, occurredAt: at, source: "wms", sourceUri: "test://wms" },
+    ]);
     expect(await levels()).toEqual({ east: -1, west: 3 });
     // Now the order arrives, naming no location. Our beliefs say east holds 0, so routing rules
     // would guess west — wrong. Re-reading the split puts each level exactly where it should be:

@@ -34,7 +34,6 @@ const LANES = 8;
 const RUNS = 20;
 const MIN_EVENTS = 10_000;
 
-
 describe("apply-event Lua script ≡ lib/domain/projection", () => {
   it("matches the pure model for random deliveries from concurrent clients", async () => {
     const lanes = Array.from({ length: LANES }, testRedis);
@@ -46,7 +45,9 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
       fc.asyncProperty(
         fc.constant(null).chain(() => {
           const skus = [uniqueSku("PROP-A"), uniqueSku("PROP-B"), uniqueSku("PROP-C")];
-          return historyArbitrary(skus, { minEvents: 250, maxEvents: 400 }).chain((history) => fc.tuple(fc.constant(skus), fc.constant(history), deliveryArbitrary(history)));
+          return historyArbitrary(skus, { minEvents: 250, maxEvents: 400 }).chain((history) =>
+            fc.tuple(fc.constant(skus), fc.constant(history), deliveryArbitrary(history)),
+          );
         }),
         async ([skus, history, delivery]) => {
           // Lane i takes every LANES-th event, in calls of 1–4 events (several SKUs in one call).
@@ -82,7 +83,9 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
           let modelHeld = 0;
           for (const [sku, events] of bySku(history.map((e) => winners.get(e.id)!))) {
             const model = applyAll(emptySkuState(), events);
-            expect(normalizeProjection(stored.get(sku)?.projection ?? { onHand: {}, reserved: {}, unassigned: 0 })).toEqual(normalizeProjection(model.projection));
+            expect(normalizeProjection(stored.get(sku)?.projection ?? { onHand: {}, reserved: {}, unassigned: 0 })).toEqual(
+              normalizeProjection(model.projection),
+            );
             modelHeld += Object.values(model.lines).reduce((sum, line) => sum + channelHeld(line), 0);
           }
           // The channels' own counts (what own-sale accounting mirrors) match the model too.
@@ -124,7 +127,11 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
     const late: StockEvent = { ...base, id: "r1", kind: "receipt", quantity: 5, occurredAt: at(5) };
     const old: StockEvent = { ...base, id: "c0", kind: "cycle_count", quantity: 3, occurredAt: at(1) };
     const outcomes = await applyEvents(redis, [count]);
-    const [lateOutcome, oldOutcome, again] = [...(await applyEvents(redis, [late])), ...(await applyEvents(redis, [old])), ...(await applyEvents(redis, [count]))];
+    const [lateOutcome, oldOutcome, again] = [
+      ...(await applyEvents(redis, [late])),
+      ...(await applyEvents(redis, [old])),
+      ...(await applyEvents(redis, [count])),
+    ];
     expect(outcomes[0]?.effect).toBe("applied");
     expect(lateOutcome?.effect).toBe("subsumed");
     expect(oldOutcome?.effect).toBe("stale_count");
@@ -132,7 +139,17 @@ describe("apply-event Lua script ≡ lib/domain/projection", () => {
     expect(again?.snapshot?.projection.onHand["wh-east"]).toBe(10);
 
     // A repeated order event reports what its first application did to the line.
-    const reserve: StockEvent = { sku, id: "res-1", kind: "reserve", channel: "marketplace", lineKey: "marketplace:M-1:1", quantity: 2, occurredAt: at(20), source: "marketplace", sourceUri: "test://effects" };
+    const reserve: StockEvent = {
+      sku,
+      id: "res-1",
+      kind: "reserve",
+      channel: "marketplace",
+      lineKey: "marketplace:M-1:1",
+      quantity: 2,
+      occurredAt: at(20),
+      source: "marketplace",
+      sourceUri: "test://effects",
+    };
     const [first] = await applyEvents(redis, [reserve]);
     const [repeat] = await applyEvents(redis, [reserve]);
     expect(first).toMatchObject({ effect: "applied", lineDelta: 2, lineLocation: null });

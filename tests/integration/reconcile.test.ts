@@ -23,7 +23,8 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 const post = (url: string, body: unknown) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
-const shopifyLevel = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
+const shopifyLevel = async (sku: string, location: string) =>
+  (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
 const listing = async (sku: string) => (await getJson<Record<string, number>>(`${world.marketplace.url}/_emulator/listings`))[sku];
 /**
  * What a channel should hold for a SKU, by hand from the seed below (east 20 + i mod 7, west
@@ -46,7 +47,9 @@ async function untilIdle(): Promise<void> {
   for (let i = 0; i < 50; i++) {
     await drainIntake(world.ctx, { maxMs: 5_000 });
     await flushChannels(world.ctx, { maxMs: 10_000 });
-    const pending = await Promise.all(writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length));
+    const pending = await Promise.all(
+      writableChannels(world.ctx, policy).map(async (a) => (await dirtyCount(redis, a.channel)) + (await listInflight(redis, a.channel)).length),
+    );
     if ((await queueLength(redis)) === 0 && pending.every((n) => n === 0)) return;
   }
   throw new Error("workers did not become idle");
@@ -67,8 +70,26 @@ beforeAll(async () => {
   await post(`${world.shopify.url}/_emulator/plan`, { restoreRate: 1_000, bucketSize: 20_000 });
   const at = "2026-11-27T08:00:00.000Z";
   const events = skus.flatMap((sku, i) => [
-    { id: `seed-${sku}-e`, kind: "receipt" as const, sku, locationId: "wh-east", quantity: 20 + (i % 7), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
-    { id: `seed-${sku}-w`, kind: "receipt" as const, sku, locationId: "wh-west", quantity: 10 + (i % 5), occurredAt: at, source: "wms" as const, sourceUri: "test://seed" },
+    {
+      id: `seed-${sku}-e`,
+      kind: "receipt" as const,
+      sku,
+      locationId: "wh-east",
+      quantity: 20 + (i % 7),
+      occurredAt: at,
+      source: "wms" as const,
+      sourceUri: "test://seed",
+    },
+    {
+      id: `seed-${sku}-w`,
+      kind: "receipt" as const,
+      sku,
+      locationId: "wh-west",
+      quantity: 10 + (i % 5),
+      occurredAt: at,
+      source: "wms" as const,
+      sourceUri: "test://seed",
+    },
   ]);
   for (let i = 0; i < events.length; i += 500) await enqueueDelivery(world.ctx.redis, "wms", null, events.slice(i, i + 500));
   await untilIdle();
@@ -251,7 +272,8 @@ describe("the drift pass", () => {
     // Frozen past its leases (a long GC pause, a suspended VM): both run out.
     await redis.pexpire(reconKeys.lock, 1);
     await redis.pexpire(channelKeys.flushLock("shopify"), 1);
-    for (let i = 0; i < 100 && ((await redis.exists(reconKeys.lock)) || (await redis.exists(channelKeys.flushLock("shopify")))); i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 100 && ((await redis.exists(reconKeys.lock)) || (await redis.exists(channelKeys.flushLock("shopify")))); i++)
+      await new Promise((r) => setTimeout(r, 20));
     // Meanwhile the next cron takes over, corrects the drift itself, and a newer pass runs.
     const takeover = await fullPass();
     expect(await shopifyLevel(sku, "wh-east")).toBe(want);

@@ -36,14 +36,58 @@ const ORDER_QUERY = /* GraphQL */ `
       cancelledAt
       currencyCode
       displayFinancialStatus
-      totalPriceSet { shopMoney { amount currencyCode } }
-      totalRefundedSet { shopMoney { amount currencyCode } }
-      customer { id firstName lastName displayName defaultEmailAddress { emailAddress } }
-      lineItems(first: 50) {
-        nodes { id sku quantity currentQuantity name originalUnitPriceSet { shopMoney { amount currencyCode } } }
+      totalPriceSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
       }
-      refunds(first: 20) { id createdAt }
-      transactions(first: 20) { id kind status gateway amountSet { shopMoney { amount currencyCode } } }
+      totalRefundedSet {
+        shopMoney {
+          amount
+          currencyCode
+        }
+      }
+      customer {
+        id
+        firstName
+        lastName
+        displayName
+        defaultEmailAddress {
+          emailAddress
+        }
+      }
+      lineItems(first: 50) {
+        nodes {
+          id
+          sku
+          quantity
+          currentQuantity
+          name
+          originalUnitPriceSet {
+            shopMoney {
+              amount
+              currencyCode
+            }
+          }
+        }
+      }
+      refunds(first: 20) {
+        id
+        createdAt
+      }
+      transactions(first: 20) {
+        id
+        kind
+        status
+        gateway
+        amountSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+      }
     }
   }
 `;
@@ -56,11 +100,31 @@ const REFUND_CREATE = /* GraphQL */ `
         legacyResourceId
         createdAt
         note
-        totalRefundedSet { shopMoney { amount currencyCode } }
-        refundLineItems(first: 50) { nodes { id quantity restockType lineItem { id sku } } }
+        totalRefundedSet {
+          shopMoney {
+            amount
+            currencyCode
+          }
+        }
+        refundLineItems(first: 50) {
+          nodes {
+            id
+            quantity
+            restockType
+            lineItem {
+              id
+              sku
+            }
+          }
+        }
       }
-      order { id }
-      userErrors { field message }
+      order {
+        id
+      }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;
@@ -78,13 +142,43 @@ const DISCOUNT_CREATE = /* GraphQL */ `
             endsAt
             usageLimit
             appliesOncePerCustomer
-            codes(first: 1) { nodes { code } }
-            context { ... on DiscountCustomers { customers { id } } ... on DiscountBuyerSelectionAll { all } }
-            customerGets { value { ... on DiscountPercentage { percentage } ... on DiscountAmount { amount { amount currencyCode } appliesOnEachItem } } }
+            codes(first: 1) {
+              nodes {
+                code
+              }
+            }
+            context {
+              ... on DiscountCustomers {
+                customers {
+                  id
+                }
+              }
+              ... on DiscountBuyerSelectionAll {
+                all
+              }
+            }
+            customerGets {
+              value {
+                ... on DiscountPercentage {
+                  percentage
+                }
+                ... on DiscountAmount {
+                  amount {
+                    amount
+                    currencyCode
+                  }
+                  appliesOnEachItem
+                }
+              }
+            }
           }
         }
       }
-      userErrors { field message code }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
@@ -218,7 +312,8 @@ async function checkout(lines: { sku: string; quantity: number }[], email?: stri
   return body as CheckoutResult;
 }
 
-const levels = async (...skus: string[]): Promise<Levels> => (await control("GET", `/_emulator/inventory?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`)).body as Levels;
+const levels = async (...skus: string[]): Promise<Levels> =>
+  (await control("GET", `/_emulator/inventory?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`)).body as Levels;
 const orderGid = (id: number) => `gid://shopify/Order/${id}`;
 const lineGid = (id: number) => `gid://shopify/LineItem/${id}`;
 
@@ -291,18 +386,46 @@ describe("order(id:)", () => {
     expect(view?.createdAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(view?.customer?.id).toMatch(/^gid:\/\/shopify\/Customer\/\d+$/);
     expect(view?.lineItems.nodes).toEqual([
-      { id: lineGid(order.lines[0]?.lineItemId ?? 0), sku: "TEE-BLK-M", quantity: 2, currentQuantity: 2, name: "Classic Organic Tee - Black / M", originalUnitPriceSet: { shopMoney: { amount: "28.0", currencyCode: "USD" } } },
-      { id: lineGid(order.lines[1]?.lineItemId ?? 0), sku: "MUG-SND", quantity: 1, currentQuantity: 1, name: "Stoneware Mug - Sand", originalUnitPriceSet: { shopMoney: { amount: "22.0", currencyCode: "USD" } } },
+      {
+        id: lineGid(order.lines[0]?.lineItemId ?? 0),
+        sku: "TEE-BLK-M",
+        quantity: 2,
+        currentQuantity: 2,
+        name: "Classic Organic Tee - Black / M",
+        originalUnitPriceSet: { shopMoney: { amount: "28.0", currencyCode: "USD" } },
+      },
+      {
+        id: lineGid(order.lines[1]?.lineItemId ?? 0),
+        sku: "MUG-SND",
+        quantity: 1,
+        currentQuantity: 1,
+        name: "Stoneware Mug - Sand",
+        originalUnitPriceSet: { shopMoney: { amount: "22.0", currencyCode: "USD" } },
+      },
     ]);
-    expect(view?.transactions).toEqual([{ id: expect.stringMatching(/^gid:\/\/shopify\/OrderTransaction\/\d+$/), kind: "SALE", status: "SUCCESS", gateway: "shopify_payments", amountSet: { shopMoney: { amount: "84.95", currencyCode: "USD" } } }]);
+    expect(view?.transactions).toEqual([
+      {
+        id: expect.stringMatching(/^gid:\/\/shopify\/OrderTransaction\/\d+$/),
+        kind: "SALE",
+        status: "SUCCESS",
+        gateway: "shopify_payments",
+        amountSet: { shopMoney: { amount: "84.95", currencyCode: "USD" } },
+      },
+    ]);
 
     // The REST webhook and Admin GraphQL describe the same buyer.
     await emu.sender.idle();
-    const created = receiver.deliveries.find((d) => header(d, "x-shopify-topic") === "orders/create")?.body as { customer: { first_name: string; last_name: string; admin_graphql_api_id: string } };
+    const created = receiver.deliveries.find((d) => header(d, "x-shopify-topic") === "orders/create")?.body as {
+      customer: { first_name: string; last_name: string; admin_graphql_api_id: string };
+    };
     expect(created.customer).toMatchObject({ first_name: "Maya", last_name: "Lopez", admin_graphql_api_id: view?.customer?.id });
 
     // Cost like every other query: connections sized by `first`, the actual cost by what came back.
-    const cost = res.extensions?.cost as { requestedQueryCost: number; actualQueryCost: number; throttleStatus: { currentlyAvailable: number; maximumAvailable: number } };
+    const cost = res.extensions?.cost as {
+      requestedQueryCost: number;
+      actualQueryCost: number;
+      throttleStatus: { currentlyAvailable: number; maximumAvailable: number };
+    };
     expect(cost.requestedQueryCost).toBeGreaterThan(50 * 3);
     expect(cost.actualQueryCost).toBeGreaterThan(2);
     expect(cost.actualQueryCost).toBeLessThan(cost.requestedQueryCost);
@@ -336,7 +459,16 @@ describe("refundCreate", () => {
       id: expect.stringMatching(/^gid:\/\/shopify\/Refund\/\d+$/),
       note: "oversold: no stock to ship",
       totalRefundedSet: { shopMoney: { amount: "34.0", currencyCode: "USD" } },
-      refundLineItems: { nodes: [{ id: expect.stringMatching(/^gid:\/\/shopify\/RefundLineItem\/\d+$/), quantity: 1, restockType: "NO_RESTOCK", lineItem: { id: lineGid(line.lineItemId), sku: "BNE-RST" } }] },
+      refundLineItems: {
+        nodes: [
+          {
+            id: expect.stringMatching(/^gid:\/\/shopify\/RefundLineItem\/\d+$/),
+            quantity: 1,
+            restockType: "NO_RESTOCK",
+            lineItem: { id: lineGid(line.lineItemId), sku: "BNE-RST" },
+          },
+        ],
+      },
     });
     expect(payload.refund?.id).toBe(`gid://shopify/Refund/${payload.refund?.legacyResourceId}`);
     // NO_RESTOCK on unfulfilled units: they leave committed and never come back to available.
@@ -348,11 +480,26 @@ describe("refundCreate", () => {
     if (!hook) throw new Error("no refunds/create");
     expectSigned(hook);
     const body = hook.body as RefundWebhookBody;
-    expect(body).toMatchObject({ id: Number(payload.refund?.legacyResourceId), order_id: order.orderId, note: "oversold: no stock to ship", admin_graphql_api_id: payload.refund?.id });
-    expect(body.refund_line_items).toEqual([expect.objectContaining({ line_item_id: line.lineItemId, quantity: 1, restock_type: "no_restock", location_id: null, line_item: expect.objectContaining({ sku: "BNE-RST" }) })]);
+    expect(body).toMatchObject({
+      id: Number(payload.refund?.legacyResourceId),
+      order_id: order.orderId,
+      note: "oversold: no stock to ship",
+      admin_graphql_api_id: payload.refund?.id,
+    });
+    expect(body.refund_line_items).toEqual([
+      expect.objectContaining({
+        line_item_id: line.lineItemId,
+        quantity: 1,
+        restock_type: "no_restock",
+        location_id: null,
+        line_item: expect.objectContaining({ sku: "BNE-RST" }),
+      }),
+    ]);
     expect(body.transactions).toEqual([expect.objectContaining({ amount: "34.00", kind: "refund" })]);
     // Our own intake releases the unshipped unit's reservation, noting Shopify did not restock it.
-    expect(parseShopifyWebhook("refunds/create", hook.body)).toEqual([expect.objectContaining({ kind: "release", sku: "BNE-RST", quantity: 1, restocked: false })]);
+    expect(parseShopifyWebhook("refunds/create", hook.body)).toEqual([
+      expect.objectContaining({ kind: "release", sku: "BNE-RST", quantity: 1, restocked: false }),
+    ]);
 
     const after = await readOrder(orderGid(order.orderId));
     expect(after?.lineItems.nodes[0]).toMatchObject({ quantity: 3, currentQuantity: 2 });
@@ -370,12 +517,17 @@ describe("refundCreate", () => {
     const start = (await levels("SCK-GRN"))["SCK-GRN"]?.["wh-east"];
     expect(start).toEqual({ available: 12, committed: 8, onHand: 20 });
 
-    const control1 = await control("POST", `/_emulator/orders/${viaControl.orderId}/refund`, { lines: [{ lineItemId: viaControl.lines[0]?.lineItemId, quantity: 2, restockType: "cancel" }] });
+    const control1 = await control("POST", `/_emulator/orders/${viaControl.orderId}/refund`, {
+      lines: [{ lineItemId: viaControl.lines[0]?.lineItemId, quantity: 2, restockType: "cancel" }],
+    });
     expect(control1.status).toBe(200);
     const afterControl = (await levels("SCK-GRN"))["SCK-GRN"]?.["wh-east"];
     expect(afterControl).toEqual({ available: 14, committed: 6, onHand: 20 });
 
-    const payload = await refund({ orderId: orderGid(viaGraphql.orderId), refundLineItems: [{ lineItemId: lineGid(viaGraphql.lines[0]?.lineItemId ?? 0), quantity: 2, restockType: "CANCEL", locationId: EAST.gid }] });
+    const payload = await refund({
+      orderId: orderGid(viaGraphql.orderId),
+      refundLineItems: [{ lineItemId: lineGid(viaGraphql.lines[0]?.lineItemId ?? 0), quantity: 2, restockType: "CANCEL", locationId: EAST.gid }],
+    });
     expect(payload.userErrors).toEqual([]);
     expect(payload.refund?.refundLineItems.nodes[0]?.restockType).toBe("CANCEL");
     // Same deltas again: committed → available at the line's location.
@@ -391,7 +543,9 @@ describe("refundCreate", () => {
     expect(fromGraphql?.refund_line_items[0]).toMatchObject({ quantity: 2, restock_type: "cancel", location_id: 71001 });
     expect(fromControl?.refund_line_items[0]).toMatchObject({ quantity: 2, restock_type: "cancel", location_id: 71001 });
     expect(fromGraphql?.transactions).toEqual([]);
-    expect(parseShopifyWebhook("refunds/create", hooks[1]?.body).map((e) => [e.kind, e.sku, "quantity" in e ? e.quantity : null])).toEqual([["release", "SCK-GRN", 2]]);
+    expect(parseShopifyWebhook("refunds/create", hooks[1]?.body).map((e) => [e.kind, e.sku, "quantity" in e ? e.quantity : null])).toEqual([
+      ["release", "SCK-GRN", 2],
+    ]);
     expect(fromControl?.transactions).toHaveLength(1);
   });
 
@@ -399,7 +553,10 @@ describe("refundCreate", () => {
     const order = await checkout([{ sku: "TEE-BLK-M", quantity: 2 }]);
     expect((await control("POST", `/_emulator/orders/${order.orderId}/fulfill`)).status).toBe(200);
     const before = (await levels("TEE-BLK-M"))["TEE-BLK-M"];
-    const payload = await refund({ orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "RETURN", locationId: WEST.gid }] });
+    const payload = await refund({
+      orderId: orderGid(order.orderId),
+      refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "RETURN", locationId: WEST.gid }],
+    });
     expect(payload.userErrors).toEqual([]);
     const after = (await levels("TEE-BLK-M"))["TEE-BLK-M"];
     expect(after?.["wh-west"]?.available).toBe((before?.["wh-west"]?.available ?? 0) + 1);
@@ -410,7 +567,10 @@ describe("refundCreate", () => {
 
   it("replays the first result for the same key and input, refunding once", async () => {
     const order = await checkout([{ sku: "TOT-TAN", quantity: 2 }]);
-    const input = { orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "NO_RESTOCK" }] };
+    const input = {
+      orderId: orderGid(order.orderId),
+      refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "NO_RESTOCK" }],
+    };
     const key = newKey();
     const refunds0 = await refundsCreated();
     const first = await refund(input, key);
@@ -422,7 +582,9 @@ describe("refundCreate", () => {
     expect(await levels("TOT-TAN")).toEqual(levelsAfterFirst);
     expect(await refundWebhooks()).toHaveLength(1);
     expect((await readOrder(orderGid(order.orderId)))?.refunds).toHaveLength(1);
-    const requests = (await control("GET", "/_emulator/requests?limit=2")).body as { requests: { rootFields: string[]; idempotencyKey: string | null; replayed: boolean }[] };
+    const requests = (await control("GET", "/_emulator/requests?limit=2")).body as {
+      requests: { rootFields: string[]; idempotencyKey: string | null; replayed: boolean }[];
+    };
     expect(requests.requests.filter((r) => r.rootFields.includes("refundCreate")).map((r) => [r.idempotencyKey, r.replayed])).toContainEqual([key, true]);
   });
 
@@ -430,12 +592,18 @@ describe("refundCreate", () => {
     const order = await checkout([{ sku: "TOT-TAN", quantity: 2 }]);
     const lineItemId = lineGid(order.lines[0]?.lineItemId ?? 0);
     const key = newKey();
-    expect((await refund({ orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId, quantity: 1, restockType: "NO_RESTOCK" }] }, key)).userErrors).toEqual([]);
+    expect(
+      (await refund({ orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId, quantity: 1, restockType: "NO_RESTOCK" }] }, key)).userErrors,
+    ).toEqual([]);
     const before = await levels("TOT-TAN");
     const refunds0 = await refundsCreated();
     receiver.clear();
     const other = await refund({ orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId, quantity: 1, restockType: "CANCEL" }] }, key);
-    expect(other).toEqual({ refund: null, order: null, userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters." }] });
+    expect(other).toEqual({
+      refund: null,
+      order: null,
+      userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters." }],
+    });
     expect(await levels("TOT-TAN")).toEqual(before);
     expect(await refundsCreated()).toBe(refunds0);
     expect(await refundWebhooks()).toHaveLength(0);
@@ -489,13 +657,18 @@ describe("refundCreate", () => {
 
   it("requires @idempotent (2026-04+) and refuses documents real Shopify would refuse, applying nothing", async () => {
     const order = await checkout([{ sku: "MUG-SND", quantity: 1 }]);
-    const input = { orderId: orderGid(order.orderId), refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "CANCEL" }] };
+    const input = {
+      orderId: orderGid(order.orderId),
+      refundLineItems: [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "CANCEL" }],
+    };
     const before = await levels("MUG-SND");
     const refunds0 = await refundsCreated();
 
     const withoutKey = REFUND_CREATE.replace(" @idempotent(key: $key)", "").replace(", $key: String!", "");
     const missing = await send<{ refundCreate: RefundPayload | null }>(withoutKey, { input });
-    expect(missing.errors?.graphQLErrors?.map((e) => [e.message, e.extensions?.code])).toEqual([["The @idempotent directive is required for this mutation but was not provided.", "BAD_REQUEST"]]);
+    expect(missing.errors?.graphQLErrors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+      ["The @idempotent directive is required for this mutation but was not provided.", "BAD_REQUEST"],
+    ]);
     expect(missing.data?.refundCreate ?? null).toBeNull();
 
     const blank = await send<{ refundCreate: RefundPayload | null }>(REFUND_CREATE, { input, key: "   " });
@@ -571,8 +744,13 @@ describe("discountCodeBasicCreate", () => {
     ]);
 
     // Codes are unique per shop whatever their case.
-    const duplicate = await send<{ discountCodeBasicCreate: DiscountPayload }>(DISCOUNT_CREATE, { basicCodeDiscount: { ...input, code: "sorry-ari-15", title: "Another" } });
-    expect(duplicate.data?.discountCodeBasicCreate).toEqual({ codeDiscountNode: null, userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }] });
+    const duplicate = await send<{ discountCodeBasicCreate: DiscountPayload }>(DISCOUNT_CREATE, {
+      basicCodeDiscount: { ...input, code: "sorry-ari-15", title: "Another" },
+    });
+    expect(duplicate.data?.discountCodeBasicCreate).toEqual({
+      codeDiscountNode: null,
+      userErrors: [{ field: ["basicCodeDiscount", "code"], message: "Code must be unique. Please try a different code.", code: "TAKEN" }],
+    });
     expect(((await control("GET", "/_emulator/discounts?code=SORRY-ARI-15")).body as { discounts: unknown[] }).discounts).toHaveLength(1);
     // A client that lost the create's answer finds the code instead of creating it again.
     const lookup = await send<{ codeDiscountNodeByCode: { id: string } | null; missing: { id: string } | null }>(
@@ -586,7 +764,13 @@ describe("discountCodeBasicCreate", () => {
   it("takes a fixed amount for everyone, and reports invalid input with DiscountErrorCode values, storing nothing", async () => {
     const before = ((await control("GET", "/_emulator/discounts")).body as { discounts: unknown[] }).discounts.length;
     const amount = await send<{ discountCodeBasicCreate: DiscountPayload }>(DISCOUNT_CREATE, {
-      basicCodeDiscount: { title: "Ten off", code: "TENOFF", startsAt, context: { all: "ALL" }, customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } } },
+      basicCodeDiscount: {
+        title: "Ten off",
+        code: "TENOFF",
+        startsAt,
+        context: { all: "ALL" },
+        customerGets: { value: { discountAmount: { amount: "10.00", appliesOnEachItem: false } }, items: { all: true } },
+      },
     });
     expect(amount.data?.discountCodeBasicCreate.userErrors).toEqual([]);
     expect(amount.data?.discountCodeBasicCreate.codeDiscountNode?.codeDiscount).toMatchObject({
@@ -597,7 +781,15 @@ describe("discountCodeBasicCreate", () => {
     });
 
     const bad = await send<{ discountCodeBasicCreate: DiscountPayload }>(DISCOUNT_CREATE, {
-      basicCodeDiscount: { title: "", code: "BAD", startsAt, endsAt: "2025-12-31T00:00:00Z", usageLimit: 0, context: { customers: { add: ["gid://shopify/Customer/1"] } }, customerGets: { value: { percentage: 1.5 }, items: { all: true } } },
+      basicCodeDiscount: {
+        title: "",
+        code: "BAD",
+        startsAt,
+        endsAt: "2025-12-31T00:00:00Z",
+        usageLimit: 0,
+        context: { customers: { add: ["gid://shopify/Customer/1"] } },
+        customerGets: { value: { percentage: 1.5 }, items: { all: true } },
+      },
     });
     expect(bad.data?.discountCodeBasicCreate.codeDiscountNode).toBeNull();
     expect(bad.data?.discountCodeBasicCreate.userErrors.map((e) => [e.field?.join("."), e.code])).toEqual([

@@ -49,16 +49,40 @@ async function start(receiver: FakeApp, overrides: Partial<ShopifyEmulatorOption
 interface GraphqlBody {
   data?: Record<string, unknown> | null;
   errors?: { message: string; locations?: unknown; path?: unknown; extensions: { code: string; [k: string]: unknown } }[];
-  extensions?: { cost: { requestedQueryCost: number; actualQueryCost: number | null; throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number } } };
+  extensions?: {
+    cost: {
+      requestedQueryCost: number;
+      actualQueryCost: number | null;
+      throttleStatus: { maximumAvailable: number; currentlyAvailable: number; restoreRate: number };
+    };
+  };
 }
 
-async function admin(emu: ShopifyEmulator, query: string, variables: Record<string, unknown> = {}, token: string | null = ADMIN_TOKEN): Promise<{ status: number; body: GraphqlBody }> {
-  const { status, json } = await requestJson(emu.adminGraphqlUrl, { method: "POST", body: { query, variables }, headers: token === null ? {} : { "x-shopify-access-token": token } });
+async function admin(
+  emu: ShopifyEmulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = ADMIN_TOKEN,
+): Promise<{ status: number; body: GraphqlBody }> {
+  const { status, json } = await requestJson(emu.adminGraphqlUrl, {
+    method: "POST",
+    body: { query, variables },
+    headers: token === null ? {} : { "x-shopify-access-token": token },
+  });
   return { status, body: json as GraphqlBody };
 }
 
-async function storefront(emu: ShopifyEmulator, query: string, variables: Record<string, unknown> = {}, token: string | null = STOREFRONT_TOKEN): Promise<{ status: number; body: GraphqlBody }> {
-  const { status, json } = await requestJson(emu.storefrontGraphqlUrl, { method: "POST", body: { query, variables }, headers: token === null ? {} : { "x-shopify-storefront-access-token": token } });
+async function storefront(
+  emu: ShopifyEmulator,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token: string | null = STOREFRONT_TOKEN,
+): Promise<{ status: number; body: GraphqlBody }> {
+  const { status, json } = await requestJson(emu.storefrontGraphqlUrl, {
+    method: "POST",
+    body: { query, variables },
+    headers: token === null ? {} : { "x-shopify-storefront-access-token": token },
+  });
   return { status, body: json as GraphqlBody };
 }
 
@@ -68,8 +92,10 @@ async function control(emu: ShopifyEmulator, method: "GET" | "POST", path: strin
 }
 
 type Levels = Record<string, Record<string, { available: number; committed: number; onHand: number }>>;
-const levels = async (emu: ShopifyEmulator, ...skus: string[]): Promise<Levels> => (await control(emu, "GET", `/_emulator/inventory?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`)).body as Levels;
-const setAvailable = (emu: ShopifyEmulator, sku: string, locationId: string, available: number) => control(emu, "POST", "/_emulator/inventory", { sku, locationId, available });
+const levels = async (emu: ShopifyEmulator, ...skus: string[]): Promise<Levels> =>
+  (await control(emu, "GET", `/_emulator/inventory?${skus.map((s) => `sku=${encodeURIComponent(s)}`).join("&")}`)).body as Levels;
+const setAvailable = (emu: ShopifyEmulator, sku: string, locationId: string, available: number) =>
+  control(emu, "POST", "/_emulator/inventory", { sku, locationId, available });
 
 const variantOf = (sku: string) => {
   const index = demoCatalog.products.flatMap((p) => p.variants).findIndex((v) => v.sku === sku);
@@ -92,22 +118,58 @@ async function itemId(emu: ShopifyEmulator, sku: string): Promise<string> {
 const ADJUST = /* GraphQL */ `
   mutation Adjust($input: InventoryAdjustQuantitiesInput!, $key: String!) {
     inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
-      inventoryAdjustmentGroup { id reason referenceDocumentUri changes { name delta quantityAfterChange item { id sku } location { id } } }
-      userErrors { field message code }
+      inventoryAdjustmentGroup {
+        id
+        reason
+        referenceDocumentUri
+        changes {
+          name
+          delta
+          quantityAfterChange
+          item {
+            id
+            sku
+          }
+          location {
+            id
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
 const SET = /* GraphQL */ `
   mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
     inventorySetQuantities(input: $input) @idempotent(key: $key) {
-      inventoryAdjustmentGroup { id changes { name delta quantityAfterChange } }
-      userErrors { field message code }
+      inventoryAdjustmentGroup {
+        id
+        changes {
+          name
+          delta
+          quantityAfterChange
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
 
 interface Payload {
-  inventoryAdjustmentGroup: { id: string; reason?: string; referenceDocumentUri?: string | null; changes: { name: string; delta: number; quantityAfterChange: number; item?: { id: string; sku: string }; location?: { id: string } }[] } | null;
+  inventoryAdjustmentGroup: {
+    id: string;
+    reason?: string;
+    referenceDocumentUri?: string | null;
+    changes: { name: string; delta: number; quantityAfterChange: number; item?: { id: string; sku: string }; location?: { id: string } }[];
+  } | null;
   userErrors: { field: string[] | null; message: string; code: string }[];
 }
 const payloadOf = (body: GraphqlBody, field: string): Payload => body.data?.[field] as Payload;
@@ -160,7 +222,10 @@ describe("Admin GraphQL: auth and validation", () => {
 
   it("rejects a missing required argument and a bad variable", async () => {
     const missing = await admin(emu, "{ inventoryItem { id } }");
-    expect(missing.body.errors?.[0]).toMatchObject({ message: "Field 'inventoryItem' is missing required arguments: id", extensions: { code: "missingRequiredArguments" } });
+    expect(missing.body.errors?.[0]).toMatchObject({
+      message: "Field 'inventoryItem' is missing required arguments: id",
+      extensions: { code: "missingRequiredArguments" },
+    });
     const badVariable = await admin(emu, "query($n: Int!) { locations(first: $n) { nodes { id } } }", { n: "ten" });
     expect(badVariable.body.errors?.[0]?.extensions.code).toBe("INVALID_VARIABLE");
     expect(badVariable.body.data).toBeUndefined();
@@ -238,7 +303,9 @@ describe("Admin GraphQL: reads", () => {
     const page = first.body.data?.locations as { nodes: unknown[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
     expect(page.nodes).toEqual([{ id: EAST.gid, name: EAST.name, isActive: true }]);
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const second = await admin(emu, "query($after: String) { locations(first: 5, after: $after) { nodes { id } pageInfo { hasNextPage } } }", { after: page.pageInfo.endCursor });
+    const second = await admin(emu, "query($after: String) { locations(first: 5, after: $after) { nodes { id } pageInfo { hasNextPage } } }", {
+      after: page.pageInfo.endCursor,
+    });
     expect(second.body.data?.locations).toEqual({ nodes: [{ id: WEST.gid }], pageInfo: { hasNextPage: false } });
     const noSize = await admin(emu, "{ locations { nodes { id } } }");
     expect(noSize.body.errors?.[0]).toMatchObject({ message: "you must provide one of first or last", path: ["locations"] });
@@ -249,7 +316,10 @@ describe("Admin GraphQL: reads", () => {
     const { body } = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: skus.map((s) => `sku:${s}`).join(" OR "), first: 30, levels: 10 });
     // 2 + 30 × (variant 1 + inventoryItem 1 + inventoryLevels(first: 10) (2 + 10 × (level 1 + location 1 + quantities 1))) = 1022
     expect(body.extensions?.cost.requestedQueryCost).toBe(1022);
-    expect(body.errors?.[0]).toMatchObject({ message: "Query cost is 1022, which exceeds the single query max cost limit (1000).", extensions: { code: "MAX_COST_EXCEEDED", maxCost: 1000 } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: "Query cost is 1022, which exceeds the single query max cost limit (1000).",
+      extensions: { code: "MAX_COST_EXCEEDED", maxCost: 1000 },
+    });
     expect(body.data).toBeUndefined();
     const small = await admin(emu, VARIANTS_BY_SKU_QUERY, { query: "sku:TEE-BLK-M", first: 2, levels: 2 });
     expect(small.body.errors).toBeUndefined();
@@ -268,16 +338,29 @@ describe("Admin GraphQL: inventory mutations (2026-04+ rules)", () => {
 
   it("rejects a mutation without @idempotent and applies nothing", async () => {
     await setAvailable(emu, "TEE-WHT-S", "wh-east", 5);
-    const { body } = await admin(emu, `mutation($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) { userErrors { code } } }`, {
-      input: adjustInput([await change("TEE-WHT-S", EAST, 3, null)]),
-    });
+    const { body } = await admin(
+      emu,
+      `mutation($input: InventoryAdjustQuantitiesInput!) { inventoryAdjustQuantities(input: $input) { userErrors { code } } }`,
+      {
+        input: adjustInput([await change("TEE-WHT-S", EAST, 3, null)]),
+      },
+    );
     expect(body.errors).toEqual([
-      { message: "The @idempotent directive is required for this mutation but was not provided.", locations: [{ line: 1, column: 53 }], path: ["inventoryAdjustQuantities"], extensions: { code: "BAD_REQUEST" } },
+      {
+        message: "The @idempotent directive is required for this mutation but was not provided.",
+        locations: [{ line: 1, column: 53 }],
+        path: ["inventoryAdjustQuantities"],
+        extensions: { code: "BAD_REQUEST" },
+      },
     ]);
     expect(body.data).toEqual({ inventoryAdjustQuantities: null });
     expect((await levels(emu, "TEE-WHT-S"))["TEE-WHT-S"]?.["wh-east"]?.available).toBe(5);
     const set = await admin(emu, `mutation($input: InventorySetQuantitiesInput!) { inventorySetQuantities(input: $input) { userErrors { code } } }`, {
-      input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-S"), locationId: EAST.gid, quantity: 9, changeFromQuantity: 5 }] },
+      input: {
+        name: "available",
+        reason: "correction",
+        quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-S"), locationId: EAST.gid, quantity: 9, changeFromQuantity: 5 }],
+      },
     });
     expect(set.body.errors?.[0]?.extensions.code).toBe("BAD_REQUEST");
     expect((await levels(emu, "TEE-WHT-S"))["TEE-WHT-S"]?.["wh-east"]?.available).toBe(5);
@@ -287,13 +370,23 @@ describe("Admin GraphQL: inventory mutations (2026-04+ rules)", () => {
     await setAvailable(emu, "TEE-WHT-M", "wh-east", 5);
     const id = await itemId(emu, "TEE-WHT-M");
     const missing = await admin(emu, ADJUST, { key: newKey(), input: adjustInput([{ inventoryItemId: id, locationId: EAST.gid, delta: 2 }]) });
-    expect(missing.body.errors?.[0]).toMatchObject({ message: "InventoryChangeInput must include the following argument: changeFromQuantity.", path: ["inventoryAdjustQuantities"], extensions: { code: "INVALID_FIELD_ARGUMENTS" } });
+    expect(missing.body.errors?.[0]).toMatchObject({
+      message: "InventoryChangeInput must include the following argument: changeFromQuantity.",
+      path: ["inventoryAdjustQuantities"],
+      extensions: { code: "INVALID_FIELD_ARGUMENTS" },
+    });
     expect(missing.body.data).toEqual({ inventoryAdjustQuantities: null });
-    const missingSet = await admin(emu, SET, { key: newKey(), input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: id, locationId: EAST.gid, quantity: 1 }] } });
+    const missingSet = await admin(emu, SET, {
+      key: newKey(),
+      input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: id, locationId: EAST.gid, quantity: 1 }] },
+    });
     expect(missingSet.body.errors?.[0]?.message).toBe("InventoryQuantityInput must include the following argument: changeFromQuantity.");
     expect((await levels(emu, "TEE-WHT-M"))["TEE-WHT-M"]?.["wh-east"]?.available).toBe(5);
 
-    const optOut = await admin(emu, ADJUST, { key: newKey(), input: adjustInput([{ inventoryItemId: id, locationId: EAST.gid, delta: 2, changeFromQuantity: null }]) });
+    const optOut = await admin(emu, ADJUST, {
+      key: newKey(),
+      input: adjustInput([{ inventoryItemId: id, locationId: EAST.gid, delta: 2, changeFromQuantity: null }]),
+    });
     const payload = payloadOf(optOut.body, "inventoryAdjustQuantities");
     expect(payload.userErrors).toEqual([]);
     expect(payload.inventoryAdjustmentGroup?.reason).toBe("correction");
@@ -314,14 +407,34 @@ describe("Admin GraphQL: inventory mutations (2026-04+ rules)", () => {
     });
     const payload = payloadOf(body, "inventoryAdjustQuantities");
     expect(payload.inventoryAdjustmentGroup).toBeNull();
-    expect(payload.userErrors).toEqual([{ field: ["input", "changes", "1", "changeFromQuantity"], message: "The changeFromQuantity argument no longer matches the persisted quantity.", code: "CHANGE_FROM_QUANTITY_STALE" }]);
+    expect(payload.userErrors).toEqual([
+      {
+        field: ["input", "changes", "1", "changeFromQuantity"],
+        message: "The changeFromQuantity argument no longer matches the persisted quantity.",
+        code: "CHANGE_FROM_QUANTITY_STALE",
+      },
+    ]);
     const after = await levels(emu, "TEE-WHT-L", "TEE-NVY-S");
     expect(after["TEE-WHT-L"]?.["wh-east"]?.available).toBe(6);
     expect(after["TEE-NVY-S"]?.["wh-west"]?.available).toBe(4);
 
-    const stale = await admin(emu, SET, { key: newKey(), input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-L"), locationId: EAST.gid, quantity: 20, changeFromQuantity: 99 }] } });
+    const stale = await admin(emu, SET, {
+      key: newKey(),
+      input: {
+        name: "available",
+        reason: "correction",
+        quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-L"), locationId: EAST.gid, quantity: 20, changeFromQuantity: 99 }],
+      },
+    });
     expect(payloadOf(stale.body, "inventorySetQuantities").userErrors.map((e) => e.code)).toEqual(["CHANGE_FROM_QUANTITY_STALE"]);
-    const fresh = await admin(emu, SET, { key: newKey(), input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-L"), locationId: EAST.gid, quantity: 20, changeFromQuantity: 6 }] } });
+    const fresh = await admin(emu, SET, {
+      key: newKey(),
+      input: {
+        name: "available",
+        reason: "correction",
+        quantities: [{ inventoryItemId: await itemId(emu, "TEE-WHT-L"), locationId: EAST.gid, quantity: 20, changeFromQuantity: 6 }],
+      },
+    });
     expect(payloadOf(fresh.body, "inventorySetQuantities").inventoryAdjustmentGroup?.changes).toEqual([
       { name: "available", delta: 14, quantityAfterChange: 20 },
       { name: "on_hand", delta: 14, quantityAfterChange: 20 },
@@ -366,7 +479,9 @@ describe("Admin GraphQL: inventory mutations (2026-04+ rules)", () => {
     const stats1 = (await control(emu, "GET", "/_emulator/stats")).body as { idempotentReplays: number; mutationsApplied: number };
     expect(stats1.idempotentReplays - stats0.idempotentReplays).toBe(1);
     expect(stats1.mutationsApplied - stats0.mutationsApplied).toBe(1);
-    const log = (await control(emu, "GET", "/_emulator/requests?limit=2")).body as { requests: { idempotencyKey: string; replayed: boolean; operationName: string; requestedCost: number }[] };
+    const log = (await control(emu, "GET", "/_emulator/requests?limit=2")).body as {
+      requests: { idempotencyKey: string; replayed: boolean; operationName: string; requestedCost: number }[];
+    };
     expect(log.requests.map((r) => [r.operationName, r.idempotencyKey, r.replayed, r.requestedCost])).toEqual([
       ["Adjust", key, false, 10],
       ["Adjust", key, true, 10],
@@ -381,7 +496,9 @@ describe("Admin GraphQL: inventory mutations (2026-04+ rules)", () => {
     const other = await admin(emu, ADJUST, { key, input: adjustInput([await change("TRL-GRY-41", EAST, -5, null)]) });
     expect(payloadOf(other.body, "inventoryAdjustQuantities")).toEqual({
       inventoryAdjustmentGroup: null,
-      userErrors: [{ field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" }],
+      userErrors: [
+        { field: null, message: "The same idempotency key cannot be used with different operation parameters.", code: "IDEMPOTENCY_KEY_PARAMETER_MISMATCH" },
+      ],
     });
     expect((await levels(emu, "TRL-GRY-41"))["TRL-GRY-41"]?.["wh-east"]?.available).toBe(7);
   });
@@ -393,13 +510,18 @@ describe("Admin GraphQL: cost-based throttling", () => {
     let clockMs = 0;
     const local = await start(receiver, { plan: { restoreRate: 20, bucketSize: 50 }, bucketClock: () => clockMs });
     try {
-      const id = (await admin(local, `{ productVariants(first: 1, query: "sku:MUG-SND") { nodes { inventoryItem { id } } } }`)).body.data?.productVariants as { nodes: { inventoryItem: { id: string } }[] };
+      const id = (await admin(local, `{ productVariants(first: 1, query: "sku:MUG-SND") { nodes { inventoryItem { id } } } }`)).body.data?.productVariants as {
+        nodes: { inventoryItem: { id: string } }[];
+      };
       const inventoryItemId = id.nodes[0]?.inventoryItem.id;
       // That read cost 4 of 50 (2 + 1 × (variant + inventoryItem)), restored in 0.2 s.
       clockMs += 300;
       const burst = await Promise.all(
         Array.from({ length: 8 }, (_, i) =>
-          admin(local, ADJUST, { key: `burst-${i}`, input: { name: "available", reason: "correction", changes: [{ inventoryItemId, locationId: EAST.gid, delta: 1, changeFromQuantity: null }] } }),
+          admin(local, ADJUST, {
+            key: `burst-${i}`,
+            input: { name: "available", reason: "correction", changes: [{ inventoryItemId, locationId: EAST.gid, delta: 1, changeFromQuantity: null }] },
+          }),
         ),
       );
       const throttled = burst.filter((r) => r.body.errors?.[0]?.extensions.code === "THROTTLED");
@@ -408,7 +530,9 @@ describe("Admin GraphQL: cost-based throttling", () => {
       expect(throttled).toHaveLength(3);
       for (const r of throttled) {
         expect(r.status).toBe(200);
-        expect(r.body.errors).toEqual([{ message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } }]);
+        expect(r.body.errors).toEqual([
+          { message: "Throttled", extensions: { code: "THROTTLED", documentation: "https://shopify.dev/api/usage/rate-limits" } },
+        ]);
         expect(r.body.data).toBeUndefined();
         expect(r.body.extensions?.cost.requestedQueryCost).toBe(10);
         expect(r.body.extensions?.cost.actualQueryCost).toBeNull();
@@ -422,11 +546,18 @@ describe("Admin GraphQL: cost-based throttling", () => {
       // The burst left the bucket empty; 12 points back after 0.6 s at 20/s, minus this read's 1.
       const restored = (await admin(local, "{ shop { id } }")).body.extensions?.cost.throttleStatus.currentlyAvailable ?? -1;
       expect(restored).toBe(11);
-      const retried = await admin(local, ADJUST, { key: "burst-retry", input: { name: "available", reason: "correction", changes: [{ inventoryItemId, locationId: EAST.gid, delta: 1, changeFromQuantity: null }] } });
+      const retried = await admin(local, ADJUST, {
+        key: "burst-retry",
+        input: { name: "available", reason: "correction", changes: [{ inventoryItemId, locationId: EAST.gid, delta: 1, changeFromQuantity: null }] },
+      });
       expect(retried.body.errors).toBeUndefined();
       expect(retried.body.extensions?.cost.throttleStatus.currentlyAvailable).toBeLessThan(restored);
       expect((await levels(local, "MUG-SND"))["MUG-SND"]?.["wh-east"]?.available).toBe(6);
-      const stats = (await control(local, "GET", "/_emulator/stats")).body as { throttled: number; peakBucketUsage: number; bucket: { maximumAvailable: number } };
+      const stats = (await control(local, "GET", "/_emulator/stats")).body as {
+        throttled: number;
+        peakBucketUsage: number;
+        bucket: { maximumAvailable: number };
+      };
       expect(stats.throttled).toBe(3);
       expect(stats.peakBucketUsage).toBeGreaterThanOrEqual(46);
       expect(stats.bucket.maximumAvailable).toBe(50);
@@ -439,7 +570,11 @@ describe("Admin GraphQL: cost-based throttling", () => {
     const local = await start(receiver);
     try {
       const { body } = await admin(local, "{ shop { name } }");
-      expect(body.extensions?.cost).toEqual({ requestedQueryCost: 1, actualQueryCost: 1, throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 } });
+      expect(body.extensions?.cost).toEqual({
+        requestedQueryCost: 1,
+        actualQueryCost: 1,
+        throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1999, restoreRate: 100 },
+      });
       const plan = await control(local, "POST", "/_emulator/plan", { restoreRate: 1000, bucketSize: 20000 });
       expect(plan.body).toEqual({ bucket: { maximumAvailable: 20000, currentlyAvailable: 20000, restoreRate: 1000 } });
       expect((await admin(local, "{ shop { name } }")).body.extensions?.cost.throttleStatus.maximumAvailable).toBe(20000);
@@ -465,7 +600,9 @@ describe("Admin GraphQL through the real @shopify/admin-api-client", () => {
       },
       logger: () => undefined,
     });
-    const read = await client.request<{ productVariants: { nodes: { sku: string; inventoryItem: { id: string; inventoryLevel: { quantities: { name: string; quantity: number }[] } } }[] } }>(
+    const read = await client.request<{
+      productVariants: { nodes: { sku: string; inventoryItem: { id: string; inventoryLevel: { quantities: { name: string; quantity: number }[] } } }[] };
+    }>(
       `query Find($q: String!, $loc: ID!) { productVariants(first: 1, query: $q) { nodes { sku inventoryItem { id inventoryLevel(locationId: $loc) { quantities(names: ["available"]) { name quantity } } } } } }`,
       { variables: { q: "sku:TRL-GRY-42", loc: WEST.gid } },
     );
@@ -477,7 +614,14 @@ describe("Admin GraphQL through the real @shopify/admin-api-client", () => {
     expect(read.extensions?.cost?.throttleStatus?.maximumAvailable).toBe(2000);
 
     const write = await client.request<{ inventoryAdjustQuantities: Payload }>(ADJUST, {
-      variables: { key: newKey(), input: { name: "available", reason: "received", changes: [{ inventoryItemId: node?.inventoryItem.id, locationId: WEST.gid, delta: 5, changeFromQuantity: 3 }] } },
+      variables: {
+        key: newKey(),
+        input: {
+          name: "available",
+          reason: "received",
+          changes: [{ inventoryItemId: node?.inventoryItem.id, locationId: WEST.gid, delta: 5, changeFromQuantity: 3 }],
+        },
+      },
     });
     expect(write.errors).toBeUndefined();
     expect(write.data?.inventoryAdjustQuantities.userErrors).toEqual([]);
@@ -486,7 +630,13 @@ describe("Admin GraphQL through the real @shopify/admin-api-client", () => {
     expect((await levels(emu, "TRL-GRY-42"))["TRL-GRY-42"]?.["wh-west"]?.available).toBe(8);
 
     const rejected = await client.request(ADJUST.replace(" @idempotent(key: $key)", "").replace(", $key: String!", ""), {
-      variables: { input: { name: "available", reason: "received", changes: [{ inventoryItemId: node?.inventoryItem.id, locationId: WEST.gid, delta: 5, changeFromQuantity: null }] } },
+      variables: {
+        input: {
+          name: "available",
+          reason: "received",
+          changes: [{ inventoryItemId: node?.inventoryItem.id, locationId: WEST.gid, delta: 5, changeFromQuantity: null }],
+        },
+      },
     });
     expect(rejected.errors?.graphQLErrors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
   });
@@ -517,7 +667,13 @@ describe("checkout", () => {
     await setAvailable(emu, "TEE-BLK-S", "wh-west", 5);
     await setAvailable(emu, "MUG-SND", "wh-east", 4);
     const before = await levels(emu, "TEE-BLK-S", "MUG-SND");
-    const { status, body } = await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-BLK-S", quantity: 2 }, { sku: "MUG-SND", quantity: 1 }], email: "maya@example.com" });
+    const { status, body } = await control(emu, "POST", "/_emulator/checkout", {
+      lines: [
+        { sku: "TEE-BLK-S", quantity: 2 },
+        { sku: "MUG-SND", quantity: 1 },
+      ],
+      email: "maya@example.com",
+    });
     expect(status).toBe(200);
     const order = body as CheckoutResult;
     expect(String(order.orderId)).toMatch(/^\d{13}$/);
@@ -574,7 +730,12 @@ describe("checkout", () => {
     await setAvailable(emu, "TRL-GRY-43", "wh-west", 2);
     await setAvailable(emu, "TRL-GRY-44", "wh-east", 9);
     const before = await levels(emu, "TRL-GRY-43", "TRL-GRY-44");
-    const { status, body } = await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TRL-GRY-44", quantity: 1 }, { sku: "TRL-GRY-43", quantity: 3 }] });
+    const { status, body } = await control(emu, "POST", "/_emulator/checkout", {
+      lines: [
+        { sku: "TRL-GRY-44", quantity: 1 },
+        { sku: "TRL-GRY-43", quantity: 3 },
+      ],
+    });
     expect(status).toBe(409);
     expect(body).toEqual({ error: "insufficient_stock", lines: [{ sku: "TRL-GRY-43", requested: 3, available: 2 }] });
     expect(await levels(emu, "TRL-GRY-43", "TRL-GRY-44")).toEqual(before);
@@ -611,8 +772,15 @@ describe("checkout", () => {
     expect(parsed("refunds/create").map((events) => events.map((e) => [e.kind, e.sku, "quantity" in e ? e.quantity : null, e.id]))).toEqual([
       [["release", "TEE-NVY-S", 1, expect.stringMatching(new RegExp(`^shopify:refund:${refundId}:\\d+$`))]],
     ]);
-    expect(parsed("orders/cancelled").map((events) => events.map((e) => [e.kind, e.sku, e.id]))).toEqual([[["cancel_line", "TEE-NVY-S", `shopify:cancel:${order.orderId}:${lineItemId}`]]]);
-    const cancelled = webhooks(receiver, "orders/cancelled")[0]?.body as { cancelled_at: string; financial_status: string; refunds: unknown[]; line_items: { current_quantity: number; fulfillable_quantity: number }[] };
+    expect(parsed("orders/cancelled").map((events) => events.map((e) => [e.kind, e.sku, e.id]))).toEqual([
+      [["cancel_line", "TEE-NVY-S", `shopify:cancel:${order.orderId}:${lineItemId}`]],
+    ]);
+    const cancelled = webhooks(receiver, "orders/cancelled")[0]?.body as {
+      cancelled_at: string;
+      financial_status: string;
+      refunds: unknown[];
+      line_items: { current_quantity: number; fulfillable_quantity: number }[];
+    };
     expect(cancelled.cancelled_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-05:00$/);
     expect(cancelled.refunds).toHaveLength(1);
     expect(cancelled.line_items[0]).toMatchObject({ quantity: 3, current_quantity: 0, fulfillable_quantity: 0 });
@@ -624,13 +792,18 @@ describe("checkout", () => {
     const order = (await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-NVY-M", quantity: 2 }] })).body as CheckoutResult;
     expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/fulfill`)).status).toBe(200);
     expect((await levels(emu, "TEE-NVY-M"))["TEE-NVY-M"]?.["wh-west"]).toEqual({ available: 1, committed: 0, onHand: 1 });
-    const refund = await control(emu, "POST", `/_emulator/orders/${order.orderId}/refund`, { lines: [{ lineItemId: order.lines[0]?.lineItemId, quantity: 1, restockType: "return" }] });
+    const refund = await control(emu, "POST", `/_emulator/orders/${order.orderId}/refund`, {
+      lines: [{ lineItemId: order.lines[0]?.lineItemId, quantity: 1, restockType: "return" }],
+    });
     expect(refund.status).toBe(200);
     expect((await levels(emu, "TEE-NVY-M"))["TEE-NVY-M"]?.["wh-west"]).toEqual({ available: 2, committed: 0, onHand: 2 });
     await emu.sender.idle();
     const [delivery] = webhooks(receiver, "refunds/create");
     if (!delivery) throw new Error("no refunds/create delivered");
-    expect((delivery.body as { refund_line_items: { restock_type: string; location_id: number }[] }).refund_line_items[0]).toMatchObject({ restock_type: "return", location_id: 71002 });
+    expect((delivery.body as { refund_line_items: { restock_type: string; location_id: number }[] }).refund_line_items[0]).toMatchObject({
+      restock_type: "return",
+      location_id: 71002,
+    });
     expect(parseShopifyWebhook("refunds/create", delivery.body)).toEqual([]);
   });
 
@@ -661,8 +834,21 @@ describe("checkout", () => {
     const [delivery] = webhooks(receiver, "products/update");
     if (!delivery) throw new Error("no products/update delivered");
     expectSignedShopifyDelivery(delivery, "products/update");
-    const body = delivery.body as { id: number; title: string; handle: string; admin_graphql_api_id: string; body_html: string; updated_at: string; variants: { sku: string; price: string; product_id: number }[] };
-    expect(body).toMatchObject({ id: 9_021_188_100_002, title: "Trail Runner 3", handle: "trail-runner", admin_graphql_api_id: "gid://shopify/Product/9021188100002" });
+    const body = delivery.body as {
+      id: number;
+      title: string;
+      handle: string;
+      admin_graphql_api_id: string;
+      body_html: string;
+      updated_at: string;
+      variants: { sku: string; price: string; product_id: number }[];
+    };
+    expect(body).toMatchObject({
+      id: 9_021_188_100_002,
+      title: "Trail Runner 3",
+      handle: "trail-runner",
+      admin_graphql_api_id: "gid://shopify/Product/9021188100002",
+    });
     expect(body.body_html).toBe("<p>Grippy, light and ready for mud.</p>");
     expect(body.variants.map((v) => [v.sku, v.price, v.product_id])).toContainEqual(["TRL-GRY-41", "139.00", 9_021_188_100_002]);
     expect(body.updated_at).toMatch(/-05:00$/);
@@ -677,7 +863,11 @@ describe("checkout", () => {
       const order = (await control(local, "POST", "/_emulator/checkout", { lines: [{ sku: "MUG-SND", quantity: 2 }] })).body as CheckoutResult;
       await expect.poll(() => wms.deliveries.length, { timeout: 5_000 }).toBe(1);
       expect(wms.deliveries[0]?.path).toBe("/orders");
-      expect(wms.deliveries[0]?.body).toEqual({ orderId: `shopify:${order.orderId}`, channel: "shopify", lines: [{ lineId: String(order.lines[0]?.lineItemId), sku: "MUG-SND", quantity: 2, locationId: "wh-west" }] });
+      expect(wms.deliveries[0]?.body).toEqual({
+        orderId: `shopify:${order.orderId}`,
+        channel: "shopify",
+        lines: [{ lineId: String(order.lines[0]?.lineItemId), sku: "MUG-SND", quantity: 2, locationId: "wh-west" }],
+      });
     } finally {
       await local.stop();
       await wms.stop();
@@ -691,11 +881,49 @@ describe("Storefront API", () => {
   const PRODUCT = /* GraphQL */ `
     query Product($handle: String!) {
       product(handle: $handle) {
-        id handle title description descriptionHtml
-        featuredImage { url altText }
-        priceRange { minVariantPrice { amount currencyCode } maxVariantPrice { amount currencyCode } }
-        options { name values }
-        variants(first: 3) { nodes { id sku title availableForSale quantityAvailable price { amount currencyCode } selectedOptions { name value } image { url } } }
+        id
+        handle
+        title
+        description
+        descriptionHtml
+        featuredImage {
+          url
+          altText
+        }
+        priceRange {
+          minVariantPrice {
+            amount
+            currencyCode
+          }
+          maxVariantPrice {
+            amount
+            currencyCode
+          }
+        }
+        options {
+          name
+          values
+        }
+        variants(first: 3) {
+          nodes {
+            id
+            sku
+            title
+            availableForSale
+            quantityAvailable
+            price {
+              amount
+              currencyCode
+            }
+            selectedOptions {
+              name
+              value
+            }
+            image {
+              url
+            }
+          }
+        }
       }
     }
   `;
@@ -722,12 +950,23 @@ describe("Storefront API", () => {
       ],
     });
     const bySku = Object.fromEntries(product.variants.nodes.map((v) => [v.sku, v]));
-    expect(bySku["TEE-BLK-S"]).toMatchObject({ id: "gid://shopify/ProductVariant/47731880100001", availableForSale: true, quantityAvailable: 5, price: { amount: "28.0", currencyCode: "USD" }, selectedOptions: [{ name: "Color", value: "Black" }, { name: "Size", value: "S" }] });
+    expect(bySku["TEE-BLK-S"]).toMatchObject({
+      id: "gid://shopify/ProductVariant/47731880100001",
+      availableForSale: true,
+      quantityAvailable: 5,
+      price: { amount: "28.0", currencyCode: "USD" },
+      selectedOptions: [
+        { name: "Color", value: "Black" },
+        { name: "Size", value: "S" },
+      ],
+    });
     expect(bySku["TEE-BLK-L"]).toMatchObject({ availableForSale: false, quantityAvailable: 0 });
 
     await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-BLK-S", quantity: 2 }] });
     const again = await storefront(emu, PRODUCT, { handle: "classic-tee" });
-    const variant = (again.body.data?.product as { variants: { nodes: { sku: string; quantityAvailable: number }[] } }).variants.nodes.find((v) => v.sku === "TEE-BLK-S");
+    const variant = (again.body.data?.product as { variants: { nodes: { sku: string; quantityAvailable: number }[] } }).variants.nodes.find(
+      (v) => v.sku === "TEE-BLK-S",
+    );
     expect(variant?.quantityAvailable).toBe(3);
     expect((await storefront(emu, PRODUCT, { handle: "no-such-product" })).body.data).toEqual({ product: null });
   });
@@ -737,12 +976,22 @@ describe("Storefront API", () => {
     const page = first.body.data?.products as { nodes: { handle: string }[]; pageInfo: { hasNextPage: boolean; endCursor: string } };
     expect(page.nodes.map((n) => n.handle)).toEqual(demoCatalog.products.slice(0, 2).map((p) => p.handle));
     expect(page.pageInfo.hasNextPage).toBe(true);
-    const next = await storefront(emu, "query($after: String) { products(first: 250, after: $after) { nodes { handle } } }", { after: page.pageInfo.endCursor });
-    expect((next.body.data?.products as { nodes: { handle: string }[] }).nodes.map((n) => n.handle)).toEqual(demoCatalog.products.slice(2).map((p) => p.handle));
+    const next = await storefront(emu, "query($after: String) { products(first: 250, after: $after) { nodes { handle } } }", {
+      after: page.pageInfo.endCursor,
+    });
+    expect((next.body.data?.products as { nodes: { handle: string }[] }).nodes.map((n) => n.handle)).toEqual(
+      demoCatalog.products.slice(2).map((p) => p.handle),
+    );
     const search = await storefront(emu, `{ products(first: 5, query: "handle:classic-tee") { nodes { handle } } }`);
     expect(search.body.data).toEqual({ products: { nodes: [{ handle: "classic-tee" }] } });
-    const collection = await storefront(emu, `{ collections(first: 5) { nodes { handle } } collection(handle: "all") { title products(first: 1) { nodes { handle } } } }`);
-    expect(collection.body.data).toEqual({ collections: { nodes: [{ handle: "all" }] }, collection: { title: "All products", products: { nodes: [{ handle: "classic-tee" }] } } });
+    const collection = await storefront(
+      emu,
+      `{ collections(first: 5) { nodes { handle } } collection(handle: "all") { title products(first: 1) { nodes { handle } } } }`,
+    );
+    expect(collection.body.data).toEqual({
+      collections: { nodes: [{ handle: "all" }] },
+      collection: { title: "All products", products: { nodes: [{ handle: "classic-tee" }] } },
+    });
   });
 
   it("requires the storefront token and validates against the Storefront schema", async () => {
@@ -752,9 +1001,12 @@ describe("Storefront API", () => {
       expect(denied.body).toEqual({ errors: [{ message: "", extensions: { code: "UNAUTHORIZED" } }] });
     }
     expect((await storefront(emu, "{ shop { name } }")).body.data).toEqual({ shop: { name: "Northwind Demo" } });
-    const invalid = await storefront(emu, "{ product(handle: \"classic-tee\") { inventoryItem { id } } }");
+    const invalid = await storefront(emu, '{ product(handle: "classic-tee") { inventoryItem { id } } }');
     expect(invalid.status).toBe(200);
-    expect(invalid.body.errors?.[0]).toMatchObject({ message: "Field 'inventoryItem' doesn't exist on type 'Product'", extensions: { code: "undefinedField" } });
+    expect(invalid.body.errors?.[0]).toMatchObject({
+      message: "Field 'inventoryItem' doesn't exist on type 'Product'",
+      extensions: { code: "undefinedField" },
+    });
     expect(invalid.body.extensions).toBeUndefined();
   });
 });
@@ -765,7 +1017,11 @@ describe("control API", () => {
   it("injects 5xx faults on the GraphQL APIs only, and resets stats", async () => {
     await control(emu, "POST", "/_emulator/faults", { errorRate: 1 });
     try {
-      const response = await fetch(emu.adminGraphqlUrl, { method: "POST", headers: { "x-shopify-access-token": ADMIN_TOKEN, "content-type": "application/json" }, body: JSON.stringify({ query: "{ shop { name } }" }) });
+      const response = await fetch(emu.adminGraphqlUrl, {
+        method: "POST",
+        headers: { "x-shopify-access-token": ADMIN_TOKEN, "content-type": "application/json" },
+        body: JSON.stringify({ query: "{ shop { name } }" }),
+      });
       expect(response.status).toBe(503);
       expect((await control(emu, "GET", "/_emulator/stats")).status).toBe(200);
     } finally {

@@ -87,8 +87,10 @@ async function graphql(url: string, headers: Record<string, string>, query: stri
   expect(body.errors).toBeUndefined();
   return body.data ?? {};
 }
-const admin = (emu: ShopifyEmulator, query: string, variables: Json = {}) => graphql(emu.adminGraphqlUrl, { "x-shopify-access-token": ADMIN_TOKEN }, query, variables);
-const storefront = (emu: ShopifyEmulator, query: string, variables: Json = {}) => graphql(emu.storefrontGraphqlUrl, { "x-shopify-storefront-access-token": STOREFRONT_TOKEN }, query, variables);
+const admin = (emu: ShopifyEmulator, query: string, variables: Json = {}) =>
+  graphql(emu.adminGraphqlUrl, { "x-shopify-access-token": ADMIN_TOKEN }, query, variables);
+const storefront = (emu: ShopifyEmulator, query: string, variables: Json = {}) =>
+  graphql(emu.storefrontGraphqlUrl, { "x-shopify-storefront-access-token": STOREFRONT_TOKEN }, query, variables);
 
 interface Checkout {
   orderId: number;
@@ -104,41 +106,138 @@ async function checkout(emu: ShopifyEmulator, sku: string, quantity: number): Pr
 const ADJUST = /* GraphQL */ `
   mutation Adjust($input: InventoryAdjustQuantitiesInput!, $key: String!) {
     inventoryAdjustQuantities(input: $input) @idempotent(key: $key) {
-      inventoryAdjustmentGroup { id createdAt reason changes { name delta quantityAfterChange item { id sku } location { id } } }
-      userErrors { field message code }
+      inventoryAdjustmentGroup {
+        id
+        createdAt
+        reason
+        changes {
+          name
+          delta
+          quantityAfterChange
+          item {
+            id
+            sku
+          }
+          location {
+            id
+          }
+        }
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
 const SET = /* GraphQL */ `
   mutation Set($input: InventorySetQuantitiesInput!, $key: String!) {
     inventorySetQuantities(input: $input) @idempotent(key: $key) {
-      inventoryAdjustmentGroup { id }
-      userErrors { field message code }
+      inventoryAdjustmentGroup {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
     }
   }
 `;
 const REFUND = /* GraphQL */ `
   mutation Refund($input: RefundInput!, $key: String!) {
     refundCreate(input: $input) @idempotent(key: $key) {
-      refund { id refundLineItems(first: 5) { nodes { quantity restockType lineItem { id } } } }
-      order { id name }
-      userErrors { field message }
+      refund {
+        id
+        refundLineItems(first: 5) {
+          nodes {
+            quantity
+            restockType
+            lineItem {
+              id
+            }
+          }
+        }
+      }
+      order {
+        id
+        name
+      }
+      userErrors {
+        field
+        message
+      }
     }
   }
 `;
 const DISCOUNT = /* GraphQL */ `
   mutation Discount($basicCodeDiscount: DiscountCodeBasicInput!) {
-    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) { codeDiscountNode { id } userErrors { field message code } }
+    discountCodeBasicCreate(basicCodeDiscount: $basicCodeDiscount) {
+      codeDiscountNode {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
   }
 `;
 const CART_CREATE = /* GraphQL */ `
-  mutation CartCreate($input: CartInput!) { cartCreate(input: $input) { cart { id } userErrors { field message code } } }
+  mutation CartCreate($input: CartInput!) {
+    cartCreate(input: $input) {
+      cart {
+        id
+      }
+      userErrors {
+        field
+        message
+        code
+      }
+    }
+  }
 `;
 const CART = /* GraphQL */ `
-  query Cart($id: ID!) { cart(id: $id) { id totalQuantity updatedAt lines(first: 10) { nodes { id quantity merchandise { ... on ProductVariant { id sku } } } } } }
+  query Cart($id: ID!) {
+    cart(id: $id) {
+      id
+      totalQuantity
+      updatedAt
+      lines(first: 10) {
+        nodes {
+          id
+          quantity
+          merchandise {
+            ... on ProductVariant {
+              id
+              sku
+            }
+          }
+        }
+      }
+    }
+  }
 `;
 const PRODUCTS = /* GraphQL */ `
-  query Products { products(first: 25) { nodes { id handle title updatedAt variants(first: 5) { nodes { id sku price } } } } }
+  query Products {
+    products(first: 25) {
+      nodes {
+        id
+        handle
+        title
+        updatedAt
+        variants(first: 5) {
+          nodes {
+            id
+            sku
+            price
+          }
+        }
+      }
+    }
+  }
 `;
 
 const variantGid = (sku: string) => {
@@ -186,29 +285,60 @@ async function drive(emu: ShopifyEmulator) {
   const adjusted = await admin(emu, ADJUST, { input: adjustInput("TEE-BLK-M", 3, 10), key: adjustKey });
   expect((adjusted.inventoryAdjustQuantities as Json).userErrors).toEqual([]);
   const staleKey = "restart-set-stale";
-  const stale = await admin(emu, SET, { input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }] }, key: staleKey });
+  const stale = await admin(emu, SET, {
+    input: {
+      name: "available",
+      reason: "correction",
+      quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }],
+    },
+    key: staleKey,
+  });
   expect(((stale.inventorySetQuantities as Json).userErrors as Json[])[0]?.code).toBe("CHANGE_FROM_QUANTITY_STALE");
   const first = await checkout(emu, "TEE-BLK-M", 2);
   const second = await checkout(emu, "MUG-SND", 1);
   const third = await checkout(emu, doomedSku, 1);
   const refundKey = "restart-refund-1";
-  const refundInput = { orderId: `gid://shopify/Order/${first.orderId}`, refundLineItems: [{ lineItemId: `gid://shopify/LineItem/${first.lines[0]?.lineItemId}`, quantity: 1, restockType: "CANCEL" }] };
+  const refundInput = {
+    orderId: `gid://shopify/Order/${first.orderId}`,
+    refundLineItems: [{ lineItemId: `gid://shopify/LineItem/${first.lines[0]?.lineItemId}`, quantity: 1, restockType: "CANCEL" }],
+  };
   const refunded = await admin(emu, REFUND, { input: refundInput, key: refundKey });
   expect((refunded.refundCreate as Json).userErrors).toEqual([]);
   expect((await control(emu, "POST", `/_emulator/orders/${second.orderId}/cancel`)).status).toBe(200);
   expect((await control(emu, "POST", "/_emulator/products/classic-tee", { title: "Classic Tee, renamed" })).status).toBe(200);
-  const created = await control(emu, "POST", "/_emulator/products", { handle: "restart-cap", title: "Restart Cap", variants: [{ sku: "CAP-RST", title: "One size", priceCents: 1900, options: { Size: "One size" } }] });
+  const created = await control(emu, "POST", "/_emulator/products", {
+    handle: "restart-cap",
+    title: "Restart Cap",
+    variants: [{ sku: "CAP-RST", title: "One size", priceCents: 1900, options: { Size: "One size" } }],
+  });
   expect(created.status).toBe(200);
   expect((await control(emu, "POST", "/_emulator/inventory", { sku: "CAP-RST", locationId: "wh-east", available: 9 })).status).toBe(200);
   expect((await control(emu, "POST", `/_emulator/products/${doomed?.handle}/delete`)).status).toBe(200);
   const discount = await admin(emu, DISCOUNT, {
-    basicCodeDiscount: { title: "Sorry", code: "SORRY-10", startsAt: "2026-01-01T00:00:00Z", context: { all: "ALL" }, customerGets: { value: { percentage: 0.1 }, items: { all: true } } },
+    basicCodeDiscount: {
+      title: "Sorry",
+      code: "SORRY-10",
+      startsAt: "2026-01-01T00:00:00Z",
+      context: { all: "ALL" },
+      customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+    },
   });
   expect((discount.discountCodeBasicCreate as Json).userErrors).toEqual([]);
   const cart = await storefront(emu, CART_CREATE, { input: { lines: [{ merchandiseId: variantGid("MUG-SND"), quantity: 2 }] } });
   const cartId = (((cart.cartCreate as Json).cart as Json | null)?.id as string | undefined) ?? null;
   expect(cartId).not.toBeNull();
-  return { orders: [first, second, third], adjustKey, adjusted, staleKey, stale, refundKey, refundInput, refunded, cartId, createdProductId: created.body.productId as number };
+  return {
+    orders: [first, second, third],
+    adjustKey,
+    adjusted,
+    staleKey,
+    stale,
+    refundKey,
+    refundInput,
+    refunded,
+    cartId,
+    createdProductId: created.body.productId as number,
+  };
 }
 
 describe("a clean stop and a start from the same file", () => {
@@ -231,7 +361,16 @@ describe("a clean stop and a start from the same file", () => {
     // Replays answer exactly as before the restart and apply nothing.
     const levelsBefore = (await control(two, "GET", "/_emulator/inventory?sku=TEE-BLK-M")).body;
     expect(await admin(two, ADJUST, { input: adjustInput("TEE-BLK-M", 3, 10), key: driven.adjustKey })).toEqual(driven.adjusted);
-    expect(await admin(two, SET, { input: { name: "available", reason: "correction", quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }] }, key: driven.staleKey })).toEqual(driven.stale);
+    expect(
+      await admin(two, SET, {
+        input: {
+          name: "available",
+          reason: "correction",
+          quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }],
+        },
+        key: driven.staleKey,
+      }),
+    ).toEqual(driven.stale);
     expect(await admin(two, REFUND, { input: driven.refundInput, key: driven.refundKey })).toEqual(driven.refunded);
     expect((await control(two, "GET", "/_emulator/inventory?sku=TEE-BLK-M")).body).toEqual(levelsBefore);
     expect(((await control(two, "GET", `/_emulator/orders/${orderIds[0]}`)).body.refunds as unknown[]).length).toBe(1);
@@ -243,10 +382,20 @@ describe("a clean stop and a start from the same file", () => {
     expect(next.orderId).toBeGreaterThan(Math.max(...orderIds));
     expect(next.name).toBe("#1004");
     expect(next.lines[0]?.lineItemId).toBeGreaterThan(Math.max(...driven.orders.flatMap((o) => o.lines.map((l) => l.lineItemId))));
-    const another = await control(two, "POST", "/_emulator/products", { handle: "restart-hat", title: "Restart Hat", variants: [{ sku: "HAT-RST", title: "One size", priceCents: 2100, options: { Size: "One size" } }] });
+    const another = await control(two, "POST", "/_emulator/products", {
+      handle: "restart-hat",
+      title: "Restart Hat",
+      variants: [{ sku: "HAT-RST", title: "One size", priceCents: 2100, options: { Size: "One size" } }],
+    });
     expect(another.body.productId as number).toBeGreaterThan(driven.createdProductId);
     const discountAgain = await admin(two, DISCOUNT, {
-      basicCodeDiscount: { title: "Dup", code: "sorry-10", startsAt: "2026-01-01T00:00:00Z", context: { all: "ALL" }, customerGets: { value: { percentage: 0.1 }, items: { all: true } } },
+      basicCodeDiscount: {
+        title: "Dup",
+        code: "sorry-10",
+        startsAt: "2026-01-01T00:00:00Z",
+        context: { all: "ALL" },
+        customerGets: { value: { percentage: 0.1 }, items: { all: true } },
+      },
     });
     expect(((discountAgain.discountCodeBasicCreate as Json).userErrors as Json[])[0]?.code).toBe("TAKEN");
 
@@ -287,7 +436,10 @@ describe("deliveries still owed at stop", () => {
     const order = await checkout(one, "TEE-BLK-M", 1);
     // Both were tried and failed (so they wait between retries).
     await until(async () => ((await control(one, "GET", "/_emulator/stats")).body.webhooks as { retries: number }).retries >= 1, "a failed webhook attempt");
-    await until(async () => (((await control(one, "GET", "/_emulator/stats")).body.fulfillment as { retries: number } | null)?.retries ?? 0) >= 1, "a failed forward attempt");
+    await until(
+      async () => (((await control(one, "GET", "/_emulator/stats")).body.fulfillment as { retries: number } | null)?.retries ?? 0) >= 1,
+      "a failed forward attempt",
+    );
     await stop(one);
     expect(receiver.deliveries).toHaveLength(0);
 

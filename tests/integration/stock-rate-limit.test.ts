@@ -72,7 +72,8 @@ describe("checkStockRate", () => {
   it("never limits the machine itself or a request without an address", async () => {
     const redis = await clientWithLimit("1/10s");
     expect(await checkStockRate(redis, from({ "x-forwarded-for": "127.0.0.1" }))).toEqual({ limited: false });
-    for (const address of ["127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"]) expect((await burst(redis, from({ "x-forwarded-for": address }), 4)).allowed).toBe(4);
+    for (const address of ["127.0.0.1", "127.9.9.9", "::1", "::ffff:127.0.0.1"])
+      expect((await burst(redis, from({ "x-forwarded-for": address }), 4)).allowed).toBe(4);
     expect((await burst(redis, from({}), 4)).allowed).toBe(4);
     // Only the loopback prefix is trusted: addresses that merely contain it are limited.
     for (const address of ["10.127.0.1", "::10", "::1:5"]) {

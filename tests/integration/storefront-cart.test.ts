@@ -21,18 +21,25 @@ const variantGid = async (sku: string): Promise<string> => {
   const { json } = await requestJson(emu.storefrontGraphqlUrl, {
     method: "POST",
     headers: { "x-shopify-storefront-access-token": TOKEN },
-    body: { query: `query($q: String!) { products(first: 1, query: $q) { nodes { variants(first: 20) { nodes { id sku } } } } }`, variables: { q: `sku:${sku}` } },
+    body: {
+      query: `query($q: String!) { products(first: 1, query: $q) { nodes { variants(first: 20) { nodes { id sku } } } } }`,
+      variables: { q: `sku:${sku}` },
+    },
   });
-  const nodes = (json as { data: { products: { nodes: { variants: { nodes: { id: string; sku: string }[] } }[] } } }).data.products.nodes[0]?.variants.nodes ?? [];
+  const nodes =
+    (json as { data: { products: { nodes: { variants: { nodes: { id: string; sku: string }[] } }[] } } }).data.products.nodes[0]?.variants.nodes ?? [];
   const id = nodes.find((n) => n.sku === sku)?.id;
   if (!id) throw new Error(`no variant ${sku}`);
   return id;
 };
 
-
 /** Submit the hosted checkout form the way a browser does. */
 async function pay(checkoutUrl: string): Promise<{ status: number; html: string }> {
-  const response = await fetch(checkoutUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: "email=shopper%40example.com" });
+  const response = await fetch(checkoutUrl, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: "email=shopper%40example.com",
+  });
   return { status: response.status, html: await response.text() };
 }
 
@@ -53,7 +60,11 @@ beforeAll(async () => {
     storefrontUrl: "http://shop.test",
     random: seeded(7),
   });
-  Object.assign(process.env, { SHOPIFY_STORE_DOMAIN: "northwind-demo.myshopify.com", SHOPIFY_STOREFRONT_ACCESS_TOKEN: TOKEN, SHOPIFY_STOREFRONT_API_URL: emu.url });
+  Object.assign(process.env, {
+    SHOPIFY_STORE_DOMAIN: "northwind-demo.myshopify.com",
+    SHOPIFY_STOREFRONT_ACCESS_TOKEN: TOKEN,
+    SHOPIFY_STOREFRONT_API_URL: emu.url,
+  });
 });
 
 afterAll(async () => {
@@ -70,8 +81,14 @@ describe("the cart through our Storefront facade", () => {
     expect(created.userErrors).toEqual([]);
     const cartId = created.cart!.id;
     expect(cartId).toMatch(/^gid:\/\/shopify\/Cart\/\w+\?key=\w+$/);
-    const merged = await addCartLines(cartId, [{ merchandiseId: mug, quantity: 1 }, { merchandiseId: bottle, quantity: 2 }]);
-    expect(merged.cart!.lines.map((l) => [l.merchandise.sku, l.quantity])).toEqual([["MUG-SND", 2], ["BTL-SGE", 2]]);
+    const merged = await addCartLines(cartId, [
+      { merchandiseId: mug, quantity: 1 },
+      { merchandiseId: bottle, quantity: 2 },
+    ]);
+    expect(merged.cart!.lines.map((l) => [l.merchandise.sku, l.quantity])).toEqual([
+      ["MUG-SND", 2],
+      ["BTL-SGE", 2],
+    ]);
     expect(merged.cart!.totalQuantity).toBe(4);
     expect(merged.cart!.cost.subtotalAmount).toEqual({ amount: "122.0", currencyCode: "USD" });
     const mugLine = merged.cart!.lines[0]!;

@@ -26,9 +26,23 @@ beforeAll(async () => {
 afterAll(async () => world?.stop());
 
 const setPlan = (restoreRate: number, bucketSize: number) =>
-  fetch(`${world.shopify.url}/_emulator/plan`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ restoreRate, bucketSize }) });
-const requestLog = async () => ((await (await fetch(`${world.shopify.url}/_emulator/requests?limit=5000`)).json()) as { requests: { operationName: string | null; requestedCost: number | null }[] }).requests;
-const emulatorBucket = async () => ((await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as { peakBucketUsage: number; throttled: number; bucket: { currentlyAvailable: number } });
+  fetch(`${world.shopify.url}/_emulator/plan`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ restoreRate, bucketSize }),
+  });
+const requestLog = async () =>
+  (
+    (await (await fetch(`${world.shopify.url}/_emulator/requests?limit=5000`)).json()) as {
+      requests: { operationName: string | null; requestedCost: number | null }[];
+    }
+  ).requests;
+const emulatorBucket = async () =>
+  (await (await fetch(`${world.shopify.url}/_emulator/stats`)).json()) as {
+    peakBucketUsage: number;
+    throttled: number;
+    bucket: { currentlyAvailable: number };
+  };
 
 beforeEach(async () => {
   await world.ctx.redis.del(channelKeys.bucket("shopify"), channelKeys.bucket("marketplace"));
@@ -104,7 +118,19 @@ describe("the Shopify bucket", () => {
   it("a burst of reads and writes never uses more than half of Shopify's bucket, and is never throttled", async () => {
     const redis = world.ctx.redis;
     // 200 SKUs with no belief yet: 8 lookup pages (2,016 points) before any write — twice our 1,000.
-    const events = skus.map((sku, i) => ({ id: `tb-${i}`, sku, occurredAt: new Date(Date.UTC(2026, 10, 27, 10)).toISOString(), source: "wms", sourceUri: "test://tb", kind: "receipt", locationId: "wh-east", quantity: 9 }) as StockEvent);
+    const events = skus.map(
+      (sku, i) =>
+        ({
+          id: `tb-${i}`,
+          sku,
+          occurredAt: new Date(Date.UTC(2026, 10, 27, 10)).toISOString(),
+          source: "wms",
+          sourceUri: "test://tb",
+          kind: "receipt",
+          locationId: "wh-east",
+          quantity: 9,
+        }) as StockEvent,
+    );
     await enqueueDelivery(redis, "wms", "tb-burst", events);
     await drainIntake(world.ctx, { maxMs: 10_000 });
     const adapter = shopifyAdapter(world.ctx.clients.shopify!, redis, await world.ctx.policy());
@@ -129,7 +155,18 @@ describe("the Shopify bucket", () => {
     expect(reported).toBeLessThan(500);
 
     const sku = skus[0]!;
-    await enqueueDelivery(redis, "wms", "tb-one", [{ id: "tb-one", sku, occurredAt: new Date().toISOString(), source: "wms", sourceUri: "test://tb", kind: "adjustment", locationId: "wh-west", quantity: 3 } as StockEvent]);
+    await enqueueDelivery(redis, "wms", "tb-one", [
+      {
+        id: "tb-one",
+        sku,
+        occurredAt: new Date().toISOString(),
+        source: "wms",
+        sourceUri: "test://tb",
+        kind: "adjustment",
+        locationId: "wh-west",
+        quantity: 3,
+      } as StockEvent,
+    ]);
     await drainIntake(world.ctx, { maxMs: 10_000 });
     const adapter = shopifyAdapter(admin, redis, await world.ctx.policy());
     const stats = await flushChannel(redis, adapter, await world.ctx.policy(), Date.now() + 30_000);

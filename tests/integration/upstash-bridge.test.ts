@@ -210,8 +210,8 @@ describe("the real @upstash/redis client through the bridge", () => {
     expect(await redis.get(u)).toBe(text);
     expect(await redis.strlen(u)).toBe(Buffer.byteLength(text, "utf8"));
     const uh = key("unicode-hash");
-    await redis.hset(uh, { "ключ": "значение 🎉" });
-    expect(await redis.hgetall(uh)).toEqual({ "ключ": "значение 🎉" });
+    await redis.hset(uh, { ключ: "значение 🎉" });
+    expect(await redis.hgetall(uh)).toEqual({ ключ: "значение 🎉" });
 
     // What is stored is the UTF-8 bytes, as the base64 wire form shows.
     expect((await command(["GET", u], { "Upstash-Encoding": "base64" })).body).toEqual({ result: b64(text) });
@@ -343,7 +343,14 @@ describe("wire format (raw fetch)", () => {
 
   it("/multi-exec is atomic: a queue-time error aborts everything with 400", async () => {
     const k = key("multi");
-    const ok = await raw("/multi-exec", { body: JSON.stringify([["SET", k, "1"], ["INCR", k], ["HGET", k, "f"]]), headers: { "Upstash-Encoding": "base64" } });
+    const ok = await raw("/multi-exec", {
+      body: JSON.stringify([
+        ["SET", k, "1"],
+        ["INCR", k],
+        ["HGET", k, "f"],
+      ]),
+      headers: { "Upstash-Encoding": "base64" },
+    });
     expect(ok.status).toBe(200);
     expect(ok.body).toEqual([{ result: "OK" }, { result: 2 }, { error: expect.stringMatching(/^WRONGTYPE/) }]);
 
@@ -371,7 +378,10 @@ describe("wire format (raw fetch)", () => {
     expect(await raw("/", { body: '["PING"]', token: null })).toEqual({ status: 401, body: { error: "Unauthorized" } });
     expect(await raw("/", { body: '["PING"]', token: "wrong" })).toEqual({ status: 401, body: { error: "Unauthorized" } });
     expect(await raw("/", { body: '["PING"]', token: `${TOKEN}x` })).toEqual({ status: 401, body: { error: "Unauthorized" } });
-    expect(await raw("/", { body: '["PING"]', headers: { authorization: `Basic ${TOKEN}` }, token: null })).toEqual({ status: 401, body: { error: "Unauthorized" } });
+    expect(await raw("/", { body: '["PING"]', headers: { authorization: `Basic ${TOKEN}` }, token: null })).toEqual({
+      status: 401,
+      body: { error: "Unauthorized" },
+    });
     expect(await raw("/", { body: '["PING"]' })).toEqual({ status: 200, body: { result: "PONG" } });
   });
 
@@ -511,4 +521,3 @@ describe("redis outage", () => {
     expect(await redis.incr(key("after"))).toBe(1);
   });
 });
-

@@ -31,7 +31,8 @@ const setFaults = (faults: { latencyMs: number }) => post(`${world.shopify.url}/
 /** A client of its own (its own HTTP connections), as a second process would have. */
 const connection = () => createRedis(world.env.UPSTASH_REDIS_REST_URL, world.env.UPSTASH_REDIS_REST_TOKEN);
 const getJson = async <T>(url: string) => (await (await fetch(url)).json()) as T;
-const level = async (sku: string, location: string) => (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
+const level = async (sku: string, location: string) =>
+  (await getJson<Record<string, Record<string, { available: number }>>>(`${world.shopify.url}/_emulator/inventory?sku=${sku}`))[sku]?.[location]?.available;
 
 /** Resolves with the result and the order in which the racers finished. */
 function race<T>(runs: (() => Promise<T>)[]): Promise<{ result: T; finished: number }[]> {
@@ -42,7 +43,19 @@ function race<T>(runs: (() => Promise<T>)[]): Promise<{ result: T; finished: num
 describe("one flusher per channel", () => {
   it("two flushers of Shopify at once: one writes every change once, the other steps aside before it is done", async () => {
     const skus = catalog.products[0]!.variants.map((v) => v.sku);
-    const events = skus.map((sku, i) => ({ id: `ex-${i}`, sku, occurredAt: new Date(Date.UTC(2026, 10, 27, 11, 0, i)).toISOString(), source: "wms", sourceUri: "test://ex", kind: "receipt", locationId: "wh-east", quantity: 10 + i }) as StockEvent);
+    const events = skus.map(
+      (sku, i) =>
+        ({
+          id: `ex-${i}`,
+          sku,
+          occurredAt: new Date(Date.UTC(2026, 10, 27, 11, 0, i)).toISOString(),
+          source: "wms",
+          sourceUri: "test://ex",
+          kind: "receipt",
+          locationId: "wh-east",
+          quantity: 10 + i,
+        }) as StockEvent,
+    );
     await enqueueDelivery(world.ctx.redis, "wms", "ex-flush", events);
     await drainIntake(world.ctx, { maxMs: 10_000 });
     await post(`${world.shopify.url}/_emulator/reset-stats`, {});
@@ -59,7 +72,9 @@ describe("one flusher per channel", () => {
     expect(winner!.result.writes).toBeGreaterThanOrEqual(1);
     expect(loser!.result).toMatchObject({ writes: 0, items: 0, skus: 0 });
     expect(loser!.finished).toBeLessThan(winner!.finished);
-    const { requests } = await getJson<{ requests: { operationName: string | null; idempotencyKey: string | null }[] }>(`${world.shopify.url}/_emulator/requests?limit=5000`);
+    const { requests } = await getJson<{ requests: { operationName: string | null; idempotencyKey: string | null }[] }>(
+      `${world.shopify.url}/_emulator/requests?limit=5000`,
+    );
     const keys = requests.filter((r) => r.operationName === "AdjustAvailable").map((r) => r.idempotencyKey);
     expect(keys.length).toBe(winner!.result.writes);
     expect(new Set(keys).size).toBe(keys.length);
@@ -76,10 +91,15 @@ describe("one recovery run at a time", () => {
     const order = (await checkout.json()) as { orderId: number; lines: { lineItemId: number }[] };
     const id = `short:wms:ex-${order.orderId}`;
     const lineKey = `shopify:${order.orderId}:${order.lines[0]!.lineItemId}`;
-    expect(await openIncident(world.ctx.redis, { id, kind: "short_pick", sku, locationId: "wh-east", units: 1, openedAt: new Date().toISOString(), lineKey })).toBe(true);
+    expect(
+      await openIncident(world.ctx.redis, { id, kind: "short_pick", sku, locationId: "wh-east", units: 1, openedAt: new Date().toISOString(), lineKey }),
+    ).toBe(true);
     await setFaults({ latencyMs: 400 });
 
-    const runs = await race<RecoveryStats | null>([() => recoverIncidents(world.context({ redis: connection() })), () => recoverIncidents(world.context({ redis: connection() }))]);
+    const runs = await race<RecoveryStats | null>([
+      () => recoverIncidents(world.context({ redis: connection() })),
+      () => recoverIncidents(world.context({ redis: connection() })),
+    ]);
 
     const results = runs.map((r) => r.result);
     expect(results.filter((r) => r === null)).toHaveLength(1);

@@ -31,7 +31,7 @@ const CHANNELS = ["shopify", "marketplace", "erp"] as const;
 const [SHOP_SKU, MARKET_SKU, TILL_SKU, RECEIVED_SKU] = Object.entries(seedStock())
   .filter(([, perLocation]) => Object.values(perLocation).every((n) => n >= 10))
   .map(([sku]) => sku);
-const getJson = async <T,>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
+const getJson = async <T>(url: string, init?: RequestInit): Promise<T> => (await (await fetch(url, init)).json()) as T;
 const post = (url: string, body: unknown = {}) => fetch(url, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 const redisOf = (s: LaunchedStack) => createRedis(s.bridgeUrl, s.secrets.upstashToken);
 
@@ -46,12 +46,19 @@ async function busy(s: LaunchedStack): Promise<string | null> {
   if (open.orders.length > 0) return `the WMS has ${open.orders.length} orders to pick`;
   const r = redisOf(s);
   if ((await r.xlen(keys.intakeStream)) > 0) return "the intake stream has events to apply";
-  for (const c of CHANNELS) if ((await r.hlen(channelKeys.dirty(c))) + (await r.hlen(channelKeys.inflight(c))) + (await r.exists(channelKeys.flushLock(c))) > 0) return `${c} has writes to push`;
+  for (const c of CHANNELS)
+    if ((await r.hlen(channelKeys.dirty(c))) + (await r.hlen(channelKeys.inflight(c))) + (await r.exists(channelKeys.flushLock(c))) > 0)
+      return `${c} has writes to push`;
   return null;
 }
 
 async function settle(s: LaunchedStack): Promise<void> {
-  const reason = await eventually(() => busy(s), (why) => why === null, 90_000, 250);
+  const reason = await eventually(
+    () => busy(s),
+    (why) => why === null,
+    90_000,
+    250,
+  );
   expect(reason).toBeNull();
 }
 
@@ -78,7 +85,16 @@ async function stop(run: Launch, signal: "SIGTERM" | "SIGKILL", ports: Record<st
   if (signal === "SIGTERM") expect(code).toBe(0);
   // Even a killed launcher leaves no server on its ports (guardians stop redis-server and next start).
   for (const [name, port] of Object.entries(ports)) {
-    const free = await eventually(() => assertPortFree(Number(port), name).then(() => true, () => false), (ok) => ok, 15_000, 100);
+    const free = await eventually(
+      () =>
+        assertPortFree(Number(port), name).then(
+          () => true,
+          () => false,
+        ),
+      (ok) => ok,
+      15_000,
+      100,
+    );
     expect(free, `${name} (${port}) still taken after ${signal}`).toBe(true);
   }
 }
@@ -93,7 +109,12 @@ describe("npm start, stopped and started again", () => {
     let run = start("1");
     await untilRunning(run);
     let s = readManifest(dataDir);
-    const orders = await eventually(() => getJson<{ orders: unknown[] }>(`${s.emulators.wms}/_emulator/orders`), (o) => o.orders.length >= 3, 60_000, 250);
+    const orders = await eventually(
+      () => getJson<{ orders: unknown[] }>(`${s.emulators.wms}/_emulator/orders`),
+      (o) => o.orders.length >= 3,
+      60_000,
+      250,
+    );
     expect(orders.orders.length).toBeGreaterThanOrEqual(3);
     await stop(run, "SIGTERM", ports);
 
@@ -131,7 +152,9 @@ describe("npm start, stopped and started again", () => {
     truncateSync(shopifyFile, Math.floor(intact.length / 2));
     run = start("0");
     expect(await run.exited).toBe(1);
-    expect(run.err().trim().split("\n")).toEqual([expect.stringMatching(/^error: .*shopify\.json is torn or corrupt \(not valid JSON\); start over with `npm start -- --fresh`$/)]);
+    expect(run.err().trim().split("\n")).toEqual([
+      expect.stringMatching(/^error: .*shopify\.json is torn or corrupt \(not valid JSON\); start over with `npm start -- --fresh`$/),
+    ]);
     expect(readFileSync(shopifyFile).length).toBe(Math.floor(intact.length / 2)); // left for a human to look at
   }, 300_000);
 });

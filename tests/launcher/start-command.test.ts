@@ -18,7 +18,20 @@ describe("the start command", () => {
     const run = runStart({ ...ports, SEED: "1", DEMO_TRAFFIC: "1" });
     await untilRunning(run);
     expect(run.out()).toContain("Stock layer is running");
-    for (const name of ["storefront + API", "redis-server", "upstash-rest bridge", "edge config", "cron runner", "shopify emulator", "wms emulator", "marketplace emulator", "pos emulator", "erp emulator", "demo traffic"]) expect(run.out()).toContain(name);
+    for (const name of [
+      "storefront + API",
+      "redis-server",
+      "upstash-rest bridge",
+      "edge config",
+      "cron runner",
+      "shopify emulator",
+      "wms emulator",
+      "marketplace emulator",
+      "pos emulator",
+      "erp emulator",
+      "demo traffic",
+    ])
+      expect(run.out()).toContain(name);
 
     const manifest = JSON.parse(readFileSync(path.join(dataDir, "stack.json"), "utf8")) as { appUrl: string; services: { name: string; url: string }[] };
     expect(manifest.appUrl).toBe(`http://127.0.0.1:${ports.PORT}`);

@@ -15,7 +15,13 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 describe("flash-sale harness (smoke scenario)", () => {
   it("runs ours and naive on identical traffic and writes a report in which ours oversells no more than naive", async () => {
     const outDir = path.join(root, "test-results", "flash-sale", "smoke");
-    const { report, jsonFile, htmlFile } = await runFlashSale({ scenario: loadScenario("smoke"), modes: ["ours", "naive"], root, outDir, log: (line) => console.log(`[flash-sale] ${line}`) });
+    const { report, jsonFile, htmlFile } = await runFlashSale({
+      scenario: loadScenario("smoke"),
+      modes: ["ours", "naive"],
+      root,
+      outDir,
+      log: (line) => console.log(`[flash-sale] ${line}`),
+    });
 
     const fromDisk = reportSchema.parse(JSON.parse(readFileSync(jsonFile, "utf8")));
     const ours = fromDisk.modes.ours!;

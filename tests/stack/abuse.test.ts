@@ -59,15 +59,57 @@ describe("bad webhook input", () => {
   it("fuzz: valid payloads with one field dropped, retyped or shifted, correctly signed: accepted, or 400 naming that field; never a 5xx", async () => {
     const fuzzSku = uniqueSku("FUZZ");
     const wmsKeys = new Set(["events", "id", "type", "sku", "locationId", "quantity", "occurredAt", "orderId", "lineId", "channel"]);
-    const marketplace: Json = { id: `n-${fuzzSku}`, type: "order.created", occurredAt: "2026-11-27T10:00:00Z", order: { id: `A-${fuzzSku}`, lines: [{ id: "1", sku: fuzzSku, quantity: 1 }] } };
-    const pos: Json = { batchId: `B-${fuzzSku}`, locationId: "wh-east", sales: [{ id: `S-${fuzzSku}`, occurredAt: "2026-11-27T10:00:00Z", status: "completed", lines: [{ id: "1", sku: fuzzSku, quantity: 1 }] }] };
+    const marketplace: Json = {
+      id: `n-${fuzzSku}`,
+      type: "order.created",
+      occurredAt: "2026-11-27T10:00:00Z",
+      order: { id: `A-${fuzzSku}`, lines: [{ id: "1", sku: fuzzSku, quantity: 1 }] },
+    };
+    const pos: Json = {
+      batchId: `B-${fuzzSku}`,
+      locationId: "wh-east",
+      sales: [{ id: `S-${fuzzSku}`, occurredAt: "2026-11-27T10:00:00Z", status: "completed", lines: [{ id: "1", sku: fuzzSku, quantity: 1 }] }],
+    };
     const order = JSON.parse(readFileSync(path.join(import.meta.dirname, "../fixtures/shopify/orders-create.json"), "utf8")) as Json;
-    const shopifyKeys = new Set(["id", "created_at", "currency", "location_id", "line_items", "sku", "quantity", "gift_card", "variant_inventory_management", "price", "price_set", "shop_money", "amount", "currency_code"]);
+    const shopifyKeys = new Set([
+      "id",
+      "created_at",
+      "currency",
+      "location_id",
+      "line_items",
+      "sku",
+      "quantity",
+      "gift_card",
+      "variant_inventory_management",
+      "price",
+      "price_set",
+      "shop_money",
+      "amount",
+      "currency_code",
+    ]);
     const routes = [
       ["/api/webhooks/wms", secrets().wmsWebhookSecret, "x-signature-sha256", {}, mutationArbitrary([{ ...wmsEvent(fuzzSku, "receipt", 2) } as Json], wmsKeys)],
-      ["/api/webhooks/marketplace", secrets().marketplaceWebhookSecret, "x-signature-sha256", {}, mutationArbitrary([marketplace], new Set(["id", "type", "occurredAt", "order", "lines", "sku", "quantity", "priceCents"]))],
-      ["/api/webhooks/pos", secrets().posWebhookSecret, "x-signature-sha256", {}, mutationArbitrary([pos], new Set(["batchId", "locationId", "sales", "id", "occurredAt", "status", "lines", "sku", "quantity", "priceCents"]))],
-      ["/api/webhooks/shopify", secrets().shopifyWebhookSecret, "x-shopify-hmac-sha256", { "x-shopify-topic": "orders/create" }, mutationArbitrary([order], shopifyKeys)],
+      [
+        "/api/webhooks/marketplace",
+        secrets().marketplaceWebhookSecret,
+        "x-signature-sha256",
+        {},
+        mutationArbitrary([marketplace], new Set(["id", "type", "occurredAt", "order", "lines", "sku", "quantity", "priceCents"])),
+      ],
+      [
+        "/api/webhooks/pos",
+        secrets().posWebhookSecret,
+        "x-signature-sha256",
+        {},
+        mutationArbitrary([pos], new Set(["batchId", "locationId", "sales", "id", "occurredAt", "status", "lines", "sku", "quantity", "priceCents"])),
+      ],
+      [
+        "/api/webhooks/shopify",
+        secrets().shopifyWebhookSecret,
+        "x-shopify-hmac-sha256",
+        { "x-shopify-topic": "orders/create" },
+        mutationArbitrary([order], shopifyKeys),
+      ],
     ] as const;
     const statuses = new Map<number, number>();
     const fields = new Set<string>();
@@ -75,7 +117,13 @@ describe("bad webhook input", () => {
       fc.asyncProperty(
         fc.constantFrom(...routes).chain(([route, secret, header, headers, mutations]) => fc.tuple(fc.constant({ route, secret, header, headers }), mutations)),
         async ([{ route, secret, header, headers }, mutation]) => {
-          const response = await postSigned(route, JSON.stringify(mutation.body), secret, { ...headers, "x-shopify-webhook-id": `fuzz-${Math.random()}` }, header);
+          const response = await postSigned(
+            route,
+            JSON.stringify(mutation.body),
+            secret,
+            { ...headers, "x-shopify-webhook-id": `fuzz-${Math.random()}` },
+            header,
+          );
           statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
           expect([200, 202, 400]).toContain(response.status);
           if (response.status === 400) {
@@ -110,17 +158,20 @@ describe("/api/stock under abuse", () => {
     );
     const seen = { tooMany: 0, tooLong: 0, ok: 0 };
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 0, max: 70 }).chain((n) => fc.array(value, { minLength: n, maxLength: n })), async (values) => {
-        const query = values.map((v) => `sku=${encodeURIComponent(v)}`).join("&");
-        const response = await fetch(url(`/api/stock?${query}`));
-        const valid = values.length > 0 && values.length <= 50 && values.every((v) => v.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9 ._\-/#+:]*$/.test(v));
-        expect(response.status).toBe(valid ? 200 : 400);
-        if (values.length > 50) {
-          seen.tooMany++;
-          expect(((await response.json()) as { error: string }).error).toMatch(/at most 50/);
-        } else if (values.some((v) => v.length > 64)) seen.tooLong++;
-        else if (valid) seen.ok++;
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 70 }).chain((n) => fc.array(value, { minLength: n, maxLength: n })),
+        async (values) => {
+          const query = values.map((v) => `sku=${encodeURIComponent(v)}`).join("&");
+          const response = await fetch(url(`/api/stock?${query}`));
+          const valid = values.length > 0 && values.length <= 50 && values.every((v) => v.length <= 64 && /^[A-Za-z0-9][A-Za-z0-9 ._\-/#+:]*$/.test(v));
+          expect(response.status).toBe(valid ? 200 : 400);
+          if (values.length > 50) {
+            seen.tooMany++;
+            expect(((await response.json()) as { error: string }).error).toMatch(/at most 50/);
+          } else if (values.some((v) => v.length > 64)) seen.tooLong++;
+          else if (valid) seen.ok++;
+        },
+      ),
       { numRuns: 60, seed: 11 },
     );
     expect(seen.tooMany).toBeGreaterThanOrEqual(5);

@@ -23,7 +23,11 @@ import { drainAll } from "../support/drain";
  */
 const root = path.resolve(import.meta.dirname, "..", "..");
 const TOKEN = "fault-bridge-token-0123456789";
-const SECRETS = { CRON_SECRET: "fault-cron-secret-0123456789", WMS_WEBHOOK_SECRET: "fault-wms-secret-0123456789", OPS_PASSWORD: "fault-ops-password-0123456789" };
+const SECRETS = {
+  CRON_SECRET: "fault-cron-secret-0123456789",
+  WMS_WEBHOOK_SECRET: "fault-wms-secret-0123456789",
+  OPS_PASSWORD: "fault-ops-password-0123456789",
+};
 let dir: string;
 let redisPort: number;
 let redis: RedisServerHandle;
@@ -50,7 +54,11 @@ function events(prefix: string, count: number, skus: number): Sent[] {
 async function send(e: Sent): Promise<number> {
   const body = JSON.stringify({ id: e.id, type: "receipt", sku: e.sku, locationId: "wh-east", quantity: e.quantity, occurredAt: "2026-11-27T10:00:00.000Z" });
   try {
-    const response = await fetch(`http://127.0.0.1:${appPort}/api/webhooks/wms`, { method: "POST", headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, SECRETS.WMS_WEBHOOK_SECRET) }, body });
+    const response = await fetch(`http://127.0.0.1:${appPort}/api/webhooks/wms`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-signature-sha256": signBody(body, SECRETS.WMS_WEBHOOK_SECRET) },
+      body,
+    });
     await response.arrayBuffer();
     return response.status;
   } catch {
@@ -91,7 +99,13 @@ beforeAll(async () => {
   copyFileSync(path.join(root, "scripts", "stack", "edge-config.json"), policyFile);
   edge = await startEdgeConfigServer({ port: await freePort(), token: "fault-edge-token-0123456789", file: policyFile });
   appPort = await freePort();
-  appEnv = { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TOKEN, EDGE_CONFIG: edge.connectionString, INTAKE_CLAIM_IDLE_MS: "1000", ...SECRETS };
+  appEnv = {
+    UPSTASH_REDIS_REST_URL: bridge.url,
+    UPSTASH_REDIS_REST_TOKEN: TOKEN,
+    EDGE_CONFIG: edge.connectionString,
+    INTAKE_CLAIM_IDLE_MS: "1000",
+    ...SECRETS,
+  };
   app = await startApp();
 }, 120_000);
 
@@ -169,7 +183,12 @@ describe("crashes under load", () => {
 
   it("/ops sign-in: at most 10 attempts a minute per address, then refused even with the right password", async () => {
     const signIn = (client: string, password: string) =>
-      fetch(`http://127.0.0.1:${appPort}/api/ops/session`, { method: "POST", redirect: "manual", headers: { "x-forwarded-for": client }, body: new URLSearchParams({ password, next: "/ops" }) });
+      fetch(`http://127.0.0.1:${appPort}/api/ops/session`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { "x-forwarded-for": client },
+        body: new URLSearchParams({ password, next: "/ops" }),
+      });
     const outcome = (r: Response) => (r.headers.get("location") ?? "").match(/error=([\w-]+)/)?.[1] ?? (r.headers.get("set-cookie") ? "signed-in" : "none");
     // The window is the calendar minute: a round that straddles a minute boundary is not a
     // verdict, so it is run again for a fresh address (a round takes well under a second).

@@ -11,7 +11,8 @@ const page = async (p: string) => {
   const response = await fetch(`${stack().appUrl}${p}`);
   return { status: response.status, cache: response.headers.get("x-nextjs-cache"), html: await response.text() };
 };
-const control = (p: string, body: unknown = {}) => fetch(`${stack().emulators.shopify}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+const control = (p: string, body: unknown = {}) =>
+  fetch(`${stack().emulators.shopify}${p}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
 
 describe("products/create and products/delete → purge", () => {
   it("a created product's page appears and the grid lists it; deleted, both are gone", async () => {
@@ -23,14 +24,29 @@ describe("products/create and products/delete → purge", () => {
     expect(await page(`/products/${handle}`)).toMatchObject({ status: 404, cache: "HIT" });
     expect((await page("/collections/all")).html).not.toContain(title);
 
-    const created = await control("/_emulator/products", { handle, title, description: "Light and quick.", variants: [{ sku, title: "One size", priceCents: 4_200, options: { Size: "One" } }] });
+    const created = await control("/_emulator/products", {
+      handle,
+      title,
+      description: "Light and quick.",
+      variants: [{ sku, title: "One size", priceCents: 4_200, options: { Size: "One" } }],
+    });
     expect(created.status).toBe(200);
 
-    const pdp = await eventually(() => page(`/products/${handle}`), (p) => p.status === 200, 20_000, 250);
+    const pdp = await eventually(
+      () => page(`/products/${handle}`),
+      (p) => p.status === 200,
+      20_000,
+      250,
+    );
     expect(pdp.status).toBe(200);
     expect(pdp.html).toContain(title);
     expect(pdp.html).toContain("$42.00");
-    const grid = await eventually(() => page("/collections/all"), (p) => p.html.includes(title), 20_000, 250);
+    const grid = await eventually(
+      () => page("/collections/all"),
+      (p) => p.html.includes(title),
+      20_000,
+      250,
+    );
     expect(grid.html).toContain(title);
     // Both cached again: only a purge can take them away.
     expect(await page(`/products/${handle}`)).toMatchObject({ status: 200, cache: "HIT" });
@@ -38,10 +54,20 @@ describe("products/create and products/delete → purge", () => {
 
     expect((await control(`/_emulator/products/${handle}/delete`)).status).toBe(200);
 
-    const gone = await eventually(() => page(`/products/${handle}`), (p) => p.status === 404, 20_000, 250);
+    const gone = await eventually(
+      () => page(`/products/${handle}`),
+      (p) => p.status === 404,
+      20_000,
+      250,
+    );
     expect(gone.status).toBe(404);
     expect(gone.html).not.toContain(title);
-    const after = await eventually(() => page("/collections/all"), (p) => !p.html.includes(title), 20_000, 250);
+    const after = await eventually(
+      () => page("/collections/all"),
+      (p) => !p.html.includes(title),
+      20_000,
+      250,
+    );
     expect(after.html).not.toContain(title);
   });
 });

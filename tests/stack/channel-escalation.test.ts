@@ -24,15 +24,25 @@ describe("short picks on other channels' orders escalate", () => {
       const event = wmsEvent(sku, "short_pick", 1, { orderId: `${channel}:${orderId}`, lineId: "1" });
       expect((await postWms(event)).status).toBe(202);
       const id = `short:wms:${event.id}`;
-      const incident = await eventually(() => readIncident(testRedis(), id), (i) => i?.state === "awaiting_decision", 20_000, 200);
+      const incident = await eventually(
+        () => readIncident(testRedis(), id),
+        (i) => i?.state === "awaiting_decision",
+        20_000,
+        200,
+      );
       expect(incident?.state).toBe("awaiting_decision");
       expect(incident?.affected).toEqual([expect.objectContaining({ channel, orderId, units: 1 })]);
       expect(incident?.actions.map((a) => a.action)).toEqual(["escalate"]);
       expect(incident?.actions[0]?.detail).toContain(`${channel} orders are refunded in that channel's own tools`);
 
-      const mine = (await eventually(alerts, (list) => list.some((a) => a.dedup_key === `${id}:${orderId}`), 10_000, 200)).filter((a) => a.dedup_key === `${id}:${orderId}`);
+      const mine = (await eventually(alerts, (list) => list.some((a) => a.dedup_key === `${id}:${orderId}`), 10_000, 200)).filter(
+        (a) => a.dedup_key === `${id}:${orderId}`,
+      );
       expect(mine).toHaveLength(1);
-      expect(mine[0]).toMatchObject({ routing_key: "test-routing-key", payload: { severity: "error", component: "oversell_escalation", custom_details: { channel, orderId, sku } } });
+      expect(mine[0]).toMatchObject({
+        routing_key: "test-routing-key",
+        payload: { severity: "error", component: "oversell_escalation", custom_details: { channel, orderId, sku } },
+      });
     });
   }
 });

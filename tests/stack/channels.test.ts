@@ -30,7 +30,11 @@ const postJson = (url: string, body: unknown) => fetch(url, { method: "POST", he
 const redis = () => createRedis(s.redisRestUrl, s.redisRestToken);
 const postWms = (body: unknown) => {
   const raw = JSON.stringify(body);
-  return fetch(`${s.appUrl}/api/webhooks/wms`, { method: "POST", headers: { "content-type": "application/json", "x-signature-sha256": signBody(raw, s.secrets.wmsWebhookSecret) }, body: raw });
+  return fetch(`${s.appUrl}/api/webhooks/wms`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-signature-sha256": signBody(raw, s.secrets.wmsWebhookSecret) },
+    body: raw,
+  });
 };
 const setMarketplaceEnabled = (enabled: boolean) => {
   const policy = JSON.parse(readFileSync(s.policyFile, "utf8")) as { channels: { marketplace: { enabled: boolean } } };
@@ -45,7 +49,8 @@ const shopifyLevels = async (sku: string) => {
 const shopifyTotal = async (sku: string) => Object.values(await shopifyLevels(sku)).reduce((a, b) => a + b, 0);
 /** Read through the control API: the seller API's rate limit is the app's to spend, not the test's. */
 const listing = async (sku: string) => (await getJson<Record<string, number>>(`${emulator("marketplace")}/_emulator/listings`))[sku];
-const erpAvailable = async (sku: string) => (await getJson<{ projections: Record<string, { available: number }> }>(`${emulator("erp")}/_emulator/projections`)).projections[sku]?.available;
+const erpAvailable = async (sku: string) =>
+  (await getJson<{ projections: Record<string, { available: number }> }>(`${emulator("erp")}/_emulator/projections`)).projections[sku]?.available;
 
 /**
  * Nothing left to do anywhere: the intake stream is empty, and no channel has a SKU waiting,
@@ -55,7 +60,11 @@ async function idle(except?: (typeof CHANNELS)[number]): Promise<boolean> {
   const r = redis();
   const counts = await Promise.all([
     r.xlen(keys.intakeStream),
-    ...CHANNELS.flatMap((c) => [c === except ? Promise.resolve(0) : r.hlen(channelKeys.dirty(c)), r.hlen(channelKeys.inflight(c)), r.exists(channelKeys.flushLock(c))]),
+    ...CHANNELS.flatMap((c) => [
+      c === except ? Promise.resolve(0) : r.hlen(channelKeys.dirty(c)),
+      r.hlen(channelKeys.inflight(c)),
+      r.exists(channelKeys.flushLock(c)),
+    ]),
   ]);
   return counts.every((n) => n === 0);
 }
@@ -65,7 +74,14 @@ async function idle(except?: (typeof CHANNELS)[number]): Promise<boolean> {
  */
 const untilIdle = async (except?: (typeof CHANNELS)[number]) => {
   expect((await postJson(`${emulator("marketplace")}/_emulator/idle`, {})).ok).toBe(true);
-  expect(await eventually(() => idle(except), (ok) => ok, 30_000, 100)).toBe(true);
+  expect(
+    await eventually(
+      () => idle(except),
+      (ok) => ok,
+      30_000,
+      100,
+    ),
+  ).toBe(true);
 };
 const isDirty = async (channel: (typeof CHANNELS)[number], sku: string) => (await redis().hexists(channelKeys.dirty(channel), sku)) === 1;
 
@@ -74,8 +90,22 @@ async function countShelves(sku: string, east: number, west: number) {
   expect((await postWms({ events: [wmsEvent(sku, "cycle_count", east), wmsEvent(sku, "cycle_count", west, { locationId: "wh-west" })] })).status).toBe(202);
   const shopify = { "wh-east": east - SHOPIFY_BUFFER, "wh-west": west - SHOPIFY_BUFFER };
   const market = east - MARKETPLACE_BUFFER + (west - MARKETPLACE_BUFFER);
-  expect(await eventually(() => shopifyLevels(sku), (l) => JSON.stringify(l) === JSON.stringify(shopify), 20_000, 100)).toEqual(shopify);
-  expect(await eventually(() => listing(sku), (n) => n === market, 20_000, 100)).toBe(market);
+  expect(
+    await eventually(
+      () => shopifyLevels(sku),
+      (l) => JSON.stringify(l) === JSON.stringify(shopify),
+      20_000,
+      100,
+    ),
+  ).toEqual(shopify);
+  expect(
+    await eventually(
+      () => listing(sku),
+      (n) => n === market,
+      20_000,
+      100,
+    ),
+  ).toBe(market);
   await untilIdle();
 }
 
@@ -83,7 +113,12 @@ describe("channel writers against the emulators", () => {
   it("the policy these numbers are worked out from", () => {
     const policy = policySchema.parse(JSON.parse(readFileSync(s.policyFile, "utf8")));
     expect(policy.channels.shopify).toMatchObject({ enabled: true, defaultBuffer: SHOPIFY_BUFFER, locations: ["wh-east", "wh-west"], locationAware: true });
-    expect(policy.channels.marketplace).toMatchObject({ enabled: true, defaultBuffer: MARKETPLACE_BUFFER, locations: ["wh-east", "wh-west"], locationAware: false });
+    expect(policy.channels.marketplace).toMatchObject({
+      enabled: true,
+      defaultBuffer: MARKETPLACE_BUFFER,
+      locations: ["wh-east", "wh-west"],
+      locationAware: false,
+    });
     expect(policy.channels.erp).toMatchObject({ enabled: true, defaultBuffer: 0, locationAware: false });
   });
 
@@ -92,8 +127,22 @@ describe("channel writers against the emulators", () => {
     // East 10 − 2 = 8, west 6 − 2 = 4 at Shopify; (10 − 3) + (6 − 3) = 10 on the marketplace.
     await countShelves(sku, 10, 6);
     expect((await postWms(wmsEvent(sku, "receipt", 7))).status).toBe(202);
-    expect(await eventually(() => shopifyLevels(sku), (l) => l["wh-east"] === 15, 20_000, 100)).toEqual({ "wh-east": 15, "wh-west": 4 });
-    expect(await eventually(() => listing(sku), (n) => n === 17, 20_000, 100)).toBe(17);
+    expect(
+      await eventually(
+        () => shopifyLevels(sku),
+        (l) => l["wh-east"] === 15,
+        20_000,
+        100,
+      ),
+    ).toEqual({ "wh-east": 15, "wh-west": 4 });
+    expect(
+      await eventually(
+        () => listing(sku),
+        (n) => n === 17,
+        20_000,
+        100,
+      ),
+    ).toBe(17);
     await untilIdle();
     expect(await shopifyLevels(sku)).toEqual({ "wh-east": 15, "wh-west": 4 });
     expect(await listing(sku)).toBe(17);
@@ -105,7 +154,14 @@ describe("channel writers against the emulators", () => {
     const checkout = await postJson(`${emulator("shopify")}/_emulator/checkout`, { lines: [{ sku, quantity: 2 }] });
     expect(checkout.status).toBe(200);
     // The order reserves 2: the marketplace goes 10 → 8.
-    expect(await eventually(() => listing(sku), (n) => n === 8, 20_000, 100)).toBe(8);
+    expect(
+      await eventually(
+        () => listing(sku),
+        (n) => n === 8,
+        20_000,
+        100,
+      ),
+    ).toBe(8);
     await untilIdle();
     expect(await listing(sku)).toBe(8);
     // Shopify took its 2 itself (12 → 10); a second decrement from us would show 8.
@@ -118,7 +174,14 @@ describe("channel writers against the emulators", () => {
     const purchase = await postJson(`${emulator("marketplace")}/_emulator/purchase`, { sku, quantity: 1 });
     expect(purchase.status).toBe(201);
     // The marketplace took its unit itself (10 → 9). The notification arrives late (1–5 s); then Shopify follows: 12 → 11.
-    expect(await eventually(() => shopifyTotal(sku), (n) => n === 11, 30_000, 100)).toBe(11);
+    expect(
+      await eventually(
+        () => shopifyTotal(sku),
+        (n) => n === 11,
+        30_000,
+        100,
+      ),
+    ).toBe(11);
     await untilIdle();
     expect(await shopifyTotal(sku)).toBe(11);
     // Not written back a second time.
@@ -129,9 +192,23 @@ describe("channel writers against the emulators", () => {
     const sku = "BTL-STL";
     await countShelves(sku, 10, 6);
     // No buffer for the ERP: 10 + 6, then 3 more.
-    expect(await eventually(() => erpAvailable(sku), (n) => n === 16, 20_000, 100)).toBe(16);
+    expect(
+      await eventually(
+        () => erpAvailable(sku),
+        (n) => n === 16,
+        20_000,
+        100,
+      ),
+    ).toBe(16);
     expect((await postWms(wmsEvent(sku, "receipt", 3))).status).toBe(202);
-    expect(await eventually(() => erpAvailable(sku), (n) => n === 19, 20_000, 100)).toBe(19);
+    expect(
+      await eventually(
+        () => erpAvailable(sku),
+        (n) => n === 19,
+        20_000,
+        100,
+      ),
+    ).toBe(19);
   });
 
   it("the kill switch in Edge Config stops writes to a channel; turning it back on catches up", async () => {
@@ -146,7 +223,12 @@ describe("channel writers against the emulators", () => {
         async () => {
           const [before, listed] = await Promise.all([shopifyLevels(probe), listing(probe)]);
           expect((await postWms(wmsEvent(probe, "receipt", 1))).status).toBe(202);
-          await eventually(() => shopifyLevels(probe), (l) => l["wh-east"] === (before["wh-east"] ?? 0) + 1, 20_000, 100);
+          await eventually(
+            () => shopifyLevels(probe),
+            (l) => l["wh-east"] === (before["wh-east"] ?? 0) + 1,
+            20_000,
+            100,
+          );
           await untilIdle("marketplace");
           return (await isDirty("marketplace", probe)) && (await listing(probe)) === listed;
         },
@@ -157,7 +239,14 @@ describe("channel writers against the emulators", () => {
       expect(seen).toBe(true);
 
       expect((await postWms(wmsEvent(sku, "receipt", 5, { locationId: "wh-west" }))).status).toBe(202);
-      expect(await eventually(() => shopifyLevels(sku), (l) => l["wh-west"] === 9, 20_000, 100)).toEqual({ "wh-east": 8, "wh-west": 9 });
+      expect(
+        await eventually(
+          () => shopifyLevels(sku),
+          (l) => l["wh-west"] === 9,
+          20_000,
+          100,
+        ),
+      ).toEqual({ "wh-east": 8, "wh-west": 9 });
       await untilIdle("marketplace");
       // Everything else is done, and the marketplace write is held, not lost.
       expect(await listing(sku)).toBe(10);
@@ -166,7 +255,14 @@ describe("channel writers against the emulators", () => {
       setMarketplaceEnabled(true);
     }
     // (10 − 3) + (11 − 3) = 15.
-    expect(await eventually(() => listing(sku), (n) => n === 15, 30_000, 100)).toBe(15);
+    expect(
+      await eventually(
+        () => listing(sku),
+        (n) => n === 15,
+        30_000,
+        100,
+      ),
+    ).toBe(15);
     await untilIdle();
     expect(await listing(sku)).toBe(15);
     expect(await shopifyLevels(sku)).toEqual({ "wh-east": 8, "wh-west": 9 });

@@ -47,7 +47,11 @@ afterAll(async () => {
 
 /** Run the real drain in a child; resolve with its output once it paused at `stage` and was SIGKILLed there. */
 function killDrainAt(stage: "read" | "applied"): Promise<{ signal: NodeJS.Signals | null; stdout: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests", "support", "drain-runner.ts"), bridge.url, TOKEN, stage], { cwd: root, env: { ...process.env }, stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(process.execPath, ["--import", "tsx", path.join(root, "tests", "support", "drain-runner.ts"), bridge.url, TOKEN, stage], {
+    cwd: root,
+    env: { ...process.env },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
   let stdout = "";
   return new Promise((resolve, reject) => {
     child.stdout.on("data", (chunk: Buffer) => {
@@ -60,7 +64,16 @@ function killDrainAt(stage: "read" | "applied"): Promise<{ signal: NodeJS.Signal
 }
 
 const receipts = (sku: string, count: number): StockEvent[] =>
-  Array.from({ length: count }, (_, i) => ({ id: `crash-${sku}-${i}`, kind: "receipt", sku, locationId: "wh-east", quantity: 1 + (i % 3), occurredAt: "2026-11-27T10:00:00.000Z", source: "wms", sourceUri: "test://crash" }));
+  Array.from({ length: count }, (_, i) => ({
+    id: `crash-${sku}-${i}`,
+    kind: "receipt",
+    sku,
+    locationId: "wh-east",
+    quantity: 1 + (i % 3),
+    occurredAt: "2026-11-27T10:00:00.000Z",
+    source: "wms",
+    sourceUri: "test://crash",
+  }));
 const total = (events: readonly StockEvent[]) => events.reduce((n, e) => n + ("quantity" in e ? e.quantity : 0), 0);
 
 describe("I7: nothing acknowledged is lost", () => {
@@ -83,7 +96,9 @@ describe("I7: nothing acknowledged is lost", () => {
       // Another worker claims the dead one's entry (idle for at least 0 ms: no waiting on a clock).
       const stats = await drainIntake(createStockContext(process.env, { redis }), { consumer: "survivor", claimIdleMs: 0 });
       expect(stats.deliveries).toBe(1);
-      expect({ applied: stats.applied, duplicates: stats.duplicates }).toEqual(stage === "read" ? { applied: 40, duplicates: 0 } : { applied: 0, duplicates: 40 });
+      expect({ applied: stats.applied, duplicates: stats.duplicates }).toEqual(
+        stage === "read" ? { applied: 40, duplicates: 0 } : { applied: 0, duplicates: 40 },
+      );
       expect(await onHand()).toBe(total(events));
       expect(await pending()).toHaveLength(0);
       expect(await redis.xlen(keys.intakeStream)).toBe(0);

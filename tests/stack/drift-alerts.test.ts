@@ -10,7 +10,11 @@ import { setOnlineStock, shopifyLevels } from "../support/storefront-helpers";
 const SKU = "LIN-WHT-M"; // no other stack test touches it
 const reconcile = () => fetch(`${stack().appUrl}/api/worker/reconcile`, { headers: { authorization: `Bearer ${stack().secrets.cronSecret}` } });
 const setShopify = (available: number) =>
-  fetch(`${stack().emulators.shopify}/_emulator/inventory`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku: SKU, locationId: "wh-east", available }) });
+  fetch(`${stack().emulators.shopify}/_emulator/inventory`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ sku: SKU, locationId: "wh-east", available }),
+  });
 
 interface PagerDutyEvent {
   routing_key: string;
@@ -45,7 +49,11 @@ describe("drift alerts", () => {
     }
     expect(alerts.length).toBeGreaterThanOrEqual(1);
     const alert = alerts[0]!;
-    expect(alert).toMatchObject({ routing_key: "test-routing-key", event_action: "trigger", payload: { source: "stock-layer", summary: expect.stringContaining("drifted beyond the threshold") } });
+    expect(alert).toMatchObject({
+      routing_key: "test-routing-key",
+      event_action: "trigger",
+      payload: { source: "stock-layer", summary: expect.stringContaining("drifted beyond the threshold") },
+    });
     const detail = (alert.payload.custom_details as DriftDetail[]).find((d) => d.sku === SKU);
     expect(detail).toMatchObject({ channel: "shopify", sku: SKU, location: "wh-east", actual: 60, wanted: 4, drift: 56, action: "needs_human" });
     // Too big to fix unattended: Shopify still shows the hand edit (left so: no other test uses this SKU).

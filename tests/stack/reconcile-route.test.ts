@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { stack } from "../support/stack-client";
 
 /** The cron door of the drift pass: Bearer CRON_SECRET, progress in the answer, resumable page by page. */
-const call = (query = "", auth = true) => fetch(`${stack().appUrl}/api/worker/reconcile${query}`, { headers: auth ? { authorization: `Bearer ${stack().secrets.cronSecret}` } : {} });
+const call = (query = "", auth = true) =>
+  fetch(`${stack().appUrl}/api/worker/reconcile${query}`, { headers: auth ? { authorization: `Bearer ${stack().secrets.cronSecret}` } : {} });
 
 describe("GET /api/worker/reconcile", () => {
   it("needs the cron secret", async () => {
@@ -18,7 +19,12 @@ describe("GET /api/worker/reconcile", () => {
   it("one page at a time reports N of M and an ETA, and a full run finishes the pass", async () => {
     const first = await call("?pages=1");
     expect(first.status).toBe(200);
-    const body = (await first.json()) as { pass: { id: string; done: number; total: number }; progress: { share: number; etaMs: number | null }; finished: boolean; pages: number };
+    const body = (await first.json()) as {
+      pass: { id: string; done: number; total: number };
+      progress: { share: number; etaMs: number | null };
+      finished: boolean;
+      pages: number;
+    };
     expect(body.pages).toBe(1);
     expect(body.pass.total).toBeGreaterThanOrEqual(38 * 2);
     expect(body.pass.done).toBeGreaterThan(0);

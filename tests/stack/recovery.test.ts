@@ -39,10 +39,14 @@ interface LoggedRequest {
 }
 /** Shopify's refundCreate calls for one order, from the emulator's request log. */
 const refundCalls = async (orderId: number) =>
-  ((await (await fetch(`${shopify()}/_emulator/requests?limit=5000`)).json()) as { requests: LoggedRequest[] }).requests.filter((r) => r.rootFields.includes("refundCreate") && r.variables?.includes(`Order/${orderId}"`));
+  ((await (await fetch(`${shopify()}/_emulator/requests?limit=5000`)).json()) as { requests: LoggedRequest[] }).requests.filter(
+    (r) => r.rootFields.includes("refundCreate") && r.variables?.includes(`Order/${orderId}"`),
+  );
 /** Every `available` Shopify showed for a SKU since `since`. */
 const availableSince = async (sku: string, since: number) =>
-  ((await (await fetch(`${shopify()}/_emulator/inventory-log?since=${since}`)).json()) as { changes: { sku: string; available: number }[] }).changes.filter((c) => c.sku === sku).map((c) => c.available);
+  ((await (await fetch(`${shopify()}/_emulator/inventory-log?since=${since}`)).json()) as { changes: { sku: string; available: number }[] }).changes
+    .filter((c) => c.sku === sku)
+    .map((c) => c.available);
 
 async function shortPick(sku: string, placed: { orderId: number; lines: { lineItemId: number }[] }, units: number) {
   const event = wmsEvent(sku, "short_pick", units, { orderId: `shopify:${placed.orderId}`, lineId: String(placed.lines[0]!.lineItemId) });
@@ -50,8 +54,7 @@ async function shortPick(sku: string, placed: { orderId: number; lines: { lineIt
   return event.id;
 }
 
-const outboxFor = async (id: string) =>
-  (await readOutbox(testRedis(), 500)).filter((m) => m.id === id);
+const outboxFor = async (id: string) => (await readOutbox(testRedis(), 500)).filter((m) => m.id === id);
 
 describe("oversell recovery", () => {
   it("a short pick in a sell-out: refund without restock (no phantom unit at Shopify), apology code and email, once each", async () => {
@@ -59,13 +62,32 @@ describe("oversell recovery", () => {
     // Sell-out: Shopify offers 2 (4 on the shelf, buffer 2), a customer buys both.
     await setOnlineStock(sku, 2);
     const placed = await order(sku, 2, "maya.lopez@example.com");
-    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 0, 10_000)).skus[sku]?.available).toBe(0);
-    expect(await eventually(() => unassigned(sku), (n) => n === 2, 10_000)).toBe(2);
+    expect(
+      (
+        await eventually(
+          () => getStock(sku),
+          (s) => s.skus[sku]?.available === 0,
+          10_000,
+        )
+      ).skus[sku]?.available,
+    ).toBe(0);
+    expect(
+      await eventually(
+        () => unassigned(sku),
+        (n) => n === 2,
+        10_000,
+      ),
+    ).toBe(2);
     const since = Date.now();
     // The warehouse finds only one of them.
     const eventId = await shortPick(sku, placed, 1);
 
-    const recovered = await eventually(() => incidentFor(eventId), (i) => i?.state === "recovered", 15_000, 200);
+    const recovered = await eventually(
+      () => incidentFor(eventId),
+      (i) => i?.state === "recovered",
+      15_000,
+      200,
+    );
     expect(recovered?.state).toBe("recovered");
     expect(recovered?.affected).toEqual([expect.objectContaining({ channel: "shopify", orderId: String(placed.orderId), units: 1 })]);
     expect(recovered?.orders[String(placed.orderId)]).toMatchObject({ name: placed.name, email: "maya.lopez@example.com", valueCents: 14_800 + 695 }); // two shirts and shipping
@@ -78,7 +100,13 @@ describe("oversell recovery", () => {
     expect(calls).toHaveLength(1);
     expect(calls[0]?.variables).toContain('"restockType":"NO_RESTOCK"');
     // …and the refund's webhook released the short unit's reservation in the projection…
-    expect(await eventually(() => unassigned(sku), (n) => n === 1, 10_000)).toBe(1);
+    expect(
+      await eventually(
+        () => unassigned(sku),
+        (n) => n === 1,
+        10_000,
+      ),
+    ).toBe(1);
     // …while Shopify never offered a unit again: a "cancel" restock would have put one on sale
     // inside refundCreate itself, which the emulator's inventory log records as it happens.
     expect((await availableSince(sku, since)).filter((n) => n > 0)).toEqual([]);
@@ -97,10 +125,19 @@ describe("oversell recovery", () => {
 
     // The job crashed right after Shopify refunded, before it recorded anything: Redis holds
     // the incident as it was before the refund. The next run must not refund, code or mail twice.
-    const beforeRefund: Incident = { ...recovered!, state: "recovering", actions: recovered!.actions.filter((a) => !["refund", "code", "email"].includes(a.action)) };
+    const beforeRefund: Incident = {
+      ...recovered!,
+      state: "recovering",
+      actions: recovered!.actions.filter((a) => !["refund", "code", "email"].includes(a.action)),
+    };
     await saveIncident(testRedis(), beforeRefund);
     expect((await recover()).status).toBeLessThan(300);
-    const again = await eventually(() => incidentFor(eventId), (i) => ok(i, "refund") === 1 && i?.state === "recovered", 15_000, 200);
+    const again = await eventually(
+      () => incidentFor(eventId),
+      (i) => ok(i, "refund") === 1 && i?.state === "recovered",
+      15_000,
+      200,
+    );
     expect(again?.state).toBe("recovered");
     expect([ok(again, "refund"), ok(again, "code"), ok(again, "email")]).toEqual([1, 1, 1]);
     // Shopify saw the refund twice under one key and replayed the second: still one refund.
@@ -118,7 +155,13 @@ describe("oversell recovery", () => {
     await setOnlineStock(sku, 3);
     const first = await order(sku, 2, "first.buyer@example.com");
     const second = await order(sku, 1, "second.buyer@example.com");
-    expect(await eventually(() => unassigned(sku), (n) => n === 3, 10_000)).toBe(3);
+    expect(
+      await eventually(
+        () => unassigned(sku),
+        (n) => n === 3,
+        10_000,
+      ),
+    ).toBe(3);
     // Three units damaged on the shelf: 2 left for 3 sold.
     const damage = wmsEvent(sku, "adjustment", -3);
     expect((await postWms(damage)).status).toBe(202);
@@ -138,7 +181,12 @@ describe("oversell recovery", () => {
 
     // The warehouse picks: the first order ships, the second comes up short. That one is refunded.
     const eventId = await shortPick(sku, second, 1);
-    const recovered = await eventually(() => incidentFor(eventId), (i) => i?.state === "recovered", 15_000, 200);
+    const recovered = await eventually(
+      () => incidentFor(eventId),
+      (i) => i?.state === "recovered",
+      15_000,
+      200,
+    );
     expect(recovered?.state).toBe("recovered");
     expect((await shopifyOrder(second.orderId)).refunds).toHaveLength(1);
     expect((await shopifyOrder(first.orderId)).refunds).toHaveLength(0);
@@ -148,18 +196,39 @@ describe("oversell recovery", () => {
     const sku = "DWN-BLK-L";
     await setOnlineStock(sku, 5);
     const placed = await order(sku, 3, "big.spender@example.com"); // 3 × $229 > the $500 threshold
-    expect((await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 2, 10_000)).skus[sku]?.available).toBe(2);
+    expect(
+      (
+        await eventually(
+          () => getStock(sku),
+          (s) => s.skus[sku]?.available === 2,
+          10_000,
+        )
+      ).skus[sku]?.available,
+    ).toBe(2);
     const eventId = await shortPick(sku, placed, 1);
 
-    const escalated = await eventually(() => incidentFor(eventId), (i) => i?.state === "awaiting_decision", 15_000, 200);
+    const escalated = await eventually(
+      () => incidentFor(eventId),
+      (i) => i?.state === "awaiting_decision",
+      15_000,
+      200,
+    );
     expect(escalated?.state).toBe("awaiting_decision");
     expect(escalated?.actions.map((a) => a.action)).not.toContain("refund");
     expect((await recover()).status).toBeLessThan(300);
     expect((await shopifyOrder(placed.orderId)).refunds).toHaveLength(0);
-    const alerts = ((await (await fetch(stack().alertsUrl)).json()) as { alerts: { routing_key: string; event_action: string; dedup_key: string; payload: { summary: string; severity: string } }[] }).alerts;
+    const alerts = (
+      (await (await fetch(stack().alertsUrl)).json()) as {
+        alerts: { routing_key: string; event_action: string; dedup_key: string; payload: { summary: string; severity: string } }[];
+      }
+    ).alerts;
     const mine = alerts.filter((a) => a.dedup_key === `${escalated?.id}:${placed.orderId}`);
     expect(mine).toHaveLength(1);
-    expect(mine[0]).toMatchObject({ routing_key: "test-routing-key", event_action: "trigger", payload: { severity: "error", summary: expect.stringContaining("above the escalation threshold") } });
+    expect(mine[0]).toMatchObject({
+      routing_key: "test-routing-key",
+      event_action: "trigger",
+      payload: { severity: "error", summary: expect.stringContaining("above the escalation threshold") },
+    });
   });
 
   it("the recovery route needs the cron secret", async () => {

@@ -31,14 +31,24 @@ describe("webhooks from every source delivered 3×, reordered, old deliveries re
     const [ord1, ord2] = [run * 1_000 + 1, run * 1_000 + 2];
     const [l1, l2, l3] = [run * 1_000 + 11, run * 1_000 + 12, run * 1_000 + 13];
     const tag = run.toString(36);
-    const wms = (name: string, event: Record<string, unknown>): Delivery => ({ name, path: "/api/webhooks/wms", body: { id: `${name}-${tag}`, locationId: "wh-east", ...event }, secret: () => stack().secrets.wmsWebhookSecret });
+    const wms = (name: string, event: Record<string, unknown>): Delivery => ({
+      name,
+      path: "/api/webhooks/wms",
+      body: { id: `${name}-${tag}`, locationId: "wh-east", ...event },
+      secret: () => stack().secrets.wmsWebhookSecret,
+    });
     const shopify = (name: string, topic: string, body: unknown): Delivery => ({
       name,
       path: "/api/webhooks/shopify",
       body,
       secret: () => stack().secrets.shopifyWebhookSecret,
       signatureHeader: "x-shopify-hmac-sha256",
-      headers: { "x-shopify-topic": topic, "x-shopify-shop-domain": "northwind-demo.myshopify.com", "x-shopify-event-id": `evt-${name}-${tag}`, "x-shopify-webhook-id": `wh-${name}-${tag}` },
+      headers: {
+        "x-shopify-topic": topic,
+        "x-shopify-shop-domain": "northwind-demo.myshopify.com",
+        "x-shopify-event-id": `evt-${name}-${tag}`,
+        "x-shopify-webhook-id": `wh-${name}-${tag}`,
+      },
     });
     const marketplace = (name: string, type: string, order: string, lines: unknown[]): Delivery => ({
       name,
@@ -47,8 +57,20 @@ describe("webhooks from every source delivered 3×, reordered, old deliveries re
       secret: () => stack().secrets.marketplaceWebhookSecret,
       headers: { "idempotency-key": `ntf-${name}-${tag}` },
     });
-    const pos = (name: string, sales: unknown[]): Delivery => ({ name, path: "/api/webhooks/pos", body: { batchId: `${name}-${tag}`, locationId: "wh-east", sales }, secret: () => stack().secrets.posWebhookSecret });
-    const order = (id: number, lines: unknown[], extra: Record<string, unknown> = {}) => ({ id, created_at: at(5), currency: "USD", location_id: null, line_items: lines, ...extra });
+    const pos = (name: string, sales: unknown[]): Delivery => ({
+      name,
+      path: "/api/webhooks/pos",
+      body: { batchId: `${name}-${tag}`, locationId: "wh-east", sales },
+      secret: () => stack().secrets.posWebhookSecret,
+    });
+    const order = (id: number, lines: unknown[], extra: Record<string, unknown> = {}) => ({
+      id,
+      created_at: at(5),
+      currency: "USD",
+      location_id: null,
+      line_items: lines,
+      ...extra,
+    });
 
     const deliveries: Delivery[] = [
       // Warehouse. A: east 20 − 2 − 1 (the pick of Shopify's line L1) = 17; west 10 + 1 = 11.
@@ -62,8 +84,20 @@ describe("webhooks from every source delivered 3×, reordered, old deliveries re
       wms("cc", { type: "cycle_count", sku: b, quantity: 12, occurredAt: at(20, 500) }),
       wms("r4", { type: "receipt", sku: b, quantity: 3, occurredAt: at(30) }),
       // Shopify. ORD1: A ×3 (1 of it picked above: 2 still reserved), B ×2 (1 refunded with restock: 1 reserved).
-      shopify("o1", "orders/create", order(ord1, [{ id: l1, sku: a, quantity: 3, price: "10.00" }, { id: l2, sku: b, quantity: 2, price: "10.00" }])),
-      shopify("rf1", "refunds/create", { id: run * 1_000 + 21, order_id: ord1, created_at: at(50), refund_line_items: [{ id: run * 1_000 + 31, line_item_id: l2, quantity: 1, restock_type: "cancel", line_item: { sku: b } }] }),
+      shopify(
+        "o1",
+        "orders/create",
+        order(ord1, [
+          { id: l1, sku: a, quantity: 3, price: "10.00" },
+          { id: l2, sku: b, quantity: 2, price: "10.00" },
+        ]),
+      ),
+      shopify("rf1", "refunds/create", {
+        id: run * 1_000 + 21,
+        order_id: ord1,
+        created_at: at(50),
+        refund_line_items: [{ id: run * 1_000 + 31, line_item_id: l2, quantity: 1, restock_type: "cancel", line_item: { sku: b } }],
+      }),
       // ORD2: A ×1, cancelled: nothing reserved.
       shopify("o2", "orders/create", order(ord2, [{ id: l3, sku: a, quantity: 1, price: "10.00" }])),
       shopify("c2", "orders/cancelled", order(ord2, [{ id: l3, sku: a, quantity: 1, price: "10.00" }], { cancelled_at: at(60) })),
@@ -85,7 +119,11 @@ describe("webhooks from every source delivered 3×, reordered, old deliveries re
 
     // Three times each, shuffled; Shopify's third copy comes under a new Event-Id (a replay
     // the delivery dedupe cannot catch, only the effect ids can).
-    const sends = deliveries.flatMap((d) => [d, d, d.path.endsWith("/shopify") ? { ...d, headers: { ...d.headers, "x-shopify-event-id": `evt-${d.name}-${tag}-replay` } } : d]);
+    const sends = deliveries.flatMap((d) => [
+      d,
+      d,
+      d.path.endsWith("/shopify") ? { ...d, headers: { ...d.headers, "x-shopify-event-id": `evt-${d.name}-${tag}-replay` } } : d,
+    ]);
     const rng = xoroshiro128plus(42);
     for (let i = sends.length - 1; i > 0; i--) {
       const j = uniformInt(rng, 0, i);

@@ -9,14 +9,23 @@ import { eventually, SETTLE_MS, stack } from "../support/stack-client";
  */
 const get = async (p: string, headers: Record<string, string> = {}) => {
   const response = await fetch(`${stack().appUrl}${p}`, { redirect: "manual", headers });
-  return { status: response.status, cacheControl: response.headers.get("cache-control") ?? "", nextCache: response.headers.get("x-nextjs-cache"), html: await response.text() };
+  return {
+    status: response.status,
+    cacheControl: response.headers.get("cache-control") ?? "",
+    nextCache: response.headers.get("x-nextjs-cache"),
+    html: await response.text(),
+  };
 };
 
 const THIRTY_DAYS = 30 * 24 * 3600;
 const shared = (cacheControl: string) => {
   const sMaxAge = /(?:^|,\s*)s-maxage=(\d+)/.exec(cacheControl)?.[1];
   const swr = /(?:^|,\s*)stale-while-revalidate=(\d+)/.exec(cacheControl)?.[1];
-  return { sMaxAge: sMaxAge === undefined ? null : Number(sMaxAge), swr: swr === undefined ? null : Number(swr), private: /private|no-store/.test(cacheControl) };
+  return {
+    sMaxAge: sMaxAge === undefined ? null : Number(sMaxAge),
+    swr: swr === undefined ? null : Number(swr),
+    private: /private|no-store/.test(cacheControl),
+  };
 };
 
 describe("shell caching", () => {
@@ -24,7 +33,12 @@ describe("shell caching", () => {
     it(`${p}: 30 days at the CDN with stale-while-revalidate, a HIT in Next's cache, no stock number in the shell`, async () => {
       // After a purge (other files send product webhooks) the first requests may render or be
       // served STALE while Next re-renders in the background; then the shell is a cached HIT.
-      const page = await eventually(() => get(p), (r) => r.nextCache === "HIT", SETTLE_MS, 200);
+      const page = await eventually(
+        () => get(p),
+        (r) => r.nextCache === "HIT",
+        SETTLE_MS,
+        200,
+      );
       expect(page.status).toBe(200);
       expect(shared(page.cacheControl)).toEqual({ sMaxAge: THIRTY_DAYS, swr: expect.any(Number), private: false });
       expect(shared(page.cacheControl).swr).toBeGreaterThan(0);
@@ -37,7 +51,12 @@ describe("shell caching", () => {
   }
 
   it("the PDP with ?variant= is the same cached shell (the variant is picked in the browser)", async () => {
-    const page = await eventually(() => get("/products/trail-runner?variant=1"), (r) => r.nextCache === "HIT", SETTLE_MS, 200);
+    const page = await eventually(
+      () => get("/products/trail-runner?variant=1"),
+      (r) => r.nextCache === "HIT",
+      SETTLE_MS,
+      200,
+    );
     expect(page.nextCache).toBe("HIT");
     expect(shared(page.cacheControl).sMaxAge).toBe(THIRTY_DAYS);
   });
@@ -46,7 +65,11 @@ describe("shell caching", () => {
     const cart = await get("/cart");
     expect(shared(cart.cacheControl)).toMatchObject({ private: true });
     expect(cart.nextCache).toBeNull();
-    const session = await fetch(`${stack().appUrl}/api/ops/session`, { method: "POST", redirect: "manual", body: new URLSearchParams({ password: stack().secrets.opsPassword, next: "/ops" }) });
+    const session = await fetch(`${stack().appUrl}/api/ops/session`, {
+      method: "POST",
+      redirect: "manual",
+      body: new URLSearchParams({ password: stack().secrets.opsPassword, next: "/ops" }),
+    });
     const cookie = (session.headers.get("set-cookie") ?? "").split(";")[0] ?? "";
     expect(cookie).toMatch(/^ops_session=/);
     const ops = await get("/ops", { cookie });

@@ -5,7 +5,8 @@ import { drainAll } from "../support/drain";
 import { eventually, getStock, SETTLE_MS, postSigned, postWms, stack, uniqueSku, wmsEvent } from "../support/stack-client";
 
 /** Shopify's real payloads (tests/fixtures/shopify), signed and sent with Shopify's headers. */
-const fixture = (name: string, sku: string) => readFileSync(path.join(import.meta.dirname, "..", "fixtures", "shopify", name), "utf8").replaceAll('"TEE-BLK-M"', JSON.stringify(sku));
+const fixture = (name: string, sku: string) =>
+  readFileSync(path.join(import.meta.dirname, "..", "fixtures", "shopify", name), "utf8").replaceAll('"TEE-BLK-M"', JSON.stringify(sku));
 
 let delivery = 0;
 const sendShopify = (topic: string, body: string, eventId = `evt-${Date.now()}-${delivery++}`, secret = stack().secrets.shopifyWebhookSecret) =>
@@ -30,12 +31,24 @@ describe("POST /api/webhooks/shopify", () => {
   it("orders/create reserves, redeliveries do nothing, refunds with restock cancel and cancellations release", async () => {
     const sku = uniqueSku("SHOP");
     await postWms(wmsEvent(sku, "receipt", 10));
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
 
     const order = fixture("orders-create.json", sku);
     const first = await sendShopify("orders/create", order, "evt-order-1");
     expect(first.status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 5, SETTLE_MS)).toBe(5);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 5,
+        SETTLE_MS,
+      ),
+    ).toBe(5);
 
     // Same delivery again (Shopify retries with the same event id) → deduped at intake.
     const again = await sendShopify("orders/create", order, "evt-order-1");
@@ -46,25 +59,55 @@ describe("POST /api/webhooks/shopify", () => {
     expect(await available(sku)).toBe(5);
 
     expect((await sendShopify("refunds/create", fixture("refunds-create.json", sku))).status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 6, SETTLE_MS)).toBe(6);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 6,
+        SETTLE_MS,
+      ),
+    ).toBe(6);
 
     expect((await sendShopify("orders/cancelled", fixture("orders-cancelled.json", sku))).status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
   });
 
   it("ids beyond 2^53 (Shopify's sample/test deliveries) are kept exact, not rounded into collisions", async () => {
     const sku = uniqueSku("BIGID");
     await postWms(wmsEvent(sku, "receipt", 10));
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
     const order = fixture("orders-create.json", sku).replaceAll("6524199518253", "820982911946154508").replaceAll("16138219012141", "466157049");
     expect((await sendShopify("orders/create", order)).status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 5, SETTLE_MS)).toBe(5);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 5,
+        SETTLE_MS,
+      ),
+    ).toBe(5);
   });
 
   it("a refund with restock_type return leaves stock alone (the warehouse's return event moves it)", async () => {
     const sku = uniqueSku("RET");
     await postWms(wmsEvent(sku, "receipt", 10));
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
     const response = await sendShopify("refunds/create", fixture("refunds-create-return.json", sku));
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: 0 });
@@ -102,23 +145,60 @@ describe("POST /api/webhooks/marketplace and /api/webhooks/pos", () => {
   it("a marketplace order reserves and its cancellation releases", async () => {
     const sku = uniqueSku("MKT");
     await postWms(wmsEvent(sku, "receipt", 10));
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
-    const notification = (type: string) => ({ id: `n-${type}-${sku}`, type, occurredAt: new Date().toISOString(), order: { id: `A-${sku}`, lines: [{ id: "1", sku, quantity: 4 }] } });
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
+    const notification = (type: string) => ({
+      id: `n-${type}-${sku}`,
+      type,
+      occurredAt: new Date().toISOString(),
+      order: { id: `A-${sku}`, lines: [{ id: "1", sku, quantity: 4 }] },
+    });
     const send = (body: unknown) => postSigned("/api/webhooks/marketplace", body, stack().secrets.marketplaceWebhookSecret);
     expect((await send(notification("order.created"))).status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 4, SETTLE_MS)).toBe(4);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 4,
+        SETTLE_MS,
+      ),
+    ).toBe(4);
     expect((await send(notification("order.cancelled"))).status).toBe(202);
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
     expect((await postSigned("/api/webhooks/marketplace", notification("order.created"), stack().secrets.posWebhookSecret)).status).toBe(401);
   });
 
   it("a late POS batch reserves at the store's location", async () => {
     const sku = uniqueSku("POS");
     await postWms(wmsEvent(sku, "receipt", 10));
-    expect(await eventually(() => available(sku), (n) => n === 8, SETTLE_MS)).toBe(8);
-    const batch = { batchId: `B-${sku}`, locationId: "wh-east", sales: [{ id: `S-${sku}`, occurredAt: new Date(Date.now() - 3_600_000).toISOString(), status: "completed", lines: [{ id: "1", sku, quantity: 3 }] }] };
+    expect(
+      await eventually(
+        () => available(sku),
+        (n) => n === 8,
+        SETTLE_MS,
+      ),
+    ).toBe(8);
+    const batch = {
+      batchId: `B-${sku}`,
+      locationId: "wh-east",
+      sales: [{ id: `S-${sku}`, occurredAt: new Date(Date.now() - 3_600_000).toISOString(), status: "completed", lines: [{ id: "1", sku, quantity: 3 }] }],
+    };
     expect((await postSigned("/api/webhooks/pos", batch, stack().secrets.posWebhookSecret)).status).toBe(202);
-    const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 5, SETTLE_MS);
+    const stock = await eventually(
+      () => getStock(sku),
+      (s) => s.skus[sku]?.available === 5,
+      SETTLE_MS,
+    );
     expect(stock.skus[sku]?.locations["wh-east"]?.available).toBe(5);
   });
 });

@@ -25,12 +25,22 @@ describe("GET /api/stock", () => {
   it("says sold out, only N left and in stock by the thresholds in Edge Config", async () => {
     const [low, plenty] = [uniqueSku("LOW"), uniqueSku("PLENTY")];
     await postWms({ events: [wmsEvent(low, "receipt", 5), wmsEvent(plenty, "receipt", 40)] });
-    const stock = await eventually(() => getStock(low, plenty), (s) => s.skus[plenty]?.status === "in_stock" && s.skus[low]?.status !== "unknown");
+    const stock = await eventually(
+      () => getStock(low, plenty),
+      (s) => s.skus[plenty]?.status === "in_stock" && s.skus[low]?.status !== "unknown",
+    );
     // 5 on hand − buffer 2 = 3 ≤ threshold 5.
     expect(stock.skus[low]).toMatchObject({ available: 3, status: "low_stock" });
     expect(stock.skus[plenty]).toMatchObject({ available: 38, status: "in_stock" });
     await postWms(wmsEvent(low, "pick", 4));
-    expect((await eventually(() => getStock(low), (s) => s.skus[low]?.status === "sold_out")).skus[low]?.available).toBe(0);
+    expect(
+      (
+        await eventually(
+          () => getStock(low),
+          (s) => s.skus[low]?.status === "sold_out",
+        )
+      ).skus[low]?.available,
+    ).toBe(0);
   });
 
   it("reports unknown SKUs as unknown", async () => {

@@ -16,7 +16,8 @@ describe("/api/stock in the edge runtime", () => {
 
     const sku = uniqueSku("EDGE");
     await postWms(wmsEvent(sku, "receipt", 9));
-    const read = async () => (await (await GET(new Request(`http://edge.test/api/stock?sku=${sku}`))).json()) as { skus: Record<string, { available: number }> };
+    const read = async () =>
+      (await (await GET(new Request(`http://edge.test/api/stock?sku=${sku}`))).json()) as { skus: Record<string, { available: number }> };
     const body = await eventually(read, (b) => b.skus[sku]?.available === 7);
     expect(body.skus[sku]?.available).toBe(7);
 

@@ -15,7 +15,12 @@ describe("POST /api/webhooks/wms", () => {
     expect(response.status).toBe(202);
     expect(await response.json()).toMatchObject({ accepted: 1, duplicate: false });
 
-    const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.status !== "unknown", SETTLE_MS, 20);
+    const stock = await eventually(
+      () => getStock(sku),
+      (s) => s.skus[sku]?.status !== "unknown",
+      SETTLE_MS,
+      20,
+    );
     // Buffer 2 on the storefront channel (Edge Config default).
     expect(stock.skus[sku]).toMatchObject({ available: 10, status: "in_stock" });
 
@@ -31,7 +36,11 @@ describe("POST /api/webhooks/wms", () => {
     const events = [wmsEvent(sku, "receipt", 5), wmsEvent(sku, "receipt", 7, { locationId: "wh-west" }), wmsEvent(sku, "adjustment", -2)];
     const response = await postWms({ events });
     expect(await response.json()).toMatchObject({ accepted: 3 });
-    const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === 6, SETTLE_MS);
+    const stock = await eventually(
+      () => getStock(sku),
+      (s) => s.skus[sku]?.available === 6,
+      SETTLE_MS,
+    );
     expect(stock.skus[sku]?.locations).toMatchObject({ "wh-east": { available: 1 }, "wh-west": { available: 5 } });
   });
 
@@ -46,7 +55,13 @@ describe("POST /api/webhooks/wms", () => {
         wmsEvent(sku, "cycle_count", 50, { occurredAt: t(5) }),
       ],
     });
-    expect(await eventually(() => onHand(sku), (n) => n === 24, SETTLE_MS)).toBe(24);
+    expect(
+      await eventually(
+        () => onHand(sku),
+        (n) => n === 24,
+        SETTLE_MS,
+      ),
+    ).toBe(24);
   });
 
   it("a forged, missing or wrong-secret signature gets 401 and nothing is applied", async () => {
@@ -99,7 +114,13 @@ describe("POST /api/webhooks/wms", () => {
     const sku = uniqueSku("RACE");
     const responses = await Promise.all(Array.from({ length: 200 }, () => postWms(wmsEvent(sku, "receipt", 1))));
     expect(responses.every((r) => r.status === 202)).toBe(true);
-    expect(await eventually(() => onHand(sku), (n) => n === 200, SETTLE_MS)).toBe(200);
+    expect(
+      await eventually(
+        () => onHand(sku),
+        (n) => n === 200,
+        SETTLE_MS,
+      ),
+    ).toBe(200);
   });
 
   it("I5: every change leaves a ledger entry with source, before and after", async () => {
@@ -107,7 +128,13 @@ describe("POST /api/webhooks/wms", () => {
     const receipt = wmsEvent(sku, "receipt", 8);
     const pick = wmsEvent(sku, "pick", 3);
     await postWms({ events: [receipt, pick] });
-    expect(await eventually(() => onHand(sku), (n) => n === 5, SETTLE_MS)).toBe(5);
+    expect(
+      await eventually(
+        () => onHand(sku),
+        (n) => n === 5,
+        SETTLE_MS,
+      ),
+    ).toBe(5);
     const entries = await testRedis().xrange(keys.ledger(sku), "-", "+");
     const rows = Object.values(entries);
     expect(rows).toHaveLength(2);

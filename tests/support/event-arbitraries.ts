@@ -34,10 +34,26 @@ const location = fc.constantFrom(...LOCATIONS);
 
 const movementKind = fc.constantFrom("receipt", "return", "adjustment", "cycle_count");
 const movementStory = (skus: readonly string[]) =>
-  fc.record({ story: fc.constant("movement" as const), sku: fc.constantFrom(...skus), kind: movementKind, location, quantity: fc.integer({ min: 1, max: 20 }), sign: fc.boolean(), at: second });
+  fc.record({
+    story: fc.constant("movement" as const),
+    sku: fc.constantFrom(...skus),
+    kind: movementKind,
+    location,
+    quantity: fc.integer({ min: 1, max: 20 }),
+    sign: fc.boolean(),
+    at: second,
+  });
 
 const countTieStory = (skus: readonly string[]) =>
-  fc.record({ story: fc.constant("count_tie" as const), sku: fc.constantFrom(...skus), location, count: fc.integer({ min: 0, max: 40 }), movement: fc.constantFrom("receipt", "adjustment", "pick"), quantity: fc.integer({ min: 1, max: 10 }), at: second });
+  fc.record({
+    story: fc.constant("count_tie" as const),
+    sku: fc.constantFrom(...skus),
+    location,
+    count: fc.integer({ min: 0, max: 40 }),
+    movement: fc.constantFrom("receipt", "adjustment", "pick"),
+    quantity: fc.integer({ min: 1, max: 10 }),
+    at: second,
+  });
 
 const deliveryStory = (skus: readonly string[]) =>
   fc.record({
@@ -54,7 +70,10 @@ const lineStory = (skus: readonly string[]) =>
     quantity: fc.integer({ min: 1, max: 6 }),
     picks: fc.array(fc.record({ quantity: fc.integer({ min: 1, max: 6 }), location, after }), { maxLength: 2, size: "max" }),
     shortPick: fc.option(fc.record({ quantity: fc.integer({ min: 1, max: 3 }), after }), { freq: 6, nil: undefined }),
-    refunds: fc.array(fc.record({ restock: fc.constantFrom("cancel", "no_restock", "return"), quantity: fc.integer({ min: 1, max: 6 }), after }), { maxLength: 2, size: "max" }),
+    refunds: fc.array(fc.record({ restock: fc.constantFrom("cancel", "no_restock", "return"), quantity: fc.integer({ min: 1, max: 6 }), after }), {
+      maxLength: 2,
+      size: "max",
+    }),
   });
 
 const orderStory = (skus: readonly string[]) =>
@@ -96,7 +115,17 @@ const storyArbitrary = (skus: readonly string[]) =>
 type Story = typeof storyArbitrary extends (skus: readonly string[]) => fc.Arbitrary<infer S> ? S : never;
 
 const wms = (id: string, sku: string, kind: string, locationId: string, quantity: number, at: number, lineKey?: string): StockEvent =>
-  ({ id: `wms:${id}`, kind, sku, locationId, quantity, occurredAt: instantIso(at), source: "wms", sourceUri: `wms://events/${id}`, ...(lineKey ? { lineKey } : {}) }) as StockEvent;
+  ({
+    id: `wms:${id}`,
+    kind,
+    sku,
+    locationId,
+    quantity,
+    occurredAt: instantIso(at),
+    source: "wms",
+    sourceUri: `wms://events/${id}`,
+    ...(lineKey ? { lineKey } : {}),
+  }) as StockEvent;
 
 const orderId = (source: OrderSource, k: number) => (source === "shopify" ? String(450_000 + k) : source === "marketplace" ? `MK-${k}` : `S-${k}`);
 
@@ -117,10 +146,25 @@ function storyEvents(story: Story, k: number): StockEvent[] {
       return orderEvents(story, k);
     case "stray": {
       const lineKey = `${story.source}:STRAY:${story.line}`;
-      const common = { sku: story.sku, source: story.source, channel: story.source, lineKey, sourceUri: "test://stray", occurredAt: instantIso(story.at) } as const;
+      const common = {
+        sku: story.sku,
+        source: story.source,
+        channel: story.source,
+        lineKey,
+        sourceUri: "test://stray",
+        occurredAt: instantIso(story.at),
+      } as const;
       switch (story.kind) {
         case "reserve":
-          return [{ ...common, id: `${story.source}:reserve:X${k}`, kind: "reserve", quantity: story.quantity, ...(story.location ? { locationId: story.location } : {}) }];
+          return [
+            {
+              ...common,
+              id: `${story.source}:reserve:X${k}`,
+              kind: "reserve",
+              quantity: story.quantity,
+              ...(story.location ? { locationId: story.location } : {}),
+            },
+          ];
         case "release":
           return [{ ...common, id: `${story.source}:refund:X${k}`, kind: "release", quantity: story.quantity }];
         case "cancel_line":
@@ -143,7 +187,14 @@ function orderEvents(story: Story & { story: "order" }, k: number): StockEvent[]
     const lineId = String(i + 1);
     const lineKey = `${source}:${order}:${lineId}`;
     const channel = { source, channel: source, lineKey, sku: line.sku, sourceUri: uri } as const;
-    events.push({ ...channel, id: `${source}:reserve:${order}:${lineId}`, kind: "reserve", quantity: line.quantity, occurredAt: instantIso(story.at), ...(sellsFrom ? { locationId: sellsFrom } : {}) });
+    events.push({
+      ...channel,
+      id: `${source}:reserve:${order}:${lineId}`,
+      kind: "reserve",
+      quantity: line.quantity,
+      occurredAt: instantIso(story.at),
+      ...(sellsFrom ? { locationId: sellsFrom } : {}),
+    });
     let at = story.at;
     let unpicked = line.quantity;
     line.picks.forEach((pick, j) => {
@@ -181,7 +232,16 @@ function orderEvents(story: Story & { story: "order" }, k: number): StockEvent[]
     const cancelAt = last + story.cancel.after;
     for (const [i, line] of story.lines.entries()) {
       const lineId = String(i + 1);
-      events.push({ id: `${source}:cancel:${order}:${lineId}`, kind: "cancel_line", sku: line.sku, source, channel: source, lineKey: `${source}:${order}:${lineId}`, sourceUri: uri, occurredAt: instantIso(cancelAt) });
+      events.push({
+        id: `${source}:cancel:${order}:${lineId}`,
+        kind: "cancel_line",
+        sku: line.sku,
+        source,
+        channel: source,
+        lineKey: `${source}:${order}:${lineId}`,
+        sourceUri: uri,
+        occurredAt: instantIso(cancelAt),
+      });
     }
   }
   return events;
@@ -253,8 +313,16 @@ export function bySku(events: readonly StockEvent[]): Map<string, StockEvent[]> 
 
 /** Projections compare equal when they differ only by zero entries. */
 export const normalizeProjection = (p: { onHand: Record<string, number>; reserved: Record<string, number>; unassigned: number }) => ({
-  onHand: Object.fromEntries(Object.entries(p.onHand).filter(([, n]) => n !== 0).sort()),
-  reserved: Object.fromEntries(Object.entries(p.reserved).filter(([, n]) => n !== 0).sort()),
+  onHand: Object.fromEntries(
+    Object.entries(p.onHand)
+      .filter(([, n]) => n !== 0)
+      .sort(),
+  ),
+  reserved: Object.fromEntries(
+    Object.entries(p.reserved)
+      .filter(([, n]) => n !== 0)
+      .sort(),
+  ),
   unassigned: p.unassigned,
 });
 

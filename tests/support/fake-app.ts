@@ -50,7 +50,12 @@ export function deliveryHeader(d: Pick<FakeAppDelivery, "headers">, name: string
 }
 
 /** `Body` only types what the caller reads back; the parser is what checks the shape. */
-export async function startFakeApp<Body = unknown>({ secret, signatureHeader = "x-signature-sha256", parse, path = "" }: FakeAppOptions): Promise<FakeApp<Body>> {
+export async function startFakeApp<Body = unknown>({
+  secret,
+  signatureHeader = "x-signature-sha256",
+  parse,
+  path = "",
+}: FakeAppOptions): Promise<FakeApp<Body>> {
   const deliveries: FakeAppDelivery<Body>[] = [];
   const rejected: string[] = [];
   const server = http.createServer((req, res) => {

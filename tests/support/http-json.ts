@@ -15,7 +15,11 @@ export interface JsonRequest {
 }
 
 export async function requestJson(url: string, { method = "GET", body, headers = {} }: JsonRequest = {}): Promise<JsonAnswer> {
-  const response = await fetch(url, { method, headers: { "content-type": "application/json", ...headers }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(url, {
+    method,
+    headers: { "content-type": "application/json", ...headers },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as unknown) : null };
 }

@@ -31,7 +31,17 @@ export function runStart(dataDir: string, env: Record<string, string>, args: str
 
 /** Every port the launcher takes, free ones, as its env variables. */
 export async function launcherPorts(): Promise<Record<string, string>> {
-  const names = ["PORT", "REDIS_PORT", "UPSTASH_BRIDGE_PORT", "EDGE_CONFIG_PORT", "SHOPIFY_EMULATOR_PORT", "WMS_EMULATOR_PORT", "MARKETPLACE_EMULATOR_PORT", "POS_EMULATOR_PORT", "ERP_EMULATOR_PORT"];
+  const names = [
+    "PORT",
+    "REDIS_PORT",
+    "UPSTASH_BRIDGE_PORT",
+    "EDGE_CONFIG_PORT",
+    "SHOPIFY_EMULATOR_PORT",
+    "WMS_EMULATOR_PORT",
+    "MARKETPLACE_EMULATOR_PORT",
+    "POS_EMULATOR_PORT",
+    "ERP_EMULATOR_PORT",
+  ];
   const ports: Record<string, string> = {};
   for (const name of names) ports[name] = String(await freePort());
   return ports;
@@ -65,5 +75,10 @@ export interface LaunchedStack {
 export function readManifest(dataDir: string): LaunchedStack {
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(path.join(dataDir, "stack.json"), "utf8")));
   const bridgeUrl = manifest.services.find((s) => s.name === "upstash-rest bridge")?.url ?? "";
-  return { appUrl: manifest.appUrl, emulators: manifest.emulators, bridgeUrl, secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))) };
+  return {
+    appUrl: manifest.appUrl,
+    emulators: manifest.emulators,
+    bridgeUrl,
+    secrets: stackSecretsSchema.parse(JSON.parse(readFileSync(manifest.secretsFile, "utf8"))),
+  };
 }

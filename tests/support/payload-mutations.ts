@@ -30,7 +30,14 @@ const kindOf = (v: Json) => (v === null ? "null" : Array.isArray(v) ? "array" : 
 /** Numbers around the limits the parsers use (0, 1, 10,000, 1,000,000, 2^53) and off-integers. */
 const shiftNumber = (n: number): number[] => [n - 1, n + 1, 0, -1, 2.5, 10_000, 10_001, 1_000_000, 1_000_001, -1_000_001, 2 ** 53, 2 ** 53 + 2];
 /** Strings at and past the length limits the parsers use (64, 100, 200, 255), empty, and with a forbidden character. */
-const shiftString = (s: string): string[] => ["", ...[64, 65, 100, 101, 200, 201, 255, 256].map((n) => "A".repeat(n)), `${s}{`, `${s} |x`, `${s}\u0000`, `${s}Z`];
+const shiftString = (s: string): string[] => [
+  "",
+  ...[64, 65, 100, 101, 200, 201, 255, 256].map((n) => "A".repeat(n)),
+  `${s}{`,
+  `${s} |x`,
+  `${s}\u0000`,
+  `${s}Z`,
+];
 
 function alternatives(op: MutationOp, value: Json): Json[] {
   if (op === "retype") return RETYPES.filter((r) => kindOf(r) !== kindOf(value));

@@ -24,7 +24,17 @@ export async function launchPrivateStack(name: string): Promise<PrivateStack> {
   const stack = await launchStack({
     root,
     dataDir,
-    ports: { app: await port(), redis: await port(), bridge: await port(), edgeConfig: await port(), shopify: await port(), wms: await port(), marketplace: await port(), pos: await port(), erp: await port() },
+    ports: {
+      app: await port(),
+      redis: await port(),
+      bridge: await port(),
+      edgeConfig: await port(),
+      shopify: await port(),
+      wms: await port(),
+      marketplace: await port(),
+      pos: await port(),
+      erp: await port(),
+    },
     emulators: true,
     policyFile,
     demoTraffic: false,

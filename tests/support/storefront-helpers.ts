@@ -27,7 +27,11 @@ export async function setOnlineStock(sku: string, east: number, west = 0): Promi
   const count = (locationId: string, sellable: number) => wmsEvent(sku, "cycle_count", sellable === 0 ? 0 : sellable + SHOPIFY_BUFFER, { locationId });
   expect202(await postWms({ events: [count("wh-east", east), count("wh-west", west)] }));
   const total = east + west;
-  const stock = await eventually(() => getStock(sku), (s) => s.skus[sku]?.available === total, SETTLE_MS);
+  const stock = await eventually(
+    () => getStock(sku),
+    (s) => s.skus[sku]?.available === total,
+    SETTLE_MS,
+  );
   if (stock.skus[sku]?.available !== total) throw new Error(`/api/stock never showed ${total} for ${sku}: ${JSON.stringify(stock.skus[sku])}`);
   const levels = await eventually(
     () => shopifyLevels(sku),
@@ -43,7 +47,10 @@ function expect202(response: Response): void {
 }
 
 export async function shopifyLevels(sku: string): Promise<Record<string, number>> {
-  const body = (await (await fetch(`${shopify()}/_emulator/inventory?sku=${encodeURIComponent(sku)}`)).json()) as Record<string, Record<string, { available: number }>>;
+  const body = (await (await fetch(`${shopify()}/_emulator/inventory?sku=${encodeURIComponent(sku)}`)).json()) as Record<
+    string,
+    Record<string, { available: number }>
+  >;
   return Object.fromEntries(Object.entries(body[sku] ?? {}).map(([loc, level]) => [loc, level.available]));
 }
 
@@ -52,7 +59,10 @@ export async function variantIdOf(sku: string): Promise<string> {
   const response = await fetch(`${shopify()}/api/2026-04/graphql.json`, {
     method: "POST",
     headers: { "content-type": "application/json", "x-shopify-storefront-access-token": stack().secrets.shopifyStorefrontToken },
-    body: JSON.stringify({ query: `query($q: String!) { products(first: 1, query: $q) { nodes { variants(first: 50) { nodes { id sku } } } } }`, variables: { q: `sku:${sku}` } }),
+    body: JSON.stringify({
+      query: `query($q: String!) { products(first: 1, query: $q) { nodes { variants(first: 50) { nodes { id sku } } } } }`,
+      variables: { q: `sku:${sku}` },
+    }),
   });
   const json = (await response.json()) as { data: { products: { nodes: { variants: { nodes: { id: string; sku: string }[] } }[] } } };
   const gid = json.data.products.nodes[0]?.variants.nodes.find((v) => v.sku === sku)?.id;
@@ -61,7 +71,11 @@ export async function variantIdOf(sku: string): Promise<string> {
 }
 
 export const storefrontRequests = async (): Promise<{ operationName: string | null; variables: string | null; time: string }[]> =>
-  ((await (await fetch(`${shopify()}/_emulator/requests?limit=5000`)).json()) as { requests: { api: string; operationName: string | null; variables: string | null; time: string }[] }).requests.filter((r) => r.api === "storefront");
+  (
+    (await (await fetch(`${shopify()}/_emulator/requests?limit=5000`)).json()) as {
+      requests: { api: string; operationName: string | null; variables: string | null; time: string }[];
+    }
+  ).requests.filter((r) => r.api === "storefront");
 
 /** Wait for a badge to show a number (the page hydrated and /api/stock answered). */
 export async function badgeNumber(page: Page, testId: string, timeout = SETTLE_MS): Promise<number> {

@@ -83,7 +83,9 @@ describe("figures", () => {
     expect(() => requireFigures("intake", { p50: 3.2, p99: 9 })).not.toThrow();
     // What the issue saw: p50 of no observation.
     expect(refusal(() => requireFigures("propagation at 100/s", { p50: percentile([], 50), p95: 12 }))).toBe("propagation at 100/s: no figure for p50 (NaN)");
-    expect(refusal(() => requireFigures("pdp", { "badge CLS": Math.max(...([] as number[])), CLS: Infinity }))).toBe("pdp: no figure for badge CLS (-Infinity), CLS (Infinity)");
+    expect(refusal(() => requireFigures("pdp", { "badge CLS": Math.max(...([] as number[])), CLS: Infinity }))).toBe(
+      "pdp: no figure for badge CLS (-Infinity), CLS (Infinity)",
+    );
   });
 
   it("refuses a run that observed nothing, or only part of what it caused", () => {
@@ -101,7 +103,10 @@ describe("figures", () => {
 
   it("finds every NaN or infinite number in a report, by path", () => {
     expect(nonFiniteNumbers({ a: 1, b: [2, { c: 3 }], d: null, e: "x" })).toEqual([]);
-    expect(nonFiniteNumbers({ modes: { ours: { badge: { staleShare: NaN } } }, drift: [{ t: 1 }, { t: Infinity }] })).toEqual(["modes.ours.badge.staleShare", "drift[1].t"]);
+    expect(nonFiniteNumbers({ modes: { ours: { badge: { staleShare: NaN } } }, drift: [{ t: 1 }, { t: Infinity }] })).toEqual([
+      "modes.ours.badge.staleShare",
+      "drift[1].t",
+    ]);
   });
 });
 
@@ -109,13 +114,20 @@ describe("one-line reasons", () => {
   it("keeps the first line of a message and adds the cause fetch hides it in", () => {
     expect(oneLine(new BenchError("no running stack"))).toBe("no running stack");
     expect(oneLine(new Error("first\n    at frame"))).toBe("first");
-    expect(oneLine(new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") }))).toBe("fetch failed (connect ECONNREFUSED 127.0.0.1:1)");
+    expect(oneLine(new TypeError("fetch failed", { cause: new Error("connect ECONNREFUSED 127.0.0.1:1") }))).toBe(
+      "fetch failed (connect ECONNREFUSED 127.0.0.1:1)",
+    );
     expect(oneLine("plain")).toBe("plain");
   });
 });
 
 describe("soak rounds", () => {
-  const report = (total: number, passed: number, failed: number) => ({ numTotalTests: total, numPassedTests: passed, numFailedTests: failed, success: failed === 0 });
+  const report = (total: number, passed: number, failed: number) => ({
+    numTotalTests: total,
+    numPassedTests: passed,
+    numFailedTests: failed,
+    success: failed === 0,
+  });
   it("pass only when tests ran and none failed", () => {
     expect(vitestRunProblem(report(12, 12, 0), 0)).toBeNull();
     expect(vitestRunProblem(report(0, 0, 0), 0)).toBe("vitest ran no tests (wrong file list?)");

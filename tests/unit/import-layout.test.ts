@@ -52,7 +52,9 @@ const folder = (file: string) => rel(file).split(path.sep)[0] ?? "";
 
 describe("import layout", () => {
   it("keeps the dependency direction between top-level folders", () => {
-    const wrong = [...graph].flatMap(([file, deps]) => [...deps].filter((d) => FORBIDDEN[folder(file)]?.includes(folder(d))).map((d) => `${rel(file)} -> ${rel(d)}`));
+    const wrong = [...graph].flatMap(([file, deps]) =>
+      [...deps].filter((d) => FORBIDDEN[folder(file)]?.includes(folder(d))).map((d) => `${rel(file)} -> ${rel(d)}`),
+    );
     expect(wrong).toEqual([]);
   });
 

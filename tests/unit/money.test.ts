@@ -40,7 +40,13 @@ describe("decimalAmount", () => {
   });
 
   it("round-trips with minorUnitsOf", () => {
-    for (const [minor, currency] of [[0, "USD"], [1, "USD"], [123456, "KWD"], [-99, "USD"], [31, "JPY"]] as const) {
+    for (const [minor, currency] of [
+      [0, "USD"],
+      [1, "USD"],
+      [123456, "KWD"],
+      [-99, "USD"],
+      [31, "JPY"],
+    ] as const) {
       expect(minorUnitsOf(decimalAmount(minor, currency), currency)).toBe(minor);
     }
   });
@@ -48,11 +54,18 @@ describe("decimalAmount", () => {
 
 describe("parseMoneyInput", () => {
   it("accepts plain non-negative amounts with at most the currency's decimals", () => {
-    expect([parseMoneyInput("12.5", "USD"), parseMoneyInput(12.5, "USD"), parseMoneyInput("12.50", "USD"), parseMoneyInput("1.234", "KWD")]).toEqual([1250, 1250, 1250, 1234]);
+    expect([parseMoneyInput("12.5", "USD"), parseMoneyInput(12.5, "USD"), parseMoneyInput("12.50", "USD"), parseMoneyInput("1.234", "KWD")]).toEqual([
+      1250, 1250, 1250, 1234,
+    ]);
   });
 
   it("rejects, never rounds, what Shopify would reject", () => {
-    expect([parseMoneyInput("1.234", "USD"), parseMoneyInput("1.5", "JPY"), parseMoneyInput("-1", "USD"), parseMoneyInput("abc", "USD")]).toEqual([null, null, null, null]);
+    expect([parseMoneyInput("1.234", "USD"), parseMoneyInput("1.5", "JPY"), parseMoneyInput("-1", "USD"), parseMoneyInput("abc", "USD")]).toEqual([
+      null,
+      null,
+      null,
+      null,
+    ]);
     expect(parseMoneyInput("1.500", "JPY")).toBe(null);
     expect(parseMoneyInput("1.000", "JPY")).toBe(1);
   });
@@ -62,7 +75,7 @@ describe("formatMoney", () => {
   it("formats for people by the currency's digits", () => {
     expect(formatMoney(2800, "USD")).toBe("$28.00");
     expect(formatMoney(2800, "JPY")).toBe("¥2,800");
-    expect(formatMoney(1234, "KWD")).toBe("KWD\u00a01.234") // ICU puts a no-break space after a code;
+    expect(formatMoney(1234, "KWD")).toBe("KWD\u00a01.234"); // ICU puts a no-break space after a code;
   });
 });
 

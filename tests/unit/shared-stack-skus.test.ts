@@ -10,7 +10,11 @@ import { demoSkus } from "@/lib/catalog/demo-catalog";
  * recovery case on the same SKU failed whenever it ran second. Each demo SKU belongs to one file.
  */
 const root = path.resolve(import.meta.dirname, "..", "..");
-const files = ["tests/stack", "tests/e2e"].flatMap((dir) => readdirSync(path.join(root, dir)).filter((f) => f.endsWith(".test.ts")).map((f) => path.join(dir, f)));
+const files = ["tests/stack", "tests/e2e"].flatMap((dir) =>
+  readdirSync(path.join(root, dir))
+    .filter((f) => f.endsWith(".test.ts"))
+    .map((f) => path.join(dir, f)),
+);
 
 describe("shared-stack test files", () => {
   it("each demo SKU is named by at most one file that runs on the shared stack", () => {

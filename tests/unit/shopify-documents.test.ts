@@ -33,10 +33,11 @@ describe("Shopify Storefront documents", () => {
   });
 
   it("the shell never asks for stock (it is cached for long; stock comes from /api/stock)", () => {
-    for (const document of Object.values(ALL_STOREFRONT_DOCUMENTS)) expect(document).not.toMatch(/quantityAvailable|availableForSale|storeAvailability|totalInventory/);
+    for (const document of Object.values(ALL_STOREFRONT_DOCUMENTS))
+      expect(document).not.toMatch(/quantityAvailable|availableForSale|storeAvailability|totalInventory/);
   });
 
   it("the validator is not a rubber stamp here either", () => {
-    expect(validate(storefrontSchema(), parse("query { product(handle: \"x\") { inventoryLevel } }")).length).toBeGreaterThan(0);
+    expect(validate(storefrontSchema(), parse('query { product(handle: "x") { inventoryLevel } }')).length).toBeGreaterThan(0);
   });
 });

@@ -57,7 +57,10 @@ export async function updateCartLine(lineId: string, quantity: number): Promise<
   return guarded("update", async () => {
     const cartId = await readCartId();
     if (!cartId) return failed("Your cart has expired.");
-    const state = await settle(qty.data === 0 ? await removeCartLines(cartId, [id.data]) : await updateCartLines(cartId, [{ id: id.data, quantity: qty.data }]), "Cart updated.");
+    const state = await settle(
+      qty.data === 0 ? await removeCartLines(cartId, [id.data]) : await updateCartLines(cartId, [{ id: id.data, quantity: qty.data }]),
+      "Cart updated.",
+    );
     refresh();
     return state;
   });

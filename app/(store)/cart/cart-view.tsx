@@ -33,7 +33,9 @@ export function CartView({ cart }: { cart: Cart | null }) {
 
   const liveShort = cartShortfalls(
     lines.map((l) => ({ lineId: l.id, sku: l.merchandise.sku, quantity: l.quantity })),
-    Object.fromEntries(lines.flatMap((l) => (l.merchandise.sku && live.stockOf(l.merchandise.sku) ? [[l.merchandise.sku, live.stockOf(l.merchandise.sku)!]] : []))),
+    Object.fromEntries(
+      lines.flatMap((l) => (l.merchandise.sku && live.stockOf(l.merchandise.sku) ? [[l.merchandise.sku, live.stockOf(l.merchandise.sku)!]] : [])),
+    ),
   );
   const shortOf = (line: CartLine): Shortfall | undefined => {
     // The checkout's answer holds until the shopper changes that line.
@@ -53,7 +55,13 @@ export function CartView({ cart }: { cart: Cart | null }) {
       ) : null}
       <ul className="divide-y divide-stone-200 rounded-xl border border-stone-200 bg-white">
         {lines.map((line) => (
-          <CartLineRow key={line.id} line={line} shortfall={shortOf(line)} stock={line.merchandise.sku ? live.stockOf(line.merchandise.sku) : undefined} checking={live.checking} />
+          <CartLineRow
+            key={line.id}
+            line={line}
+            shortfall={shortOf(line)}
+            stock={line.merchandise.sku ? live.stockOf(line.merchandise.sku) : undefined}
+            checking={live.checking}
+          />
         ))}
       </ul>
       <div className="flex flex-col gap-4 rounded-xl border border-stone-200 bg-white p-4 sm:flex-row sm:items-center sm:justify-between">
@@ -74,13 +82,25 @@ export function CartView({ cart }: { cart: Cart | null }) {
   );
 }
 
-function CartLineRow({ line, shortfall, stock, checking }: { line: CartLine; shortfall: Shortfall | undefined; stock: Parameters<typeof StockBadge>[0]["stock"]; checking: boolean }) {
+function CartLineRow({
+  line,
+  shortfall,
+  stock,
+  checking,
+}: {
+  line: CartLine;
+  shortfall: Shortfall | undefined;
+  stock: Parameters<typeof StockBadge>[0]["stock"];
+  checking: boolean;
+}) {
   const [pending, startTransition] = useTransition();
   const setQuantity = (quantity: number) => startTransition(async () => void (await updateCartLine(line.id, quantity)));
   const variant = line.merchandise;
   return (
     <li className="flex gap-4 p-4" data-testid={`cart-line-${variant.sku ?? line.id}`}>
-      <div className="size-20 shrink-0 overflow-hidden rounded-lg bg-stone-100">{variant.image ? <Image data={variant.image} sizes="80px" aspectRatio="1/1" className="size-full object-cover" /> : null}</div>
+      <div className="size-20 shrink-0 overflow-hidden rounded-lg bg-stone-100">
+        {variant.image ? <Image data={variant.image} sizes="80px" aspectRatio="1/1" className="size-full object-cover" /> : null}
+      </div>
       <div className="flex flex-1 flex-col gap-2">
         <div className="flex items-start justify-between gap-2">
           <div>
@@ -94,7 +114,13 @@ function CartLineRow({ line, shortfall, stock, checking }: { line: CartLine; sho
         <div className="flex flex-wrap items-center gap-3">
           <label className="text-sm text-stone-600">
             Qty{" "}
-            <select value={line.quantity} disabled={pending} onChange={(e) => setQuantity(Number(e.target.value))} className="ml-1 h-9 rounded-md border border-stone-300 bg-white px-2" data-testid="line-quantity">
+            <select
+              value={line.quantity}
+              disabled={pending}
+              onChange={(e) => setQuantity(Number(e.target.value))}
+              className="ml-1 h-9 rounded-md border border-stone-300 bg-white px-2"
+              data-testid="line-quantity"
+            >
               {Array.from({ length: Math.max(10, line.quantity) }, (_, i) => i + 1).map((n) => (
                 <option key={n} value={n}>
                   {n}
@@ -109,8 +135,16 @@ function CartLineRow({ line, shortfall, stock, checking }: { line: CartLine; sho
         </div>
         {shortfall ? (
           <p role="alert" className="flex flex-wrap items-center gap-2 text-sm text-red-800" data-testid="line-shortfall">
-            {shortfall.available === 0 ? "Sold out — this item can no longer be ordered." : `Only ${shortfall.available} left — you asked for ${shortfall.requested}.`}
-            <button type="button" disabled={pending} onClick={() => setQuantity(shortfall.available)} className="rounded-md bg-red-700 px-2.5 py-1 font-medium text-white hover:bg-red-800" data-testid="accept-offer">
+            {shortfall.available === 0
+              ? "Sold out — this item can no longer be ordered."
+              : `Only ${shortfall.available} left — you asked for ${shortfall.requested}.`}
+            <button
+              type="button"
+              disabled={pending}
+              onClick={() => setQuantity(shortfall.available)}
+              className="rounded-md bg-red-700 px-2.5 py-1 font-medium text-white hover:bg-red-800"
+              data-testid="accept-offer"
+            >
               {shortfall.available === 0 ? "Remove it" : `Change to ${shortfall.available}`}
             </button>
           </p>

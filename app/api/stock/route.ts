@@ -20,9 +20,16 @@ export async function GET(request: Request): Promise<Response> {
   try {
     // Counted in the same pipelined round trip as the read (auto-pipelining); never fails the read.
     const redis = getRedis();
-    const [rate, stock] = await Promise.all([checkStockRate(redis, request.headers), readLiveStock(query.skus), countMetrics(redis, { [metricFields.stock]: 1, [metricFields.stockSkus]: query.skus.length })]);
+    const [rate, stock] = await Promise.all([
+      checkStockRate(redis, request.headers),
+      readLiveStock(query.skus),
+      countMetrics(redis, { [metricFields.stock]: 1, [metricFields.stockSkus]: query.skus.length }),
+    ]);
     if (rate.limited)
-      return Response.json({ error: `too many requests: at most ${rate.limit} per window from one client` }, { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds), "Cache-Control": "no-store" } });
+      return Response.json(
+        { error: `too many requests: at most ${rate.limit} per window from one client` },
+        { status: 429, headers: { "Retry-After": String(rate.retryAfterSeconds), "Cache-Control": "no-store" } },
+      );
     return Response.json(stock, { headers: { "Cache-Control": CACHE, "CDN-Cache-Control": "max-age=1" } });
   } catch (error) {
     // Never a guessed number: the badge keeps its last value and says it is checking.

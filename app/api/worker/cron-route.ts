@@ -12,7 +12,11 @@ export type CronJob = "drain" | "flush" | "reconcile" | "recover";
  * failure logged and answered 503 with `Retry-After`, so Vercel Cron and the local runner
  * simply come back. `run` answers the rest.
  */
-export function cronRoute(job: CronJob, retryAfterSeconds: number, run: (ctx: StockContext, url: URL) => Promise<Response>): (request: Request) => Promise<Response> {
+export function cronRoute(
+  job: CronJob,
+  retryAfterSeconds: number,
+  run: (ctx: StockContext, url: URL) => Promise<Response>,
+): (request: Request) => Promise<Response> {
   return async (request) => {
     if (!hasBearer(request, process.env.CRON_SECRET)) return Response.json({ error: "unauthorized" }, { status: 401 });
     try {

@@ -32,12 +32,20 @@ async function Overview() {
     <>
       <div className="grid grid-cols-2 gap-3 md:grid-cols-5">
         <Stat label="Incidents in recovery" value={open} href="/ops/incidents" />
-        <Stat label="Awaiting your decision" value={data.incidents.awaiting_decision ?? 0} href="/ops/incidents" tone={(data.incidents.awaiting_decision ?? 0) > 0 ? "alert" : "calm"} />
+        <Stat
+          label="Awaiting your decision"
+          value={data.incidents.awaiting_decision ?? 0}
+          href="/ops/incidents"
+          tone={(data.incidents.awaiting_decision ?? 0) > 0 ? "alert" : "calm"}
+        />
         <Stat label="Drift needing a human" value={data.needsHuman} href="/ops/skus" tone={data.needsHuman > 0 ? "alert" : "calm"} />
         <Stat label="Dead letters" value={data.deadLetters} href="/ops/dead-letters" tone={data.deadLetters > 0 ? "warn" : "calm"} />
         <Stat label="Recovered" value={data.incidents.recovered ?? 0} href="/ops/incidents" />
       </div>
-      <Panel title={`Data flow · last ${data.graph.windowMinutes} minutes`} subtitle="Every system, every webhook, write, read and cron; arrow width is throughput.">
+      <Panel
+        title={`Data flow · last ${data.graph.windowMinutes} minutes`}
+        subtitle="Every system, every webhook, write, read and cron; arrow width is throughput."
+      >
         <FlowDiagram graph={data.graph} />
       </Panel>
       <div className="grid gap-6 lg:grid-cols-3">
@@ -48,7 +56,11 @@ async function Overview() {
             ))}
           </div>
         </Panel>
-        <Panel title="Drift over time" subtitle={`Alert above ${data.policy.threshold} units · auto-correct up to ${data.policy.autoCorrectLimit}`} className="lg:col-span-2">
+        <Panel
+          title="Drift over time"
+          subtitle={`Alert above ${data.policy.threshold} units · auto-correct up to ${data.policy.autoCorrectLimit}`}
+          className="lg:col-span-2"
+        >
           <DriftChart points={data.drift} />
           <p className="mt-3 text-sm text-stone-600" data-testid="pass-progress">
             {pass
@@ -73,7 +85,11 @@ async function Overview() {
                   <Link href={`/ops/skus/${encodeURIComponent(h.sku)}`} className="font-mono underline">
                     {h.sku}
                   </Link>{" "}
-                  · {h.channel} {h.location} holds {h.actual}, wanted {h.wanted} <strong className="text-red-700">({h.drift > 0 ? "+" : ""}{h.drift})</strong>
+                  · {h.channel} {h.location} holds {h.actual}, wanted {h.wanted}{" "}
+                  <strong className="text-red-700">
+                    ({h.drift > 0 ? "+" : ""}
+                    {h.drift})
+                  </strong>
                 </li>
               ))}
             </ul>
@@ -97,7 +113,8 @@ async function Overview() {
           <ul className="space-y-1 text-sm" data-testid="sync-log">
             {data.syncLog.map((e) => (
               <li key={`${e.channel}-${e.key}-${e.at}`}>
-                {new Date(e.at).toLocaleTimeString()} · {e.channel} · {e.items} item{e.items === 1 ? "" : "s"} · <span className="font-mono text-xs text-stone-500">{e.key.slice(0, 28)}</span>
+                {new Date(e.at).toLocaleTimeString()} · {e.channel} · {e.items} item{e.items === 1 ? "" : "s"} ·{" "}
+                <span className="font-mono text-xs text-stone-500">{e.key.slice(0, 28)}</span>
               </li>
             ))}
           </ul>

@@ -109,7 +109,12 @@ export function DriftChart({ points }: { points: DriftPoint[] }) {
         {xTicks.map((t) => (
           <g key={t}>
             <line x1={x((t - start) / size)} x2={x((t - start) / size)} y1={T + ph} y2={T + ph + 4} className="stroke-stone-400" />
-            <text x={x((t - start) / size)} y={H - 8} textAnchor={t === start ? "start" : t === end ? "end" : "middle"} className="fill-stone-500 text-[11px] tabular-nums">
+            <text
+              x={x((t - start) / size)}
+              y={H - 8}
+              textAnchor={t === start ? "start" : t === end ? "end" : "middle"}
+              className="fill-stone-500 text-[11px] tabular-nums"
+            >
               {hhmm(t)}
             </text>
           </g>
@@ -122,7 +127,9 @@ export function DriftChart({ points }: { points: DriftPoint[] }) {
               {channels.map((c) => {
                 const v = b.byChannel[c] ?? 0;
                 if (v <= 0) return null;
-                const rect = <rect key={c} x={x(i) + sw * 0.1} width={Math.max(1, sw * 0.8)} y={y(base + v)} height={y(base) - y(base + v)} className={fill(c)} />;
+                const rect = (
+                  <rect key={c} x={x(i) + sw * 0.1} width={Math.max(1, sw * 0.8)} y={y(base + v)} height={y(base) - y(base + v)} className={fill(c)} />
+                );
                 base += v;
                 return rect;
               })}

@@ -68,7 +68,8 @@ function along(a0: number, a1: number, b0: number, b1: number, shift: number): [
 
 /** A quadratic path in the pair's canonical frame (A→B and B→A get opposite offsets); bowed over any box it would cross. */
 function route(a: Box, b: Box, off: number, all: Box[]) {
-  if (a === b) return { p0: { x: a.x + a.w * 0.3, y: a.y }, c: { x: a.x + a.w / 2, y: a.y - 70 }, p2: { x: a.x + a.w * 0.7, y: a.y }, sideways: true, bowed: true };
+  if (a === b)
+    return { p0: { x: a.x + a.w * 0.3, y: a.y }, c: { x: a.x + a.w / 2, y: a.y - 70 }, p2: { x: a.x + a.w * 0.7, y: a.y }, sideways: true, bowed: true };
   const sideways = a.x + a.w < b.x || b.x + b.w < a.x;
   let p0: Pt, p2: Pt;
   if (sideways) {
@@ -107,7 +108,9 @@ function draw(edges: FlowEdge[], boxes: Map<string, Box>, pairs: Map<string, Flo
     const [ux, uy] = [(p2.x - r.c.x) / len, (p2.y - r.c.y) / len];
     const [head, half] = [8 + width * 1.2, 4 + width * 0.8];
     const base = { x: p2.x - ux * head, y: p2.y - uy * head };
-    const arrow = [p2, { x: base.x - uy * half, y: base.y + ux * half }, { x: base.x + uy * half, y: base.y - ux * half }].map((p) => `${f(p.x)},${f(p.y)}`).join(" ");
+    const arrow = [p2, { x: base.x - uy * half, y: base.y + ux * half }, { x: base.x + uy * half, y: base.y - ux * half }]
+      .map((p) => `${f(p.x)},${f(p.y)}`)
+      .join(" ");
     const d = `M${f(p0.x)},${f(p0.y)} Q${f(r.c.x)},${f(r.c.y)} ${f(p2.x - ux * head * 0.8)},${f(p2.y - uy * head * 0.8)}`;
     const apex = { x: (p0.x + 2 * r.c.x + p2.x) / 4, y: (p0.y + 2 * r.c.y + p2.y) / 4 };
     let x0 = apex.x + width / 2 + 8;
@@ -164,7 +167,17 @@ export function FlowDiagram({ graph }: { graph: FlowGraph }) {
         <desc>{[summary, ...graph.edges.map(line)].join(" ")}</desc>
         {drawn.map((e) => (
           <g key={e.edge.id} className={KIND[e.edge.kind]} opacity={e.idle ? 0.6 : 0.9}>
-            <path data-edge={e.edge.id} data-kind={e.edge.kind} data-idle={e.idle ? "true" : undefined} d={e.d} fill="none" stroke="currentColor" strokeWidth={e.width.toFixed(2)} strokeLinecap="round" strokeDasharray={e.idle ? "6 5" : undefined} />
+            <path
+              data-edge={e.edge.id}
+              data-kind={e.edge.kind}
+              data-idle={e.idle ? "true" : undefined}
+              d={e.d}
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={e.width.toFixed(2)}
+              strokeLinecap="round"
+              strokeDasharray={e.idle ? "6 5" : undefined}
+            />
             <polygon points={e.arrow} fill="currentColor" />
           </g>
         ))}
@@ -174,7 +187,15 @@ export function FlowDiagram({ graph }: { graph: FlowGraph }) {
           const [hub, cx, cy] = [n.id === "stock-layer", b.x + b.w / 2, b.y + b.h / 2];
           return (
             <g key={n.id} data-node={n.id}>
-              <rect x={b.x} y={b.y} width={b.w} height={b.h} rx={10} strokeWidth={1.5} className={hub ? "fill-stone-900 stroke-stone-900" : "fill-white stroke-stone-300"} />
+              <rect
+                x={b.x}
+                y={b.y}
+                width={b.w}
+                height={b.h}
+                rx={10}
+                strokeWidth={1.5}
+                className={hub ? "fill-stone-900 stroke-stone-900" : "fill-white stroke-stone-300"}
+              />
               <text x={cx} y={n.role ? cy - 3 : cy + 5} textAnchor="middle" className={`text-[14px] font-semibold ${hub ? "fill-white" : "fill-stone-900"}`}>
                 {n.label}
               </text>
@@ -191,11 +212,21 @@ export function FlowDiagram({ graph }: { graph: FlowGraph }) {
       <table className="sr-only">
         <caption>Data flows over the last {graph.windowMinutes} minutes</caption>
         <thead>
-          <tr>{["From", "To", "Flow", "Kind", "Throughput", "Lag"].map((h) => <th key={h} scope="col">{h}</th>)}</tr>
+          <tr>
+            {["From", "To", "Flow", "Kind", "Throughput", "Lag"].map((h) => (
+              <th key={h} scope="col">
+                {h}
+              </th>
+            ))}
+          </tr>
         </thead>
         <tbody>
           {graph.edges.map((e) => (
-            <tr key={e.id}>{[name(e.from), name(e.to), e.label, e.kind, formatRate(e.perMinute), formatLag(e.lagMs)].map((v, i) => <td key={i}>{v}</td>)}</tr>
+            <tr key={e.id}>
+              {[name(e.from), name(e.to), e.label, e.kind, formatRate(e.perMinute), formatLag(e.lagMs)].map((v, i) => (
+                <td key={i}>{v}</td>
+              ))}
+            </tr>
           ))}
         </tbody>
       </table>

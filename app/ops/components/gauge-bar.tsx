@@ -38,7 +38,7 @@ export function GaugeBar({ gauge }: { gauge: Gauge }) {
     <div className="space-y-1" data-level={level}>
       <div className="flex items-baseline justify-between gap-3 text-sm">
         <span className="font-medium text-stone-800">{gauge.label}</span>
-        <span className="tabular-nums text-stone-600">{text}</span>
+        <span className="text-stone-600 tabular-nums">{text}</span>
       </div>
       <div
         role="meter"

@@ -21,9 +21,7 @@ export function Sparkline({ values, label }: { values: number[]; label: string }
     y: H - 1 - ((v - min) / span) * (H - 2),
   }));
   const last = pts.at(-1);
-  const summary = vs.length
-    ? `${label}: ${vs.length} points, peak ${fmt(max)}, latest ${fmt(vs.at(-1) ?? 0)}`
-    : `${label}: no data yet`;
+  const summary = vs.length ? `${label}: ${vs.length} points, peak ${fmt(max)}, latest ${fmt(vs.at(-1) ?? 0)}` : `${label}: no data yet`;
   return (
     <svg width={W} height={H} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={summary} className="inline-block overflow-visible align-middle">
       <title>{summary}</title>

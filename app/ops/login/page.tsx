@@ -41,7 +41,14 @@ function LoginForm({ error, next }: { error: string | null; next: string | null 
         <label htmlFor="password" className="text-sm font-medium">
           Password
         </label>
-        <input id="password" name="password" type="password" autoComplete="current-password" required className="h-11 w-full rounded-lg border border-stone-300 px-3" />
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autoComplete="current-password"
+          required
+          className="h-11 w-full rounded-lg border border-stone-300 px-3"
+        />
       </div>
       {error ? (
         <p role="alert" className="text-sm text-red-700">

@@ -5,7 +5,10 @@ import { PayloadError } from "@/lib/sources/payload-error";
 
 describe("which shells a product webhook makes stale", () => {
   it("products/update: that product's reads (PDP and every grid listing it), and its handle", () => {
-    expect(tagsForChange({ topic: "products/update", productId: "9021188100001", handle: "classic-tee" })).toEqual([productTag("9021188100001"), handleTag("classic-tee")]);
+    expect(tagsForChange({ topic: "products/update", productId: "9021188100001", handle: "classic-tee" })).toEqual([
+      productTag("9021188100001"),
+      handleTag("classic-tee"),
+    ]);
   });
   it("products/create: lists and the handle's 404, not every product", () => {
     expect(tagsForChange({ topic: "products/create", productId: "1", handle: "new-thing" })).toEqual([CATALOG_TAG, handleTag("new-thing")]);
@@ -21,7 +24,11 @@ describe("which shells a product webhook makes stale", () => {
 
 describe("parseProductWebhook (Shopify's REST-shaped product bodies)", () => {
   it("reads id and handle; delete carries only the id", () => {
-    expect(parseProductWebhook("products/update", { id: 9021188100001, handle: "classic-tee", title: "x", variants: [] })).toEqual({ topic: "products/update", productId: "9021188100001", handle: "classic-tee" });
+    expect(parseProductWebhook("products/update", { id: 9021188100001, handle: "classic-tee", title: "x", variants: [] })).toEqual({
+      topic: "products/update",
+      productId: "9021188100001",
+      handle: "classic-tee",
+    });
     expect(parseProductWebhook("products/delete", { id: 9021188100001 })).toEqual({ topic: "products/delete", productId: "9021188100001", handle: null });
   });
   it("is null for topics that are not about products", () => {

@@ -15,9 +15,21 @@ describe("decideDrift boundaries", () => {
   });
 
   it("corrects at exactly the auto-correct limit, hands over one past it (with an alert and a memory)", () => {
-    expect(decideDrift(seen(32, 7), null, policy, NOW)).toEqual({ action: { kind: "correct", drift: 25, from: 32, to: 7 }, alert: true, history: { drift: 25, sinceMs: NOW } });
-    expect(decideDrift(seen(33, 7), null, policy, NOW)).toEqual({ action: { kind: "needs_human", drift: 26 }, alert: true, history: { drift: 26, sinceMs: NOW } });
-    expect(decideDrift(seen(0, 26), { drift: -26, sinceMs: 5 }, policy, NOW)).toEqual({ action: { kind: "needs_human", drift: -26 }, alert: true, history: { drift: -26, sinceMs: 5 } });
+    expect(decideDrift(seen(32, 7), null, policy, NOW)).toEqual({
+      action: { kind: "correct", drift: 25, from: 32, to: 7 },
+      alert: true,
+      history: { drift: 25, sinceMs: NOW },
+    });
+    expect(decideDrift(seen(33, 7), null, policy, NOW)).toEqual({
+      action: { kind: "needs_human", drift: 26 },
+      alert: true,
+      history: { drift: 26, sinceMs: NOW },
+    });
+    expect(decideDrift(seen(0, 26), { drift: -26, sinceMs: 5 }, policy, NOW)).toEqual({
+      action: { kind: "needs_human", drift: -26 },
+      alert: true,
+      history: { drift: -26, sinceMs: 5 },
+    });
   });
 
   it("an under-report held one ms short of the grace still waits, from when it was first seen", () => {
@@ -31,12 +43,20 @@ describe("decideDrift boundaries", () => {
   });
 
   it("an over-report is corrected even with a fresh clock; a same-drift memory keeps its start", () => {
-    expect(decideDrift(seen(9, 7), { drift: 2, sinceMs: 42 }, policy, NOW)).toEqual({ action: { kind: "correct", drift: 2, from: 9, to: 7 }, alert: false, history: { drift: 2, sinceMs: 42 } });
+    expect(decideDrift(seen(9, 7), { drift: 2, sinceMs: 42 }, policy, NOW)).toEqual({
+      action: { kind: "correct", drift: 2, from: 9, to: 7 },
+      alert: false,
+      history: { drift: 2, sinceMs: 42 },
+    });
     expect(decideDrift(seen(9, 7), { drift: 3, sinceMs: 42 }, policy, NOW).history).toEqual({ drift: 2, sinceMs: NOW });
   });
 
   it("our pending write wins over any size of drift", () => {
-    expect(decideDrift({ actual: 100, wanted: 0, pendingWrite: true }, null, policy, NOW)).toEqual({ action: { kind: "pending_write", drift: 100 }, alert: false, history: null });
+    expect(decideDrift({ actual: 100, wanted: 0, pendingWrite: true }, null, policy, NOW)).toEqual({
+      action: { kind: "pending_write", drift: 100 },
+      alert: false,
+      history: null,
+    });
     expect(decideDrift({ actual: 5, wanted: 5, pendingWrite: true }, null, policy, NOW).action).toEqual({ kind: "in_sync" });
   });
 });

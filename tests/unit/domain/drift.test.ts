@@ -33,11 +33,18 @@ describe("decideDrift", () => {
 
   it("beyond the auto-correct limit a human decides, in either direction", () => {
     expect(decideDrift({ actual: 40, wanted: 7, pendingWrite: false }, null, policy, NOW).action).toEqual({ kind: "needs_human", drift: 33 });
-    expect(decideDrift({ actual: 0, wanted: 30, pendingWrite: false }, { drift: -30, sinceMs: 0 }, policy, NOW).action).toEqual({ kind: "needs_human", drift: -30 });
+    expect(decideDrift({ actual: 0, wanted: 30, pendingWrite: false }, { drift: -30, sinceMs: 0 }, policy, NOW).action).toEqual({
+      kind: "needs_human",
+      drift: -30,
+    });
   });
 
   it("our own queued write explains the difference: no correction, no alert", () => {
-    expect(decideDrift({ actual: 3, wanted: 9, pendingWrite: true }, null, policy, NOW)).toEqual({ action: { kind: "pending_write", drift: -6 }, alert: false, history: null });
+    expect(decideDrift({ actual: 3, wanted: 9, pendingWrite: true }, null, policy, NOW)).toEqual({
+      action: { kind: "pending_write", drift: -6 },
+      alert: false,
+      history: null,
+    });
   });
 
   it("property: every branch, as specified — corrections land on the wanted value within the limit, an under-report only after its grace period", () => {
@@ -66,12 +73,17 @@ describe("decideDrift", () => {
         const { action, alert, history } = decideDrift({ actual, wanted, pendingWrite }, previous, p, NOW);
         const since = previous?.drift === drift ? previous.sinceMs : NOW;
         const expected =
-          drift === 0 ? "in_sync"
-          : pendingWrite ? "pending_write"
-          : Math.abs(drift) > p.autoCorrectLimit ? "needs_human"
-          : drift < 0 && NOW - since < graceMs ? "wait"
-          : drift < 0 ? "correct_under"
-          : "correct_over";
+          drift === 0
+            ? "in_sync"
+            : pendingWrite
+              ? "pending_write"
+              : Math.abs(drift) > p.autoCorrectLimit
+                ? "needs_human"
+                : drift < 0 && NOW - since < graceMs
+                  ? "wait"
+                  : drift < 0
+                    ? "correct_under"
+                    : "correct_over";
         outcomes.set(expected, (outcomes.get(expected) ?? 0) + 1);
         expect(action.kind).toBe(expected.startsWith("correct") ? "correct" : expected);
         if (action.kind === "correct") expect(action).toEqual({ kind: "correct", drift, from: actual, to: wanted });
@@ -83,7 +95,8 @@ describe("decideDrift", () => {
     );
     // Every branch was taken, often: the grace clause both ways included.
     // (Each branch is expected ~100–700 times in 2,000 runs; 40 leaves a wide margin.)
-    for (const branch of ["in_sync", "pending_write", "needs_human", "wait", "correct_under", "correct_over"]) expect([branch, (outcomes.get(branch) ?? 0) >= 40]).toEqual([branch, true]);
+    for (const branch of ["in_sync", "pending_write", "needs_human", "wait", "correct_under", "correct_over"])
+      expect([branch, (outcomes.get(branch) ?? 0) >= 40]).toEqual([branch, true]);
   });
 });
 

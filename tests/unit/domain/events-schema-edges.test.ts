@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { effectIdSchema, lineKeySchema, locationIdSchema, skuSchema, stockEventSchema } from "@/lib/domain/events";
 
 /** The limits each field of the normalized event claims (lib/domain/events.ts), at both sides of the edge. */
-const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => expect(schema.safeParse(value).success, JSON.stringify(value)).toBe(true);
-const bad = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) => expect(schema.safeParse(value).success, JSON.stringify(value)).toBe(false);
+const ok = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
+  expect(schema.safeParse(value).success, JSON.stringify(value)).toBe(true);
+const bad = (schema: { safeParse: (v: unknown) => { success: boolean } }, value: unknown) =>
+  expect(schema.safeParse(value).success, JSON.stringify(value)).toBe(false);
 
 describe("id-like fields", () => {
   it("sku: 1-64 chars, starts with a letter or digit, then letters, digits, space and . _ - / # + :", () => {
@@ -28,7 +30,8 @@ describe("id-like fields", () => {
 });
 
 describe("what each id rule says when it refuses", () => {
-  const messageOf = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }, value: unknown) => schema.safeParse(value).error?.issues[0]?.message;
+  const messageOf = (schema: { safeParse: (v: unknown) => { success: boolean; error?: { issues: { message: string }[] } } }, value: unknown) =>
+    schema.safeParse(value).error?.issues[0]?.message;
   it("names the allowed characters", () => {
     expect(messageOf(skuSchema, "-A")).toBe("sku may hold letters, digits, space and . _ - / # + : only");
     expect(messageOf(locationIdSchema, "wh east")).toBe("locationId may hold letters, digits and . _ - only");
@@ -82,7 +85,14 @@ describe("stockEventSchema", () => {
   });
 
   it("keeps the kind-specific fields it parsed", () => {
-    expect(stockEventSchema.parse(ordered({ kind: "release", quantity: 2, restocked: false }))).toMatchObject({ kind: "release", restocked: false, quantity: 2 });
-    expect(stockEventSchema.parse(ordered({ kind: "reserve", quantity: 2, valueCents: 1999, locationId: "wh" }))).toMatchObject({ valueCents: 1999, locationId: "wh" });
+    expect(stockEventSchema.parse(ordered({ kind: "release", quantity: 2, restocked: false }))).toMatchObject({
+      kind: "release",
+      restocked: false,
+      quantity: 2,
+    });
+    expect(stockEventSchema.parse(ordered({ kind: "reserve", quantity: 2, valueCents: 1999, locationId: "wh" }))).toMatchObject({
+      valueCents: 1999,
+      locationId: "wh",
+    });
   });
 });

@@ -4,7 +4,16 @@ import { affectedLines, apologyCode, oversoldUnits, recoveryRoute } from "@/lib/
 import { parseLineKey } from "@/lib/domain/line-key";
 
 /** Oversell incident pieces (lib/domain/incidents.ts) at their edges; expected values by hand. */
-const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({ reserved, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
+const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({
+  reserved,
+  released: 0,
+  kept: 0,
+  picked: 0,
+  cancelled: false,
+  locationId: null,
+  locationBy: null,
+  ...o,
+});
 
 describe("oversoldUnits", () => {
   it("sums every location and the unassigned units against the positive shelves", () => {
@@ -19,7 +28,8 @@ describe("parseLineKey", () => {
     expect(parseLineKey("pos:store-1:9:3")).toEqual({ lineKey: "pos:store-1:9:3", channel: "pos", orderId: "store-1:9", lineId: "3" });
   });
   it("refuses keys that are not channel:order:line", () => {
-    for (const bad of ["shopify:1", "shopify::2", "shopify:1:", "shopify:1:2:", "Shopify:1:2", "9pos:1:2", ":1:2", "shopify"]) expect(parseLineKey(bad)).toBeNull();
+    for (const bad of ["shopify:1", "shopify::2", "shopify:1:", "shopify:1:2:", "Shopify:1:2", "9pos:1:2", ":1:2", "shopify"])
+      expect(parseLineKey(bad)).toBeNull();
   });
 });
 
@@ -66,8 +76,14 @@ describe("affectedLines", () => {
 describe("recoveryRoute", () => {
   it("names why it escalates", () => {
     expect(recoveryRoute("pos", 100, 50_000, "USD")).toEqual({ kind: "escalate", reason: "pos orders are refunded in that channel's own tools" });
-    expect(recoveryRoute("shopify", 50_001, 50_000, "USD")).toEqual({ kind: "escalate", reason: "order value 500.01 USD is above the escalation threshold 500.00 USD" });
-    expect(recoveryRoute("shopify", 50_001, 50_000, "KWD")).toEqual({ kind: "escalate", reason: "order value 50.001 KWD is above the escalation threshold 50.000 KWD" });
+    expect(recoveryRoute("shopify", 50_001, 50_000, "USD")).toEqual({
+      kind: "escalate",
+      reason: "order value 500.01 USD is above the escalation threshold 500.00 USD",
+    });
+    expect(recoveryRoute("shopify", 50_001, 50_000, "KWD")).toEqual({
+      kind: "escalate",
+      reason: "order value 50.001 KWD is above the escalation threshold 50.000 KWD",
+    });
   });
 });
 

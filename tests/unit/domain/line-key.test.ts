@@ -7,12 +7,17 @@ describe("line keys", () => {
   it("format and parse are inverse for every channel, order id and line id", () => {
     const part = fc.stringMatching(/^[\w-]{1,20}$/);
     fc.assert(
-      fc.property(fc.constantFrom("shopify", "marketplace", "pos", "erp"), fc.array(part, { minLength: 1, maxLength: 3 }), part, (channel, orderParts, lineId) => {
-        const orderId = orderParts.join(":"); // order ids may hold colons (gid-like ids)
-        const key = formatLineKey(channel, orderId, lineId);
-        expect(parseLineKey(key)).toEqual({ lineKey: key, channel, orderId, lineId });
-        expect(lineKeyChannel(key)).toBe(channel);
-      }),
+      fc.property(
+        fc.constantFrom("shopify", "marketplace", "pos", "erp"),
+        fc.array(part, { minLength: 1, maxLength: 3 }),
+        part,
+        (channel, orderParts, lineId) => {
+          const orderId = orderParts.join(":"); // order ids may hold colons (gid-like ids)
+          const key = formatLineKey(channel, orderId, lineId);
+          expect(parseLineKey(key)).toEqual({ lineKey: key, channel, orderId, lineId });
+          expect(lineKeyChannel(key)).toBe(channel);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -13,7 +13,16 @@ const wms = (id: string, kind: string, quantity: number, s: number, extra: objec
   stockEventSchema.parse({ id, kind, sku: SKU, locationId: "wh-east", quantity, occurredAt: at(s), source: "wms", sourceUri: `wms://events/${id}`, ...extra });
 const order = (id: string, kind: string, s: number, extra: object, lineKey = "shopify:1:1"): StockEvent =>
   stockEventSchema.parse({ id, kind, sku: SKU, occurredAt: at(s), source: "shopify", sourceUri: "shopify://orders/1", channel: "shopify", lineKey, ...extra });
-const line = (o: Partial<OrderLine>): OrderLine => ({ reserved: 0, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null, ...o });
+const line = (o: Partial<OrderLine>): OrderLine => ({
+  reserved: 0,
+  released: 0,
+  kept: 0,
+  picked: 0,
+  cancelled: false,
+  locationId: null,
+  locationBy: null,
+  ...o,
+});
 
 describe("projection edges: on-hand", () => {
   it("signs each kind's on-hand change; order events move nothing", () => {
@@ -120,7 +129,11 @@ describe("projection edges: order lines", () => {
     const a = order("res-a", "reserve", 1, { quantity: 2, locationId: "wh-east" });
     const b = order("res-b", "reserve", 2, { quantity: 3, locationId: "wh-west" });
     const c = order("res-c", "reserve", 3, { quantity: 1 });
-    for (const events of [[a, b, c], [c, b, a], [b, a, c]]) {
+    for (const events of [
+      [a, b, c],
+      [c, b, a],
+      [b, a, c],
+    ]) {
       const state = applyAll(emptySkuState(), events);
       expect(state.lines["shopify:1:1"]).toMatchObject({ reserved: 6, locationId: "wh-west", locationBy: "res-b" });
       expect(state.projection.reserved).toMatchObject({ "wh-west": 6 });

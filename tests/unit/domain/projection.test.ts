@@ -3,14 +3,33 @@ import { describe, expect, it } from "vitest";
 import { stockEventSchema, type StockEvent } from "@/lib/domain/events";
 import { applyAll, applyEvent, channelHeld, emptySkuState, outstanding } from "@/lib/domain/projection";
 import { availableToSell } from "@/lib/domain/available";
-import { bySku, deliveryArbitrary, firstDeliveries, hasConflictingCopies, historyArbitrary, historyTraits, LOCATIONS, normalizeProjection } from "../../support/event-arbitraries";
+import {
+  bySku,
+  deliveryArbitrary,
+  firstDeliveries,
+  hasConflictingCopies,
+  historyArbitrary,
+  historyTraits,
+  LOCATIONS,
+  normalizeProjection,
+} from "../../support/event-arbitraries";
 
 const SKU = "TEE-BLK-M";
 const at = (s: number) => new Date(Date.UTC(2026, 10, 27, 12, 0, s)).toISOString();
 const wms = (id: string, kind: string, quantity: number, s: number, extra: object = {}): StockEvent =>
   stockEventSchema.parse({ id, kind, sku: SKU, locationId: "wh-east", quantity, occurredAt: at(s), source: "wms", sourceUri: `wms://events/${id}`, ...extra });
 const order = (id: string, kind: string, s: number, extra: object): StockEvent =>
-  stockEventSchema.parse({ id, kind, sku: SKU, occurredAt: at(s), source: "shopify", sourceUri: "shopify://orders/1", channel: "shopify", lineKey: "shopify:1:1", ...extra });
+  stockEventSchema.parse({
+    id,
+    kind,
+    sku: SKU,
+    occurredAt: at(s),
+    source: "shopify",
+    sourceUri: "shopify://orders/1",
+    channel: "shopify",
+    lineKey: "shopify:1:1",
+    ...extra,
+  });
 const project = (events: StockEvent[]) => normalizeProjection(applyAll(emptySkuState(), events).projection);
 
 describe("projection: worked examples", () => {
@@ -56,7 +75,11 @@ describe("projection: worked examples", () => {
   });
 
   it("a short pick lowers on-hand and keeps the reservation (the oversell stays visible)", () => {
-    const state = applyAll(emptySkuState(), [wms("r", "receipt", 1, 0), order("res", "reserve", 1, { quantity: 2, locationId: "wh-east" }), wms("sp", "short_pick", 1, 2, { lineKey: "shopify:1:1" })]);
+    const state = applyAll(emptySkuState(), [
+      wms("r", "receipt", 1, 0),
+      order("res", "reserve", 1, { quantity: 2, locationId: "wh-east" }),
+      wms("sp", "short_pick", 1, 2, { lineKey: "shopify:1:1" }),
+    ]);
     expect(state.projection).toMatchObject({ onHand: { "wh-east": 0 }, reserved: { "wh-east": 2 } });
   });
 
@@ -120,20 +143,25 @@ describe("projection: invariants over random histories", () => {
 
   it("I3: available-to-sell is never negative and never above on-hand, for any buffer", () => {
     fc.assert(
-      fc.property(historyArbitrary(SKU), fc.integer({ min: 0, max: 10 }), fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }), (history, defaultBuffer, override) => {
-        const { projection } = applyAll(emptySkuState(), history);
-        const ats = availableToSell(projection, { defaultBuffer, locations: [...LOCATIONS] }, override);
-        const clampedOnHand = (loc: string) => Math.max(0, projection.onHand[loc] ?? 0);
-        expect(ats.total).toBeGreaterThanOrEqual(0);
-        expect(ats.total).toBeLessThanOrEqual(LOCATIONS.reduce((sum, loc) => sum + clampedOnHand(loc), 0));
-        for (const loc of LOCATIONS) {
-          expect(ats.locations[loc]).toBeGreaterThanOrEqual(0);
-          expect(ats.locations[loc]).toBeLessThanOrEqual(clampedOnHand(loc));
-          expect(ats.locations[loc]).toBeLessThanOrEqual(ats.total);
-        }
-        // A location-aware channel sells against the parts: they must never add up to more.
-        expect(LOCATIONS.reduce((sum, loc) => sum + (ats.locations[loc] ?? 0), 0)).toBe(ats.total);
-      }),
+      fc.property(
+        historyArbitrary(SKU),
+        fc.integer({ min: 0, max: 10 }),
+        fc.option(fc.integer({ min: 0, max: 10 }), { nil: undefined }),
+        (history, defaultBuffer, override) => {
+          const { projection } = applyAll(emptySkuState(), history);
+          const ats = availableToSell(projection, { defaultBuffer, locations: [...LOCATIONS] }, override);
+          const clampedOnHand = (loc: string) => Math.max(0, projection.onHand[loc] ?? 0);
+          expect(ats.total).toBeGreaterThanOrEqual(0);
+          expect(ats.total).toBeLessThanOrEqual(LOCATIONS.reduce((sum, loc) => sum + clampedOnHand(loc), 0));
+          for (const loc of LOCATIONS) {
+            expect(ats.locations[loc]).toBeGreaterThanOrEqual(0);
+            expect(ats.locations[loc]).toBeLessThanOrEqual(clampedOnHand(loc));
+            expect(ats.locations[loc]).toBeLessThanOrEqual(ats.total);
+          }
+          // A location-aware channel sells against the parts: they must never add up to more.
+          expect(LOCATIONS.reduce((sum, loc) => sum + (ats.locations[loc] ?? 0), 0)).toBe(ats.total);
+        },
+      ),
       { numRuns: 60 },
     );
   }, 30_000);
@@ -157,7 +185,8 @@ describe("the event generator reaches the cases the properties claim", () => {
   });
 
   it("every generated event and every conflicting copy is a valid stock event", () => {
-    for (const [history, delivery] of sample.slice(0, 5)) for (const event of [...history, ...delivery]) expect(stockEventSchema.safeParse(event).success).toBe(true);
+    for (const [history, delivery] of sample.slice(0, 5))
+      for (const event of [...history, ...delivery]) expect(stockEventSchema.safeParse(event).success).toBe(true);
   });
 
   it("store situations are common, not rare", () => {

@@ -13,7 +13,13 @@ function measuredMode(mode: "ours" | "naive"): ModeReport {
   return {
     mode,
     realDurationMs: 10_000,
-    traffic: { attempts: each(5), accepted: each({ units: 2, orders: 2 }), refused: each(0), browser: { shoppers: 1, ordered: 1, refused: 0, sawSoldOut: 0, failed: 0 }, restockedUnits: 3 },
+    traffic: {
+      attempts: each(5),
+      accepted: each({ units: 2, orders: 2 }),
+      refused: each(0),
+      browser: { shoppers: 1, ordered: 1, refused: 0, sawSoldOut: 0, failed: 0 },
+      restockedUnits: 3,
+    },
     oversold: { ...zero, byChannel: each(zero) },
     buffer: { windowMs: 100, permittedUnits: 0, preventableUnits: 0, explanation: "" },
     incidents: [],
@@ -60,6 +66,8 @@ describe("flash-sale report: measured or refused", () => {
 
   it("refuses a NaN anywhere in the report", () => {
     const ours = measuredMode("ours");
-    expect(unmeasured(report({ ours: { ...ours, badge: { ...ours.badge, staleShare: NaN } } }), scenario)).toEqual(["not a number: modes.ours.badge.staleShare"]);
+    expect(unmeasured(report({ ours: { ...ours, badge: { ...ours.badge, staleShare: NaN } } }), scenario)).toEqual([
+      "not a number: modes.ours.badge.staleShare",
+    ]);
   });
 });

@@ -65,7 +65,10 @@ function makeReport(modes: { ours?: ModeReport; naive?: ModeReport }): FlashSale
 
 const ours = mode("ours", { oversoldUnits: 3, oversoldOrders: 2, incidents: 2, stockApi: true });
 const naive = mode("naive", { oversoldUnits: 47, oversoldOrders: 31, incidents: 73, stockApi: false });
-const images = new Map([["ours-pdp.png", PNG], ["naive-pdp.png", PNG]]);
+const images = new Map([
+  ["ours-pdp.png", PNG],
+  ["naive-pdp.png", PNG],
+]);
 
 /** The markup of one <section id="…">. */
 const sectionOf = (html: string, id: string) => {

@@ -43,7 +43,17 @@ describe("incidents (pure)", () => {
 });
 
 describe("apology email", () => {
-  const email = renderApologyEmail({ shopName: "Northwind", to: "a@example.com", firstName: "Ana <script>", orderName: "#1001", items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 7_400 }], currency: "USD", code: "SORRY-ABC1234", percentOff: 15, codeValidDays: 90 });
+  const email = renderApologyEmail({
+    shopName: "Northwind",
+    to: "a@example.com",
+    firstName: "Ana <script>",
+    orderName: "#1001",
+    items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 7_400 }],
+    currency: "USD",
+    code: "SORRY-ABC1234",
+    percentOff: 15,
+    codeValidDays: 90,
+  });
   it("says what happened, the refund and the code, in HTML and text", () => {
     expect(email.subject).toContain("#1001");
     for (const part of [email.text, email.html]) {
@@ -61,7 +71,12 @@ describe("apology email", () => {
 describe("alert shapes", () => {
   const alert = { kind: "oversell_escalation" as const, summary: "Oversold X", dedupKey: "inc:1", severity: "error" as const, details: { sku: "X" } };
   it("PagerDuty Events v2", () => {
-    expect(alertBody(alert, "pagerduty", "rk")).toEqual({ routing_key: "rk", event_action: "trigger", dedup_key: "inc:1", payload: { summary: "Oversold X", source: "stock-layer", severity: "error", component: "oversell_escalation", custom_details: { sku: "X" } } });
+    expect(alertBody(alert, "pagerduty", "rk")).toEqual({
+      routing_key: "rk",
+      event_action: "trigger",
+      dedup_key: "inc:1",
+      payload: { summary: "Oversold X", source: "stock-layer", severity: "error", component: "oversell_escalation", custom_details: { sku: "X" } },
+    });
   });
   it("Slack-compatible", () => {
     expect(alertBody(alert, "slack", "")).toMatchObject({ text: expect.stringContaining("Oversold X") });

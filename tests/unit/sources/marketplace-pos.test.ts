@@ -3,12 +3,24 @@ import { parseMarketplacePayload } from "@/lib/sources/marketplace";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { parsePosPayload } from "@/lib/sources/pos";
 
-const notification = (type: string) => ({ id: "n-1", type, occurredAt: "2026-11-27T10:00:00Z", order: { id: "A-77", lines: [{ id: "1", sku: "MUG-SND", quantity: 2, priceCents: 2200 }] } });
+const notification = (type: string) => ({
+  id: "n-1",
+  type,
+  occurredAt: "2026-11-27T10:00:00Z",
+  order: { id: "A-77", lines: [{ id: "1", sku: "MUG-SND", quantity: 2, priceCents: 2200 }] },
+});
 
 describe("marketplace notifications", () => {
   it("an order reserves per line, keyed by channel, order and line", () => {
     expect(parseMarketplacePayload(notification("order.created"))).toEqual([
-      expect.objectContaining({ id: "marketplace:reserve:A-77:1", kind: "reserve", channel: "marketplace", lineKey: "marketplace:A-77:1", quantity: 2, valueCents: 4400 }),
+      expect.objectContaining({
+        id: "marketplace:reserve:A-77:1",
+        kind: "reserve",
+        channel: "marketplace",
+        lineKey: "marketplace:A-77:1",
+        quantity: 2,
+        valueCents: 4400,
+      }),
     ]);
   });
 
@@ -52,6 +64,8 @@ describe("POS batches", () => {
 
   it("a sale id the effect id cannot hold is blamed on the sale's id, not its line's", () => {
     expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], id: "S-1\u0000" }] })).toThrow(/^sales\.0\.id: /);
-    expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], lines: [{ id: "1\u0007", sku: "TEE-BLK-M", quantity: 1 }] }] })).toThrow(/^sales\.0\.lines\.0\.id: /);
+    expect(() => parsePosPayload({ ...batch, sales: [{ ...batch.sales[0], lines: [{ id: "1\u0007", sku: "TEE-BLK-M", quantity: 1 }] }] })).toThrow(
+      /^sales\.0\.lines\.0\.id: /,
+    );
   });
 });

@@ -64,7 +64,13 @@ const marketplaceBody: Json = {
   id: "n-1",
   type: "order.created",
   occurredAt: "2026-11-27T10:00:00Z",
-  order: { id: "A-77", lines: [{ id: "1", sku: "MUG-SND", quantity: 2, priceCents: 2200 }, { id: "2", sku: "MUG-SND", quantity: 1 }] },
+  order: {
+    id: "A-77",
+    lines: [
+      { id: "1", sku: "MUG-SND", quantity: 2, priceCents: 2200 },
+      { id: "2", sku: "MUG-SND", quantity: 1 },
+    ],
+  },
 };
 const marketplaceKeys = new Set(["id", "type", "occurredAt", "order", "lines", "sku", "quantity", "priceCents"]);
 
@@ -80,7 +86,20 @@ const posKeys = new Set(["batchId", "locationId", "sales", "id", "occurredAt", "
 
 /** The fields lib/sources/shopify.ts reads; the fixtures carry hundreds more that it strips. */
 const shopifyKeys = new Set([
-  ...["id", "created_at", "cancelled_at", "currency", "location_id", "line_items", "sku", "quantity", "gift_card", "variant_inventory_management", "price", "price_set"],
+  ...[
+    "id",
+    "created_at",
+    "cancelled_at",
+    "currency",
+    "location_id",
+    "line_items",
+    "sku",
+    "quantity",
+    "gift_card",
+    "variant_inventory_management",
+    "price",
+    "price_set",
+  ],
   ...["shop_money", "amount", "currency_code", "order_id", "refund_line_items", "line_item_id", "restock_type", "line_item", "fulfillment_status"],
 ]);
 const shopifyBodies: [ShopifyTopic, Json][] = [
@@ -93,19 +112,53 @@ const shopifyBodies: [ShopifyTopic, Json][] = [
 describe("webhook parsers under mutation fuzz", () => {
   it("WMS: single events and batches", () => {
     // A dropped `events` key turns a batch into a (bad) single event; the parser cannot know which was meant.
-    const mutations = fc.oneof(mutationArbitrary([wmsEvent, wmsPick], wmsKeys), mutationArbitrary([{ events: [wmsEvent, wmsPick] }], wmsKeys, (p) => p.length > 1));
+    const mutations = fc.oneof(
+      mutationArbitrary([wmsEvent, wmsPick], wmsKeys),
+      mutationArbitrary([{ events: [wmsEvent, wmsPick] }], wmsKeys, (p) => p.length > 1),
+    );
     const tally = fuzz(mutations, (body) => parseWmsPayload(body), 1_200);
-    expectReached(tally, 1_200, ["id", "type", "sku", "locationId", "quantity", "occurredAt", "orderId", "lineId", "channel", "events.N.quantity", "events.N.sku", "events.N.occurredAt"]);
+    expectReached(tally, 1_200, [
+      "id",
+      "type",
+      "sku",
+      "locationId",
+      "quantity",
+      "occurredAt",
+      "orderId",
+      "lineId",
+      "channel",
+      "events.N.quantity",
+      "events.N.sku",
+      "events.N.occurredAt",
+    ]);
   });
 
   it("marketplace", () => {
     const tally = fuzz(mutationArbitrary([marketplaceBody], marketplaceKeys), (body) => parseMarketplacePayload(body), 1_000);
-    expectReached(tally, 1_000, ["id", "type", "occurredAt", "order", "order.lines", "order.lines.N.id", "order.lines.N.sku", "order.lines.N.quantity", "order.lines.N.priceCents"]);
+    expectReached(tally, 1_000, [
+      "id",
+      "type",
+      "occurredAt",
+      "order",
+      "order.lines",
+      "order.lines.N.id",
+      "order.lines.N.sku",
+      "order.lines.N.quantity",
+      "order.lines.N.priceCents",
+    ]);
   });
 
   it("POS", () => {
     const tally = fuzz(mutationArbitrary([posBody], posKeys), (body) => parsePosPayload(body), 1_000);
-    expectReached(tally, 1_000, ["batchId", "locationId", "sales.N.id", "sales.N.occurredAt", "sales.N.status", "sales.N.lines.N.sku", "sales.N.lines.N.quantity"]);
+    expectReached(tally, 1_000, [
+      "batchId",
+      "locationId",
+      "sales.N.id",
+      "sales.N.occurredAt",
+      "sales.N.status",
+      "sales.N.lines.N.sku",
+      "sales.N.lines.N.quantity",
+    ]);
   });
 
   for (const [topic, body] of shopifyBodies) {
@@ -115,7 +168,16 @@ describe("webhook parsers under mutation fuzz", () => {
       const fields =
         topic === "refunds/create"
           ? ["id", "order_id", "created_at", "refund_line_items.N.id", "refund_line_items.N.line_item_id", "refund_line_items.N.quantity"]
-          : ["id", "created_at", "currency", "line_items.N.id", "line_items.N.quantity", "line_items.N.sku", "line_items.N.price", ...(topic === "orders/cancelled" ? ["cancelled_at"] : [])];
+          : [
+              "id",
+              "created_at",
+              "currency",
+              "line_items.N.id",
+              "line_items.N.quantity",
+              "line_items.N.sku",
+              "line_items.N.price",
+              ...(topic === "orders/cancelled" ? ["cancelled_at"] : []),
+            ];
       expectReached(tally, 500, fields);
     });
   }

@@ -39,13 +39,20 @@ describe("money", () => {
   });
 
   it("minor-unit digits per currency, 2 for a code that is not one", () => {
-    expect([currencyExponent("USD"), currencyExponent("JPY"), currencyExponent("KWD"), currencyExponent("usd!"), currencyExponent("usd!")]).toEqual([2, 0, 3, 2, 2]);
+    expect([currencyExponent("USD"), currencyExponent("JPY"), currencyExponent("KWD"), currencyExponent("usd!"), currencyExponent("usd!")]).toEqual([
+      2, 0, 3, 2, 2,
+    ]);
   });
 });
 
 describe("Shopify ids", () => {
   it("positive safe integers and 1-20 digit strings without leading zero; anything else is named", () => {
-    expect([message(1), message(9007199254740991), message("7"), message("12345678901234567890")]).toEqual(["1", "9007199254740991", "7", "12345678901234567890"]);
+    expect([message(1), message(9007199254740991), message("7"), message("12345678901234567890")]).toEqual([
+      "1",
+      "9007199254740991",
+      "7",
+      "12345678901234567890",
+    ]);
     for (const v of [0, -1, 1.5, "0", "01", "123456789012345678901", "12a", ""]) expect(message(v), String(v)).toBe("expected a positive integer id");
     expect(message(9007199254740992)).toBe("id is beyond 2^53 and lost precision in JSON parsing");
     expect(message(null)).toBe("expected a Shopify id (positive integer), received null");
@@ -55,9 +62,28 @@ describe("Shopify ids", () => {
 
 describe("orders/create", () => {
   it("one reserve per stock line, in UTC, at the order's location, valued in shop money", () => {
-    const events = parseShopifyWebhook("orders/create", order({ location_id: 71001, currency: "USD", line_items: [item({ price: "9.99", price_set: { shop_money: { amount: "12.50", currency_code: "EUR" } } })] }));
+    const events = parseShopifyWebhook(
+      "orders/create",
+      order({
+        location_id: 71001,
+        currency: "USD",
+        line_items: [item({ price: "9.99", price_set: { shop_money: { amount: "12.50", currency_code: "EUR" } } })],
+      }),
+    );
     expect(events).toEqual([
-      { id: "shopify:reserve:1001:11", kind: "reserve", sku: "S", occurredAt: "2026-11-27T14:14:03.000Z", source: "shopify", sourceUri: "shopify://orders/1001", channel: "shopify", lineKey: "shopify:1001:11", quantity: 2, locationId: "71001", valueCents: 2500 },
+      {
+        id: "shopify:reserve:1001:11",
+        kind: "reserve",
+        sku: "S",
+        occurredAt: "2026-11-27T14:14:03.000Z",
+        source: "shopify",
+        sourceUri: "shopify://orders/1001",
+        channel: "shopify",
+        lineKey: "shopify:1001:11",
+        quantity: 2,
+        locationId: "71001",
+        valueCents: 2500,
+      },
     ]);
   });
 
@@ -69,7 +95,15 @@ describe("orders/create", () => {
   });
 
   it("skips gift cards, untracked variants, zero quantities and blank SKUs; keeps lines whose tracking is not sent", () => {
-    const lines = [item({ id: 1, gift_card: true }), item({ id: 2, variant_inventory_management: null }), item({ id: 3, quantity: 0 }), item({ id: 4, sku: "  " }), item({ id: 5, sku: null }), item({ id: 6, gift_card: false, variant_inventory_management: "shopify" }), item({ id: 7 })];
+    const lines = [
+      item({ id: 1, gift_card: true }),
+      item({ id: 2, variant_inventory_management: null }),
+      item({ id: 3, quantity: 0 }),
+      item({ id: 4, sku: "  " }),
+      item({ id: 5, sku: null }),
+      item({ id: 6, gift_card: false, variant_inventory_management: "shopify" }),
+      item({ id: 7 }),
+    ];
     expect(parseShopifyWebhook("orders/create", order({ line_items: lines })).map((e) => e.id)).toEqual(["shopify:reserve:1001:6", "shopify:reserve:1001:7"]);
   });
 
@@ -90,10 +124,34 @@ describe("orders/create", () => {
 
 describe("orders/cancelled", () => {
   it("a cancel per line that could hold stock; gift cards and unusable SKUs are skipped, not fatal", () => {
-    const lines = [item({ id: 1 }), item({ id: 2, gift_card: true }), item({ id: 3, sku: "A{B}" }), item({ id: 4, sku: "" }), item({ id: 5, variant_inventory_management: null })];
+    const lines = [
+      item({ id: 1 }),
+      item({ id: 2, gift_card: true }),
+      item({ id: 3, sku: "A{B}" }),
+      item({ id: 4, sku: "" }),
+      item({ id: 5, variant_inventory_management: null }),
+    ];
     expect(parseShopifyWebhook("orders/cancelled", order({ cancelled_at: "2026-11-27T09:00:00+01:00", line_items: lines }))).toEqual([
-      { id: "shopify:cancel:1001:1", kind: "cancel_line", sku: "S", occurredAt: "2026-11-27T08:00:00.000Z", source: "shopify", sourceUri: "shopify://orders/1001", channel: "shopify", lineKey: "shopify:1001:1" },
-      { id: "shopify:cancel:1001:5", kind: "cancel_line", sku: "S", occurredAt: "2026-11-27T08:00:00.000Z", source: "shopify", sourceUri: "shopify://orders/1001", channel: "shopify", lineKey: "shopify:1001:5" },
+      {
+        id: "shopify:cancel:1001:1",
+        kind: "cancel_line",
+        sku: "S",
+        occurredAt: "2026-11-27T08:00:00.000Z",
+        source: "shopify",
+        sourceUri: "shopify://orders/1001",
+        channel: "shopify",
+        lineKey: "shopify:1001:1",
+      },
+      {
+        id: "shopify:cancel:1001:5",
+        kind: "cancel_line",
+        sku: "S",
+        occurredAt: "2026-11-27T08:00:00.000Z",
+        source: "shopify",
+        sourceUri: "shopify://orders/1001",
+        channel: "shopify",
+        lineKey: "shopify:1001:5",
+      },
     ]);
     expect(fieldOf(() => parseShopifyWebhook("orders/cancelled", order()))).toBe("cancelled_at");
   });
@@ -116,7 +174,17 @@ describe("refunds/create", () => {
     ];
     const events = parseShopifyWebhook("refunds/create", refund(items));
     expect(events.map((e) => e.id)).toEqual(["shopify:refund:501:1", "shopify:refund:501:2", "shopify:refund:501:12"]);
-    expect(events[0]).toEqual({ id: "shopify:refund:501:1", kind: "release", sku: "S", occurredAt: "2026-11-28T10:00:00.000Z", source: "shopify", sourceUri: "shopify://orders/1001", channel: "shopify", lineKey: "shopify:1001:11", quantity: 1 });
+    expect(events[0]).toEqual({
+      id: "shopify:refund:501:1",
+      kind: "release",
+      sku: "S",
+      occurredAt: "2026-11-28T10:00:00.000Z",
+      source: "shopify",
+      sourceUri: "shopify://orders/1001",
+      channel: "shopify",
+      lineKey: "shopify:1001:11",
+      quantity: 1,
+    });
     expect(events[1]).toMatchObject({ restocked: false, lineKey: "shopify:1001:11" });
   });
 

@@ -57,7 +57,9 @@ describe("orders/create", () => {
     const online = parseShopifyWebhook("orders/create", fixture("orders-create.json"));
     expect(online.every((e) => !("locationId" in e))).toBe(true);
     const pos = parseShopifyWebhook("orders/create", fixture("orders-create-pos-gift-card-no-sku.json"));
-    expect(pos).toEqual([expect.objectContaining({ kind: "reserve", sku: "TEE-BLK-M", locationId: "79581265965", lineKey: "shopify:6524311814445:16140551258413" })]);
+    expect(pos).toEqual([
+      expect.objectContaining({ kind: "reserve", sku: "TEE-BLK-M", locationId: "79581265965", lineKey: "shopify:6524311814445:16140551258413" }),
+    ]);
   });
 
   it("skips the gift card, the custom line without SKU, the blank-SKU line and the untracked variant", () => {
@@ -102,7 +104,11 @@ describe("orders/create", () => {
     const yen = fixture("orders-create.json");
     yen.currency = "JPY";
     const tee = lines(yen)[0];
-    if (tee) Object.assign(tee, { price: "1500", price_set: { shop_money: { amount: "1500", currency_code: "JPY" }, presentment_money: { amount: "9.99", currency_code: "USD" } } });
+    if (tee)
+      Object.assign(tee, {
+        price: "1500",
+        price_set: { shop_money: { amount: "1500", currency_code: "JPY" }, presentment_money: { amount: "9.99", currency_code: "USD" } },
+      });
     expect(parseShopifyWebhook("orders/create", yen)[0]).toMatchObject({ valueCents: 4500 });
   });
 
@@ -267,17 +273,45 @@ describe("malformed payloads → PayloadError naming the field", () => {
     ["quantity as a string", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { quantity: "3" }), b), "line_items.0.quantity", /expected number/],
     ["negative quantity", "orders/create", (b) => (Object.assign(lines(b)[1] ?? {}, { quantity: -1 }), b), "line_items.1.quantity", /.+/],
     ["SKU with forbidden characters", "orders/create", (b) => (Object.assign(lines(b)[2] ?? {}, { sku: "MUG{WHT}" }), b), "line_items.2.sku", /sku may hold/],
-    ["quantity beyond what an event may carry", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { quantity: 2_000_000 }), b), "line_items.0.quantity", /.+/],
-    // The literal loses precision on purpose: it is what JSON.parse makes of such an id.
-    // eslint-disable-next-line no-loss-of-precision
-    ["line item id beyond 2^53 (rounded by JSON.parse)", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { id: 487817672276298554 }), b), "line_items.0.id", /2\^53/],
-    ["price that is not a decimal", "orders/create", (b) => (Object.assign(lines(b)[0] ?? {}, { price_set: { shop_money: { amount: "19,99", currency_code: "USD" } } }), b), "line_items.0.price_set.shop_money.amount", /decimal/],
+    [
+      "quantity beyond what an event may carry",
+      "orders/create",
+      (b) => (Object.assign(lines(b)[0] ?? {}, { quantity: 2_000_000 }), b),
+      "line_items.0.quantity",
+      /.+/,
+    ],
+    [
+      "line item id beyond 2^53 (rounded by JSON.parse)",
+      "orders/create",
+      // The literal loses precision on purpose: it is what JSON.parse makes of such an id.
+      // eslint-disable-next-line no-loss-of-precision
+      (b) => (Object.assign(lines(b)[0] ?? {}, { id: 487817672276298554 }), b),
+      "line_items.0.id",
+      /2\^53/,
+    ],
+    [
+      "price that is not a decimal",
+      "orders/create",
+      (b) => (Object.assign(lines(b)[0] ?? {}, { price_set: { shop_money: { amount: "19,99", currency_code: "USD" } } }), b),
+      "line_items.0.price_set.shop_money.amount",
+      /decimal/,
+    ],
     ["created_at that is not a timestamp", "orders/create", (b) => ({ ...b, created_at: "yesterday" }), "created_at", /.+/],
     ["line_items missing", "orders/create", (b) => ({ ...b, line_items: undefined }), "line_items", /expected array/],
     ["refund without order_id", "refunds/create", (b) => ({ ...b, order_id: null }), "order_id", /Shopify id/],
-    ["refund quantity as a string", "refunds/create", (b) => (Object.assign(refundLines(b)[0] ?? {}, { quantity: "1" }), b), "refund_line_items.0.quantity", /expected number/],
+    [
+      "refund quantity as a string",
+      "refunds/create",
+      (b) => (Object.assign(refundLines(b)[0] ?? {}, { quantity: "1" }), b),
+      "refund_line_items.0.quantity",
+      /expected number/,
+    ],
   ];
-  const fixtureOf: Record<ShopifyTopic, string> = { "orders/create": "orders-create.json", "orders/cancelled": "orders-cancelled.json", "refunds/create": "refunds-create.json" };
+  const fixtureOf: Record<ShopifyTopic, string> = {
+    "orders/create": "orders-create.json",
+    "orders/cancelled": "orders-cancelled.json",
+    "refunds/create": "refunds-create.json",
+  };
 
   it.each(cases)("%s", (_name, topic, mutate, field, message) => {
     const error = payloadError(topic, mutate(fixture(fixtureOf[topic])));

@@ -5,7 +5,15 @@ import { PayloadError } from "@/lib/sources/payload-error";
 import { parseWmsPayload } from "@/lib/sources/wms";
 import { mutationArbitrary, namesMutation } from "../../support/payload-mutations";
 
-const event = (over: Record<string, unknown> = {}) => ({ id: "evt-1", type: "receipt", sku: "TEE-BLK-M", locationId: "wh-east", quantity: 4, occurredAt: "2026-11-27T10:00:00Z", ...over });
+const event = (over: Record<string, unknown> = {}) => ({
+  id: "evt-1",
+  type: "receipt",
+  sku: "TEE-BLK-M",
+  locationId: "wh-east",
+  quantity: 4,
+  occurredAt: "2026-11-27T10:00:00Z",
+  ...over,
+});
 const fieldOf = (body: unknown) => {
   try {
     parseWmsPayload(body);
@@ -19,13 +27,24 @@ const fieldOf = (body: unknown) => {
 describe("WMS payloads", () => {
   it("maps one event to a normalized stock event with a namespaced effect id", () => {
     expect(parseWmsPayload(event())).toEqual([
-      { id: "wms:evt-1", kind: "receipt", sku: "TEE-BLK-M", locationId: "wh-east", quantity: 4, occurredAt: "2026-11-27T10:00:00Z", source: "wms", sourceUri: "wms://events/evt-1" },
+      {
+        id: "wms:evt-1",
+        kind: "receipt",
+        sku: "TEE-BLK-M",
+        locationId: "wh-east",
+        quantity: 4,
+        occurredAt: "2026-11-27T10:00:00Z",
+        source: "wms",
+        sourceUri: "wms://events/evt-1",
+      },
     ]);
   });
 
   it("turns the order reference of a pick into the reservation's line key", () => {
     expect(parseWmsPayload(event({ type: "pick", orderId: "shopify:1001", lineId: "7" }))[0]).toMatchObject({ kind: "pick", lineKey: "shopify:1001:7" });
-    expect(parseWmsPayload(event({ type: "short_pick", orderId: "A-9", lineId: "1", channel: "marketplace" }))[0]).toMatchObject({ lineKey: "marketplace:A-9:1" });
+    expect(parseWmsPayload(event({ type: "short_pick", orderId: "A-9", lineId: "1", channel: "marketplace" }))[0]).toMatchObject({
+      lineKey: "marketplace:A-9:1",
+    });
   });
 
   it("accepts a batch of up to 500 and ignores unknown fields", () => {
@@ -63,7 +82,10 @@ describe("WMS payloads", () => {
   it("a valid event or batch with one field dropped, retyped or shifted: valid events, or a PayloadError naming that field", () => {
     const keys = new Set(["events", "id", "type", "sku", "locationId", "quantity", "occurredAt", "orderId", "lineId", "channel"]);
     const pick = event({ id: "evt-2", type: "pick", quantity: 1, orderId: "shopify:1001", lineId: "7", channel: "shopify" });
-    const bodies = fc.oneof(mutationArbitrary([event(), pick], keys), mutationArbitrary([{ events: [event(), pick] }], keys, (p) => p.length > 1));
+    const bodies = fc.oneof(
+      mutationArbitrary([event(), pick], keys),
+      mutationArbitrary([{ events: [event(), pick] }], keys, (p) => p.length > 1),
+    );
     const fields = new Set<string>();
     fc.assert(
       fc.property(bodies, (mutation) => {

@@ -46,7 +46,8 @@ describe("cartShortfalls", () => {
           const offers = new Map(cartShortfalls(lines, stocks).map((s) => [s.lineId, s.available]));
           const accepted = lines.map((l) => ({ ...l, quantity: offers.get(l.lineId) ?? l.quantity })).filter((l) => l.quantity > 0);
           expect(cartShortfalls(accepted, stocks)).toEqual([]);
-          for (const sku of ["A", "B", "C"] as const) expect(accepted.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0)).toBeLessThanOrEqual(available[sku]);
+          for (const sku of ["A", "B", "C"] as const)
+            expect(accepted.filter((l) => l.sku === sku).reduce((s, l) => s + l.quantity, 0)).toBeLessThanOrEqual(available[sku]);
         },
       ),
     );

@@ -29,13 +29,21 @@ describe("cartShortfalls edges", () => {
 
 describe("productStock edges", () => {
   it("ignores unknown variants in the sum and in the status, and clamps negative numbers", () => {
-    expect(productStock(["A", "B", "C"], (k) => ({ A: s(5, "unknown"), B: s(2, "low_stock"), C: s(-4, "sold_out") })[k])).toEqual({ available: 2, status: "low_stock", locations: {} });
+    expect(productStock(["A", "B", "C"], (k) => ({ A: s(5, "unknown"), B: s(2, "low_stock"), C: s(-4, "sold_out") })[k])).toEqual({
+      available: 2,
+      status: "low_stock",
+      locations: {},
+    });
     expect(productStock(["A", "B"], (k) => ({ A: s(9, "unknown"), B: s(0, "sold_out") })[k])).toEqual({ available: 0, status: "sold_out", locations: {} });
     expect(productStock([], () => undefined)).toEqual({ available: 0, status: "unknown", locations: {} });
   });
 
   it("a pickup place must both offer pickup and hold the item", () => {
-    const locations = { w: { available: 3, name: "W", pickup: false }, p: { available: 0, name: "P", pickup: true }, q: { available: 1, name: "Q", pickup: true } };
+    const locations = {
+      w: { available: 3, name: "W", pickup: false },
+      p: { available: 0, name: "P", pickup: true },
+      q: { available: 1, name: "Q", pickup: true },
+    };
     expect(pickupToday({ available: 4, status: "in_stock", locations })).toBe("Q");
     expect(pickupToday({ available: 3, status: "in_stock", locations: { w: locations.w } })).toBeNull();
   });
@@ -62,7 +70,10 @@ describe("parseStockQuery edges", () => {
     expect(parseStockQuery(q(0))).toEqual({ ok: false, error: "sku: give 1 to 50 sku parameters, e.g. ?sku=TEE-BLK-M" });
     expect(parseStockQuery(q(51))).toEqual({ ok: false, error: "sku: at most 50 per request, got 51" });
     expect(parseStockQuery(q(50))).toMatchObject({ ok: true });
-    expect(parseStockQuery(new URLSearchParams("sku=A&sku=-B"))).toEqual({ ok: false, error: "sku[1]: sku may hold letters, digits, space and . _ - / # + : only" });
+    expect(parseStockQuery(new URLSearchParams("sku=A&sku=-B"))).toEqual({
+      ok: false,
+      error: "sku[1]: sku may hold letters, digits, space and . _ - / # + : only",
+    });
     expect(parseStockQuery(new URLSearchParams("other=A"))).toMatchObject({ ok: false });
   });
 });
@@ -89,17 +100,28 @@ describe("skuStock and stockResponse edges", () => {
 
   it("a storefront channel missing from the policy sells nothing", () => {
     const snapshot = decodeProjectionHash({ "oh:wh-east": 9 });
-    expect(skuStock(snapshot, { ...policy, storefront: { ...policy.storefront, channel: "pos" } })).toEqual({ available: 0, status: "sold_out", locations: {} });
+    expect(skuStock(snapshot, { ...policy, storefront: { ...policy.storefront, channel: "pos" } })).toEqual({
+      available: 0,
+      status: "sold_out",
+      locations: {},
+    });
   });
 
   it("the response carries the time, channel and refresh interval, and one entry per SKU asked", () => {
-    const snapshots = new Map([["A", decodeProjectionHash({ "oh:wh-east": 3 })], ["B", null]]);
+    const snapshots = new Map([
+      ["A", decodeProjectionHash({ "oh:wh-east": 3 })],
+      ["B", null],
+    ]);
     expect(stockResponse(snapshots, policy, new Date(Date.UTC(2026, 10, 27, 8)))).toEqual({
       asOf: "2026-11-27T08:00:00.000Z",
       channel: "shopify",
       refreshMs: 2500,
       skus: {
-        A: { available: 2, status: "low_stock", locations: { "wh-east": { available: 2, name: "East", pickup: true }, lost: { available: 0, name: "lost", pickup: false } } },
+        A: {
+          available: 2,
+          status: "low_stock",
+          locations: { "wh-east": { available: 2, name: "East", pickup: true }, lost: { available: 0, name: "lost", pickup: false } },
+        },
         B: { available: 0, status: "unknown", locations: {} },
       },
     });

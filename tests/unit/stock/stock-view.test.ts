@@ -22,10 +22,15 @@ const policy: Policy = policySchema.parse({
 
 describe("available-to-sell", () => {
   it("subtracts reservations and the buffer per location, then unassigned reservations from the total", () => {
-    const ats = availableToSell({ onHand: { "wh-east": 10, "wh-west": 4 }, reserved: { "wh-east": 3 }, unassigned: 2 }, { defaultBuffer: 2, locations: ["wh-east", "wh-west"] });
+    const ats = availableToSell(
+      { onHand: { "wh-east": 10, "wh-west": 4 }, reserved: { "wh-east": 3 }, unassigned: 2 },
+      { defaultBuffer: 2, locations: ["wh-east", "wh-west"] },
+    );
     // Unassigned units come off the first location in routing priority: the parts add up to the total.
     expect(ats).toEqual({ total: 5 + 2 - 2, locations: { "wh-east": 3, "wh-west": 2 } });
-    expect(availableToSell({ onHand: { "wh-east": 3, "wh-west": 9 }, reserved: {}, unassigned: 4 }, { defaultBuffer: 0, locations: ["wh-east", "wh-west"] })).toEqual({ total: 8, locations: { "wh-east": 0, "wh-west": 8 } });
+    expect(
+      availableToSell({ onHand: { "wh-east": 3, "wh-west": 9 }, reserved: {}, unassigned: 4 }, { defaultBuffer: 0, locations: ["wh-east", "wh-west"] }),
+    ).toEqual({ total: 8, locations: { "wh-east": 0, "wh-west": 8 } });
   });
 
   it("a SKU override beats the channel default, even when it is 0", () => {
@@ -34,7 +39,9 @@ describe("available-to-sell", () => {
   });
 
   it("only sells from the channel's own locations", () => {
-    expect(availableToSell({ onHand: { "wh-east": 1, "wh-west": 50 }, reserved: {}, unassigned: 0 }, { defaultBuffer: 0, locations: ["wh-east"] }).total).toBe(1);
+    expect(availableToSell({ onHand: { "wh-east": 1, "wh-west": 50 }, reserved: {}, unassigned: 0 }, { defaultBuffer: 0, locations: ["wh-east"] }).total).toBe(
+      1,
+    );
   });
 
   it("status follows the low-stock threshold", () => {
@@ -45,7 +52,22 @@ describe("available-to-sell", () => {
 describe("stock view", () => {
   it("reads the projection hash (as HGETALL or as a Lua array) and shows the storefront channel", () => {
     const fromRecord = decodeProjectionHash({ "oh:wh-east": 9, "oh:wh-west": "1", "rs:wh-east": 2, "rs:*": 1, "buf:shopify": 0, v: 4, at: 1700000000000 });
-    const fromArray = decodeProjectionHash(["oh:wh-east", "9", "oh:wh-west", "1", "rs:wh-east", "2", "rs:*", "1", "buf:shopify", "0", "v", "4", "at", "1700000000000"]);
+    const fromArray = decodeProjectionHash([
+      "oh:wh-east",
+      "9",
+      "oh:wh-west",
+      "1",
+      "rs:wh-east",
+      "2",
+      "rs:*",
+      "1",
+      "buf:shopify",
+      "0",
+      "v",
+      "4",
+      "at",
+      "1700000000000",
+    ]);
     expect(fromArray).toEqual(fromRecord);
     expect(fromRecord?.buffers).toEqual({ shopify: 0 });
     expect(skuStock(fromRecord, policy)).toEqual({
@@ -69,11 +91,19 @@ describe("stock query", () => {
 
   it("never throws on arbitrary query strings", () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ maxLength: 300, size: "max" }), fc.array(fc.string({ maxLength: 70, size: "max" }), { maxLength: 60, size: "max" }).map((v) => v.map((s) => `sku=${encodeURIComponent(s)}`).join("&"))), (query) => {
-        const result = parseStockQuery(new URLSearchParams(query));
-        expect(typeof result.ok).toBe("boolean");
-        if (!result.ok) expect(result.error).toMatch(/^sku/);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ maxLength: 300, size: "max" }),
+          fc
+            .array(fc.string({ maxLength: 70, size: "max" }), { maxLength: 60, size: "max" })
+            .map((v) => v.map((s) => `sku=${encodeURIComponent(s)}`).join("&")),
+        ),
+        (query) => {
+          const result = parseStockQuery(new URLSearchParams(query));
+          expect(typeof result.ok).toBe("boolean");
+          if (!result.ok) expect(result.error).toMatch(/^sku/);
+        },
+      ),
       { numRuns: 2_000 },
     );
   });

@@ -65,7 +65,14 @@ function ProductPanel({ product, variantId }: { product: ProductDetail; variantI
           </p>
         </div>
         {(options ?? []).map((option) => (
-          <OptionPicker key={option?.name} name={option?.name ?? ""} values={(option?.values ?? []).filter((v): v is string => typeof v === "string")} current={current} variants={variants} live={live} />
+          <OptionPicker
+            key={option?.name}
+            name={option?.name ?? ""}
+            values={(option?.values ?? []).filter((v): v is string => typeof v === "string")}
+            current={current}
+            variants={variants}
+            live={live}
+          />
         ))}
         <AddToCart variantId={variant.id} stock={stock} />
         <div className="prose prose-stone max-w-none text-stone-700" dangerouslySetInnerHTML={{ __html: product.descriptionHtml }} />
@@ -74,10 +81,23 @@ function ProductPanel({ product, variantId }: { product: ProductDetail; variantI
   );
 }
 
-function OptionPicker({ name, values, current, variants, live }: { name: string; values: string[]; current: Record<string, string>; variants: Variant[]; live: LiveStock }) {
+function OptionPicker({
+  name,
+  values,
+  current,
+  variants,
+  live,
+}: {
+  name: string;
+  values: string[];
+  current: Record<string, string>;
+  variants: Variant[];
+  live: LiveStock;
+}) {
   // A value is offered with the other options kept; if that combination does not exist, the first variant with it.
   const target = (value: string) =>
-    variants.find((v) => v.selectedOptions.every((o) => (o.name === name ? o.value === value : current[o.name] === o.value))) ?? variants.find((v) => v.selectedOptions.some((o) => o.name === name && o.value === value));
+    variants.find((v) => v.selectedOptions.every((o) => (o.name === name ? o.value === value : current[o.name] === o.value))) ??
+    variants.find((v) => v.selectedOptions.some((o) => o.name === name && o.value === value));
   return (
     <fieldset className="space-y-2">
       <legend className="text-sm font-medium text-stone-700">

@@ -9,7 +9,10 @@ import { keys } from "@/lib/redis/keys";
  * merchant was going). At most 10 attempts per client address a minute. DELETE signs out.
  */
 const ATTEMPTS_PER_MINUTE = 10;
-const nextSchema = z.string().regex(/^\/ops(\/[\w\-/?=&%.]*)?$/).catch("/ops");
+const nextSchema = z
+  .string()
+  .regex(/^\/ops(\/[\w\-/?=&%.]*)?$/)
+  .catch("/ops");
 
 const cookie = (value: string, maxAgeSeconds: number) =>
   `${OPS_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAgeSeconds}${process.env.VERCEL ? "; Secure" : ""}`;

@@ -15,7 +15,12 @@ const querySchema = z.object({ pages: z.coerce.number().int().min(1).max(100_000
 export const GET = cronRoute("reconcile", 30, async (ctx, url) => {
   const query = querySchema.safeParse(Object.fromEntries(url.searchParams));
   if (!query.success) return Response.json({ error: `pages: ${query.error.issues[0]?.message ?? "invalid"}` }, { status: 400 });
-  const budgetMs = z.coerce.number().int().min(1_000).catch(50_000).parse(process.env.RECONCILE_BUDGET_MS ?? 50_000);
+  const budgetMs = z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .catch(50_000)
+    .parse(process.env.RECONCILE_BUDGET_MS ?? 50_000);
   const run = await runReconcile(ctx, { budgetMs, ...(query.data.pages ? { maxPages: query.data.pages } : {}) });
   if (!run) return cronJson({ busy: true }, 202);
   const { pass } = run;

@@ -27,7 +27,6 @@ export default function IncidentsPage() {
   );
 }
 
-
 async function Incidents() {
   // Live data at request time, never prerendered at build.
   await connection();
@@ -36,7 +35,11 @@ async function Incidents() {
   return (
     <div className="space-y-4">
       {incidents.map((incident) => (
-        <Panel key={incident.id} title={`${incident.kind === "short_pick" ? "Short pick" : "Oversold"} · ${incident.sku} · ${incident.units} unit${incident.units === 1 ? "" : "s"}`} subtitle={`Opened ${new Date(incident.openedAt).toLocaleString()} · ${incident.id}`}>
+        <Panel
+          key={incident.id}
+          title={`${incident.kind === "short_pick" ? "Short pick" : "Oversold"} · ${incident.sku} · ${incident.units} unit${incident.units === 1 ? "" : "s"}`}
+          subtitle={`Opened ${new Date(incident.openedAt).toLocaleString()} · ${incident.id}`}
+        >
           <div className="space-y-3 text-sm" data-testid={`incident-${incident.id}`}>
             <span className={`inline-block rounded-full px-2.5 py-0.5 text-xs font-medium ${STATE_STYLE[incident.state]}`} data-testid="incident-state">
               {incident.state.replaceAll("_", " ")}
@@ -69,7 +72,9 @@ async function Incidents() {
             <ol className="space-y-1 border-l-2 border-stone-200 pl-3" aria-label="Actions">
               {incident.actions.map((a, i) => (
                 <li key={i}>
-                  <span className="text-stone-500">{new Date(a.at).toLocaleTimeString()}</span> · <strong>{a.action}</strong> {a.target} · <span className={a.result === "failed" ? "text-red-700" : a.result === "ok" ? "text-emerald-700" : "text-stone-500"}>{a.result}</span> — {a.detail}
+                  <span className="text-stone-500">{new Date(a.at).toLocaleTimeString()}</span> · <strong>{a.action}</strong> {a.target} ·{" "}
+                  <span className={a.result === "failed" ? "text-red-700" : a.result === "ok" ? "text-emerald-700" : "text-stone-500"}>{a.result}</span> —{" "}
+                  {a.detail}
                 </li>
               ))}
             </ol>

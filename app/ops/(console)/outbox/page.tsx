@@ -27,7 +27,7 @@ async function Outbox() {
           <div className="grid gap-4 lg:grid-cols-2">
             {/* Rendered in a sandbox: the message is data, never code that runs in the console. */}
             <iframe title={`HTML of ${m.subject}`} srcDoc={m.html} sandbox="" className="h-80 w-full rounded-lg border border-stone-200 bg-white" />
-            <pre className="h-80 overflow-auto whitespace-pre-wrap rounded-lg bg-stone-50 p-3 text-xs">{m.text}</pre>
+            <pre className="h-80 overflow-auto rounded-lg bg-stone-50 p-3 text-xs whitespace-pre-wrap">{m.text}</pre>
           </div>
         </Panel>
       ))}

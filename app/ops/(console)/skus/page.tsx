@@ -29,7 +29,12 @@ function Cell({ cell }: { cell: ChannelCell | undefined }) {
       <span className="font-medium">{cell.wanted}</span>
       <span className="text-stone-400"> / {cell.believed ?? "?"} / </span>
       <span className={drift ? "font-semibold text-red-700" : "text-stone-700"}>{cell.actual ?? "?"}</span>
-      {drift ? <span className="ml-1 text-xs text-red-700">({drift > 0 ? "+" : ""}{drift})</span> : null}
+      {drift ? (
+        <span className="ml-1 text-xs text-red-700">
+          ({drift > 0 ? "+" : ""}
+          {drift})
+        </span>
+      ) : null}
     </td>
   );
 }
@@ -49,7 +54,13 @@ async function SkuTable({ searchParams }: { searchParams: Search }) {
         <label htmlFor="q" className="sr-only">
           Search SKUs
         </label>
-        <input id="q" name="q" defaultValue={q} placeholder="Search by SKU (e.g. TEE-BLK)" className="h-10 w-full max-w-sm rounded-lg border border-stone-300 px-3" />
+        <input
+          id="q"
+          name="q"
+          defaultValue={q}
+          placeholder="Search by SKU (e.g. TEE-BLK)"
+          className="h-10 w-full max-w-sm rounded-lg border border-stone-300 px-3"
+        />
         <button className="h-10 rounded-lg bg-stone-900 px-4 text-white">Search</button>
       </form>
       <p className="text-sm text-stone-500">
@@ -88,8 +99,16 @@ async function SkuTable({ searchParams }: { searchParams: Search }) {
         </table>
       </div>
       <nav aria-label="Pages" className="flex gap-2 text-sm">
-        {page > 0 ? <Link href={link(page - 1)} className="rounded border px-3 py-1">← Previous</Link> : null}
-        {page + 1 < pages ? <Link href={link(page + 1)} className="rounded border px-3 py-1">Next →</Link> : null}
+        {page > 0 ? (
+          <Link href={link(page - 1)} className="rounded border px-3 py-1">
+            ← Previous
+          </Link>
+        ) : null}
+        {page + 1 < pages ? (
+          <Link href={link(page + 1)} className="rounded border px-3 py-1">
+            Next →
+          </Link>
+        ) : null}
       </nav>
     </div>
   );

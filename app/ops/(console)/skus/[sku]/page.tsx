@@ -40,10 +40,17 @@ async function SkuDetail({ params }: { params: Params }) {
   const sku = parsed.data;
   const redis = getRedis();
   const policy = await getPolicy();
-  const [{ rows }, ledgerRaw, audit] = await Promise.all([listSkus(redis, policy, sku, 0), redis.xrevrange(keys.ledger(sku), "+", "-", 50), readBufferAudit(redis, sku)]);
+  const [{ rows }, ledgerRaw, audit] = await Promise.all([
+    listSkus(redis, policy, sku, 0),
+    redis.xrevrange(keys.ledger(sku), "+", "-", 50),
+    readBufferAudit(redis, sku),
+  ]);
   const row = rows.find((r) => r.sku === sku);
   if (!row) notFound();
-  const ledger = Object.entries(ledgerRaw as Record<string, Record<string, unknown>>).map(([id, f]) => ({ id, ...(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)])) as Omit<LedgerEntry, "id">) }));
+  const ledger = Object.entries(ledgerRaw as Record<string, Record<string, unknown>>).map(([id, f]) => ({
+    id,
+    ...(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)])) as Omit<LedgerEntry, "id">),
+  }));
   const channels = Object.keys(policy.channels) as Channel[];
   return (
     <>
