@@ -675,7 +675,7 @@ describe("refundCreate", () => {
     expect(blank.errors?.graphQLErrors?.[0]?.extensions?.code).toBe("BAD_REQUEST");
 
     // refundCreate's userErrors are the generic UserError: no `code` field to select.
-    const withCode = REFUND_CREATE.replace("userErrors { field message }", "userErrors { field message code }");
+    const withCode = REFUND_CREATE.replace(/userErrors\s*\{\s*field\s+message\s*\}/, "userErrors { field message code }");
     expect(validate(adminSchema(), parse(withCode)).map((e) => e.message)).toEqual(['Cannot query field "code" on type "UserError".']);
     const invalid = await client.request(withCode, { variables: { input, key: newKey() } });
     expect(invalid.errors?.graphQLErrors?.[0]?.message).toBe("Field 'code' doesn't exist on type 'UserError'");
