@@ -200,8 +200,8 @@ async function settleOrder(
       `Out of stock (incident ${incident.id})`,
     );
     if (result.kind === "retry") return false;
-    if (result.kind === "error" || "userErrors" in result.data) {
-      record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: failureOf(result) });
+    if (result.kind === "error") {
+      record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: result.message });
       return escalate(incident, orderId, channel, "the automatic refund failed", now);
     }
     record(incident, now(), {
@@ -216,8 +216,8 @@ async function settleOrder(
   if (!done(incident, "code", orderId)) {
     const result = await createApologyCode(admin, code, `Apology for order ${order.name}`, APOLOGY_PERCENT_OFF, order.customerGid, now());
     if (result.kind === "retry") return false;
-    if (result.kind === "error" || "userErrors" in result.data) {
-      record(incident, now(), { action: "code", target: orderId, result: "failed", detail: failureOf(result) });
+    if (result.kind === "error") {
+      record(incident, now(), { action: "code", target: orderId, result: "failed", detail: result.message });
       return false;
     }
     record(incident, now(), { action: "code", target: orderId, result: "ok", detail: `${code}${result.data.reused ? " (already created)" : ""}` });
@@ -252,12 +252,6 @@ async function settleOrder(
     });
   }
   return true;
-}
-
-/** What went wrong with an Admin call: its error, or Shopify's user errors. */
-function failureOf(result: { kind: "error"; message: string } | { kind: "ok"; data: object }): string {
-  if (result.kind === "error") return result.message;
-  return "userErrors" in result.data && Array.isArray(result.data.userErrors) ? result.data.userErrors.join("; ") : "failed";
 }
 
 /** Tell a human once per order (PagerDuty/Slack-compatible webhook), then wait for the decision on /ops. */

@@ -67,20 +67,25 @@ function decodeEntries(entries: readonly unknown[]): ReadBatch {
   return batch;
 }
 
-let groupReady: Promise<void> | undefined;
+/** Per client (one database each): a process that talks to two databases creates the group in both. */
+const groupReady = new WeakMap<Redis, Promise<void>>();
 
-/** Create the consumer group once per process (BUSYGROUP means it exists). */
+/** Create the consumer group once per process and database (BUSYGROUP means it exists). */
 export function ensureGroup(redis: Redis): Promise<void> {
-  groupReady ??= redis.xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } }).then(
-    () => undefined,
-    (error: unknown) => {
-      if (!String(error).includes("BUSYGROUP")) {
-        groupReady = undefined;
-        throw error;
-      }
-    },
-  );
-  return groupReady;
+  let ready = groupReady.get(redis);
+  if (!ready) {
+    ready = redis.xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } }).then(
+      () => undefined,
+      (error: unknown) => {
+        if (!String(error).includes("BUSYGROUP")) {
+          groupReady.delete(redis);
+          throw error;
+        }
+      },
+    );
+    groupReady.set(redis, ready);
+  }
+  return ready;
 }
 
 /** New entries for this consumer, plus entries another consumer left pending for longer than `claimIdleMs`. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { failure } from "../http/call-result";
 import { decimalAmount, minorUnitsOf } from "../money";
 import { APOLOGY_CODE_MUTATION, DISCOUNT_BY_CODE_QUERY, RECOVERY_ORDER_QUERY, RECOVERY_REFUND_MUTATION } from "./admin-documents";
 import type { AdminResult, ShopifyAdmin } from "./admin-client";
@@ -100,7 +101,7 @@ export async function refundShortLine(
   units: number,
   amountCents: number,
   note: string,
-): Promise<AdminResult<{ refundId: string; refundedCents: number } | { userErrors: string[] }>> {
+): Promise<AdminResult<{ refundId: string; refundedCents: number }>> {
   const input = {
     orderId: order.gid,
     note,
@@ -111,7 +112,8 @@ export async function refundShortLine(
   const result = await admin.request(RECOVERY_REFUND_MUTATION, { key, input }, refundSchema);
   if (result.kind !== "ok") return result;
   const payload = result.data.refundCreate;
-  if (!payload?.refund) return { ...result, data: { userErrors: payload?.userErrors.map((e) => e.message) ?? ["no refund returned"] } };
+  // Shopify refused it (user errors): a failure for good, not a retry.
+  if (!payload?.refund) return failure((payload?.userErrors.map((e) => e.message) ?? ["no refund returned"]).join("; "));
   return {
     ...result,
     data: {
@@ -139,7 +141,7 @@ export async function createApologyCode(
   percent: number,
   customerGid: string | null,
   now: Date,
-): Promise<AdminResult<{ discountId: string; reused: boolean } | { userErrors: string[] }>> {
+): Promise<AdminResult<{ discountId: string; reused: boolean }>> {
   const input = {
     title,
     code,
@@ -160,5 +162,5 @@ export async function createApologyCode(
     if (existing.kind !== "ok") return existing;
     if (existing.data.codeDiscountNodeByCode) return { ...existing, data: { discountId: existing.data.codeDiscountNodeByCode.id, reused: true } };
   }
-  return { ...result, data: { userErrors: payload?.userErrors.map((e) => e.message) ?? ["no discount returned"] } };
+  return failure((payload?.userErrors.map((e) => e.message) ?? ["no discount returned"]).join("; "));
 }

@@ -6,6 +6,8 @@ import { z } from "zod";
 import { forgetCart, readCartId, saveCart } from "@/lib/cart/cart-cookies";
 import { errorMessage, log } from "@/lib/log";
 import { cartShortfalls, type Shortfall } from "@/lib/stock/cart-shortfalls";
+import { getPolicy } from "@/lib/config/edge-config";
+import { getRedis } from "@/lib/redis/client";
 import { readLiveStock } from "@/lib/stock/live-stock";
 import { addCartLines, createCart, getCart, removeCartLines, updateCartLines, type CartResult } from "@/lib/shopify/storefront";
 
@@ -98,7 +100,7 @@ export async function startCheckout(_previous: CheckoutState): Promise<CheckoutS
 /** Our early answer; if the stock layer cannot answer, Shopify's checkout still decides. */
 async function liveShortfalls(lines: { lineId: string; sku: string | null; quantity: number }[]): Promise<Shortfall[]> {
   try {
-    const stock = await readLiveStock([...new Set(lines.flatMap((l) => (l.sku ? [l.sku] : [])))]);
+    const stock = await readLiveStock({ redis: getRedis(), policy: getPolicy }, [...new Set(lines.flatMap((l) => (l.sku ? [l.sku] : [])))]);
     return cartShortfalls(lines, stock.skus);
   } catch (error) {
     log.warn("cart.stock_check_skipped", { error: errorMessage(error) });

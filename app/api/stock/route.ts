@@ -2,6 +2,7 @@ import { errorMessage, log } from "@/lib/log";
 import { getRedis } from "@/lib/redis/client";
 import { countMetrics } from "@/lib/redis/metrics";
 import { metricFields } from "@/lib/redis/keys";
+import { getPolicy } from "@/lib/config/edge-config";
 import { readLiveStock } from "@/lib/stock/live-stock";
 import { checkStockRate } from "@/lib/stock/rate-limit";
 import { parseStockQuery } from "@/lib/stock/stock-query";
@@ -22,7 +23,7 @@ export async function GET(request: Request): Promise<Response> {
     const redis = getRedis();
     const [rate, stock] = await Promise.all([
       checkStockRate(redis, request.headers),
-      readLiveStock(query.skus),
+      readLiveStock({ redis, policy: getPolicy }, query.skus),
       countMetrics(redis, { [metricFields.stock]: 1, [metricFields.stockSkus]: query.skus.length }),
     ]);
     if (rate.limited)
