@@ -12,7 +12,7 @@ export default defineConfig({
       // Groups run one after another (unit → integration → stack); `npm test` runs the load group
       // in a Vitest run of its own afterwards (scripts/test.ts). The shared stack launches in the
       // background meanwhile (tests/support/global-setup.ts).
-      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.ts"], sequence: { groupOrder: 0 } } },
+      { extends: true, test: { name: "unit", include: ["tests/unit/**/*.test.{ts,tsx}"], sequence: { groupOrder: 0 } } },
       // Real services each test file starts for itself (redis-server, bridge, Edge Config server).
       {
         extends: true,

@@ -19,7 +19,7 @@ export default defineConfig({
   resolve: { alias: { "@": path.resolve(import.meta.dirname) } },
   test: {
     include: narrowed ?? [
-      "tests/unit/**/*.test.ts",
+      "tests/unit/**/*.test.{ts,tsx}",
       "tests/integration/reconcile.test.ts",
       "tests/integration/own-sale-beliefs.test.ts",
       "tests/integration/stock-rate-limit.test.ts",

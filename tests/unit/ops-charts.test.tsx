@@ -1,4 +1,3 @@
-import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
 import { describe, expect, it } from "vitest";
 import { DriftChart, MAX_BARS } from "@/app/ops/components/drift-chart";
@@ -7,7 +6,6 @@ import { GaugeBar } from "@/app/ops/components/gauge-bar";
 import { Sparkline } from "@/app/ops/components/sparkline";
 import type { DriftPoint, FlowEdge, FlowGraph, Gauge } from "@/lib/ops/types";
 
-// This file is .ts (the unit project only picks up *.test.ts), so elements are built with createElement, not JSX.
 const count = (html: string, re: RegExp) => (html.match(new RegExp(re.source, "g")) ?? []).length;
 const attr = (html: string, tag: string, name: string) => new RegExp(`<${tag}[^>]*\\b${name}="([^"]*)"`).exec(html)?.[1];
 
@@ -46,7 +44,7 @@ const graph: FlowGraph = {
 };
 
 describe("FlowDiagram", () => {
-  const html = renderToStaticMarkup(createElement(FlowDiagram, { graph }));
+  const html = renderToStaticMarkup(<FlowDiagram graph={graph} />);
 
   it("draws one box per system and one path per flow", () => {
     expect(count(html, /<g data-node="/)).toBe(graph.nodes.length);
@@ -95,14 +93,12 @@ describe("FlowDiagram", () => {
 
   it("copes with a subset, with endpoints missing from nodes, and with no edges", () => {
     const partial = renderToStaticMarkup(
-      createElement(FlowDiagram, {
-        graph: { windowMinutes: 5, nodes: [{ id: "pos", label: "POS", role: "" }], edges: [edge({ id: "x", from: "pos", to: "erp" })] },
-      }),
+      <FlowDiagram graph={{ windowMinutes: 5, nodes: [{ id: "pos", label: "POS", role: "" }], edges: [edge({ id: "x", from: "pos", to: "erp" })] }} />,
     );
     expect(count(partial, /<g data-node="/)).toBe(2);
     expect(count(partial, /<path data-edge="/)).toBe(1);
     expect(partial).not.toContain("NaN");
-    const empty = renderToStaticMarkup(createElement(FlowDiagram, { graph: { windowMinutes: 5, nodes: [], edges: [] } }));
+    const empty = renderToStaticMarkup(<FlowDiagram graph={{ windowMinutes: 5, nodes: [], edges: [] }} />);
     expect(empty).toContain("0 systems, 0 flows");
     expect(empty).not.toContain("NaN");
   });
@@ -125,7 +121,7 @@ describe("DriftChart", () => {
       absDrift: i % 7,
       corrected: i % 2,
     }));
-    const html = renderToStaticMarkup(createElement(DriftChart, { points }));
+    const html = renderToStaticMarkup(<DriftChart points={points} />);
     const bars = count(html, /<g data-bucket="/);
     expect(bars).toBeGreaterThan(10);
     expect(bars).toBeLessThanOrEqual(MAX_BARS);
@@ -142,7 +138,7 @@ describe("DriftChart", () => {
     const points: DriftPoint[] = [0, 1, 2].flatMap((m) =>
       channels.map((channel) => ({ at: t0 + m * 60_000 + 5_000, channel, checked: 10, drifted: 1, absDrift: 2, corrected: 1 })),
     );
-    const html = renderToStaticMarkup(createElement(DriftChart, { points }));
+    const html = renderToStaticMarkup(<DriftChart points={points} />);
     expect(count(html, /<g data-bucket="/)).toBe(3);
     expect(html).toContain("1-minute buckets");
     expect(html).toMatch(/>08:00</);
@@ -153,14 +149,14 @@ describe("DriftChart", () => {
   });
 
   it("shows the empty state when nothing has been measured", () => {
-    const html = renderToStaticMarkup(createElement(DriftChart, { points: [] }));
+    const html = renderToStaticMarkup(<DriftChart points={[]} />);
     expect(html).toContain("No drift measured yet — run a reconciliation pass.");
     expect(html).not.toContain("<svg");
   });
 });
 
 describe("GaugeBar", () => {
-  const render = (gauge: Gauge) => renderToStaticMarkup(createElement(GaugeBar, { gauge }));
+  const render = (gauge: Gauge) => renderToStaticMarkup(<GaugeBar gauge={gauge} />);
 
   it("exposes meter semantics and the value / max text", () => {
     const html = render({ label: "API budget", value: 400, max: 1000, unit: "points" });
@@ -188,10 +184,10 @@ describe("GaugeBar", () => {
 
 describe("Sparkline", () => {
   it("draws a line for values and a placeholder for none", () => {
-    const html = renderToStaticMarkup(createElement(Sparkline, { values: [1, 4, 2], label: "Webhooks" }));
+    const html = renderToStaticMarkup(<Sparkline values={[1, 4, 2]} label="Webhooks" />);
     expect(html).toContain("<polyline");
     expect(html).toContain('aria-label="Webhooks: 3 points, peak 4, latest 2"');
-    const none = renderToStaticMarkup(createElement(Sparkline, { values: [], label: "Webhooks" }));
+    const none = renderToStaticMarkup(<Sparkline values={[]} label="Webhooks" />);
     expect(none).not.toContain("<polyline");
     expect(none).toContain("no data yet");
   });
