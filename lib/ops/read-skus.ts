@@ -1,4 +1,5 @@
 import type { Redis } from "@upstash/redis";
+import { z } from "zod";
 import type { Policy } from "../config/policy";
 import { desiredTargets } from "../channels/plan";
 import { targetKey } from "../domain/channel-targets";
@@ -128,4 +129,25 @@ export async function listSkus(
     return snapshot ? [rowOf(sku, snapshot, policy, believed, latest)] : [];
   });
   return { rows, total: count, page, pageSize: PAGE_SIZE };
+}
+
+/** One movement of the SKU's ledger stream (`keys.ledger`), as the apply script writes it. */
+const ledgerEntrySchema = z.object({
+  event: z.coerce.string(),
+  kind: z.coerce.string(),
+  effect: z.coerce.string(),
+  source: z.coerce.string(),
+  loc: z.coerce.string().default(""),
+  qty: z.coerce.string().default(""),
+  occurredAt: z.coerce.string(),
+});
+export type LedgerEntry = z.infer<typeof ledgerEntrySchema> & { id: string };
+
+/** The newest `count` ledger entries of one SKU, newest first; entries of another shape are skipped. */
+export async function readLedger(redis: Redis, sku: string, count: number): Promise<LedgerEntry[]> {
+  const raw = (await redis.xrevrange(keys.ledger(sku), "+", "-", count)) as Record<string, Record<string, unknown>>;
+  return Object.entries(raw).flatMap(([id, fields]) => {
+    const entry = ledgerEntrySchema.safeParse(fields);
+    return entry.success ? [{ id, ...entry.data }] : [];
+  });
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { StockEvent } from "@/lib/domain/events";
-import { listSkus, PAGE_SIZE } from "@/lib/ops/read-skus";
+import { listSkus, PAGE_SIZE, readLedger } from "@/lib/ops/read-skus";
 import { enqueueDelivery, queueLength } from "@/lib/redis/intake-queue";
 import { drainIntake } from "@/workers/drain";
 import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
@@ -64,5 +64,21 @@ describe("/ops SKU pages", () => {
     expect(hits.rows.map((r) => r.sku)).toEqual(expected);
     expect((await listSkus(world.ctx.redis, policy, "LOAD-*", 0)).total).toBe(0);
     expect((await listSkus(world.ctx.redis, policy, "LOAD-11-9", 0)).rows.map((r) => [r.sku, r.onHand])).toEqual([["LOAD-11-9", onHandOf.get("LOAD-11-9")]]);
+  });
+
+  it("a SKU's ledger: its movements newest first, each with what it was and where from", async () => {
+    const sku = skus[7]!;
+    const ledger = await readLedger(world.ctx.redis, sku, 50);
+    expect(ledger).toHaveLength(1);
+    expect(ledger[0]).toMatchObject({
+      event: `sku-page-${sku}`,
+      kind: "receipt",
+      effect: "applied",
+      source: "wms",
+      loc: "wh-east",
+      qty: String(onHandOf.get(sku)),
+    });
+    expect(ledger[0]!.id).toMatch(/^\d+-\d+$/);
+    expect(await readLedger(world.ctx.redis, "NO-SUCH-SKU", 50)).toEqual([]);
   });
 });

@@ -3,9 +3,8 @@ import { getPolicy } from "@/lib/config/edge-config";
 import type { Channel } from "@/lib/domain/events";
 import { skuSchema } from "@/lib/domain/events";
 import { readBufferAudit } from "@/lib/ops/buffer-edit";
-import { listSkus } from "@/lib/ops/read-skus";
+import { listSkus, readLedger } from "@/lib/ops/read-skus";
 import { getRedis } from "@/lib/redis/client";
-import { keys } from "@/lib/redis/keys";
 import { Live } from "../../live";
 import { Panel } from "../../panel";
 import { BufferEditor } from "./buffer-editor";
@@ -23,34 +22,15 @@ export default function SkuPage({ params }: { params: Params }) {
   );
 }
 
-interface LedgerEntry {
-  id: string;
-  event: string;
-  kind: string;
-  effect: string;
-  source: string;
-  loc: string;
-  qty: string;
-  occurredAt: string;
-}
-
 async function SkuDetail({ params }: { params: Params }) {
   const parsed = skuSchema.safeParse(decodeURIComponent((await params).sku));
   if (!parsed.success) notFound();
   const sku = parsed.data;
   const redis = getRedis();
   const policy = await getPolicy();
-  const [{ rows }, ledgerRaw, audit] = await Promise.all([
-    listSkus(redis, policy, sku, 0),
-    redis.xrevrange(keys.ledger(sku), "+", "-", 50),
-    readBufferAudit(redis, sku),
-  ]);
+  const [{ rows }, ledger, audit] = await Promise.all([listSkus(redis, policy, sku, 0), readLedger(redis, sku, 50), readBufferAudit(redis, sku)]);
   const row = rows.find((r) => r.sku === sku);
   if (!row) notFound();
-  const ledger = Object.entries(ledgerRaw as Record<string, Record<string, unknown>>).map(([id, f]) => ({
-    id,
-    ...(Object.fromEntries(Object.entries(f).map(([k, v]) => [k, String(v)])) as Omit<LedgerEntry, "id">),
-  }));
   const channels = Object.keys(policy.channels) as Channel[];
   return (
     <>
