@@ -15,7 +15,8 @@ import type { DriftPoint, FlowEdge, FlowGraph, Gauge, SystemId } from "./types";
 /** Everything the ops overview shows, read in a handful of round trips. */
 const WINDOW_MINUTES = 15;
 
-const NODES: FlowGraph["nodes"] = [
+/** The systems the ops page draws (the charts test renders these same nodes). */
+export const FLOW_NODES: FlowGraph["nodes"] = [
   { id: "wms", label: "WMS / 3PL", role: "physical truth" },
   { id: "shopify", label: "Shopify", role: "online store" },
   { id: "marketplace", label: "Marketplace", role: "seller API" },
@@ -131,7 +132,7 @@ export function flowGraph(minutes: Record<string, number>[]): FlowGraph {
       series,
     };
   });
-  return { windowMinutes: minutes.length, nodes: NODES, edges };
+  return { windowMinutes: minutes.length, nodes: FLOW_NODES, edges };
 }
 
 export async function readDriftSeries(redis: Redis, count = 5_000): Promise<DriftPoint[]> {

@@ -4,6 +4,7 @@ import { DriftChart, MAX_BARS } from "@/app/ops/components/drift-chart";
 import { FlowDiagram } from "@/app/ops/components/flow-diagram";
 import { GaugeBar } from "@/app/ops/components/gauge-bar";
 import { Sparkline } from "@/app/ops/components/sparkline";
+import { FLOW_NODES } from "@/lib/ops/read-overview";
 import type { DriftPoint, FlowEdge, FlowGraph, Gauge } from "@/lib/ops/types";
 
 const count = (html: string, re: RegExp) => (html.match(new RegExp(re.source, "g")) ?? []).length;
@@ -20,16 +21,7 @@ const edge = (e: Partial<FlowEdge> & Pick<FlowEdge, "id" | "from" | "to">): Flow
 
 const graph: FlowGraph = {
   windowMinutes: 15,
-  nodes: [
-    { id: "wms", label: "WMS", role: "physical truth" },
-    { id: "shopify", label: "Shopify", role: "online store" },
-    { id: "marketplace", label: "Marketplace", role: "Amazon" },
-    { id: "pos", label: "POS", role: "shop till" },
-    { id: "stock-layer", label: "Stock layer", role: "one source of truth" },
-    { id: "erp", label: "ERP", role: "books" },
-    { id: "storefront", label: "Storefront", role: "headless PDP" },
-    { id: "cron", label: "Cron", role: "every minute" },
-  ],
+  nodes: FLOW_NODES,
   edges: [
     edge({ id: "wms-in", from: "wms", to: "stock-layer", label: "signed webhooks", perMinute: 12.34, lagMs: 140, series: [10, 12, 15] }),
     edge({ id: "shopify-in", from: "shopify", to: "stock-layer", label: "orders/create", perMinute: 4, lagMs: 1830 }),
@@ -84,7 +76,7 @@ describe("FlowDiagram", () => {
     expect(html).toMatch(/<svg[^>]*role="img"/);
     expect(attr(html, "svg", "aria-label")).toBe("Data flow over the last 15 minutes: 8 systems, 9 flows (8 active, 1 idle).");
     expect(html).toContain("<title>Stock data flow</title>");
-    expect(html).toMatch(/<desc>[^<]*WMS → Stock layer: signed webhooks \(webhook\), 12\.3\/min, lag 140 ms\./);
+    expect(html).toMatch(/<desc>[^<]*WMS \/ 3PL → Stock layer: signed webhooks \(webhook\), 12\.3\/min, lag 140 ms\./);
     expect(html).toContain('<table class="sr-only">');
     expect(count(html, /<tr>/)).toBe(graph.edges.length + 1);
     // Each arrow carries a sparkline of its series.
