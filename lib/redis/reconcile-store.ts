@@ -96,44 +96,26 @@ export interface TargetRecord {
   at: number;
 }
 
-/** `reconKeys.latest`: the last observation of one target. */
-export const latestObservationSchema = z.object({
+/** What every stored record of one target says: where, what the channel had, what we wanted. */
+const targetObservation = z.object({
   channel: z.string(),
   sku: z.string(),
   location: z.string(),
   actual: z.number(),
   wanted: z.number(),
-  believed: z.number().nullable(),
-  action: z.string(),
   drift: z.number(),
-  at: z.number(),
 });
+
+/** `reconKeys.latest`: the last observation of one target. */
+export const latestObservationSchema = targetObservation.extend({ believed: z.number().nullable(), action: z.string(), at: z.number() });
 export type LatestObservation = z.infer<typeof latestObservationSchema>;
 
 /** `reconKeys.human`: a drift beyond the auto-correct limit, waiting for a person. */
-export const humanItemSchema = z.object({
-  channel: z.string(),
-  sku: z.string(),
-  location: z.string(),
-  actual: z.number(),
-  wanted: z.number(),
-  drift: z.number(),
-  since: z.number(),
-});
+export const humanItemSchema = targetObservation.extend({ since: z.number() });
 export type HumanItem = z.infer<typeof humanItemSchema>;
 
 /** `reconKeys.alerts`: one drift alert. */
-export const driftAlertSchema = z.object({
-  at: z.string(),
-  passId: z.string(),
-  channel: z.string(),
-  sku: z.string(),
-  location: z.string(),
-  actual: z.number(),
-  wanted: z.number(),
-  drift: z.number(),
-  action: z.string(),
-});
+export const driftAlertSchema = targetObservation.extend({ at: z.string(), passId: z.string(), action: z.string() });
 export type DriftAlert = z.infer<typeof driftAlertSchema>;
 
 /** The latest observations of these targets (fields: `channel|sku|location`); targets never observed are absent. */
