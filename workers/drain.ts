@@ -197,8 +197,10 @@ const addStats = (a: DrainStats, b: DrainStats): DrainStats => ({
  * once more. Webhooks call this from `after()`, so bursts collapse into few drains.
  */
 export function drainSoon(ctx: StockContext, onApplied?: () => void): Promise<DrainStats> {
-  return coalesce("drain", () => drainIntake(ctx, onApplied ? { onApplied } : {}), addStats).catch((error: unknown) => {
-    log.error("drain.failed", { error: errorMessage(error) });
-    throw error;
-  });
+  const round = () =>
+    drainIntake(ctx, onApplied ? { onApplied } : {}).catch((error: unknown) => {
+      log.error("drain.failed", { error: errorMessage(error) });
+      throw error;
+    });
+  return coalesce("drain", round, addStats);
 }

@@ -182,9 +182,13 @@ export async function flushSoon(ctx: StockContext): Promise<unknown> {
   const policy = await ctx.policy();
   return Promise.all(
     writableChannels(ctx, policy).map((adapter) =>
-      coalesce(`flush:${adapter.channel}`, async () => flushChannel(ctx.redis, adapter, await ctx.policy(), Date.now() + 20_000)).catch((error: unknown) =>
-        log.error("flush.failed", { channel: adapter.channel, error: errorMessage(error) }),
-      ),
+      coalesce(`flush:${adapter.channel}`, async () => {
+        try {
+          await flushChannel(ctx.redis, adapter, await ctx.policy(), Date.now() + 20_000);
+        } catch (error) {
+          log.error("flush.failed", { channel: adapter.channel, error: errorMessage(error) });
+        }
+      }),
     ),
   );
 }

@@ -280,5 +280,6 @@ async function escalate(incident: Incident, orderId: string, channel: string, re
 
 /** Recover now unless this process already is, which then goes round once more (incidents opened by a drain). */
 export function recoverSoon(ctx: StockContext): Promise<unknown> {
-  return coalesce("recover", () => recoverIncidents(ctx)).catch((error: unknown) => log.error("recovery.failed", { error: errorMessage(error) }));
+  const round = () => recoverIncidents(ctx).catch((error: unknown) => log.error("recovery.failed", { error: errorMessage(error) }));
+  return coalesce("recover", round);
 }
