@@ -79,15 +79,21 @@ describe("drainIntake", () => {
     expect(eventsNamed(logs, "stock.event")[0]).toMatchObject({ kind: "reserve", channel: "marketplace" });
   });
 
-  it("an entry that can never be applied (a foreign producer) is dead-lettered and acknowledged", async () => {
-    await ensureGroup(getRedis());
+  it("an entry that can never be applied (a foreign producer) is dead-lettered and acknowledged, alone or with others", async () => {
     const id = await getRedis().xadd(keys.intakeStream, "*", { src: "elsewhere", events: JSON.stringify([{ kind: "nonsense" }]) });
-    await enqueueDelivery(getRedis(), "wms", null, [receipt("DRN-3", 1)]);
-    expect(await drainIntake(getRedis(), { consumer: "t3" })).toMatchObject({ deliveries: 1, events: 1 });
+    expect(await drainIntake(getRedis(), { consumer: "t3" })).toMatchObject({ deliveries: 0, events: 0 });
     const [letter] = await readDeadLetters(getRedis());
     expect(letter).toMatchObject({ source: "intake-stream", field: "events", body: id, error: expect.any(String) });
     expect(letter!.error.length).toBeGreaterThan(0);
+    expect(Math.abs(Date.parse(letter!.receivedAt) - Date.now())).toBeLessThan(60_000);
     expect(await pending()).toEqual([]);
+
+    const other = await getRedis().xadd(keys.intakeStream, "*", { src: "elsewhere", events: "not json at all" });
+    await enqueueDelivery(getRedis(), "wms", null, [receipt("DRN-3", 1)]);
+    expect(await drainIntake(getRedis(), { consumer: "t3" })).toMatchObject({ deliveries: 1, events: 1 });
+    expect((await readDeadLetters(getRedis())).map((l) => l.body)).toEqual([other, id]);
+    expect(await pending()).toEqual([]);
+    expect(await queueLength(getRedis())).toBe(0);
   });
 
   it("in batches of batchSize, telling onApplied and pauseAt about each", async () => {
@@ -113,6 +119,8 @@ describe("drainIntake", () => {
     expect(entry?.[1]).toBe(PROCESS_CONSUMER);
     expect(PROCESS_CONSUMER).toMatch(new RegExp(`^c-${process.pid}-[0-9a-f]{8}$`));
     expect(await drainIntake(getRedis(), { consumer: "t6", claimIdleMs: 3_600_000 })).toMatchObject({ deliveries: 0 });
+    // The default: 30 s idle before another consumer takes it over.
+    expect(await drainIntake(getRedis(), { consumer: "t6" })).toMatchObject({ deliveries: 0 });
     process.env.INTAKE_CLAIM_IDLE_MS = "3600000";
     expect(await drainIntake(getRedis(), { consumer: "t6" })).toMatchObject({ deliveries: 0 });
     process.env.INTAKE_CLAIM_IDLE_MS = "0";
@@ -162,6 +170,22 @@ describe("incidents the drain opens", () => {
     expect(eventsNamed(logs, "oversell.incident_opened")).toEqual([expect.objectContaining({ sku: "DRN-9", eventId: over.id, kind: "oversold", units: 2 })]);
     // The second sale in the same batch found the SKU's incident open.
     expect(await readIncident(getRedis(), `oversold:DRN-9:${more.id}`)).toBeNull();
+  });
+
+  it("a re-delivered oversold sale after its incident closed claims nothing: the next real oversell opens a new incident", async () => {
+    const over = reserve("DRN-18", "shopify:18001:1", 2);
+    await enqueueDelivery(getRedis(), "wms", null, [receipt("DRN-18", 1)]);
+    await enqueueDelivery(getRedis(), "shopify", null, [over]);
+    await drainIntake(getRedis(), { consumer: "t18" });
+    // The recovery run holds it (waiting for a restock) and frees the SKU's slot.
+    await vi.mocked(recoverSoon).mock.results[0]!.value;
+    expect((await readIncident(getRedis(), `oversold:DRN-18:${over.id}`))?.state).toBe("waiting_restock");
+    await enqueueDelivery(getRedis(), "shopify", null, [over]);
+    await drainIntake(getRedis(), { consumer: "t18" });
+    const next = reserve("DRN-18", "shopify:18002:1", 1);
+    await enqueueDelivery(getRedis(), "shopify", null, [next]);
+    await drainIntake(getRedis(), { consumer: "t18" });
+    expect(await readIncident(getRedis(), `oversold:DRN-18:${next.id}`)).toMatchObject({ kind: "oversold", units: 2 });
   });
 
   it("stock that covers its reservations opens nothing", async () => {

@@ -12,7 +12,10 @@ import { channelKeys } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { applyEvents, readSnapshots } from "@/lib/redis/projection-store";
 import { bucketState } from "@/lib/redis/token-bucket";
-import { listenHttp } from "@/scripts/stack/ports";
+import { countMetrics } from "@/lib/redis/metrics";
+import { freePort, listenHttp } from "@/scripts/stack/ports";
+import { startMarketplaceEmulator } from "@/emulators/marketplace";
+import { seededRandom } from "../support/channel-world";
 import { flushChannel, flushChannels, flushSoon } from "@/workers/flush";
 import { captureLogs, emptyRedis, eventsNamed, resetChannelClients, startWorkerWorld, type LogLine } from "../support/worker-world";
 
@@ -21,7 +24,14 @@ import { captureLogs, emptyRedis, eventsNamed, resetChannelClients, startWorkerW
  * read, planned, batched and sent; retries under the same key, permanent refusals, running out
  * of time or tokens (the batch stays in flight and goes first next time), re-splits, the lease.
  */
+// Pass-through: the test reads what was counted without waiting on a fire-and-forget write.
+vi.mock("@/lib/redis/metrics", async (original) => {
+  const real = await original<typeof import("@/lib/redis/metrics")>();
+  return { ...real, countMetrics: vi.fn(real.countMetrics) };
+});
+
 let world: Awaited<ReturnType<typeof startWorkerWorld>>;
+let marketplace: Awaited<ReturnType<typeof startMarketplaceEmulator>>;
 let policy: Policy;
 let logs: LogLine[];
 // A marketplace API that refuses every call (401): its adapter's reads fail for good.
@@ -31,8 +41,10 @@ let refusingUrl: string;
 beforeAll(async () => {
   world = await startWorkerWorld("flush-channel");
   refusingUrl = await listenHttp(refusing, "127.0.0.1", 0, "refusing marketplace");
+  marketplace = await startMarketplaceEmulator({ port: await freePort(), apiKey: "marketplace-key-0123456789", random: seededRandom(7), webhook: { url: `http://127.0.0.1:${await freePort()}/nowhere`, secret: "unused-secret-0123456789" } });
 }, 60_000);
 afterAll(async () => {
+  await marketplace?.stop();
   await new Promise<void>((resolve) => refusing.close(() => resolve()));
   await world?.stop();
 });
@@ -42,6 +54,7 @@ beforeEach(async () => {
   delete process.env.MARKETPLACE_API_KEY;
   resetChannelClients();
   policy = await getPolicy();
+  vi.mocked(countMetrics).mockClear();
   logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
@@ -94,7 +107,17 @@ describe("flushChannel", () => {
     await stock("marketplace", { "FL-1": [10, 5], "FL-2": [4, 4], "FL-3": [6, 6] });
     const want3 = (await desired("marketplace", "FL-3")).get("*")!;
     const { adapter, reads, batches } = scripted("marketplace", { actual: { "FL-1|*": 2, "FL-2|*": 0, "FL-3|*": want3 }, maxBatch: 1 });
+    // The lease is held while writing, for the time left plus 10 s.
+    const ttls: number[] = [];
+    const send = adapter.applyDeltas;
+    adapter.applyDeltas = async (batch) => {
+      ttls.push(await getRedis().pttl(channelKeys.flushLock("marketplace")));
+      return send(batch);
+    };
     const stats = await flushChannel(getRedis(), adapter, policy, soon());
+    expect(ttls.every((t) => t > 15_000 && t <= 20_000)).toBe(true);
+    expect(vi.mocked(countMetrics).mock.calls.map((c) => Object.keys(c[1]))).toEqual([["out:marketplace", "outms:marketplace"], ["out:marketplace", "outms:marketplace"]]);
+    expect(vi.mocked(countMetrics).mock.calls.map((c) => c[1]["out:marketplace"])).toEqual([1, 1]);
     expect(stats).toEqual({ channel: "marketplace", skus: 3, writes: 2, items: 2, retries: 0, pending: 0 });
     expect(reads).toEqual([[{ sku: "FL-1", location: "*" }, { sku: "FL-2", location: "*" }, { sku: "FL-3", location: "*" }]].map((r) => expect.arrayContaining(r)));
     expect(reads[0]).toHaveLength(3);
@@ -129,12 +152,14 @@ describe("flushChannel", () => {
     await flushChannel(getRedis(), ok.adapter, policy, soon());
     // 250 left after the first write, one more token for the second.
     expect((await bucketState(getRedis(), "marketplace")).tokens).toBeLessThan(260);
+    expect((await bucketState(getRedis(), "marketplace")).tokens).toBeGreaterThan(240);
 
     await emptyRedis();
     await stock("marketplace", { "FL-7": [10, 0] });
     const retried = scripted("marketplace", { actual: { "FL-7|*": 0 }, bucket, results: [{ ok: false, retryAfterMs: 10, reason: "rate_limited", budgetLeft: 0.1 }, { ok: true }] });
     await flushChannel(getRedis(), retried.adapter, policy, soon());
     expect((await bucketState(getRedis(), "marketplace")).tokens).toBeLessThan(110);
+    expect((await bucketState(getRedis(), "marketplace")).tokens).toBeGreaterThan(90);
 
     await emptyRedis();
     await stock("marketplace", { "FL-8": [10, 0] });
@@ -152,6 +177,8 @@ describe("flushChannel", () => {
     expect(await listInflight(getRedis(), "marketplace")).toEqual([]);
     expect(await getRedis().hget(channelKeys.stats("marketplace"), "refused")).toBe(1);
     expect(eventsNamed(logs, "channel.write_refused")).toEqual([expect.objectContaining({ level: "error", channel: "marketplace", key: batches[0]!.key, reason: "unknown SKU", skus: [batches[0]!.items[0]!.sku] })]);
+    const log = Object.values((await getRedis().xrange(channelKeys.log("marketplace"), "-", "+")) as Record<string, Record<string, unknown>>);
+    expect(log.filter((e) => e.refused !== undefined)).toEqual([expect.objectContaining({ key: batches[0]!.key, refused: "unknown SKU" })]);
     // The refused target keeps the belief read from the channel.
     expect((await readBelieved(getRedis(), "marketplace", [targetKey(batches[0]!.items[0]!.sku, "*")])).get(targetKey(batches[0]!.items[0]!.sku, "*"))).toBe(0);
   });
@@ -163,6 +190,8 @@ describe("flushChannel", () => {
     expect(stats.pending).toBe(1);
     expect(stats.writes).toBe(0);
     expect(stats.retries).toBeGreaterThanOrEqual(1);
+    // Each retry waits for the hint (40 ms) or the time left: never a busy loop.
+    expect(stats.retries).toBeLessThanOrEqual(9);
     const [inflight] = await listInflight(getRedis(), "marketplace");
     expect(inflight?.key).toBe(busy.batches[0]!.key);
     expect(await dirtyCount(getRedis(), "marketplace")).toBe(1);
@@ -230,6 +259,34 @@ describe("flushChannel", () => {
     expect(await takeResplit(getRedis(), "shopify", ["FL-R"])).toEqual([]);
   });
 
+  it("beliefs move by what the channel says it applied (a clamp), not by what was asked", async () => {
+    await stock("marketplace", { "FL-16": [10, 0] });
+    const want = (await desired("marketplace", "FL-16")).get("*")!;
+    const { adapter } = scripted("marketplace", { actual: { "FL-16|*": want + 5 }, results: [{ ok: true, applied: [-3] }] });
+    await flushChannel(getRedis(), adapter, policy, soon());
+    expect(await readBelieved(getRedis(), "marketplace", ["FL-16|*"])).toEqual(new Map([["FL-16|*", want + 2]]));
+  });
+
+  it("a write's log line names at most five SKUs", async () => {
+    const skus = Array.from({ length: 7 }, (_, i) => `FL-L${i}`);
+    await stock("marketplace", Object.fromEntries(skus.map((s) => [s, [10, 0] as [number, number]])));
+    const { adapter } = scripted("marketplace", { actual: Object.fromEntries(skus.map((s) => [`${s}|*`, 0])) });
+    await flushChannel(getRedis(), adapter, policy, soon());
+    const [line] = eventsNamed(logs, "channel.write");
+    expect(line).toMatchObject({ items: 7 });
+    expect(line!.skus).toHaveLength(5);
+  });
+
+  it("a SKU to re-split that we hold no belief for is read once per location, not twice", async () => {
+    await stock("shopify", { "FL-N": [5, 5] });
+    await markResplit(getRedis(), "shopify", ["FL-N"]);
+    const { adapter, reads } = scripted("shopify", { actual: { "FL-N|wh-east": 1 } });
+    await flushChannel(getRedis(), adapter, policy, soon());
+    expect(reads).toEqual([[{ sku: "FL-N", location: "wh-east" }, { sku: "FL-N", location: "wh-west" }]]);
+    // West was not reported: believed 0 there, so it is written from 0.
+    expect(await readBelieved(getRedis(), "shopify", ["FL-N|wh-east", "FL-N|wh-west"])).toEqual(await desired("shopify", "FL-N").then((d) => new Map([...d].map(([l, v]) => [`FL-N|${l}`, v]))));
+  });
+
   it("a channel that is not location-aware leaves re-split marks alone", async () => {
     await stock("marketplace", { "FL-14": [10, 0] });
     await setBelieved(getRedis(), "marketplace", new Map([["FL-14|*", 7]]));
@@ -245,6 +302,20 @@ describe("flushChannels and flushSoon", () => {
   it("no channel configured: nothing to do", async () => {
     expect(await flushChannels(getRedis())).toEqual([]);
     expect(await flushSoon(getRedis())).toEqual([]);
+  });
+
+  it("each configured channel is flushed and its numbers returned; flushSoon writes too", async () => {
+    Object.assign(process.env, { MARKETPLACE_API_URL: marketplace.url, MARKETPLACE_API_KEY: "marketplace-key-0123456789" });
+    resetChannelClients();
+    await stock("marketplace", { "FL-E1": [10, 2] });
+    const want = (await desired("marketplace", "FL-E1")).get("*")!;
+    expect(await flushChannels(getRedis(), { maxMs: 10_000 })).toEqual([{ channel: "marketplace", skus: 1, writes: 1, items: 1, retries: 0, pending: 0 }]);
+    const listings = async () => (await (await fetch(`${marketplace.url}/_emulator/listings`)).json()) as Record<string, number>;
+    expect((await listings())["FL-E1"]).toBe(want);
+    await stock("marketplace", { "FL-E2": [6, 0] });
+    await flushSoon(getRedis());
+    expect((await listings())["FL-E2"]).toBe((await desired("marketplace", "FL-E2")).get("*"));
+    expect(await dirtyCount(getRedis(), "marketplace")).toBe(0);
   });
 
   it("a channel that fails is logged and left out; it does not throw", async () => {

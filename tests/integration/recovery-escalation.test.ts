@@ -3,7 +3,7 @@ import { resetPolicyCache } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
 import { getRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
-import { openOversold, recordDecision, saveIncident } from "@/lib/redis/incident-store";
+import { openOversold, recordDecision, saveIncident, type Incident } from "@/lib/redis/incident-store";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { applyEvents } from "@/lib/redis/projection-store";
 import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
@@ -182,19 +182,24 @@ describe("oversold: sold beyond stock before the warehouse picks", () => {
     expect(await oversold("OVR-1", "oversold:OVR-1:b", 1)).toBe(true);
   });
 
-  it("a line a live short pick already answers for is not counted again; a finished one's lines are", async () => {
-    await applyEvents(getRedis(), [reserve("OVR-2", "shopify:5001:1", 1), reserve("OVR-2", "shopify:5002:1", 1), reserve("OVR-2", "shopify:5003:1", 1)]);
-    // Live: waiting on a human for line 5003 (no Shopify order known → escalated).
+  it("a line a live incident already answers for is not counted again; a finished one's lines are", async () => {
+    const lines = ["5001", "5002", "5003", "5004", "5005", "5006"].map((o) => reserve("OVR-2", `shopify:${o}:1`, 1));
+    await applyEvents(getRedis(), lines);
+    const settled = async (id: string, order: string, state: Incident["state"], sku = "OVR-2") => {
+      await shortPick(id, `shopify:${order}:1`, 1, sku);
+      await saveIncident(getRedis(), { ...(await incident(id)), state, affected: [{ lineKey: `shopify:${order}:1`, channel: "shopify", orderId: order, lineId: "1", units: 1 }] });
+    };
+    // Live: open (line 5003) and waiting for a restock (5006). Finished: recovered, failed, substituted.
     await shortPick("short:wms:live", "shopify:5003:1", 1, "OVR-2");
-    // Finished: recovered earlier for 5002.
-    await shortPick("short:wms:done", "shopify:5002:1", 1, "OVR-2");
-    await saveIncident(getRedis(), { ...(await incident("short:wms:done")), state: "recovered", affected: [{ lineKey: "shopify:5002:1", channel: "shopify", orderId: "5002", lineId: "1", units: 1 }] });
-    // Another SKU's incident on the same line key is not this SKU's.
-    await shortPick("short:wms:other", "shopify:5001:1", 1, "OTHER");
-    await saveIncident(getRedis(), { ...(await incident("short:wms:other")), state: "awaiting_decision" });
-    expect(await oversold("OVR-2", "oversold:OVR-2:a", 2)).toBe(true);
+    await settled("short:wms:waiting", "5006", "waiting_restock");
+    await settled("short:wms:recovered", "5002", "recovered");
+    await settled("short:wms:failed", "5004", "failed");
+    await settled("short:wms:substituted", "5005", "substituted");
+    // Another SKU's live incident on the same line key is not this SKU's.
+    await settled("short:wms:other", "5001", "awaiting_decision", "OTHER");
+    expect(await oversold("OVR-2", "oversold:OVR-2:a", 6)).toBe(true);
     await run();
-    expect((await incident("oversold:OVR-2:a")).affected.map((a) => a.lineKey)).toEqual(["shopify:5002:1", "shopify:5001:1"]);
+    expect((await incident("oversold:OVR-2:a")).affected.map((a) => a.lineKey)).toEqual(["shopify:5005:1", "shopify:5004:1", "shopify:5002:1", "shopify:5001:1"]);
   });
 
   it("no open line left: says so", async () => {
