@@ -8,6 +8,7 @@ import { markDirty, readBelieved, saveInflight } from "@/lib/redis/channel-store
 import { channelKeys, reconKeys } from "@/lib/redis/keys";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { applyEvents, readSnapshots } from "@/lib/redis/projection-store";
+import { countMetrics } from "@/lib/redis/metrics";
 import { readPass } from "@/lib/redis/reconcile-store";
 import { runReconcile } from "@/workers/reconcile";
 import { startAlertReceiver } from "../support/alert-receiver";
@@ -19,6 +20,12 @@ import { captureLogs, emptyRedis, eventsNamed, startWorkerWorld, type LogLine } 
  * how it moves page by page and resumes, and when it must stop (lease, fence). The full
  * emulators are reconcile.test.ts's job; this one is fast enough to run per mutant.
  */
+// Pass-through: the test reads what was counted without waiting on a fire-and-forget write.
+vi.mock("@/lib/redis/metrics", async (original) => {
+  const real = await original<typeof import("@/lib/redis/metrics")>();
+  return { ...real, countMetrics: vi.fn(real.countMetrics) };
+});
+
 let world: Awaited<ReturnType<typeof startWorkerWorld>>;
 let alerts: Awaited<ReturnType<typeof startAlertReceiver>>;
 let logs: LogLine[];
@@ -35,6 +42,7 @@ afterAll(async () => {
 beforeEach(async () => {
   await emptyRedis();
   delete process.env.ALERT_WEBHOOK_URL;
+  vi.mocked(countMetrics).mockClear();
   logs = captureLogs();
 });
 afterEach(() => vi.restoreAllMocks());
@@ -52,7 +60,7 @@ async function wanted(sku: string): Promise<number> {
  * The marketplace as a scripted channel: `holds` is what it really holds; `pages` lists the
  * SKUs per page of its one segment. `onRead`/`onCas` let a test move things at those moments.
  */
-function scripted(holds: Map<string, number>, pages: string[][], hooks: { onRead?: (page: number) => Promise<void> | void; reads?: PageRead[]; onCas?: (attempt: number) => void; readTargets?: (targets: readonly { sku: string }[]) => ObservedLevel[] } = {}) {
+function scripted(holds: Map<string, number>, pages: string[][], hooks: { onRead?: (page: number) => Promise<void> | void; reads?: PageRead[]; onCas?: (attempt: number) => Promise<void> | void; readTargets?: (targets: readonly { sku: string }[]) => ObservedLevel[]; casError?: string } = {}) {
   const casCalls: { key: string; items: CasItem[] }[] = [];
   const pageCalls: { segment: string; cursor: string | null }[] = [];
   const scriptedReads = [...(hooks.reads ?? [])];
@@ -74,7 +82,7 @@ function scripted(holds: Map<string, number>, pages: string[][], hooks: { onRead
     },
     async setCas(key, items): Promise<CasOutcome> {
       casCalls.push({ key, items: structuredClone([...items]) });
-      hooks.onCas?.(casCalls.length);
+      await hooks.onCas?.(casCalls.length);
       const applied: CasItem[] = [];
       const stale: CasItem[] = [];
       for (const item of items) {
@@ -83,7 +91,7 @@ function scripted(holds: Map<string, number>, pages: string[][], hooks: { onRead
           applied.push(item);
         } else stale.push(observe(item.sku) && item);
       }
-      return { applied, stale };
+      return { applied, stale, ...(hooks.casError ? { error: hooks.casError } : {}) };
     },
   };
   return { channel, casCalls, pageCalls };
@@ -117,6 +125,14 @@ describe("a drift pass", () => {
       [2, 1, 2, 1, 0],
       [1, 1, 1, 0, 0],
     ]);
+    expect(Object.values(series).map((e) => [e.passId, e.channel, Number(e.at)])).toEqual([
+      [run!.pass.id, "marketplace", T0],
+      [run!.pass.id, "marketplace", T0],
+    ]);
+    expect(vi.mocked(countMetrics).mock.calls.map((c) => c[1])).toEqual([{ "read:marketplace": 1 }, { "read:marketplace": 1 }]);
+    // What each target looked like, for /ops: actual, wanted, our belief (none yet for B), the action.
+    const latest = await getRedis().hget<Record<string, unknown>>(reconKeys.latest, "marketplace|RC-B|*");
+    expect(typeof latest === "string" ? JSON.parse(latest) : latest).toMatchObject({ actual: b, wanted: b, believed: null, action: "in_sync", at: T0 });
 
     // The next pass, past the grace period: the under-report has held, so it is corrected now.
     const later = await pass(channel, { now: T0 + 121_000 });
@@ -174,6 +190,62 @@ describe("a drift pass", () => {
     } finally {
       await world.editPolicy((p) => ((p.channels as Record<string, { enabled: boolean }>).marketplace!.enabled = true));
     }
+  });
+});
+
+describe("what a pass does not compare", () => {
+  it("an empty page, a location the channel should not hold, and a channel the policy does not have", async () => {
+    await stock({ "RC-E": 10 });
+    const holds = new Map([["RC-E", (await wanted("RC-E")) + 2]]);
+    const { channel, casCalls } = scripted(holds, [[], ["RC-E"]]);
+    const read = channel.readPage.bind(channel);
+    channel.readPage = async (segment, cursor, tracked) => {
+      const page = await read(segment, cursor, tracked);
+      return page.kind === "ok" && page.observed.length > 0 ? { ...page, observed: [...page.observed, { sku: "RC-E", location: "wh-north", actual: 99, ref: null }] } : page;
+    };
+    expect((await pass(channel))!.pass).toMatchObject({ done: 1, drifted: 1, corrected: 1 });
+    expect(casCalls.flatMap((c) => c.items.map((i) => i.location))).toEqual(["*"]);
+
+    await world.editPolicy((p) => delete (p.channels as Record<string, unknown>).marketplace);
+    try {
+      const again = scripted(new Map([["RC-E", 50]]), [["RC-E"]]);
+      expect((await pass(again.channel, { now: T0 + 1_000 }))!.pass).toMatchObject({ done: 0, drifted: 0 });
+      expect(again.casCalls).toEqual([]);
+    } finally {
+      await world.editPolicy((p) => ((p.channels as Record<string, unknown>).marketplace = { enabled: true, defaultBuffer: 3, locations: ["wh-east", "wh-west"], locationAware: false }));
+    }
+  });
+});
+
+describe("corrections under the channel's write lease", () => {
+  it("waits for a flusher to let go of the lease, then corrects", async () => {
+    await stock({ "RC-L": 10 });
+    const l = await wanted("RC-L");
+    const holds = new Map([["RC-L", l + 2]]);
+    const lock = await acquireLock(getRedis(), channelKeys.flushLock("marketplace"), 60_000);
+    const { channel, casCalls } = scripted(holds, [["RC-L"]], { onRead: () => void setTimeout(() => void releaseLock(getRedis(), channelKeys.flushLock("marketplace"), lock!), 150) });
+    expect((await pass(channel))!.pass).toMatchObject({ corrected: 1 });
+    expect(casCalls).toHaveLength(1);
+    expect(holds.get("RC-L")).toBe(l);
+    // And gives it back.
+    expect(await acquireLock(getRedis(), channelKeys.flushLock("marketplace"), 1_000)).not.toBeNull();
+  });
+
+  it("a channel error on the write is logged", async () => {
+    await stock({ "RC-ERR": 10 });
+    const { channel } = scripted(new Map([["RC-ERR", (await wanted("RC-ERR")) + 2]]), [["RC-ERR"]], { casError: "HTTP 500" });
+    await pass(channel);
+    expect(eventsNamed(logs, "reconcile.correct_failed")).toEqual([expect.objectContaining({ level: "error", channel: "marketplace", error: "HTTP 500" })]);
+  });
+
+  it("fenced out between the write and our beliefs: the beliefs are not touched, and the pass stops", async () => {
+    await stock({ "RC-B2": 10 });
+    const { channel, casCalls } = scripted(new Map([["RC-B2", (await wanted("RC-B2")) + 2]]), [["RC-B2"]], { onCas: async () => void (await getRedis().incr(channelKeys.reconFence("marketplace"))) });
+    const run = await pass(channel);
+    expect(casCalls).toHaveLength(1);
+    expect(run).toMatchObject({ finished: false });
+    expect(await readBelieved(getRedis(), "marketplace", ["RC-B2|*"])).toEqual(new Map());
+    expect(eventsNamed(logs, "reconcile.fenced_out")[0]).toMatchObject({ level: "warn", channel: "marketplace", passId: run!.pass.id });
   });
 });
 
