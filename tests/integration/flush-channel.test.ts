@@ -118,6 +118,7 @@ describe("flushChannel", () => {
     expect(ttls.every((t) => t > 15_000 && t <= 20_000)).toBe(true);
     expect(vi.mocked(countMetrics).mock.calls.map((c) => Object.keys(c[1]))).toEqual([["out:marketplace", "outms:marketplace"], ["out:marketplace", "outms:marketplace"]]);
     expect(vi.mocked(countMetrics).mock.calls.map((c) => c[1]["out:marketplace"])).toEqual([1, 1]);
+    expect(vi.mocked(countMetrics).mock.calls.every((c) => c[1]["outms:marketplace"]! < 60_000)).toBe(true);
     expect(stats).toEqual({ channel: "marketplace", skus: 3, writes: 2, items: 2, retries: 0, pending: 0 });
     expect(reads).toEqual([[{ sku: "FL-1", location: "*" }, { sku: "FL-2", location: "*" }, { sku: "FL-3", location: "*" }]].map((r) => expect.arrayContaining(r)));
     expect(reads[0]).toHaveLength(3);
@@ -128,6 +129,7 @@ describe("flushChannel", () => {
     expect(await dirtyCount(getRedis(), "marketplace")).toBe(0);
     expect(await listInflight(getRedis(), "marketplace")).toEqual([]);
     expect(eventsNamed(logs, "channel.write").map((l) => [l.channel, l.key, l.items, l.skus])).toEqual(batches.map((b) => ["marketplace", b.key, 1, [b.items[0]!.sku]]));
+    expect(eventsNamed(logs, "channel.write").every((l) => (l.ms as number) >= 0 && (l.ms as number) < 60_000)).toBe(true);
 
     // Nothing dirty: a second flush reads and writes nothing.
     expect(await flushChannel(getRedis(), adapter, policy, soon())).toEqual({ channel: "marketplace", skus: 0, writes: 0, items: 0, retries: 0, pending: 0 });
@@ -210,7 +212,8 @@ describe("flushChannel", () => {
     expect(await flushChannel(getRedis(), starved.adapter, policy, soon(2_000))).toMatchObject({ writes: 0, pending: 1 });
     expect(starved.batches).toEqual([]);
     expect(await listInflight(getRedis(), "marketplace")).toHaveLength(1);
-    // The in-flight batch still cannot go: the flush stops there and reads nothing new.
+    // The in-flight batch still cannot go: the flush stops there and reads nothing new (a new SKU stays unread).
+    await stock("marketplace", { "FL-12B": [10, 0] });
     const again = scripted("marketplace", { writeCost: 50, bucket: { capacity: 10, refillPerSecond: 1 } });
     expect(await flushChannel(getRedis(), again.adapter, policy, soon(2_000))).toMatchObject({ writes: 0, pending: 1, skus: 0 });
     expect(again.reads).toEqual([]);
@@ -267,14 +270,27 @@ describe("flushChannel", () => {
     expect(await readBelieved(getRedis(), "marketplace", ["FL-16|*"])).toEqual(new Map([["FL-16|*", want + 2]]));
   });
 
-  it("a write's log line names at most five SKUs", async () => {
+  it("a write's and a refusal's log lines name at most five SKUs", async () => {
     const skus = Array.from({ length: 7 }, (_, i) => `FL-L${i}`);
     await stock("marketplace", Object.fromEntries(skus.map((s) => [s, [10, 0] as [number, number]])));
-    const { adapter } = scripted("marketplace", { actual: Object.fromEntries(skus.map((s) => [`${s}|*`, 0])) });
+    const refused = scripted("marketplace", { actual: Object.fromEntries(skus.map((s) => [`${s}|*`, 0])), results: [{ ok: false, permanent: "bad batch" }] });
+    await flushChannel(getRedis(), refused.adapter, policy, soon());
+    expect(eventsNamed(logs, "channel.write_refused")[0]!.skus).toHaveLength(5);
+    const more = Array.from({ length: 7 }, (_, i) => `FL-M${i}`);
+    await stock("marketplace", Object.fromEntries(more.map((s) => [s, [10, 0] as [number, number]])));
+    const { adapter } = scripted("marketplace", { actual: Object.fromEntries(more.map((s) => [`${s}|*`, 0])) });
     await flushChannel(getRedis(), adapter, policy, soon());
     const [line] = eventsNamed(logs, "channel.write");
     expect(line).toMatchObject({ items: 7 });
     expect(line!.skus).toHaveLength(5);
+  });
+
+  it("a retry hint longer than the time left: waits only until the deadline", async () => {
+    await stock("marketplace", { "FL-17": [10, 0] });
+    const slow = scripted("marketplace", { actual: { "FL-17|*": 0 }, results: [{ ok: false, retryAfterMs: 10_000, reason: "rate_limited" }] });
+    const started = Date.now();
+    expect(await flushChannel(getRedis(), slow.adapter, policy, soon(500))).toMatchObject({ pending: 1, retries: 1 });
+    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("a SKU to re-split that we hold no belief for is read once per location, not twice", async () => {
@@ -309,7 +325,8 @@ describe("flushChannels and flushSoon", () => {
     resetChannelClients();
     await stock("marketplace", { "FL-E1": [10, 2] });
     const want = (await desired("marketplace", "FL-E1")).get("*")!;
-    expect(await flushChannels(getRedis(), { maxMs: 10_000 })).toEqual([{ channel: "marketplace", skus: 1, writes: 1, items: 1, retries: 0, pending: 0 }]);
+    // The default time budget (20 s) is plenty.
+    expect(await flushChannels(getRedis())).toEqual([{ channel: "marketplace", skus: 1, writes: 1, items: 1, retries: 0, pending: 0 }]);
     const listings = async () => (await (await fetch(`${marketplace.url}/_emulator/listings`)).json()) as Record<string, number>;
     expect((await listings())["FL-E1"]).toBe(want);
     await stock("marketplace", { "FL-E2": [6, 0] });

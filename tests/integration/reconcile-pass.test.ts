@@ -117,6 +117,7 @@ describe("a drift pass", () => {
     expect(casCalls).toEqual([{ key: `reconcile-${run!.pass.id}-${fence}-marketplace-0-1`, items: [{ sku: "RC-A", location: "*", actual: a + 2, ref: "ref-RC-A", to: a }] }]);
     expect(holds.get("RC-A")).toBe(a);
     expect(await readBelieved(getRedis(), "marketplace", ["RC-A|*"])).toEqual(new Map([["RC-A|*", a]]));
+    expect(eventsNamed(logs, "reconcile.correct_failed")).toEqual([]);
     expect(eventsNamed(logs, "reconcile.corrected")).toEqual([expect.objectContaining({ channel: "marketplace", sku: "RC-A", location: "*", from: a + 2, to: a, passId: run!.pass.id })]);
     expect(eventsNamed(logs, "reconcile.pass_finished")).toEqual([expect.objectContaining({ passId: run!.pass.id, checked: 3, drifted: 2, corrected: 1, needsHuman: 0, ms: 0 })]);
     // One series entry per page read, with that page's numbers.
@@ -144,7 +145,7 @@ describe("a drift pass", () => {
   });
 
   it("drift beyond the auto-correct limit waits for a human and alerts (to the webhook too); our own pending write neither alerts nor is corrected", async () => {
-    process.env.ALERT_WEBHOOK_URL = alerts.url;
+    Object.assign(process.env, { ALERT_WEBHOOK_URL: alerts.url, ALERT_WEBHOOK_FORMAT: "pagerduty" });
     const before = ((await (await fetch(alerts.url)).json()) as { alerts: unknown[] }).alerts.length;
     await stock({ "RC-H": 10, "RC-P": 10, "RC-Q": 10 });
     const h = await wanted("RC-H");
@@ -158,9 +159,10 @@ describe("a drift pass", () => {
     const stored = (await getRedis().lrange(reconKeys.alerts, 0, -1)).map((a) => (typeof a === "string" ? JSON.parse(a) : a));
     expect(stored).toEqual([{ at: new Date(T0).toISOString(), passId: run!.pass.id, channel: "marketplace", sku: "RC-H", location: "*", actual: h + 40, wanted: h, drift: 40, action: "needs_human" }]);
     expect(eventsNamed(logs, "drift.alert")).toEqual([expect.objectContaining({ level: "warn", channel: "marketplace", sku: "RC-H", location: "*", drift: 40, action: "needs_human", passId: run!.pass.id })]);
-    const sent = ((await (await fetch(alerts.url)).json()) as { alerts: { text: string }[] }).alerts.slice(before);
+    const sent = ((await (await fetch(alerts.url)).json()) as { alerts: { payload: { summary: string; component: string; custom_details: unknown } }[] }).alerts.slice(before);
+    delete process.env.ALERT_WEBHOOK_FORMAT;
     expect(sent).toHaveLength(1);
-    expect(sent[0]!.text).toBe(":rotating_light: 1 SKU location(s) drifted beyond the threshold");
+    expect(sent[0]!.payload).toMatchObject({ summary: "1 SKU location(s) drifted beyond the threshold", component: "drift", custom_details: stored });
   });
 
   it("an alert webhook that fails is logged; the pass goes on", async () => {
@@ -172,12 +174,16 @@ describe("a drift pass", () => {
   });
 
   it("drift within the threshold is corrected without an alert; exactly at the threshold too", async () => {
+    process.env.ALERT_WEBHOOK_URL = alerts.url;
+    const before = ((await (await fetch(alerts.url)).json()) as { alerts: unknown[] }).alerts.length;
     await stock({ "RC-T": 10 });
     const t = await wanted("RC-T");
     const { channel } = scripted(new Map([["RC-T", t + 3]]), [["RC-T"]]);
     const run = await pass(channel);
     expect(run!.pass).toMatchObject({ alerts: 0, corrected: 1 });
     expect(await getRedis().llen(reconKeys.alerts)).toBe(0);
+    // Nothing beyond the threshold: no (empty) alert to the webhook either.
+    expect(((await (await fetch(alerts.url)).json()) as { alerts: unknown[] }).alerts.length).toBe(before);
   });
 
   it("a channel switched off is checked and recorded, never corrected", async () => {
@@ -285,7 +291,10 @@ describe("moving through a pass", () => {
     await stock({ "RC-R": 10 });
     const holds = new Map([["RC-R", await wanted("RC-R")]]);
     const { channel, pageCalls } = scripted(holds, [["RC-R"]], { reads: [{ kind: "retry", retryAfterMs: 5 }] });
+    const started = Date.now();
     const run = await pass(channel);
+    // Waited for the hint (5 ms), not the 5 s cap.
+    expect(Date.now() - started).toBeLessThan(4_000);
     expect(run).toMatchObject({ finished: true, pages: 3 });
     expect(pageCalls).toEqual([
       { segment: "all", cursor: null },
@@ -364,6 +373,15 @@ describe("fencing: a newer pass owns the channel", () => {
     expect(casCalls).toEqual([]);
     expect((await readPass(getRedis()))!.position).toEqual({ channel: 0, segment: 0, cursor: "1" });
     expect(eventsNamed(logs, "reconcile.fenced_out")).toEqual([expect.objectContaining({ level: "warn", passId: run!.pass.id, pages: 1 })]);
+  });
+
+  it("a newer pass on any one of the channels fences the whole pass out", async () => {
+    await stock({ "RC-M": 10 });
+    const { channel, casCalls } = scripted(new Map([["RC-M", (await wanted("RC-M")) + 2]]), [["RC-M"]], { onRead: async () => void (await getRedis().incr(channelKeys.reconFence("erp"))) });
+    const erp: ReconcileChannel = { channel: "erp", segments: [], estimate: () => 0, readPage: async () => ({ kind: "ok", observed: [], next: null }), readTargets: async () => [], setCas: async () => ({ applied: [], stale: [] }) };
+    const run = await runReconcile(getRedis(), { budgetMs: 30_000, now: () => T0, channels: [channel, erp] });
+    expect(run).toMatchObject({ finished: false, pages: 0 });
+    expect(casCalls).toEqual([]);
   });
 
   it("fenced out with nothing to correct: the page's position is not saved either", async () => {

@@ -3,7 +3,7 @@ import { resetPolicyCache } from "@/lib/config/edge-config";
 import type { StockEvent } from "@/lib/domain/events";
 import { getRedis } from "@/lib/redis/client";
 import { keys } from "@/lib/redis/keys";
-import { openOversold, recordDecision, saveIncident, type Incident } from "@/lib/redis/incident-store";
+import { openIncident, openOversold, recordDecision, saveIncident, type Incident } from "@/lib/redis/incident-store";
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import { applyEvents } from "@/lib/redis/projection-store";
 import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
@@ -189,9 +189,11 @@ describe("oversold: sold beyond stock before the warehouse picks", () => {
       await shortPick(id, `shopify:${order}:1`, 1, sku);
       await saveIncident(getRedis(), { ...(await incident(id)), state, affected: [{ lineKey: `shopify:${order}:1`, channel: "shopify", orderId: order, lineId: "1", units: 1 }] });
     };
-    // Live: open (line 5003) and waiting for a restock (5006). Finished: recovered, failed, substituted.
+    // Live: open (line 5003) and an earlier oversold hold waiting for a restock (5006, named only
+    // among its affected lines). Finished: recovered, failed, substituted.
     await shortPick("short:wms:live", "shopify:5003:1", 1, "OVR-2");
-    await settled("short:wms:waiting", "5006", "waiting_restock");
+    await openIncident(getRedis(), { id: "oversold:OVR-2:old", kind: "oversold", sku: "OVR-2", locationId: null, units: 1, openedAt: "2026-11-27T08:00:00.000Z", lineKey: null });
+    await saveIncident(getRedis(), { ...(await incident("oversold:OVR-2:old")), state: "waiting_restock", affected: [{ lineKey: "shopify:5006:1", channel: "shopify", orderId: "5006", lineId: "1", units: 1 }] });
     await settled("short:wms:recovered", "5002", "recovered");
     await settled("short:wms:failed", "5004", "failed");
     await settled("short:wms:substituted", "5005", "substituted");
@@ -211,7 +213,8 @@ describe("oversold: sold beyond stock before the warehouse picks", () => {
   it("one incident that cannot be processed is logged and the others still are", async () => {
     await getRedis().hset(keys.lines("OVR-4"), { "shopify:6001:1": "{not json" });
     expect(await oversold("OVR-4", "oversold:OVR-4:a", 1)).toBe(true);
-    await shortPick("short:wms:ok", null);
+    // A short pick of the same SKU that settles (fails: no line) must not free the oversold slot.
+    await shortPick("short:wms:ok", null, 1, "OVR-4");
     expect(await run()).toEqual({ processed: 1, recovered: 0, escalated: 0 });
     expect(eventsNamed(logs, "recovery.incident_failed")).toEqual([expect.objectContaining({ level: "error", incidentId: "oversold:OVR-4:a", sku: "OVR-4", error: expect.any(String) })]);
     expect((await incident("oversold:OVR-4:a")).state).toBe("open");

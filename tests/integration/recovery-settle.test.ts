@@ -97,6 +97,7 @@ describe("a short pick on a small Shopify order", () => {
     const refund = world.shopify.requests.find((r) => r.operation === "refund")!;
     expect(refund.variables.key).toBe(`recovery-${id}-shopify:1002:12`.slice(0, 255));
     expect(refund.variables.input).toMatchObject({ refundLineItems: [{ quantity: 3 }], transactions: [{ amount: "29.97" }] });
+    expect((await outbox())[0]!.text).toContain("3 × Tee — refunded $29.97");
     expect((await incident(id)).state).toBe("recovered");
   });
 
@@ -187,6 +188,8 @@ describe("Shopify busy or refusing", () => {
     await run();
     // The order was read once and kept; the refund asked twice under the same key.
     expect(ops()).toEqual(["order", "refund", "refund", "code"]);
+    // Waiting is not a failure.
+    expect(eventsNamed(logs, "recovery.incident_failed")).toEqual([]);
     const keys = world.shopify.requests.filter((r) => r.operation === "refund").map((r) => r.variables.key);
     expect(new Set(keys).size).toBe(1);
     expect((await incident(id)).state).toBe("recovered");
@@ -242,6 +245,7 @@ describe("Shopify busy or refusing", () => {
     now = await incident(id);
     expect(now.state).toBe("recovered");
     expect(ops().filter((o) => o === "refund")).toHaveLength(1);
+    expect(eventsNamed(logs, "recovery.incident_failed")).toEqual([]);
     expect(now.actions.map((a) => [a.action, a.result])).toEqual([
       ["refund", "ok"],
       ["code", "failed"],

@@ -69,9 +69,20 @@ describe("applyCatalogChange", () => {
     const tags = applyCatalogChange({ topic: "products/delete", productId: "77", handle: null }, origin);
     expect(tags).toEqual(["product:77"]);
     script.set("/", [null]);
+    const started = Date.now();
     await hooks.after[0]!();
+    // With 100 ms between asks (timers never fire early).
+    expect(Date.now() - started).toBeGreaterThanOrEqual(29 * 100 - 50);
     expect(seen.map((s) => s.path)).toEqual(Array.from({ length: 30 }, () => "/"));
     expect(eventsNamed(logs, "catalog.warmed")).toEqual([expect.objectContaining({ path: "/", cache: null, attempts: 30, fresh: false })]);
+  }, 20_000);
+
+  it("a page stuck STALE (the re-render never lands) is given up on after 30 asks, logged as not fresh", async () => {
+    applyCatalogChange({ topic: "products/delete", productId: "78", handle: null }, origin);
+    script.set("/", ["HIT", "STALE"]);
+    await hooks.after[0]!();
+    expect(seen).toHaveLength(30);
+    expect(eventsNamed(logs, "catalog.warmed")).toEqual([expect.objectContaining({ path: "/", cache: "STALE", attempts: 30, fresh: false })]);
   }, 20_000);
 
   it("a page that cannot be fetched is logged and skipped; the next page is still warmed", async () => {
