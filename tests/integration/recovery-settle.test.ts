@@ -2,10 +2,9 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { apologyCode } from "@/lib/domain/incidents";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
-import { getRedis } from "@/lib/redis/client";
 import { AT, incident, outbox, run, shortPick, smallOrder, startRecoveryWorld } from "../support/recovery-world";
 import { graphqlError, refundOk, unavailable } from "../support/scripted-shopify";
-import { captureLogs, eventsNamed, type LogLine } from "../support/worker-world";
+import { captureLogs, eventsNamed, type LogLine, testRedis } from "../support/worker-world";
 
 /**
  * workers/recovery.ts settling a Shopify order on its own: refund the short units, a
@@ -71,13 +70,31 @@ describe("a short pick on a small Shopify order", () => {
         transactions: [{ orderId: "gid://shopify/Order/1001", amount: "12.50", kind: "REFUND", gateway: "shopify_payments" }],
       },
     });
-    expect(created!.variables.input).toMatchObject({ title: "Apology for order #1001", code, customerGets: { value: { percentage: 0.15 } }, context: { customers: { add: ["gid://shopify/Customer/5"] } }, startsAt: AT });
+    expect(created!.variables.input).toMatchObject({
+      title: "Apology for order #1001",
+      code,
+      customerGets: { value: { percentage: 0.15 } },
+      context: { customers: { add: ["gid://shopify/Customer/5"] } },
+      startsAt: AT,
+    });
 
     // The email: to the customer, naming the line, the refund and the code, from the default shop name.
     const [mail, ...more] = await outbox();
     expect(more).toEqual([]);
     expect(mail!.id).toBe(`apology-${id}-1001`);
-    expect(mail!).toMatchObject(renderApologyEmail({ shopName: "Northwind Outfitters", to: "ana@example.com", firstName: "Ana", orderName: "#1001", items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 1_250 }], currency: "USD", code, percentOff: 15, codeValidDays: 90 }));
+    expect(mail!).toMatchObject(
+      renderApologyEmail({
+        shopName: "Northwind Outfitters",
+        to: "ana@example.com",
+        firstName: "Ana",
+        orderName: "#1001",
+        items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 1_250 }],
+        currency: "USD",
+        code,
+        percentOff: 15,
+        codeValidDays: 90,
+      }),
+    );
     expect(eventsNamed(logs, "recovery.action").map((l) => [l.level, l.incidentId, l.sku, l.action, l.target, l.result])).toEqual([
       ["info", id, "REC-1", "refund", "shopify:1001:11", "ok"],
       ["info", id, "REC-1", "code", "1001", "ok"],
@@ -105,10 +122,22 @@ describe("a short pick on a small Shopify order", () => {
     const id = "short:wms:p2";
     process.env.SHOP_NAME = "Test Shop";
     world.shopify.orders.set("1003", smallOrder("1003"));
-    world.shopify.script("code", { body: { data: { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["code"], message: "Code must be unique", code: "TAKEN" }] } } } });
+    world.shopify.script("code", {
+      body: { data: { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["code"], message: "Code must be unique", code: "TAKEN" }] } } },
+    });
     const code = apologyCode(id, "1003");
-    const email = renderApologyEmail({ shopName: "Test Shop", to: "ana@example.com", firstName: "Ana", orderName: "#1003", items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 1_250 }], currency: "USD", code, percentOff: 15, codeValidDays: 90 });
-    await sendEmail(getRedis(), `apology-${id}-1003`, email);
+    const email = renderApologyEmail({
+      shopName: "Test Shop",
+      to: "ana@example.com",
+      firstName: "Ana",
+      orderName: "#1003",
+      items: [{ name: "Linen Shirt - Sky / L", units: 1, refundCents: 1_250 }],
+      currency: "USD",
+      code,
+      percentOff: 15,
+      codeValidDays: 90,
+    });
+    await sendEmail(testRedis(), `apology-${id}-1003`, email);
     await shortPick(id, "shopify:1003:11");
 
     await run();
@@ -199,7 +228,19 @@ describe("Shopify busy or refusing", () => {
 
   it("refund refused (user errors, or an error): recorded as failed with Shopify's words, then escalated", async () => {
     world.shopify.orders.set("2005", smallOrder("2005"));
-    world.shopify.script("refund", { body: { data: { refundCreate: { refund: null, userErrors: [{ field: ["amount"], message: "Refund exceeds" }, { field: null, message: "Order is archived" }] } } } });
+    world.shopify.script("refund", {
+      body: {
+        data: {
+          refundCreate: {
+            refund: null,
+            userErrors: [
+              { field: ["amount"], message: "Refund exceeds" },
+              { field: null, message: "Order is archived" },
+            ],
+          },
+        },
+      },
+    });
     await shortPick("short:wms:f5", "shopify:2005:11");
     await run();
     const after = await incident("short:wms:f5");
@@ -231,7 +272,18 @@ describe("Shopify busy or refusing", () => {
   it("code busy (503), then refused, then created: the refund is never repeated, and no email goes out before the code exists", async () => {
     const id = "short:wms:f8";
     world.shopify.orders.set("2008", smallOrder("2008"));
-    world.shopify.script("code", unavailable, { body: { data: { discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["usageLimit"], message: "Usage limit is invalid", code: "INVALID" }] } } } }, graphqlError("Bad code"));
+    world.shopify.script(
+      "code",
+      unavailable,
+      {
+        body: {
+          data: {
+            discountCodeBasicCreate: { codeDiscountNode: null, userErrors: [{ field: ["usageLimit"], message: "Usage limit is invalid", code: "INVALID" }] },
+          },
+        },
+      },
+      graphqlError("Bad code"),
+    );
     await shortPick(id, "shopify:2008:11");
     await run();
     let now = await incident(id);
@@ -265,7 +317,13 @@ describe("Shopify busy or refusing", () => {
     await shortPick(id, "shopify:2009:11");
     await run();
     let now = await incident(id);
-    expect(now.actions.at(-1)).toEqual({ at: AT, action: "email", target: "2009", result: "failed", detail: "EMAIL_API_URL and EMAIL_API_KEY are required for EMAIL_TRANSPORT=http" });
+    expect(now.actions.at(-1)).toEqual({
+      at: AT,
+      action: "email",
+      target: "2009",
+      result: "failed",
+      detail: "EMAIL_API_URL and EMAIL_API_KEY are required for EMAIL_TRANSPORT=http",
+    });
     expect(now.state).toBe("recovering");
     delete process.env.EMAIL_TRANSPORT;
     await run();
@@ -282,7 +340,9 @@ describe("nothing to attribute", () => {
     expect(await run()).toEqual({ processed: 1, recovered: 0, escalated: 0 });
     const after = await incident("short:wms:n1");
     expect(after.state).toBe("failed");
-    expect(after.actions).toEqual([{ at: AT, action: "triage", target: "REC-1", result: "skipped", detail: "no open order line to attribute the shortfall to" }]);
+    expect(after.actions).toEqual([
+      { at: AT, action: "triage", target: "REC-1", result: "skipped", detail: "no open order line to attribute the shortfall to" },
+    ]);
     expect(world.shopify.requests).toEqual([]);
     // Failed is terminal.
     expect(await run()).toEqual({ processed: 0, recovered: 0, escalated: 0 });

@@ -1,9 +1,8 @@
-import { getRedis } from "@/lib/redis/client";
-import { OUTBOX_KEY, openIncident, readIncident, type Incident } from "@/lib/redis/incident-store";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
+import { readOutbox } from "@/lib/email/outbox-store";
+import { openIncident, readIncident, type Incident } from "@/lib/redis/incident-store";
 import { recoverIncidents } from "@/workers/recovery";
 import { startScriptedShopify, type ScriptedOrder } from "./scripted-shopify";
-import { emptyRedis, startWorkerWorld } from "./worker-world";
+import { emptyRedis, startWorkerWorld, testRedis, workerContext } from "./worker-world";
 
 /**
  * The recovery worker's world for the fast recovery tests: own Redis and Edge Config, a
@@ -17,7 +16,6 @@ export async function startRecoveryWorld(name: string) {
   const shopify = await startScriptedShopify();
   const useShopify = () => {
     Object.assign(process.env, shopify.env);
-    resetShopifyAdmin();
   };
   useShopify();
   return {
@@ -41,12 +39,13 @@ export async function startRecoveryWorld(name: string) {
   };
 }
 
-export const run = () => recoverIncidents(getRedis(), () => NOW);
-export const incident = async (id: string) => (await readIncident(getRedis(), id)) as Incident;
+export const run = () => recoverIncidents(workerContext({ now: () => NOW.getTime() }));
+export const incident = async (id: string) => (await readIncident(testRedis(), id)) as Incident;
 
 /** A short pick of `units` on one order line (the warehouse names the line). */
 export async function shortPick(id: string, lineKey: string | null, units = 1, sku = "REC-1"): Promise<void> {
-  if (!(await openIncident(getRedis(), { id, kind: "short_pick", sku, locationId: "wh-east", units, openedAt: "2026-11-27T09:00:00.000Z", lineKey }))) throw new Error(`incident ${id} exists`);
+  if (!(await openIncident(testRedis(), { id, kind: "short_pick", sku, locationId: "wh-east", units, openedAt: "2026-11-27T09:00:00.000Z", lineKey })))
+    throw new Error(`incident ${id} exists`);
 }
 
 export const smallOrder = (id: string, over: Partial<ScriptedOrder> = {}): ScriptedOrder => ({
@@ -60,6 +59,5 @@ export const smallOrder = (id: string, over: Partial<ScriptedOrder> = {}): Scrip
 });
 
 export async function outbox(): Promise<{ id: string; to: string; subject: string; text: string; from: string }[]> {
-  const raw = await getRedis().lrange(OUTBOX_KEY, 0, -1);
-  return raw.map((m) => (typeof m === "string" ? JSON.parse(m) : m) as { id: string; to: string; subject: string; text: string; from: string });
+  return readOutbox(testRedis(), 1_000);
 }

@@ -1,5 +1,5 @@
 import http from "node:http";
-import { listenHttp } from "@/scripts/stack/ports";
+import { listenHttp } from "@/harness/ports";
 
 /**
  * A Shopify Admin GraphQL endpoint that answers what the test scripts, for the recovery
@@ -32,12 +32,24 @@ export function orderNode(o: ScriptedOrder) {
     createdAt: "2026-11-27T08:00:00Z",
     cancelledAt: null,
     totalPriceSet: money(o.totalCents, o.currency),
-    customer: o.customer ? { id: o.customer.id, firstName: o.customer.firstName, displayName: o.customer.displayName, defaultEmailAddress: { emailAddress: o.customer.email } } : null,
-    lineItems: { nodes: o.lines.map((l) => ({ id: `gid://shopify/LineItem/${l.id}`, sku: l.sku, name: l.name, quantity: l.quantity, originalUnitPriceSet: money(l.unitCents, o.currency) })) },
+    customer: o.customer
+      ? { id: o.customer.id, firstName: o.customer.firstName, displayName: o.customer.displayName, defaultEmailAddress: { emailAddress: o.customer.email } }
+      : null,
+    lineItems: {
+      nodes: o.lines.map((l) => ({
+        id: `gid://shopify/LineItem/${l.id}`,
+        sku: l.sku,
+        name: l.name,
+        quantity: l.quantity,
+        originalUnitPriceSet: money(l.unitCents, o.currency),
+      })),
+    },
   };
 }
 
-export const refundOk = (id: string, cents: number): ScriptedReply => ({ body: { data: { refundCreate: { refund: { id, totalRefundedSet: money(cents) }, userErrors: [] } } } });
+export const refundOk = (id: string, cents: number): ScriptedReply => ({
+  body: { data: { refundCreate: { refund: { id, totalRefundedSet: money(cents) }, userErrors: [] } } },
+});
 export const codeOk = (id: string): ScriptedReply => ({ body: { data: { discountCodeBasicCreate: { codeDiscountNode: { id }, userErrors: [] } } } });
 export const unavailable: ScriptedReply = { status: 503, body: { errors: "Service Unavailable" } };
 export const graphqlError = (message: string): ScriptedReply => ({ body: { errors: [{ message }] } });
@@ -47,7 +59,13 @@ export async function startScriptedShopify() {
   const scripts = new Map<Operation, ScriptedReply[]>();
   const requests: { operation: Operation; variables: Record<string, unknown> }[] = [];
   const operationOf = (query: string): Operation =>
-    query.includes("refundCreate") ? "refund" : query.includes("discountCodeBasicCreate") ? "code" : query.includes("codeDiscountNodeByCode") ? "codeByCode" : "order";
+    query.includes("refundCreate")
+      ? "refund"
+      : query.includes("discountCodeBasicCreate")
+        ? "code"
+        : query.includes("codeDiscountNodeByCode")
+          ? "codeByCode"
+          : "order";
   const happy = (operation: Operation, variables: Record<string, unknown>): ScriptedReply => {
     if (operation === "order") {
       const order = orders.get(String(variables.id).split("/").pop() ?? "");

@@ -2,14 +2,12 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "
 import os from "node:os";
 import path from "node:path";
 import { vi } from "vitest";
-import { resetPolicyCache } from "@/lib/config/edge-config";
-import { getRedis, resetRedis } from "@/lib/redis/client";
+import type { Redis } from "@upstash/redis";
+import { createStockContext, type StockContext } from "@/lib/context";
+import { createRedis } from "@/lib/redis/client";
 import { INTAKE_GROUP, keys } from "@/lib/redis/keys";
-import { resetErpClient } from "@/lib/erp/client";
-import { resetMarketplaceClient } from "@/lib/marketplace/client";
-import { resetShopifyAdmin } from "@/lib/shopify/admin-client";
-import { startEdgeConfigServer } from "@/scripts/stack/edge-config-server";
-import { freePort } from "@/scripts/stack/ports";
+import { startEdgeConfigServer } from "@/harness/edge-config-server";
+import { freePort } from "@/harness/ports";
 import { startOwnRedis } from "./own-redis";
 
 /**
@@ -17,7 +15,21 @@ import { startOwnRedis } from "./own-redis";
  * and an Edge Config server of this file's own (the stack's policy), and no channel configured
  * unless a test sets one (no Shopify, marketplace or ERP env). Starts in well under a second.
  */
-const CHANNEL_ENV = ["SHOPIFY_STORE_DOMAIN", "SHOPIFY_ADMIN_ACCESS_TOKEN", "SHOPIFY_ADMIN_API_URL", "MARKETPLACE_API_URL", "MARKETPLACE_API_KEY", "ERP_API_URL", "ERP_API_KEY", "ALERT_WEBHOOK_URL", "ALERT_WEBHOOK_FORMAT", "ALERT_ROUTING_KEY", "EMAIL_TRANSPORT", "EMAIL_API_URL", "EMAIL_API_KEY"];
+const CHANNEL_ENV = [
+  "SHOPIFY_STORE_DOMAIN",
+  "SHOPIFY_ADMIN_ACCESS_TOKEN",
+  "SHOPIFY_ADMIN_API_URL",
+  "MARKETPLACE_API_URL",
+  "MARKETPLACE_API_KEY",
+  "ERP_API_URL",
+  "ERP_API_KEY",
+  "ALERT_WEBHOOK_URL",
+  "ALERT_WEBHOOK_FORMAT",
+  "ALERT_ROUTING_KEY",
+  "EMAIL_TRANSPORT",
+  "EMAIL_API_URL",
+  "EMAIL_API_KEY",
+];
 
 export async function startWorkerWorld(name: string) {
   const root = path.resolve(import.meta.dirname, "..", "..");
@@ -28,9 +40,7 @@ export async function startWorkerWorld(name: string) {
   const edge = await startEdgeConfigServer({ port: await freePort(), token: "edge-config-token-0123456789", file: policyFile });
   for (const key of CHANNEL_ENV) delete process.env[key];
   Object.assign(process.env, { UPSTASH_REDIS_REST_URL: redis.url, UPSTASH_REDIS_REST_TOKEN: redis.token, EDGE_CONFIG: edge.connectionString });
-  resetRedis();
-  resetPolicyCache();
-  resetChannelClients();
+  client = createRedis(redis.url, redis.token);
   return {
     redis,
     /** Rewrites the served policy (e.g. a channel switched off) and waits until the app reads it. */
@@ -39,7 +49,6 @@ export async function startWorkerWorld(name: string) {
       edit(policy);
       writeFileSync(policyFile, JSON.stringify(policy));
       await edge.reload();
-      resetPolicyCache();
     },
     stop: async () => {
       await edge.stop().catch(() => undefined);
@@ -49,21 +58,28 @@ export async function startWorkerWorld(name: string) {
   };
 }
 
+let client: Redis | undefined;
+
+/** This file's Redis, through one client (the workers' contexts share it). */
+export function testRedis(): Redis {
+  if (!client) throw new Error("startWorkerWorld first");
+  return client;
+}
+
 /**
- * Empty the file's Redis between tests. The intake consumer group is created once per process
+ * A context on this file's world, built from the env as it is now: tests switch a channel on or
+ * off by setting its env, and each context reads the policy afresh (no cache to reset).
+ */
+export const workerContext = (parts: Partial<StockContext> = {}): StockContext => createStockContext(process.env, { redis: testRedis(), ...parts });
+
+/**
+ * Empty the file's Redis between tests. The intake consumer group is created once per client
  * (lib/redis/intake-queue.ts), so it is put back here rather than left to the next drain.
  */
 export async function emptyRedis(): Promise<void> {
-  const redis = getRedis();
+  const redis = testRedis();
   await redis.flushall();
   await redis.xgroup(keys.intakeStream, { type: "CREATE", group: INTAKE_GROUP, id: "0", options: { MKSTREAM: true } });
-}
-
-/** The channel clients are module singletons read from env: after changing env, forget them. */
-export function resetChannelClients(): void {
-  resetShopifyAdmin();
-  resetMarketplaceClient();
-  resetErpClient();
 }
 
 export interface LogLine {

@@ -1,6 +1,6 @@
 import http from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { listenHttp } from "@/scripts/stack/ports";
+import { listenHttp } from "@/harness/ports";
 import { alertBody, sendAlert, type Alert } from "@/workers/alerts";
 import { captureLogs, eventsNamed, type LogLine } from "../../support/worker-world";
 
@@ -41,7 +41,13 @@ describe("alertBody", () => {
     expect(alertBody(drift, "pagerduty", "rk-1")).toEqual({
       routing_key: "rk-1",
       event_action: "trigger",
-      payload: { summary: "2 SKU location(s) drifted", source: "stock-layer", severity: "warning", component: "drift", custom_details: [{ sku: "A", drift: 4 }] },
+      payload: {
+        summary: "2 SKU location(s) drifted",
+        source: "stock-layer",
+        severity: "warning",
+        component: "drift",
+        custom_details: [{ sku: "A", drift: 4 }],
+      },
     });
   });
 

@@ -1,11 +1,11 @@
 import http from "node:http";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { listenHttp } from "@/scripts/stack/ports";
-import { applyCatalogChange } from "@/workers/catalog";
+import { listenHttp } from "@/harness/ports";
+import { applyCatalogChange } from "@/workers/shell-revalidation";
 import { captureLogs, eventsNamed, type LogLine } from "../../support/worker-world";
 
 /**
- * workers/catalog.ts: a product change purges exactly its tags, then (after the response) asks
+ * workers/shell-revalidation.ts: a product change purges exactly its tags, then (after the response) asks
  * each page until it has been served STALE once and then fresh. The storefront is a loopback
  * server here that answers `x-nextjs-cache` from a script per path.
  */
@@ -48,7 +48,9 @@ describe("applyCatalogChange", () => {
       ["product:632910392", "max"],
       ["product-handle:linen-shirt", "max"],
     ]);
-    expect(eventsNamed(logs, "catalog.revalidated")).toEqual([expect.objectContaining({ level: "info", topic: "products/update", productId: "632910392", handle: "linen-shirt", tags })]);
+    expect(eventsNamed(logs, "catalog.revalidated")).toEqual([
+      expect.objectContaining({ level: "info", topic: "products/update", productId: "632910392", handle: "linen-shirt", tags }),
+    ]);
     // Nothing is fetched before the response has gone out.
     expect(seen).toEqual([]);
     expect(hooks.after).toHaveLength(1);
@@ -94,7 +96,9 @@ describe("applyCatalogChange", () => {
     script.set("/products/new-thing", ["reset"]);
     script.set("/", ["STALE", "MISS"]);
     await hooks.after[0]!();
-    expect(eventsNamed(logs, "catalog.warm_failed")).toEqual([expect.objectContaining({ level: "warn", path: "/products/new-thing", error: expect.any(String) })]);
+    expect(eventsNamed(logs, "catalog.warm_failed")).toEqual([
+      expect.objectContaining({ level: "warn", path: "/products/new-thing", error: expect.any(String) }),
+    ]);
     expect(eventsNamed(logs, "catalog.warmed")).toEqual([expect.objectContaining({ path: "/", cache: "MISS", attempts: 2, fresh: true })]);
   });
 });
