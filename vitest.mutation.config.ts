@@ -4,7 +4,8 @@ import path from "node:path";
 /**
  * The tests Stryker runs against each mutant (npm run test:mutation): the pure unit tests plus the
  * integration files that drive workers/ and lib/channels in-process against their own
- * redis-server + bridge + emulators, and the /api/stock rate limit on its own redis-server. No tests/stack or e2e: they need the whole launched stack and
+ * redis-server + bridge + emulators (or a scripted channel / Shopify Admin API), and the
+ * /api/stock rate limit on its own redis-server. No tests/stack or e2e: they need the whole launched stack and
  * a Next build. channel-convergence is left out too: one of its tests alone takes ~40 s, which
  * Stryker would repeat for every flush/plan mutant it covers.
  */
@@ -23,6 +24,13 @@ export default defineConfig({
       "tests/integration/reconcile.test.ts",
       "tests/integration/own-sale-beliefs.test.ts",
       "tests/integration/stock-rate-limit.test.ts",
+      // workers/ in-process, each file a few seconds (scripted channels and Shopify, own Redis).
+      "tests/integration/webhook-intake.test.ts",
+      "tests/integration/drain-intake.test.ts",
+      "tests/integration/flush-channel.test.ts",
+      "tests/integration/recovery-settle.test.ts",
+      "tests/integration/recovery-escalation.test.ts",
+      "tests/integration/reconcile-pass.test.ts",
     ],
     setupFiles: ["tests/support/mutation-setup.ts"],
     testTimeout: 60_000,
