@@ -35,6 +35,8 @@ beforeEach(async () => {
   await emptyRedis();
   for (const key of Object.keys(channelEnv)) delete process.env[key];
   delete process.env.INTAKE_CLAIM_IDLE_MS;
+  delete process.env.ERP_API_URL;
+  delete process.env.ERP_API_KEY;
   resetChannelClients();
   vi.mocked(recoverSoon).mockClear();
   logs = captureLogs();
@@ -224,10 +226,13 @@ describe("what the drain tells the channel writers", () => {
   });
 
   it("a channel's own sale moves what we believe it holds (once), and only that channel's", async () => {
+    // The ERP is written to as well, and like the marketplace it holds one number per SKU (`sku|*`).
+    Object.assign(process.env, { ERP_API_URL: "http://127.0.0.1:9/erp", ERP_API_KEY: "unused-key" });
     withChannels();
     await enqueueDelivery(getRedis(), "wms", null, [receipt("DRN-15", 10)]);
     await drainIntake(getRedis(), { consumer: "t15" });
     await setBelieved(getRedis(), "marketplace", new Map([["DRN-15|*", 7]]));
+    await setBelieved(getRedis(), "erp", new Map([["DRN-15|*", 9]]));
     await setBelieved(getRedis(), "shopify", new Map([["DRN-15|wh-east", 8], ["DRN-15|wh-west", 0]]));
     const sale = reserve("DRN-15", "marketplace:M15:1", 2);
     await enqueueDelivery(getRedis(), "marketplace", null, [sale]);
@@ -235,6 +240,7 @@ describe("what the drain tells the channel writers", () => {
     await drainIntake(getRedis(), { consumer: "t15" });
     expect(await readBelieved(getRedis(), "marketplace", ["DRN-15|*"])).toEqual(new Map([["DRN-15|*", 5]]));
     expect(await readBelieved(getRedis(), "shopify", ["DRN-15|wh-east", "DRN-15|*"])).toEqual(new Map([["DRN-15|wh-east", 8]]));
+    expect(await readBelieved(getRedis(), "erp", ["DRN-15|*"])).toEqual(new Map([["DRN-15|*", 9]]));
 
     // A Shopify sale with no location: taken off a guessed location, and the SKU marked for a re-split.
     await enqueueDelivery(getRedis(), "shopify", null, [reserve("DRN-15", "shopify:15001:1", 3)]);
