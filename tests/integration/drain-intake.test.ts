@@ -42,6 +42,8 @@ beforeEach(async () => {
   await emptyRedis();
   for (const key of Object.keys(channelEnv)) delete process.env[key];
   delete process.env.INTAKE_CLAIM_IDLE_MS;
+  delete process.env.ERP_API_URL;
+  delete process.env.ERP_API_KEY;
   vi.mocked(recoverSoon).mockClear();
   logs = captureLogs();
 });
@@ -278,10 +280,13 @@ describe("what the drain tells the channel writers", () => {
   });
 
   it("a channel's own sale moves what we believe it holds (once), and only that channel's", async () => {
+    // The ERP is written to as well, and like the marketplace it holds one number per SKU (`sku|*`).
+    Object.assign(process.env, { ERP_API_URL: "http://127.0.0.1:9/erp", ERP_API_KEY: "unused-key" });
     withChannels();
     await enqueueDelivery(testRedis(), "wms", null, [receipt("DRN-15", 10)]);
     await drainIntake(workerContext(), { consumer: "t15" });
     await setBelieved(testRedis(), "marketplace", new Map([["DRN-15|*", 7]]));
+    await setBelieved(testRedis(), "erp", new Map([["DRN-15|*", 9]]));
     await setBelieved(
       testRedis(),
       "shopify",
@@ -296,6 +301,7 @@ describe("what the drain tells the channel writers", () => {
     await drainIntake(workerContext(), { consumer: "t15" });
     expect(await readBelieved(testRedis(), "marketplace", ["DRN-15|*"])).toEqual(new Map([["DRN-15|*", 5]]));
     expect(await readBelieved(testRedis(), "shopify", ["DRN-15|wh-east", "DRN-15|*"])).toEqual(new Map([["DRN-15|wh-east", 8]]));
+    expect(await readBelieved(testRedis(), "erp", ["DRN-15|*"])).toEqual(new Map([["DRN-15|*", 9]]));
 
     // A Shopify sale with no location: taken off a guessed location, and the SKU marked for a re-split.
     await enqueueDelivery(testRedis(), "shopify", null, [reserve("DRN-15", "shopify:15001:1", 3)]);

@@ -346,9 +346,12 @@ describe("compare-and-swap", () => {
       ["RC-Z", (await wanted("RC-Z")) + 2],
       ["RC-G", (await wanted("RC-G")) + 2],
     ]);
-    // Every write finds the channel moved again.
+    // Every write finds the channel moved again (RC-G too, which is then gone on the re-read).
     const { channel, casCalls } = scripted(holds, [["RC-Z", "RC-G"]], {
-      onCas: () => void holds.set("RC-Z", (holds.get("RC-Z") ?? 0) - 1),
+      onCas: () => {
+        holds.set("RC-Z", (holds.get("RC-Z") ?? 0) - 1);
+        holds.set("RC-G", (holds.get("RC-G") ?? 0) + 1);
+      },
       readTargets: (targets) => targets.filter((t) => t.sku !== "RC-G").map((t) => ({ sku: t.sku, location: "*", actual: holds.get(t.sku) ?? 0, ref: null })),
     });
     await pass(channel);

@@ -81,6 +81,12 @@ describe("sendAlert", () => {
     expect(eventsNamed(logs, "alert.sent")).toEqual([expect.objectContaining({ level: "info", kind: "drift", format: "slack" })]);
   });
 
+  it("Slack named explicitly is Slack", async () => {
+    Object.assign(process.env, { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_FORMAT: "slack" });
+    await expect(sendAlert(drift)).resolves.toBe(true);
+    expect(received[0]!.body).toEqual(alertBody(drift, "slack", ""));
+  });
+
   it("PagerDuty with the routing key from env", async () => {
     Object.assign(process.env, { ALERT_WEBHOOK_URL: url, ALERT_WEBHOOK_FORMAT: "pagerduty", ALERT_ROUTING_KEY: "routing-9" });
     const alert: Alert = { ...drift, kind: "oversell_escalation", dedupKey: "inc:1", severity: "error" };
