@@ -1,13 +1,14 @@
 import { createAdminApiClient, type AdminApiClient } from "@shopify/admin-api-client";
 import { z } from "zod";
 import type { CallResult } from "../http/call-result";
+import { ADMIN_API_VERSION } from "./app-manifest";
 
 /**
  * The one door to Shopify's Admin GraphQL API: a typed request wrapper around
  * @shopify/admin-api-client that turns every outcome into one shape (data, cost, throttle,
  * retry hints, errors). `SHOPIFY_ADMIN_API_URL` points it at the local emulator.
  */
-export const SHOPIFY_API_VERSION = "2026-10";
+export const SHOPIFY_API_VERSION = ADMIN_API_VERSION;
 
 const envSchema = z.object({
   SHOPIFY_STORE_DOMAIN: z.string().min(1),

@@ -1,5 +1,6 @@
 import { createStorefrontClient } from "@shopify/hydrogen-react";
 import { z } from "zod";
+import { STOREFRONT_API_VERSION } from "./app-manifest";
 
 /**
  * The one door to Shopify's Storefront API: hydrogen-react's `createStorefrontClient` for
@@ -10,7 +11,7 @@ import { z } from "zod";
  * Pinned to the version of the schema hydrogen-react ships, which the documents are
  * validated against.
  */
-export const STOREFRONT_API_VERSION = "2026-04";
+export { STOREFRONT_API_VERSION };
 
 const envSchema = z.object({
   SHOPIFY_STORE_DOMAIN: z.string().min(1),
