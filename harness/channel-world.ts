@@ -38,7 +38,13 @@ export function seededRandom(seed: number): () => number {
   return () => (rng.next() >>> 0) / 2 ** 32;
 }
 
-export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}) {
+/** `extraLocations`: Shopify locations the policy does not know (a shop's pop-ups and stores), listed first. */
+export async function startChannelWorld(
+  catalog: Catalog,
+  seed = 20261127,
+  extraEnv: Record<string, string> = {},
+  extraLocations: { id: string; gid: string; name: string }[] = [],
+) {
   const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
@@ -57,6 +63,7 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127, extra
     catalog,
     random: seededRandom(seed),
     locations: [
+      ...extraLocations,
       { id: "wh-east", gid: "gid://shopify/Location/71001", name: "East" },
       { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West" },
     ],

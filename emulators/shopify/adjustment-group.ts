@@ -14,7 +14,7 @@ type Args = Record<string, unknown>;
 /** Item and location are looked up once, here: a change whose product was deleted since a restart is left out. */
 export function adjustmentGroupNode(shop: ShopState, data: AdjustmentGroupData): GraphQLObject {
   const changes = data.changes.flatMap((c) => {
-    const variant = shop.catalog.variantBySku(c.sku);
+    const variant = shop.catalog.variantByStockKey(c.sku);
     const location = shop.catalog.locationById(c.locationId);
     return variant && location ? [{ ...c, variant, location }] : [];
   });

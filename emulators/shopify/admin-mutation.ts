@@ -35,6 +35,14 @@ export interface IdempotentOutcome {
 }
 
 export interface IdempotentSpec {
+  /**
+   * A refused attempt is not replayed: the key is spent, and using it again answers
+   * IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED ("A previous request with this idempotency key failed.
+   * Retry with a new idempotency key.", schema InventoryAdjustQuantitiesUserErrorCode;
+   * https://shopify.dev/docs/api/usage/implementing-idempotency). Inventory mutations only:
+   * other payloads' error types have no such code.
+   */
+  spendFailedKeys?: boolean;
   precheck?: (args: Args) => void;
   run: (args: Args, context: AdminContext) => IdempotentOutcome;
 }
@@ -56,6 +64,18 @@ export function idempotentMutation(fieldName: string, spec: IdempotentSpec): Mut
     spec.precheck?.(args);
     const fingerprint = sha256(`${fieldName}:${canonicalJson(args)}`, "base64url");
     const prior = context.shop.idempotency.check(key, fingerprint);
+    if (prior.kind === "replay" && spec.spendFailedKeys && prior.value.userErrors.length > 0) {
+      context.record.userErrorCodes.push("IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED");
+      return {
+        userErrors: [
+          {
+            field: null,
+            message: "A previous request with this idempotency key failed. Retry with a new idempotency key.",
+            code: "IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED",
+          },
+        ],
+      };
+    }
     if (prior.kind === "replay") {
       context.shop.stats.counters.idempotentReplays++;
       context.record.replayed = true;

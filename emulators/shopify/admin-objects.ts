@@ -22,7 +22,7 @@ export function locationNode(shop: ShopState, location: LocationRecord): GraphQL
     id: location.gid,
     legacyResourceId: String(location.legacyId),
     name: location.name,
-    isActive: true,
+    isActive: location.active,
     isPrimary: location.priority === 0,
     isFulfillmentService: false,
     fulfillsOnlineOrders: true,
@@ -33,7 +33,7 @@ export function locationNode(shop: ShopState, location: LocationRecord): GraphQL
     deletable: false,
     addressVerified: true,
     hasUnfulfilledOrders: false,
-    deactivatedAt: null,
+    deactivatedAt: location.active ? null : graphqlDateTime(0),
     createdAt: graphqlDateTime(0),
     updatedAt: graphqlDateTime(0),
     address: {
@@ -66,7 +66,7 @@ export function locationNode(shop: ShopState, location: LocationRecord): GraphQL
 }
 
 export function inventoryLevelNode(shop: ShopState, variant: VariantRecord, location: LocationRecord): GraphQLObject {
-  const level = () => shop.inventory.level(variant.sku, location.id);
+  const level = () => shop.inventory.level(variant.stockKey, location.id);
   return {
     __typename: "InventoryLevel",
     id: inventoryLevelGid(location, variant),
@@ -83,12 +83,18 @@ export function inventoryLevelNode(shop: ShopState, variant: VariantRecord, loca
         __typename: "InventoryQuantity",
         id: `gid://shopify/InventoryQuantity/${location.legacyId}?inventory_item_id=${variant.inventoryItemId}&name=${name}`,
         name,
-        quantity: shop.inventory.quantity(variant.sku, location.id, name),
+        quantity: shop.inventory.quantity(variant.stockKey, location.id, name),
         updatedAt: graphqlDateTime(level().updatedAt),
       }));
     },
   };
 }
+
+/**
+ * An item's levels skip deactivated locations unless `includeInactive: true` (schema:
+ * InventoryItem.inventoryLevels / inventoryLevel `includeInactive`, default false).
+ */
+const levelLocations = (shop: ShopState, args: Args) => shop.catalog.locations.filter((l) => l.active || args.includeInactive === true);
 
 export function inventoryItemNode(shop: ShopState, variant: VariantRecord): GraphQLObject {
   const locations = shop.catalog.locations;
@@ -99,7 +105,7 @@ export function inventoryItemNode(shop: ShopState, variant: VariantRecord): Grap
     sku: variant.sku,
     tracked: true,
     requiresShipping: true,
-    duplicateSkuCount: 0,
+    duplicateSkuCount: () => shop.catalog.variantsBySku(variant.sku).length - 1,
     countryCodeOfOrigin: null,
     harmonizedSystemCode: null,
     provinceCodeOfOrigin: null,
@@ -116,12 +122,12 @@ export function inventoryItemNode(shop: ShopState, variant: VariantRecord): Grap
         (v) => variantNode(shop, v),
       ),
     inventoryLevel: (args: Args) => {
-      const location = typeof args.locationId === "string" ? shop.catalog.locationByGid(args.locationId) : undefined;
+      const location = levelLocations(shop, args).find((l) => l.gid === args.locationId);
       return location ? inventoryLevelNode(shop, variant, location) : null;
     },
     inventoryLevels: (args: Args) =>
       paginate(
-        locations,
+        levelLocations(shop, args),
         args,
         (l) => l.legacyId,
         (l) => inventoryLevelNode(shop, variant, l),
@@ -144,9 +150,9 @@ export function variantNode(shop: ShopState, variant: VariantRecord): GraphQLObj
     position: variant.position,
     taxable: true,
     inventoryPolicy: "DENY",
-    availableForSale: () => shop.inventory.totalAvailable(variant.sku) > 0,
-    inventoryQuantity: () => shop.inventory.totalAvailable(variant.sku),
-    sellableOnlineQuantity: () => Math.max(0, shop.inventory.totalAvailable(variant.sku)),
+    availableForSale: () => shop.inventory.totalAvailable(variant.stockKey) > 0,
+    inventoryQuantity: () => shop.inventory.totalAvailable(variant.stockKey),
+    sellableOnlineQuantity: () => Math.max(0, shop.inventory.totalAvailable(variant.stockKey)),
     selectedOptions: Object.entries(variant.options).map(([name, value]) => ({ __typename: "SelectedOption", name, value })),
     createdAt: graphqlDateTime(product.createdAt),
     updatedAt: graphqlDateTime(product.updatedAt),
@@ -174,7 +180,7 @@ export function productNode(shop: ShopState, product: ProductRecord): GraphQLObj
     updatedAt: graphqlDateTime(product.updatedAt),
     publishedAt: graphqlDateTime(product.createdAt),
     onlineStoreUrl: null,
-    totalInventory: () => product.variants.reduce((sum, v) => sum + shop.inventory.totalAvailable(v.sku), 0),
+    totalInventory: () => product.variants.reduce((sum, v) => sum + shop.inventory.totalAvailable(v.stockKey), 0),
     variantsCount: { __typename: "Count", count: product.variants.length, precision: "EXACT" },
     variants: (args: Args) =>
       paginate(

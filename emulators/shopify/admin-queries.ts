@@ -10,6 +10,9 @@ export type RootResolver = (args: Args) => unknown;
 
 const str = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 
+/** `sku:` is word-matched, not exact (search-query.ts). */
+const TOKENIZED = new Set(["sku"]);
+
 const variantSearch = (query: string | undefined) =>
   searchFilter<VariantRecord>(
     query,
@@ -21,6 +24,7 @@ const variantSearch = (query: string | undefined) =>
       inventory_item_id: (v) => [String(v.inventoryItemId)],
     },
     (v) => [v.sku, v.title, v.product.title],
+    TOKENIZED,
   );
 
 const productSearch = (query: string | undefined) =>
@@ -68,7 +72,7 @@ export function adminQueries(shop: ShopState): Record<string, RootResolver> {
     },
     inventoryItems: (args) =>
       paginate(
-        catalog.variants.filter(searchFilter<VariantRecord>(str(args.query), { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] }, (v) => [v.sku])),
+        catalog.variants.filter(searchFilter<VariantRecord>(str(args.query), { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] }, (v) => [v.sku], TOKENIZED)),
         args,
         (v) => v.inventoryItemId,
         (v) => inventoryItemNode(shop, v),

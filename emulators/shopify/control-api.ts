@@ -32,6 +32,8 @@ const faultsBodySchema = z
     latencyMs: z.number().int().min(0).max(60_000),
     stallRate: z.number().min(0).max(1),
     stallMs: z.number().int().min(0).max(120_000),
+    adjustFailures: z.number().int().min(0).max(1_000),
+    adjustFailureCode: z.enum(["ADJUST_QUANTITIES_FAILED", "SERVICE_UNAVAILABLE"]),
   })
   .partial();
 const newProductBodySchema = z.object({
@@ -44,7 +46,11 @@ const newProductBodySchema = z.object({
     )
     .min(1)
     .max(100),
+  /** Shopify does not enforce unique SKUs: let this product's variants reuse SKUs other items hold. */
+  duplicateSkus: z.boolean().default(false),
 });
+const bundleBodySchema = z.object({ sku: z.string().min(1), bundleParent: z.boolean() });
+const activeBodySchema = z.object({ active: z.boolean() });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
 function loopbackOnly(handler: Handler): Handler {
@@ -90,9 +96,9 @@ export function controlRoutes(shop: ShopState): Routes {
       const body = await ctx.json(newProductBodySchema);
       if (shop.catalog.productByHandle(body.handle)) throw new HttpError(409, `product ${body.handle} exists`);
       const taken = body.variants.filter((v) => shop.catalog.variantBySku(v.sku));
-      if (taken.length) throw new HttpError(409, `sku ${taken.map((v) => v.sku).join(", ")} exists`);
-      const product = shop.catalog.addProduct({ ...body, image: "/products/classic-tee.svg", imageAlt: body.title, color: "#000000" }, shop.now());
-      for (const v of product.variants) shop.inventory.addSku(v.sku, shop.now());
+      if (taken.length && !body.duplicateSkus) throw new HttpError(409, `sku ${taken.map((v) => v.sku).join(", ")} exists`);
+      const product = shop.catalog.addProduct({ ...body, image: "/products/classic-tee.svg", imageAlt: body.title, color: "#000000" }, shop.now(), body.duplicateSkus);
+      for (const v of product.variants) shop.inventory.addSku(v.stockKey, shop.now());
       shop.webhooks.send("products/create", productPayload(shop, product), product.createdAt);
       return { productId: product.id, handle: product.handle };
     },
@@ -115,6 +121,35 @@ export function controlRoutes(shop: ShopState): Routes {
       const payload = productPayload(shop, product);
       shop.webhooks.send("products/update", payload, product.updatedAt);
       return { productId: product.id, handle: product.handle, title: product.title, updatedAt: new Date(product.updatedAt).toISOString() };
+    },
+    /** Makes every item with this SKU a tracked bundle parent (or a plain item again): API adjustments are refused. */
+    "POST /_emulator/inventory-items/bundle": async (ctx) => {
+      const body = await ctx.json(bundleBodySchema);
+      const items = shop.catalog.variantsBySku(body.sku);
+      if (!items.length) throw new HttpError(404, `unknown sku ${body.sku}`);
+      for (const v of items) v.bundleParent = body.bundleParent;
+      return { sku: body.sku, items: items.map((v) => v.inventoryItemGid), bundleParent: body.bundleParent };
+    },
+    /** Deactivates (or re-activates) a location: its levels stay, adjustments there answer INVALID_LOCATION. Not kept across restarts. */
+    "POST /_emulator/locations/:id/active": async (ctx) => {
+      const body = await ctx.json(activeBodySchema);
+      const location = shop.catalog.locationById(ctx.params.id ?? "");
+      if (!location) throw new HttpError(404, `unknown location ${ctx.params.id}`);
+      location.active = body.active;
+      return { locationId: location.id, gid: location.gid, active: location.active };
+    },
+    /** Levels of every item with this SKU, duplicates included (`GET /_emulator/inventory` shows the first item's). */
+    "GET /_emulator/inventory-items": (ctx) => {
+      const sku = ctx.query.get("sku") ?? "";
+      const items = shop.catalog.variantsBySku(sku);
+      if (!items.length) throw new HttpError(404, `unknown sku ${sku}`);
+      return {
+        items: items.map((v) => ({
+          inventoryItemId: v.inventoryItemGid,
+          product: v.product.handle,
+          levels: Object.fromEntries(shop.catalog.locations.map((l) => [l.id, shop.inventory.view(v.stockKey, l.id)])),
+        })),
+      };
     },
     "POST /_emulator/inventory": async (ctx) => {
       const body = await ctx.json(inventoryBodySchema);

@@ -13,9 +13,17 @@ export interface Faults {
   /** Share of requests that run (a write lands) but whose answer is held for `stallMs`: the client times out not knowing. */
   stallRate: number;
   stallMs: number;
+  /**
+   * The next `adjustFailures` inventoryAdjustQuantities calls answer `adjustFailureCode` and
+   * apply nothing, as Shopify does when it cannot adjust ("The quantities couldn't be adjusted.
+   * Try again." / "The service is temporarily unavailable."; schema
+   * InventoryAdjustQuantitiesUserErrorCode). Their key is then spent (idempotency.ts).
+   */
+  adjustFailures: number;
+  adjustFailureCode: "ADJUST_QUANTITIES_FAILED" | "SERVICE_UNAVAILABLE";
 }
 
-export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0 });
+export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0, adjustFailures: 0, adjustFailureCode: "ADJUST_QUANTITIES_FAILED" });
 
 /**
  * After the request ran: sometimes hold the answer (a timeout on the client's side). Counted

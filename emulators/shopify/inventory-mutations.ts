@@ -89,10 +89,44 @@ function failed(shop: ShopState, userErrors: UserError[]): IdempotentOutcome {
   return refused({ inventoryAdjustmentGroup: null, userErrors });
 }
 
-const pairKey = (variant: VariantRecord, location: LocationRecord) => `${variant.sku}\u0000${location.id}`;
+const pairKey = (variant: VariantRecord, location: LocationRecord) => `${variant.stockKey}\u0000${location.id}`;
+
+/** An injected server-side failure (faults.ts): nothing applied, the whole call refused. */
+function injectedFailure(shop: ShopState): UserError[] {
+  if (shop.faults.adjustFailures <= 0) return [];
+  shop.faults.adjustFailures--;
+  const code = shop.faults.adjustFailureCode;
+  const message = code === "SERVICE_UNAVAILABLE" ? "The service is temporarily unavailable. Try again later." : "The quantities couldn't be adjusted. Try again.";
+  return [{ field: null, message, code }];
+}
+
+/**
+ * Per-item refusals that are not about the numbers: an item deleted (a re-created variant gets a
+ * new inventory item id), a deactivated location ("could not be found" — Shopify's inactive
+ * locations take no adjustments, https://help.shopify.com/en/manual/locations/deactivating-and-deleting-locations),
+ * and a tracked bundle parent (NON_MUTABLE_INVENTORY_ITEM, schema description).
+ */
+function itemErrors(
+  at: (field: string) => string[],
+  variant: VariantRecord | undefined,
+  location: LocationRecord | undefined,
+): UserError[] {
+  const errors: UserError[] = [];
+  if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
+  else if (variant.bundleParent)
+    errors.push({
+      field: at("inventoryItemId"),
+      message: "The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle.",
+      code: "NON_MUTABLE_INVENTORY_ITEM",
+    });
+  if (!location || !location.active) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+  return errors;
+}
 
 function adjust(args: Args, shop: ShopState): IdempotentOutcome {
   const input = adjustInputSchema.parse(args.input);
+  const injected = injectedFailure(shop);
+  if (injected.length > 0) return failed(shop, injected);
   const errors = commonErrors(input);
   if (input.name !== "available") errors.push({ field: ["input", "name"], message: "The specified quantity name is invalid.", code: "INVALID_QUANTITY_NAME" });
   const running = new Map<string, number>();
@@ -101,8 +135,7 @@ function adjust(args: Args, shop: ShopState): IdempotentOutcome {
     const at = (field: string) => ["input", "changes", String(i), field];
     const variant = shop.catalog.variantByItemGid(change.inventoryItemId);
     const location = shop.catalog.locationByGid(change.locationId);
-    if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-    if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+    errors.push(...itemErrors(at, variant, location));
     if (change.ledgerDocumentUri != null && input.name === "available")
       errors.push({
         field: at("ledgerDocumentUri"),
@@ -111,7 +144,7 @@ function adjust(args: Args, shop: ShopState): IdempotentOutcome {
       });
     if (!variant || !location) return;
     const key = pairKey(variant, location);
-    const current = running.get(key) ?? shop.inventory.level(variant.sku, location.id).available;
+    const current = running.get(key) ?? shop.inventory.level(variant.stockKey, location.id).available;
     if (change.changeFromQuantity != null && change.changeFromQuantity !== current)
       errors.push({
         field: at("changeFromQuantity"),
@@ -131,8 +164,8 @@ function adjust(args: Args, shop: ShopState): IdempotentOutcome {
   const now = shop.now();
   const changes: ChangeRecord[] = [];
   for (const { variant, location, delta, ledgerDocumentUri } of resolved) {
-    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
-    const pair = { sku: variant.sku, locationId: location.id, ledgerDocumentUri };
+    const level = shop.inventory.move(variant.stockKey, location.id, { available: delta }, now, "admin");
+    const pair = { sku: variant.stockKey, locationId: location.id, ledgerDocumentUri };
     changes.push({ name: "available", delta, quantityAfterChange: level.available, ...pair });
     changes.push({ name: "on_hand", delta, quantityAfterChange: level.available + level.committed, ...pair });
   }
@@ -152,8 +185,7 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
     const at = (field: string) => ["input", "quantities", String(i), field];
     const variant = shop.catalog.variantByItemGid(item.inventoryItemId);
     const location = shop.catalog.locationByGid(item.locationId);
-    if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
-    if (!location) errors.push({ field: at("locationId"), message: "The specified location could not be found.", code: "INVALID_LOCATION" });
+    errors.push(...itemErrors(at, variant, location));
     if (item.quantity < 0) errors.push({ field: at("quantity"), message: "The quantity can't be negative.", code: "INVALID_QUANTITY_NEGATIVE" });
     if (item.quantity > SET_LIMIT)
       errors.push({ field: at("quantity"), message: "The total quantity can't be higher than 1,000,000,000.", code: "INVALID_QUANTITY_TOO_HIGH" });
@@ -167,7 +199,7 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
       });
     seen.add(key);
     if (name === "available" || name === "on_hand") {
-      const current = shop.inventory.quantity(variant.sku, location.id, name);
+      const current = shop.inventory.quantity(variant.stockKey, location.id, name);
       if (item.changeFromQuantity != null && item.changeFromQuantity !== current)
         errors.push({
           field: at("changeFromQuantity"),
@@ -181,11 +213,11 @@ function set(args: Args, shop: ShopState): IdempotentOutcome {
   const now = shop.now();
   const changes: ChangeRecord[] = [];
   for (const { variant, location, quantity } of resolved) {
-    const before = shop.inventory.quantity(variant.sku, location.id, name);
+    const before = shop.inventory.quantity(variant.stockKey, location.id, name);
     const delta = quantity - before;
-    const level = shop.inventory.move(variant.sku, location.id, { available: delta }, now, "admin");
+    const level = shop.inventory.move(variant.stockKey, location.id, { available: delta }, now, "admin");
     const onHand = level.available + level.committed;
-    const pair = { sku: variant.sku, locationId: location.id, ledgerDocumentUri: null };
+    const pair = { sku: variant.stockKey, locationId: location.id, ledgerDocumentUri: null };
     if (name === "available")
       changes.push(
         { name: "available", delta, quantityAfterChange: level.available, ...pair },
@@ -229,6 +261,7 @@ export function inventoryMutations(): Record<string, MutationResolver> {
       "inventoryAdjustQuantities",
       "changes",
       idempotentMutation("inventoryAdjustQuantities", {
+        spendFailedKeys: true,
         precheck: (args) => {
           checkInputArraySize(inputOf(args).changes, "changes");
           requireChangeFrom(inputOf(args).changes, "InventoryChangeInput");
@@ -240,6 +273,7 @@ export function inventoryMutations(): Record<string, MutationResolver> {
       "inventorySetQuantities",
       "quantities",
       idempotentMutation("inventorySetQuantities", {
+        spendFailedKeys: true,
         precheck: (args) => {
           checkInputArraySize(inputOf(args).quantities, "quantities");
           requireChangeFrom(inputOf(args).quantities, "InventoryQuantityInput");

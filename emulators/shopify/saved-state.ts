@@ -39,6 +39,8 @@ const variantSchema = z.object({
   position: int.min(1),
   inventoryItemId: int,
   index: int.min(0),
+  stockKey: z.string().min(1).optional(),
+  bundleParent: z.boolean().optional(),
 });
 
 const productSchema = z.object({
@@ -146,6 +148,8 @@ const productOut = (p: ProductRecord): z.infer<typeof productSchema> => ({
     position: v.position,
     inventoryItemId: v.inventoryItemId,
     index: v.index,
+    stockKey: v.stockKey,
+    bundleParent: v.bundleParent,
   })),
 });
 
@@ -233,6 +237,8 @@ function productIn(saved: z.infer<typeof productSchema>): ProductRecord {
     ...v,
     gid: gid("ProductVariant", v.id),
     inventoryItemGid: gid("InventoryItem", v.inventoryItemId),
+    stockKey: v.stockKey ?? v.sku,
+    bundleParent: v.bundleParent ?? false,
     product,
   }));
   return product;
@@ -271,7 +277,7 @@ export function restoreShop(shop: ShopState, saved: SavedShop): void {
     [...shop.catalog.variants, ...saved.catalog.retired.map(productIn).flatMap((p) => p.variants)].map((v) => [v.id, v]),
   );
   shop.inventory.restoreLevels(saved.inventory, shop.now());
-  for (const v of shop.catalog.variants) shop.inventory.addSku(v.sku, shop.now());
+  for (const v of shop.catalog.variants) shop.inventory.addSku(v.stockKey, shop.now());
   shop.orders.restore(
     saved.orders.list.map((o) => orderIn(o, variants)),
     saved.orders.upcomingNumber,

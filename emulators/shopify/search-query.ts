@@ -57,8 +57,26 @@ function matches(value: string, wanted: string): boolean {
   return b.endsWith("*") ? a.startsWith(b.slice(0, -1)) : a === b;
 }
 
-/** `fields` maps a search field name to the values an item holds for it; `text` serves bare terms. */
-export function searchFilter<T>(query: string | null | undefined, fields: Record<string, FieldReader<T>>, text: FieldReader<T>): (item: T) => boolean {
+/**
+ * A tokenized field (Shopify's `sku:` is one): the value is split into words at punctuation and
+ * spaces, and an item matches when every word of the query is among its words, in any order —
+ * so `sku:AB-1-2` also finds `AB-2-1` and `ab 1 2`. Shopify's search is not an exact-match
+ * index (https://shopify.dev/docs/api/usage/search-syntax); clients must check hits themselves.
+ */
+const words = (value: string): string[] => value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+function tokenMatches(value: string, wanted: string): boolean {
+  const have = new Set(words(value));
+  const want = words(wanted.replace(/\*$/, ""));
+  return want.length > 0 ? want.every((w) => have.has(w)) : matches(value, wanted);
+}
+
+/** `fields` maps a search field name to the values an item holds for it; `text` serves bare terms; `tokenized` names fields matched word by word. */
+export function searchFilter<T>(
+  query: string | null | undefined,
+  fields: Record<string, FieldReader<T>>,
+  text: FieldReader<T>,
+  tokenized: ReadonlySet<string> = new Set(),
+): (item: T) => boolean {
   if (!query || !query.trim()) return () => true;
   const groups = parse(query);
   if (groups.length === 0) return () => true;
@@ -70,7 +88,7 @@ export function searchFilter<T>(query: string | null | undefined, fields: Record
     } else {
       const reader = fields[term.field];
       if (!reader) return true;
-      hit = reader(item).some((v) => matches(v, term.value));
+      hit = reader(item).some((v) => (tokenized.has(term.field ?? "") ? tokenMatches(v, term.value) : matches(v, term.value)));
     }
     return term.negated ? !hit : hit;
   };

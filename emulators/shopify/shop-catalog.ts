@@ -15,6 +15,8 @@ export interface LocationRecord {
   name: string;
   /** 0 = first choice when routing an online order. */
   priority: number;
+  /** A deactivated location keeps its levels but takes no adjustments (control API). */
+  active: boolean;
 }
 
 export interface ProductRecord {
@@ -44,6 +46,14 @@ export interface VariantRecord {
   position: number;
   inventoryItemId: number;
   inventoryItemGid: string;
+  /**
+   * Where its levels live in InventoryState: the SKU, or `<sku>#<item id>` for a second item
+   * with a SKU another item already has (Shopify does not enforce unique SKUs). Checkout and
+   * orders see the first item of a SKU only.
+   */
+  stockKey: string;
+  /** A tracked bundle parent: Shopify refuses API adjustments of it (NON_MUTABLE_INVENTORY_ITEM). */
+  bundleParent: boolean;
   product: ProductRecord;
   /** Catalog-wide index (stable id source). */
   index: number;
@@ -67,6 +77,7 @@ export class ShopCatalog {
   private readonly bySku = new Map<string, VariantRecord>();
   private readonly byVariantGid = new Map<string, VariantRecord>();
   private readonly byItemGid = new Map<string, VariantRecord>();
+  private readonly byStockKey = new Map<string, VariantRecord>();
   private readonly byHandle = new Map<string, ProductRecord>();
   private readonly byProductGid = new Map<string, ProductRecord>();
   private readonly byLocationGid = new Map<string, LocationRecord>();
@@ -74,7 +85,7 @@ export class ShopCatalog {
 
   constructor(catalog: Catalog, locations: z.input<typeof locationConfigSchema>, createdAt: number) {
     this.currency = catalog.currency;
-    this.locations = locationConfigSchema.parse(locations).map((l, priority) => ({ ...l, legacyId: Number(l.gid.split("/").pop()), priority }));
+    this.locations = locationConfigSchema.parse(locations).map((l, priority) => ({ ...l, legacyId: Number(l.gid.split("/").pop()), priority, active: true }));
     for (const location of this.locations) {
       if (this.byLocationId.has(location.id) || this.byLocationGid.has(location.gid)) throw new Error(`duplicate location ${location.id} / ${location.gid}`);
       this.byLocationId.set(location.id, location);
@@ -87,8 +98,11 @@ export class ShopCatalog {
   private productCount = 0;
   private variantCount = 0;
 
-  /** A product and its variants, indexed; the control API adds them after start (`products/create`). */
-  addProduct(p: Catalog["products"][number], createdAt: number): ProductRecord {
+  /**
+   * A product and its variants, indexed; the control API adds them after start (`products/create`).
+   * `duplicateSkus`: a SKU another item holds is allowed (as on Shopify) and gets levels of its own.
+   */
+  addProduct(p: Catalog["products"][number], createdAt: number, duplicateSkus = false): ProductRecord {
     const i = this.productCount;
     const id = ID_BASE.product + i + 1;
     const product: ProductRecord = {
@@ -119,6 +133,8 @@ export class ShopCatalog {
         position: position + 1,
         inventoryItemId: itemId,
         inventoryItemGid: gid("InventoryItem", itemId),
+        stockKey: duplicateSkus && this.bySku.has(v.sku) ? `${v.sku}#${itemId}` : v.sku,
+        bundleParent: false,
         product,
         index,
       });
@@ -132,15 +148,16 @@ export class ShopCatalog {
   /** Lists a product record built elsewhere (a restarted shop's saved catalog), ids as they are. */
   adopt(product: ProductRecord): ProductRecord {
     if (this.byHandle.has(product.handle)) throw new Error(`duplicate product handle ${product.handle}`);
-    for (const v of product.variants) if (this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
+    for (const v of product.variants) if (v.stockKey === v.sku && this.bySku.has(v.sku)) throw new Error(`duplicate sku ${v.sku}`);
     this.products.push(product);
     this.byHandle.set(product.handle, product);
     this.byProductGid.set(product.gid, product);
     for (const variant of product.variants) {
       this.variants.push(variant);
-      this.bySku.set(variant.sku, variant);
+      if (variant.stockKey === variant.sku) this.bySku.set(variant.sku, variant);
       this.byVariantGid.set(variant.gid, variant);
       this.byItemGid.set(variant.inventoryItemGid, variant);
+      this.byStockKey.set(variant.stockKey, variant);
     }
     return product;
   }
@@ -165,9 +182,10 @@ export class ShopCatalog {
     this.byProductGid.delete(product.gid);
     for (const v of product.variants) {
       this.variants.splice(this.variants.indexOf(v), 1);
-      this.bySku.delete(v.sku);
+      if (this.bySku.get(v.sku) === v) this.bySku.delete(v.sku);
       this.byVariantGid.delete(v.gid);
       this.byItemGid.delete(v.inventoryItemGid);
+      this.byStockKey.delete(v.stockKey);
     }
     return product;
   }
@@ -175,9 +193,12 @@ export class ShopCatalog {
   variantBySku = (sku: string): VariantRecord | undefined => this.bySku.get(sku);
   variantByGid = (id: string): VariantRecord | undefined => this.byVariantGid.get(id);
   variantByItemGid = (id: string): VariantRecord | undefined => this.byItemGid.get(id);
+  variantByStockKey = (key: string): VariantRecord | undefined => this.byStockKey.get(key);
   productByHandle = (handle: string): ProductRecord | undefined => this.byHandle.get(handle);
   productByGid = (id: string): ProductRecord | undefined => this.byProductGid.get(id);
   locationByGid = (id: string): LocationRecord | undefined => this.byLocationGid.get(id);
   locationById = (id: string): LocationRecord | undefined => this.byLocationId.get(id);
-  skus = (): string[] => this.variants.map((v) => v.sku);
+  /** Every item holding this SKU, the first one first. */
+  variantsBySku = (sku: string): VariantRecord[] => this.variants.filter((v) => v.sku === sku);
+  skus = (): string[] => this.variants.filter((v) => v.stockKey === v.sku).map((v) => v.sku);
 }
