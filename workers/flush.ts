@@ -2,9 +2,9 @@ import type { Redis } from "@upstash/redis";
 import type { StockContext } from "@/lib/context";
 import type { Policy } from "@/lib/config/policy";
 import type { Channel } from "@/lib/domain/events";
-import { planItems, toBatches, unknownTargets } from "@/lib/channels/plan";
+import { planItems, retryBatch, toBatches, unknownTargets } from "@/lib/channels/plan";
 import { writableChannels } from "@/lib/channels/registry";
-import { type ChannelAdapter } from "@/lib/channels/types";
+import { type ChannelAdapter, type RejectedWrite } from "@/lib/channels/types";
 import { targetKey, type WriteBatch } from "@/lib/domain/channel-targets";
 import { errorMessage, log } from "@/lib/log";
 import { channelKeys, metricFields } from "@/lib/redis/keys";
@@ -19,6 +19,9 @@ import {
   listInflight,
   readBelieved,
   readDirty,
+  rejectItems,
+  releaseRejected,
+  removeInflight,
   saveInflight,
   setBelieved,
   takeResplit,
@@ -84,6 +87,9 @@ async function flushLocked(redis: Redis, adapter: ChannelAdapter, policy: Policy
   const channelPolicy = policy.channels[adapter.channel];
   if (!channelPolicy) return stats;
 
+  // Refused items whose wait is over go back to dirty: the catalog may have been fixed since.
+  await releaseRejected(redis, adapter.channel, Date.now());
+
   // First whatever a previous run left unconfirmed, under its original key.
   for (const batch of await listInflight(redis, adapter.channel)) {
     if (!(await send(redis, adapter, batch, deadline, stats))) {
@@ -114,7 +120,11 @@ async function flushLocked(redis: Redis, adapter: ChannelAdapter, policy: Policy
       const known = new Set(resplitTargets.map((t) => targetKey(t.sku, t.location)));
       const fresh = new Map([...actual].filter(([target]) => !known.has(target)));
       for (const sku of resplit) {
-        const split = resplitBeliefs(believed, new Map(locations.map((l) => [targetKey(sku, l), actual.get(targetKey(sku, l)) ?? 0])));
+        // A location missing from the answer is not stocked there: left out, never read as 0.
+        const split = resplitBeliefs(
+          believed,
+          new Map(locations.flatMap((l) => (actual.has(targetKey(sku, l)) ? [[targetKey(sku, l), actual.get(targetKey(sku, l))!] as const] : []))),
+        );
         for (const [target, n] of split) fresh.set(target, n);
       }
       await setBelieved(redis, adapter.channel, fresh);
@@ -162,15 +172,54 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
         await dropInflight(redis, adapter.channel, batch, reason);
         return true;
       }
+      case "rejected":
+        return resend(redis, adapter, batch, result.items, deadline, stats);
       case "retry":
-        break;
+        stats.retries++;
+        await bumpStat(redis, adapter.channel, result.reason);
+        log.warn("channel.write_retry", { channel: adapter.channel, key: batch.key, reason: result.reason, retryAfterMs: result.retryAfterMs });
+        await sleep(Math.min(result.retryAfterMs, Math.max(0, deadline - Date.now())));
     }
-    stats.retries++;
-    await bumpStat(redis, adapter.channel, result.reason);
-    log.warn("channel.write_retry", { channel: adapter.channel, key: batch.key, reason: result.reason, retryAfterMs: result.retryAfterMs });
-    await sleep(Math.min(result.retryAfterMs, Math.max(0, deadline - Date.now())));
   }
   return false;
+}
+
+/** Fresh-key attempts of one set of changes within a run; past it the batch waits in flight for the next run. */
+const MAX_ATTEMPTS = 4;
+
+/**
+ * Nothing of `batch` landed. Items refused for good are recorded for /ops with the channel's
+ * code and their dirty marks parked (channel-store rejectItems; never cleared); the rest goes
+ * again at once under a fresh key (the input changed, or the old key is spent), so one bad item
+ * never holds back the other 249. `again` items (re-resolved by the adapter) go along once more.
+ */
+async function resend(
+  redis: Redis,
+  adapter: ChannelAdapter,
+  batch: WriteBatch,
+  rejected: readonly RejectedWrite[],
+  deadline: number,
+  stats: FlushStats,
+): Promise<boolean> {
+  const attempt = (batch.attempt ?? 0) + 1;
+  const refused = rejected.filter((r) => !r.again || attempt >= MAX_ATTEMPTS);
+  const now = Date.now();
+  const records = refused.flatMap((r) => {
+    const item = batch.items[r.index];
+    return item ? [{ sku: item.sku, location: item.location, code: r.code, message: r.message, at: now, version: String(item.version) }] : [];
+  });
+  for (const r of records)
+    log.error("channel.item_refused", { channel: adapter.channel, key: batch.key, sku: r.sku, location: r.location, code: r.code, message: r.message });
+  await rejectItems(redis, adapter.channel, records);
+  const out = new Set(refused.map((r) => r.index));
+  const rest = batch.items.filter((_, i) => !out.has(i));
+  await removeInflight(redis, adapter.channel, batch);
+  if (rest.length === 0) return true;
+  const next = retryBatch(adapter.channel, rest, attempt);
+  await saveInflight(redis, adapter.channel, next);
+  if (attempt > MAX_ATTEMPTS) return false;
+  log.info("channel.write_again", { channel: adapter.channel, key: next.key, previous: batch.key, attempt, items: rest.length });
+  return send(redis, adapter, next, deadline, stats);
 }
 
 /**

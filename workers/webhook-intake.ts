@@ -10,6 +10,8 @@ import { metricFields } from "@/lib/redis/keys";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
 import { applyCatalogChange } from "./shell-revalidation";
+import { forgetShopifyItems } from "@/lib/channels/shopify-adapter";
+import { releaseRejected } from "@/lib/redis/channel-store";
 import { drainSoon } from "./drain";
 import { flushSoon } from "./flush";
 
@@ -66,6 +68,10 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
   }
 
   if (change) {
+    // A variant re-created, a SKU moved or added: cached item ids may be stale, and items refused
+    // for them deserve another try.
+    await forgetShopifyItems(redis);
+    await releaseRejected(redis, "shopify", ctx.now(), 0);
     const tags = applyCatalogChange(change, new URL(request.url).origin);
     return Response.json({ accepted: 0, revalidated: tags });
   }

@@ -51,16 +51,25 @@ export function unknownTargets(args: {
 
 /**
  * Deterministic idempotency key: the same transitions (channel, target, causing projection
- * version, from → to) always give the same key, and a later change never reuses one.
+ * version, from → to) always give the same key, and a later change never reuses one. `attempt`
+ * > 0 after a failed attempt: Shopify spends a key that failed ("Retry with a new idempotency
+ * key"), so the same transitions go again under another.
  */
-export function batchKey(channel: Channel, items: readonly WriteItem[]): string {
-  const hash = createHash("sha256").update(channel);
+export function batchKey(channel: Channel, items: readonly WriteItem[], attempt = 0): string {
+  const hash = createHash("sha256").update(attempt > 0 ? `${channel}#${attempt}` : channel);
   for (const i of [...items].sort((a, b) => targetKey(a.sku, a.location).localeCompare(targetKey(b.sku, b.location)))) {
     hash.update(`\n${targetKey(i.sku, i.location)}|${i.version}|${i.from}|${i.to}`);
   }
   const h = hash.digest("hex");
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
 }
+
+/** The same items, not applied, under the next attempt's key. */
+export const retryBatch = (channel: Channel, items: readonly WriteItem[], attempt: number): WriteBatch => ({
+  key: batchKey(channel, items, attempt),
+  items: [...items],
+  attempt,
+});
 
 export function toBatches(channel: Channel, items: readonly WriteItem[], maxBatch: number): WriteBatch[] {
   const batches: WriteBatch[] = [];

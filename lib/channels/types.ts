@@ -15,7 +15,22 @@ export interface WriteApplied {
  * never drop it); `error` (refused for good — unknown SKU, bad config: log, dead-letter, drop).
  * `budgetLeft`: share (0–1) of its rate budget the channel says is left, to correct our bucket.
  */
-export type WriteResult = CallResult<WriteApplied, { budgetLeft?: number }>;
+export type WriteResult =
+  | CallResult<WriteApplied, { budgetLeft?: number }>
+  /**
+   * Nothing applied. `items` (indices into `batch.items`) were refused, each with the channel's
+   * code and message: `again` = worth one more try (the adapter re-resolved its id), otherwise
+   * refused for good. The others are fine: re-plan them under a fresh key. No items = the whole
+   * call is known not applied (its key is spent): the same items again under a fresh key.
+   */
+  | { kind: "rejected"; items: RejectedWrite[]; budgetLeft?: number };
+
+export interface RejectedWrite {
+  index: number;
+  code: string;
+  message: string;
+  again?: boolean;
+}
 
 /** What a channel can do; one adapter per external system (Shopify, marketplace, ERP). */
 export interface ChannelAdapter {

@@ -25,6 +25,8 @@ export interface WriteBatch {
   /** Idempotency key: the same batch re-sent after a crash or timeout is applied once. */
   key: string;
   items: WriteItem[];
+  /** How many earlier attempts of these changes were known not applied (0 or absent: the first). */
+  attempt?: number;
 }
 
 /** `sku|location`: the field name of a target in the believed hash. */

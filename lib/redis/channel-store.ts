@@ -81,6 +81,7 @@ export async function adjustBelieved(
 const batchSchema = z.object({
   key: z.string(),
   items: z.array(z.object({ sku: z.string(), location: z.string(), from: z.number(), to: z.number(), version: z.number() })),
+  attempt: z.number().int().min(0).optional(),
 });
 
 /** Persist the batch before sending it, so a crash mid-send re-sends it under the same key. */
@@ -110,6 +111,9 @@ export async function completeBatch(redis: Redis, channel: Channel, batch: Write
   );
 }
 
+/** Remove a batch known not applied (it goes again under another key; nothing to log as refused). */
+export const removeInflight = (redis: Redis, channel: Channel, batch: WriteBatch): Promise<number> => redis.hdel(channelKeys.inflight(channel), batch.key);
+
 /** Drop a batch the channel refused for good (it stays in the sync log with the reason). */
 export async function dropInflight(redis: Redis, channel: Channel, batch: WriteBatch, reason: string): Promise<void> {
   const pipeline = redis.pipeline();
@@ -120,3 +124,58 @@ export async function dropInflight(redis: Redis, channel: Channel, batch: WriteB
 }
 
 export const bumpStat = (redis: Redis, channel: Channel, field: string, by = 1): Promise<number> => redis.hincrby(channelKeys.stats(channel), field, by);
+
+/**
+ * Items a channel refused for good (a bundle parent, a deactivated location, a SKU it does not
+ * know or holds twice), one per target, newest answer kept: shown on /ops. The SKU's dirty mark
+ * is parked here with it (not cleared): `releaseRejected` puts it back after REJECTED_RETRY_MS
+ * or when the catalog changes, so the write is tried again. Bounded by the targets (SKUs ×
+ * locations) of the channel.
+ */
+export const REJECTED_RETRY_MS = 15 * 60_000;
+
+const rejectedSchema = z.object({
+  sku: z.string(),
+  location: z.string(),
+  code: z.string(),
+  message: z.string(),
+  at: z.number(),
+  version: z.string(),
+});
+export type RejectedItem = z.infer<typeof rejectedSchema>;
+
+/** Record the refusals and park their SKUs' dirty marks (a mark newer than `version` stays dirty). */
+export async function rejectItems(redis: Redis, channel: Channel, items: readonly RejectedItem[]): Promise<void> {
+  if (items.length === 0) return;
+  await redis.hset(channelKeys.rejected(channel), Object.fromEntries(items.map((i) => [targetKey(i.sku, i.location), JSON.stringify(i)])));
+  await runScript(
+    redis,
+    CLEAR_DIRTY_LUA,
+    [channelKeys.dirty(channel)],
+    items.flatMap((i) => [i.sku, i.version]),
+  );
+}
+
+export async function listRejected(redis: Redis, channel: Channel, count: number): Promise<RejectedItem[]> {
+  const [, flat] = await redis.hscan(channelKeys.rejected(channel), 0, { count });
+  const out: RejectedItem[] = [];
+  for (let i = 1; i < flat.length; i += 2) {
+    const item = decodeStored(rejectedSchema, flat[i]);
+    if (item) out.push(item);
+  }
+  return out.slice(0, count).sort((a, b) => a.sku.localeCompare(b.sku) || a.location.localeCompare(b.location));
+}
+
+/** Put parked marks back (refusals older than `olderThanMs`; 0 = all, e.g. the catalog changed) so the next flush tries again. */
+export async function releaseRejected(redis: Redis, channel: Channel, now: number, olderThanMs = REJECTED_RETRY_MS): Promise<number> {
+  const all = await listRejected(redis, channel, 10_000);
+  const due = all.filter((i) => now - i.at >= olderThanMs);
+  if (due.length === 0) return 0;
+  await markDirty(
+    redis,
+    [channel],
+    due.map((i) => ({ sku: i.sku, version: Number(i.version) })),
+  );
+  await redis.hdel(channelKeys.rejected(channel), ...due.map((i) => targetKey(i.sku, i.location)));
+  return due.length;
+}

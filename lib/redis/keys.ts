@@ -95,6 +95,8 @@ export const channelKeys = {
   believed: (c: string) => `${ch(c)}:believed`,
   /** Hash: idempotency key → batch JSON, saved before sending, deleted once applied. */
   inflight: (c: string) => `${ch(c)}:inflight`,
+  /** Hash: `sku|location` → an item the channel refused for good (code, message, parked dirty version); see channel-store rejectItems. */
+  rejected: (c: string) => `${ch(c)}:rejected`,
   /** Hash: the channel's token bucket. */
   bucket: (c: string) => `${ch(c)}:bucket`,
   /** Stream: the sync log (one entry per write). */

@@ -19,8 +19,12 @@ const INVENTORY_LEVEL_FRAGMENT = /* GraphQL */ `
  * levels): keep first × levels small enough to stay far below the 1,000-point query limit.
  */
 export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `
-  query VariantsBySku($query: String!, $first: Int!, $levels: Int!) {
-    productVariants(first: $first, query: $query) {
+  query VariantsBySku($query: String!, $first: Int!, $levels: Int!, $after: String) {
+    productVariants(first: $first, query: $query, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         sku
         inventoryItem {
@@ -36,6 +40,40 @@ export const VARIANTS_BY_SKU_QUERY = /* GraphQL */ `
   }
   ${INVENTORY_LEVEL_FRAGMENT}
 `;
+
+/**
+ * Write path: SKU → inventory items (every item with the SKU: Shopify does not enforce unique
+ * SKUs) with `available` at each policy location, one aliased `inventoryLevel(locationId:)`
+ * per location (`l0`, `l1`, …; null = not stocked there). `sku:` is a tokenized search, so the
+ * caller keeps exact hits only and pages on. Cost = 2 + first × (1 + 2 × locations).
+ */
+export function itemsBySkuQuery(locations: number): string {
+  const vars = Array.from({ length: locations }, (_, i) => `, $l${i}: ID!`).join("");
+  const levels = Array.from(
+    { length: locations },
+    (_, i) => `
+        l${i}: inventoryLevel(locationId: $l${i}) {
+          quantities(names: ["available"]) {
+            name
+            quantity
+          }
+        }`,
+  ).join("");
+  return /* GraphQL */ `
+  query ItemsBySku($query: String!, $first: Int!, $after: String${vars}) {
+    inventoryItems(first: $first, query: $query, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        sku${levels}
+      }
+    }
+  }
+`;
+}
 
 /** Event path: relative changes (they commute), so `changeFromQuantity: null` on each item. */
 export const ADJUST_AVAILABLE_MUTATION = /* GraphQL */ `
@@ -188,6 +226,7 @@ export const DISCOUNT_BY_CODE_QUERY = /* GraphQL */ `
 
 export const ALL_ADMIN_DOCUMENTS = {
   VARIANTS_BY_SKU_QUERY,
+  ITEMS_BY_SKU_QUERY_2_LOCATIONS: itemsBySkuQuery(2),
   ADJUST_AVAILABLE_MUTATION,
   SET_AVAILABLE_MUTATION,
   LOCATION_LEVELS_QUERY,
