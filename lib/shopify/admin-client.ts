@@ -2,6 +2,7 @@ import { createAdminApiClient, type AdminApiClient } from "@shopify/admin-api-cl
 import { z } from "zod";
 import type { CallResult } from "../http/call-result";
 import { ADMIN_API_VERSION } from "./app-manifest";
+import { retryAfterMs } from "../http/retry-after";
 
 /**
  * The one door to Shopify's Admin GraphQL API: a typed request wrapper around
@@ -80,7 +81,9 @@ async function request<T>(client: AdminApiClient, document: string, variables: R
       const needed = (cost.success ? (cost.data.requestedQueryCost ?? 10) : 10) - (throttle?.currentlyAvailable ?? 0);
       return { kind: "retry", reason: "throttled", retryAfterMs: Math.max(100, Math.ceil((needed / (throttle?.restoreRate ?? 50)) * 1000)), throttle };
     }
-    if (status === 429) return { kind: "retry", reason: "rate_limited", retryAfterMs: 2_000, throttle };
+    // Shopify's 429 names its wait in Retry-After seconds (https://shopify.dev/docs/api/usage/limits).
+    if (status === 429)
+      return { kind: "retry", reason: "rate_limited", retryAfterMs: retryAfterMs(errors.response?.headers.get("retry-after") ?? null, 2_000), throttle };
     if (status !== undefined && status >= 500) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
     if (status === undefined && !errors.graphQLErrors?.length) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
     return { kind: "error", message: errors.message ?? codes.data?.[0]?.message ?? "Shopify request failed" };

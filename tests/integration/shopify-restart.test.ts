@@ -361,16 +361,16 @@ describe("a clean stop and a start from the same file", () => {
     // Replays answer exactly as before the restart and apply nothing.
     const levelsBefore = (await control(two, "GET", "/_emulator/inventory?sku=TEE-BLK-M")).body;
     expect(await admin(two, ADJUST, { input: adjustInput("TEE-BLK-M", 3, 10), key: driven.adjustKey })).toEqual(driven.adjusted);
-    expect(
-      await admin(two, SET, {
-        input: {
-          name: "available",
-          reason: "correction",
-          quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }],
-        },
-        key: driven.staleKey,
-      }),
-    ).toEqual(driven.stale);
+    // A refused attempt is not replayed: its key stays spent across the restart (a failed key needs a new one).
+    const again = await admin(two, SET, {
+      input: {
+        name: "available",
+        reason: "correction",
+        quantities: [{ inventoryItemId: itemGid("MUG-SND"), locationId: EAST.gid, quantity: 1, changeFromQuantity: 99 }],
+      },
+      key: driven.staleKey,
+    });
+    expect(((again.inventorySetQuantities as Json).userErrors as Json[]).map((e) => e.code)).toEqual(["IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED"]);
     expect(await admin(two, REFUND, { input: driven.refundInput, key: driven.refundKey })).toEqual(driven.refunded);
     expect((await control(two, "GET", "/_emulator/inventory?sku=TEE-BLK-M")).body).toEqual(levelsBefore);
     expect(((await control(two, "GET", `/_emulator/orders/${orderIds[0]}`)).body.refunds as unknown[]).length).toBe(1);

@@ -5,7 +5,7 @@ import type { ChannelAdapter } from "@/lib/channels/types";
 import { targetKey } from "@/lib/domain/channel-targets";
 import type { Policy } from "@/lib/config/policy";
 import type { StockEvent } from "@/lib/domain/events";
-import { dirtyCount, listRejected, markDirty, readBelieved, setBelieved } from "@/lib/redis/channel-store";
+import { dirtyCount, listRejected, markDirty, readBelieved, releaseRejected, setBelieved } from "@/lib/redis/channel-store";
 import { applyEvents, readSnapshots } from "@/lib/redis/projection-store";
 import { bucketState } from "@/lib/redis/token-bucket";
 import { flushChannel } from "@/workers/flush";
@@ -96,6 +96,18 @@ async function expectConverged(skus: readonly string[]): Promise<void> {
   }
 }
 
+describe("the emulator's sku: search is tokenized, like Shopify's", () => {
+  it("sku:LOAD-1-2 also finds LOAD-2-1 (same words), and not LOAD-1-3", async () => {
+    const response = await fetch(`${world.shopify.url}/admin/api/2026-10/graphql.json`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-shopify-access-token": "shpat_load_test_token" },
+      body: JSON.stringify({ query: `{ inventoryItems(first: 10, query: "sku:LOAD-1-2") { nodes { sku } } }` }),
+    });
+    const body = (await response.json()) as { data: { inventoryItems: { nodes: { sku: string }[] } } };
+    expect(body.data.inventoryItems.nodes.map((n) => n.sku).sort()).toEqual(["LOAD-1-2", "LOAD-2-1"]);
+  });
+});
+
 describe("reads (F7, F12)", () => {
   it("look-alike SKUs from the tokenized sku: search and an unknown location listed first never hide a SKU or a warehouse", async () => {
     const skus = catalog.products.slice(5).flatMap((p) => p.variants.map((v) => v.sku));
@@ -122,6 +134,11 @@ describe("one bad item never sinks a batch (F2)", () => {
       ["wh-west", "NON_MUTABLE_INVENTORY_ITEM"],
     ]);
     expect(rejected.find((r) => r.sku === bundle)?.message).toMatch(/not allowed to be adjusted via API/);
+    // Its dirty mark was parked, not cleared: once the merchant fixes the item and the refusal is released, it is written.
+    await post("/_emulator/inventory-items/bundle", { sku: bundle, bundleParent: false });
+    expect(await releaseRejected(world.ctx.redis, "shopify", Date.now(), 0)).toBe(2);
+    await flush();
+    await expectConverged([bundle]);
   });
 
   it("a variant deleted and re-created with the same SKU (new inventory item id) is looked up again and written", async () => {

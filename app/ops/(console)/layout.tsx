@@ -11,6 +11,7 @@ const LINKS = [
   ["/ops/incidents", "Incidents"],
   ["/ops/outbox", "Outbox"],
   ["/ops/dead-letters", "Dead letters"],
+  ["/ops/refused-items", "Refused items"],
 ] as const;
 
 /** The merchant's console frame (every page behind proxy.ts). */
