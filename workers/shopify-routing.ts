@@ -27,7 +27,7 @@ export async function routingEvents(ctx: StockContext, topic: RoutingTopic, body
       log.warn("routing.unknown_fulfillment_order", { id });
       continue;
     }
-    events.push(...relocateEvents(result.data, (gid) => byGid.get(gid)));
+    events.push(...relocateEvents(result.data, (gid) => byGid.get(gid), ctx.now()));
   }
   return events;
 }

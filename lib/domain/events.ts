@@ -87,7 +87,7 @@ export const stockEventSchema = z.discriminatedUnion("kind", [
   z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema }),
   /**
    * Shopify routed (or moved) the line's fulfillment order to `locationId`: its outstanding
-   * reservation sits there from now on. `routedAt` (the fulfillment order's updatedAt, ms) orders
+   * reservation sits there from now on. `routedAt` (when the routing was read, ms) orders
    * routings of one line, ties broken by id, so the newest routing wins in any delivery order.
    * Moves no on-hand and no channel count (lib/sources/shopify-routing.ts).
    */

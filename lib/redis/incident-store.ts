@@ -123,6 +123,25 @@ const lineWire = z.object({
   rb: z.string().default(""),
 });
 
+/** One order line as the apply script keeps it, or null (a routing webhook may come before its order). */
+export async function readLine(redis: Redis, sku: string, lineKey: string): Promise<OrderLine | null> {
+  const l = decodeStored(lineWire, await redis.hget<unknown>(keys.lines(sku), lineKey));
+  return l
+    ? {
+        reserved: l.r,
+        released: l.x,
+        kept: l.n,
+        picked: l.k,
+        cancelled: l.c === 1,
+        locationId: l.loc || null,
+        locationBy: l.by || null,
+        routedTo: l.rl || null,
+        routedAt: l.ra,
+        routedBy: l.rb || null,
+      }
+    : null;
+}
+
 /** A SKU's order lines as the apply script keeps them. */
 export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
   const raw = (await redis.hgetall<Record<string, unknown>>(keys.lines(sku))) ?? {};

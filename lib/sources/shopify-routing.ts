@@ -13,7 +13,10 @@ import { checkEvent, parseOrThrow } from "./parse";
  * so the worker reads each fulfillment order (lib/shopify/fulfillment-orders.ts) and this file
  * turns it into one `relocate` per line. The effect id names the fulfillment order, the location
  * and the fulfillment order's `updatedAt`: a redelivery, or both webhooks reading the same state,
- * is one effect, and a later move is a newer one that wins (lib/domain/projection.ts).
+ * is one effect. Routings are ordered by when we read them (`routedAt`), not by `updatedAt`:
+ * Shopify's DateTime has whole seconds, so a move within the second of the routing would tie, and
+ * a read always sees Shopify's current state, so the later read is the truer one, whichever
+ * webhook caused it (a stale delivery arriving late reads the current state too).
  */
 export const routingTopicSchema = z.enum(["fulfillment_orders/order_routing_complete", "fulfillment_orders/moved"]);
 export type RoutingTopic = z.infer<typeof routingTopicSchema>;
@@ -32,17 +35,18 @@ export function routedFulfillmentOrders(topic: RoutingTopic, body: unknown): str
 const numericId = (gid: string): string | null => /\/(\d+)$/.exec(gid)?.[1] ?? null;
 
 /**
- * One `relocate` per line the fulfillment order holds at a location we manage. A cancelled
- * fulfillment order routes nothing (the cancellation releases the line); a line whose SKU we
- * cannot track is left out, as orders/create leaves it out.
+ * One `relocate` per line the fulfillment order holds at a location we manage. A cancelled or
+ * closed fulfillment order routes nothing (cancelled: the cancellation releases the line; closed:
+ * nothing is left to ship there, what remains of a line sits in another fulfillment order); a
+ * line whose SKU we cannot track is left out, as orders/create leaves it out.
  */
-export function relocateEvents(fo: FulfillmentOrder, locationOf: (shopifyLocationGid: string) => string | undefined): StockEvent[] {
+export function relocateEvents(fo: FulfillmentOrder, locationOf: (shopifyLocationGid: string) => string | undefined, readAt: number): StockEvent[] {
   const shopLocation = fo.assignedLocation.location?.id;
   const locationId = shopLocation ? locationOf(shopLocation) : undefined;
   const orderId = numericId(fo.order.id);
   const foId = numericId(fo.id);
-  const routedAt = Date.parse(fo.updatedAt);
-  if (fo.status === "CANCELLED" || !locationId || !orderId || !foId || Number.isNaN(routedAt)) return [];
+  const updatedAt = Date.parse(fo.updatedAt);
+  if (fo.status === "CANCELLED" || fo.status === "CLOSED" || !locationId || !orderId || !foId || Number.isNaN(updatedAt)) return [];
   return fo.lineItems.nodes.flatMap((node) => {
     const lineId = numericId(node.lineItem.id);
     const sku = skuSchema.safeParse(node.lineItem.sku);
@@ -50,14 +54,14 @@ export function relocateEvents(fo: FulfillmentOrder, locationOf: (shopifyLocatio
     return [
       checkEvent(
         {
-          id: `shopify:route:${orderId}:${lineId}:${foId}:${locationId}:${routedAt}`,
+          id: `shopify:route:${orderId}:${lineId}:${foId}:${locationId}:${updatedAt}`,
           kind: "relocate",
           sku: sku.data,
           channel: "shopify",
           lineKey: formatLineKey("shopify", orderId, lineId),
           locationId,
-          routedAt,
-          occurredAt: new Date(routedAt).toISOString(),
+          routedAt: readAt,
+          occurredAt: new Date(updatedAt).toISOString(),
           source: "shopify",
           sourceUri: `shopify://fulfillment_orders/${foId}`,
         },
