@@ -6,7 +6,7 @@ import { loadScenario } from "./flash-sale/scenario";
 
 /**
  * `npm run flash-sale -- <scenario> [--mode ours|naive|both] [--out DIR]`
- * Runs the scenario (shipped: default, black-friday, smoke; or a JSON file) through our
+ * Runs the scenario (shipped: default, black-friday, smoke, thin-buffers-1, thin-buffers-2; or a JSON file) through our
  * pipeline and the naive setup on identical seeded traffic; writes report.json + report.html.
  */
 const root = path.resolve(import.meta.dirname, "..");

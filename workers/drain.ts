@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { routedLines, routedSkus } from "@/lib/channels/routing-beliefs";
 import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
 import { targetKey } from "@/lib/domain/channel-targets";
@@ -10,7 +11,7 @@ import { adjustBelieved, markDirty, markResplit, readBelieved } from "@/lib/redi
 import { acknowledge, pushDeadLetter, readBatch } from "@/lib/redis/intake-queue";
 import { applyEvents, type ApplyOutcome } from "@/lib/redis/projection-store";
 import { oversoldUnits } from "@/lib/domain/incidents";
-import { openIncident, openOversold } from "@/lib/redis/incident-store";
+import { openIncident, openOversold, readLine } from "@/lib/redis/incident-store";
 import { coalesce } from "@/lib/single-flight";
 import { recoverSoon } from "./recovery";
 
@@ -132,6 +133,13 @@ async function queueChannelWrites(ctx: StockContext, outcomes: readonly ApplyOut
         ]);
       }),
     );
+  }
+  // A routing moved where the channel committed units it sold: re-read its split before the next write.
+  const routed = routedLines(changed);
+  if (routed.length > 0) {
+    const lines = new Map(await Promise.all(routed.map(async (r) => [`${r.sku}\u0000${r.lineKey}`, await readLine(redis, r.sku, r.lineKey)] as const)));
+    const lineOf = (sku: string, lineKey: string) => lines.get(`${sku}\u0000${lineKey}`);
+    await Promise.all(channels.map((channel) => markResplit(redis, channel, routedSkus(changed, channel, policy, lineOf))));
   }
   const latest = new Map<string, number>();
   for (const o of changed) latest.set(o.event.sku, Math.max(latest.get(o.event.sku) ?? 0, o.snapshot?.version ?? 0));

@@ -9,9 +9,11 @@ import { countMetrics } from "@/lib/redis/metrics";
 import { metricFields } from "@/lib/redis/keys";
 import { PayloadError } from "@/lib/sources/payload-error";
 import type { WebhookSource } from "@/lib/sources/webhook-sources";
+import { routingTopicSchema } from "@/lib/sources/shopify-routing";
 import { applyCatalogChange } from "./shell-revalidation";
 import { forgetShopifyItems } from "@/lib/channels/shopify-adapter";
 import { releaseRejected } from "@/lib/redis/channel-store";
+import { RoutingReadUnavailable, routingEvents } from "./shopify-routing";
 import { drainSoon } from "./drain";
 import { flushSoon } from "./flush";
 
@@ -48,7 +50,14 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
     const body = parseJson(raw);
     change = def.catalogChange?.(request.headers, body) ?? null;
     events = change ? [] : def.parse(request.headers, body);
+    // Routing webhooks carry ids only: read the fulfillment orders now, before the 2xx (shopify-routing.ts).
+    const routing = def.source === "shopify" && events === null ? routingTopicSchema.safeParse(request.headers.get("x-shopify-topic")) : null;
+    if (routing?.success) events = await routingEvents(ctx, routing.data, body);
   } catch (error) {
+    if (error instanceof RoutingReadUnavailable) {
+      log.warn("webhook.routing_read_failed", { source: def.source, deliveryId, error: error.message });
+      return unavailable();
+    }
     if (!(error instanceof PayloadError)) throw error;
     log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });
     try {

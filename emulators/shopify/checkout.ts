@@ -4,6 +4,7 @@ import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
 import { orderPayload } from "./order-payload";
 import { DEFAULT_EMAIL, type Order, type OrderLine } from "./orders";
+import { routeOrder, sendRoutingComplete } from "./routing";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -32,31 +33,23 @@ export interface Shortage {
   available: number;
 }
 
-/** Every line from the first location (priority order) whose available covers it, or nothing at all. */
+/** Every line routed the way Shopify routes (routing.ts), or nothing at all. */
 export function checkout(
   shop: ShopState,
   body: z.infer<typeof checkoutBodySchema>,
 ): { ok: true; result: CheckoutResult } | { ok: false; shortages: Shortage[] } {
   const { catalog, inventory } = shop;
   for (const line of body.lines) if (!catalog.variantBySku(line.sku)) throw new HttpError(400, `unknown sku ${line.sku}`);
-  // Plan on a scratch copy first: two lines of one SKU draw from the same shelf.
-  const scratch = new Map<string, number>();
-  const left = (sku: string, loc: string) => scratch.get(`${sku}\u0000${loc}`) ?? inventory.level(sku, loc).available;
-  const plan: { sku: string; quantity: number; locationId: string }[] = [];
-  const shortages: Shortage[] = [];
-  for (const line of body.lines) {
-    const location = catalog.locations.find((l) => left(line.sku, l.id) >= line.quantity);
-    if (!location) {
-      shortages.push({ sku: line.sku, requested: line.quantity, available: Math.max(0, ...catalog.locations.map((l) => left(line.sku, l.id))) });
-      continue;
-    }
-    scratch.set(`${line.sku}\u0000${location.id}`, left(line.sku, location.id) - line.quantity);
-    plan.push({ ...line, locationId: location.id });
-  }
-  if (shortages.length > 0) {
+  const routing = routeOrder(
+    body.lines,
+    catalog.locations.map((l) => l.id),
+    (sku, loc) => inventory.level(sku, loc).available,
+  );
+  if (!routing.ok) {
     shop.stats.counters.checkoutsRefused++;
-    return { ok: false, shortages };
+    return { ok: false, shortages: routing.shortages };
   }
+  const plan = body.lines.map((line, i) => ({ ...line, locationId: routing.locations[i]! }));
   const now = shop.now();
   const lines: OrderLine[] = plan.map((p) => {
     inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now, "checkout");
@@ -97,6 +90,7 @@ export function checkout(
   shop.orders.add(order);
   shop.stats.counters.checkouts++;
   shop.webhooks.send("orders/create", orderPayload(shop, order), now);
+  sendRoutingComplete(shop, order, now);
   forwardToFulfillment(shop, order);
   return {
     ok: true,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { moveFulfillmentOrder } from "./routing";
 import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
 import { checkout, checkoutBodySchema } from "./checkout";
@@ -157,6 +158,13 @@ export function controlRoutes(shop: ShopState): Routes {
       if (!shop.catalog.locationById(body.locationId)) throw new HttpError(404, `unknown location ${body.locationId}`);
       shop.inventory.setAvailable(body.sku, body.locationId, body.available, shop.now());
       return { [body.sku]: { [body.locationId]: shop.inventory.view(body.sku, body.locationId) } };
+    },
+    /** The merchant moves a fulfillment order in the admin (what `fulfillmentOrderMove` does; routing.ts). */
+    "POST /_emulator/fulfillment-orders/move": async (ctx) => {
+      const body = await ctx.json(z.object({ fulfillmentOrderId: z.string().min(1), locationId: z.string().min(1) }));
+      const result = moveFulfillmentOrder(shop, body.fulfillmentOrderId, body.locationId);
+      if (!result.ok) throw new HttpError(422, result.message);
+      return result;
     },
     "GET /_emulator/inventory": (ctx) => {
       const asked = ctx.query.getAll("sku");

@@ -9,7 +9,15 @@ import type { SavedDelivery } from "./saved-delivery";
  */
 export const WEBHOOK_API_VERSION = "2026-10";
 
-export type WebhookTopic = "orders/create" | "orders/cancelled" | "refunds/create" | "products/create" | "products/update" | "products/delete";
+export type WebhookTopic =
+  | "orders/create"
+  | "orders/cancelled"
+  | "refunds/create"
+  | "products/create"
+  | "products/update"
+  | "products/delete"
+  | "fulfillment_orders/order_routing_complete"
+  | "fulfillment_orders/moved";
 
 export interface WebhookTarget {
   url: string;

@@ -85,6 +85,21 @@ export const stockEventSchema = z.discriminatedUnion("kind", [
   z.object({ ...base, kind: z.literal("release"), channel: channelSchema, lineKey: lineKeySchema, quantity, restocked: z.boolean().optional() }),
   /** Order channels: the whole line is cancelled; releases whatever is still reserved. */
   z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema }),
+  /**
+   * Shopify routed (or moved) the line's fulfillment order to `locationId`: its outstanding
+   * reservation sits there from now on. `routedAt` (when the routing was read, ms) orders
+   * routings of one line, ties broken by id, so the newest routing wins in any delivery order.
+   * Moves no on-hand and no channel count (lib/sources/shopify-routing.ts).
+   */
+  z.object({
+    ...base,
+    kind: z.literal("relocate"),
+    channel: channelSchema,
+    lineKey: lineKeySchema,
+    locationId: locationIdSchema,
+    // ≤ 14 digits: the apply script stores it through cjson, which keeps 14 significant digits.
+    routedAt: z.number().int().min(0).max(99_999_999_999_999),
+  }),
 ]);
 
 export type StockEvent = z.infer<typeof stockEventSchema>;

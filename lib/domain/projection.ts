@@ -38,6 +38,15 @@ export interface OrderLine {
   locationId: string | null;
   /** Id of the reserve event that set the location: the greatest id wins, so delivery order cannot matter. */
   locationBy: string | null;
+  /**
+   * Where the channel routed the line (Shopify's fulfillment order location), which outranks the
+   * reserve's location; `null` until a `relocate` arrives. Optional so lines stored before
+   * routing existed still read.
+   */
+  routedTo?: string | null;
+  /** The winning routing's time (ms) and id: the newest (time, then id) wins. */
+  routedAt?: number;
+  routedBy?: string | null;
 }
 
 /** What every reader needs: raw on-hand and outstanding reservations. */
@@ -117,6 +126,10 @@ export const countIsNewer = (a: { at: number; id: string }, b: { at: number; id:
 
 const emptyLine = (): OrderLine => ({ reserved: 0, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null });
 
+/** A relocate wins over the line's current routing when it is newer: later `routedAt`, ties broken by id. */
+const routesLine = (event: StockEvent & { kind: "relocate" }, line: OrderLine): boolean =>
+  !line.routedBy || event.routedAt > (line.routedAt ?? 0) || (event.routedAt === (line.routedAt ?? 0) && event.id > line.routedBy);
+
 const placesLine = (event: StockEvent & { kind: "reserve" }, line: OrderLine): boolean =>
   event.locationId !== undefined && (line.locationBy === null || event.id > line.locationBy);
 
@@ -133,6 +146,8 @@ function lineChange(event: StockEvent, line: OrderLine): OrderLine | null {
       return { ...line, released: line.released + event.quantity, kept: line.kept + (event.restocked === false ? event.quantity : 0) };
     case "cancel_line":
       return { ...line, cancelled: true };
+    case "relocate":
+      return routesLine(event, line) ? { ...line, routedTo: event.locationId, routedAt: event.routedAt, routedBy: event.id } : line;
     case "pick":
       return event.lineKey ? { ...line, picked: line.picked + event.quantity } : null;
     default:
@@ -140,7 +155,9 @@ function lineChange(event: StockEvent, line: OrderLine): OrderLine | null {
   }
 }
 
-const reservedKey = (line: OrderLine): string | null => line.locationId;
+/** Where the line's outstanding amount sits: the channel's routing, else the reserve's location, else unassigned. */
+export const lineLocation = (line: OrderLine): string | null => line.routedTo ?? line.locationId;
+const reservedKey = lineLocation;
 
 function moveReservation(projection: Projection, before: OrderLine, after: OrderLine): Projection {
   const reserved = { ...projection.reserved };
@@ -204,7 +221,7 @@ export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
   let effect: Effect = "applied";
   let lineDelta = 0;
 
-  if ("locationId" in event && event.locationId !== undefined && event.kind !== "reserve") {
+  if ("locationId" in event && event.locationId !== undefined && event.kind !== "reserve" && event.kind !== "relocate") {
     const result = applyOnHand(next, event as StockEvent & { locationId: string }, at);
     next = result.state;
     effect = result.effect;

@@ -109,7 +109,38 @@ export async function recordDecision(
 export const saveIncident = (redis: Redis, incident: Incident) => redis.hset(keys.incidents, { [incident.id]: JSON.stringify(incident) });
 
 // `n` (kept: refunded without restock) is absent from lines written before it existed.
-const lineWire = z.object({ r: z.number(), x: z.number(), n: z.number().default(0), k: z.number(), c: z.number(), loc: z.string(), by: z.string() });
+const lineWire = z.object({
+  r: z.number(),
+  x: z.number(),
+  n: z.number().default(0),
+  k: z.number(),
+  c: z.number(),
+  loc: z.string(),
+  by: z.string(),
+  // Routing (relocate events); absent on lines stored before it existed.
+  rl: z.string().default(""),
+  ra: z.number().default(0),
+  rb: z.string().default(""),
+});
+
+/** One order line as the apply script keeps it, or null (a routing webhook may come before its order). */
+export async function readLine(redis: Redis, sku: string, lineKey: string): Promise<OrderLine | null> {
+  const l = decodeStored(lineWire, await redis.hget<unknown>(keys.lines(sku), lineKey));
+  return l
+    ? {
+        reserved: l.r,
+        released: l.x,
+        kept: l.n,
+        picked: l.k,
+        cancelled: l.c === 1,
+        locationId: l.loc || null,
+        locationBy: l.by || null,
+        routedTo: l.rl || null,
+        routedAt: l.ra,
+        routedBy: l.rb || null,
+      }
+    : null;
+}
 
 /** A SKU's order lines as the apply script keeps them. */
 export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
@@ -118,7 +149,23 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
     Object.entries(raw).flatMap(([lineKey, value]) => {
       const l = decodeStored(lineWire, value);
       return l
-        ? [[lineKey, { reserved: l.r, released: l.x, kept: l.n, picked: l.k, cancelled: l.c === 1, locationId: l.loc || null, locationBy: l.by || null }]]
+        ? [
+            [
+              lineKey,
+              {
+                reserved: l.r,
+                released: l.x,
+                kept: l.n,
+                picked: l.k,
+                cancelled: l.c === 1,
+                locationId: l.loc || null,
+                locationBy: l.by || null,
+                routedTo: l.rl || null,
+                routedAt: l.ra,
+                routedBy: l.rb || null,
+              },
+            ],
+          ]
         : [];
     }),
   );

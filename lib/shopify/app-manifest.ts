@@ -23,6 +23,18 @@ export const WEBHOOK_SUBSCRIPTIONS = [
   { topic: "orders/create", reads: "stock", scope: "read_orders", why: "reserve each tracked line" },
   { topic: "orders/cancelled", reads: "stock", scope: "read_orders", why: "release what a cancelled order still holds" },
   { topic: "refunds/create", reads: "stock", scope: "read_orders", why: "release refunded units; restocked returns" },
+  {
+    topic: "fulfillment_orders/order_routing_complete",
+    reads: "stock",
+    scope: "read_merchant_managed_fulfillment_orders",
+    why: "move an online order's reservation to the location Shopify routed it to",
+  },
+  {
+    topic: "fulfillment_orders/moved",
+    reads: "stock",
+    scope: "read_merchant_managed_fulfillment_orders",
+    why: "follow a fulfillment order the merchant moved",
+  },
   { topic: "products/create", reads: "catalog", scope: "read_products", why: "new product shells" },
   { topic: "products/update", reads: "catalog", scope: "read_products", why: "invalidate cached product shells" },
   { topic: "products/delete", reads: "catalog", scope: "read_products", why: "drop cached product shells" },
@@ -42,6 +54,7 @@ export const ADMIN_SCOPES = [
   { scope: "read_locations", why: "map Shopify locations to the policy's" },
   { scope: "read_products", why: "SKU → inventory item lookup; product webhooks" },
   { scope: "read_orders", why: "order webhooks; the oversold order on recovery" },
+  { scope: "read_merchant_managed_fulfillment_orders", why: "routing webhooks; the routed fulfillment order's location and lines" },
   { scope: "write_orders", why: "refundCreate on oversell recovery" },
   { scope: "write_discounts", why: "the apology discount code" },
 ] as const satisfies readonly AccessScope[];

@@ -30,7 +30,7 @@ local loc = e.locationId
 local kind = e.kind
 
 -- On-hand: cycle counts are absolute as of their time; other movements are deltas.
-if loc ~= nil and kind ~= 'reserve' then
+if loc ~= nil and kind ~= 'reserve' and kind ~= 'relocate' then
   local last = redis.call('HGET', counts, loc)
   local lastAt, lastId
   if last then
@@ -75,18 +75,25 @@ local function held(l)
   if l.c == 1 then return math.min(l.k + l.n, open) end
   return open
 end
+-- Where the outstanding amount sits: the channel's routing (rl), else the reserve's location.
+local function lineLocation(l)
+  if l.rl ~= '' then return l.rl end
+  return l.loc
+end
 local function rsField(l)
-  if l.loc == '' then return '${projectionFields.unassigned}' end
-  return '${projectionFields.reservedPrefix}' .. l.loc
+  local where = lineLocation(l)
+  if where == '' then return '${projectionFields.unassigned}' end
+  return '${projectionFields.reservedPrefix}' .. where
 end
 
 local lineKey = e.lineKey
 local lineDelta, lineLoc = 0, ''
-if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel_line' or kind == 'pick') then
+if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel_line' or kind == 'pick' or kind == 'relocate') then
   local raw = redis.call('HGET', lines, lineKey)
   local l
   if raw then l = cjson.decode(raw) else l = { r = 0, x = 0, n = 0, k = 0, c = 0, loc = '', by = '' } end
   if l.n == nil then l.n = 0 end
+  if l.rl == nil then l.rl = ''; l.ra = 0; l.rb = '' end
   local beforeAmount, beforeField, beforeHeld = outstanding(l), rsField(l), held(l)
   if kind == 'reserve' then
     l.r = l.r + e.quantity
@@ -96,13 +103,18 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
     if e.restocked == false then l.n = l.n + e.quantity end
   elseif kind == 'cancel_line' then
     l.c = 1
+  elseif kind == 'relocate' then
+    -- The newest routing wins: later routedAt, ties broken by id (lib/domain/projection.ts routesLine).
+    if l.rb == '' or e.routedAt > l.ra or (e.routedAt == l.ra and e.id > l.rb) then
+      l.rl = loc; l.ra = e.routedAt; l.rb = e.id
+    end
   else
     l.k = l.k + e.quantity
   end
   redis.call('HSET', lines, lineKey, cjson.encode(l))
   incr(beforeField, -beforeAmount)
   incr(rsField(l), outstanding(l))
-  lineDelta, lineLoc = held(l) - beforeHeld, l.loc
+  lineDelta, lineLoc = held(l) - beforeHeld, lineLocation(l)
 end
 redis.call('HSET', applied, e.id, lineDelta .. '|' .. lineLoc)
 
