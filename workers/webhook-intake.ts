@@ -45,7 +45,8 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
   try {
     const body = parseJson(raw);
     change = def.catalogChange?.(request.headers, body) ?? null;
-    events = change ? [] : def.parse(request.headers, body);
+    // The policy maps Shopify's location ids to ours and says whether test orders count.
+    events = change ? [] : def.parse(request.headers, body, { policy: await ctx.policy() });
   } catch (error) {
     if (!(error instanceof PayloadError)) throw error;
     log.warn("webhook.malformed", { source: def.source, field: error.field, deliveryId });

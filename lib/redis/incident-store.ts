@@ -109,7 +109,16 @@ export async function recordDecision(
 export const saveIncident = (redis: Redis, incident: Incident) => redis.hset(keys.incidents, { [incident.id]: JSON.stringify(incident) });
 
 // `n` (kept: refunded without restock) is absent from lines written before it existed.
-const lineWire = z.object({ r: z.number(), x: z.number(), n: z.number().default(0), k: z.number(), c: z.number(), loc: z.string(), by: z.string() });
+const lineWire = z.object({
+  r: z.number(),
+  x: z.number(),
+  n: z.number().default(0),
+  k: z.number(),
+  c: z.number(),
+  nr: z.number().optional(),
+  loc: z.string(),
+  by: z.string(),
+});
 
 /** A SKU's order lines as the apply script keeps them. */
 export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
@@ -118,7 +127,21 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
     Object.entries(raw).flatMap(([lineKey, value]) => {
       const l = decodeStored(lineWire, value);
       return l
-        ? [[lineKey, { reserved: l.r, released: l.x, kept: l.n, picked: l.k, cancelled: l.c === 1, locationId: l.loc || null, locationBy: l.by || null }]]
+        ? [
+            [
+              lineKey,
+              {
+                reserved: l.r,
+                released: l.x,
+                kept: l.n,
+                picked: l.k,
+                cancelled: l.c === 1,
+                cancelRestocks: l.nr !== 1,
+                locationId: l.loc || null,
+                locationBy: l.by || null,
+              },
+            ],
+          ]
         : [];
     }),
   );
