@@ -38,7 +38,13 @@ export function seededRandom(seed: number): () => number {
   return () => (rng.next() >>> 0) / 2 ** 32;
 }
 
-export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}) {
+/** `shopifyWebhook`: where the Shopify emulator sends its webhooks (default: nowhere). */
+export async function startChannelWorld(
+  catalog: Catalog,
+  seed = 20261127,
+  extraEnv: Record<string, string> = {},
+  options: { shopifyWebhook?: { url: string; secret: string } } = {},
+) {
   const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
@@ -53,7 +59,7 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127, extra
     shopDomain: "load-test.myshopify.com",
     adminAccessToken: "shpat_load_test_token",
     storefrontAccessToken: "storefront-load-token",
-    webhook: { url: nowhere, secret: "unused-secret-0123456789" },
+    webhook: options.shopifyWebhook ?? { url: nowhere, secret: "unused-secret-0123456789" },
     catalog,
     random: seededRandom(seed),
     locations: [
