@@ -38,12 +38,15 @@ export function seededRandom(seed: number): () => number {
   return () => (rng.next() >>> 0) / 2 ** 32;
 }
 
-/** `extraLocations`: Shopify locations the policy does not know (a shop's pop-ups and stores), listed first. */
+/**
+ * `shopifyWebhook`: where the Shopify emulator sends its webhooks (default: nowhere).
+ * `extraLocations`: Shopify locations the policy does not know (a shop's pop-ups and stores), listed first.
+ */
 export async function startChannelWorld(
   catalog: Catalog,
   seed = 20261127,
   extraEnv: Record<string, string> = {},
-  extraLocations: { id: string; gid: string; name: string }[] = [],
+  options: { shopifyWebhook?: { url: string; secret: string }; extraLocations?: { id: string; gid: string; name: string }[] } = {},
 ) {
   const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
@@ -59,11 +62,11 @@ export async function startChannelWorld(
     shopDomain: "load-test.myshopify.com",
     adminAccessToken: "shpat_load_test_token",
     storefrontAccessToken: "storefront-load-token",
-    webhook: { url: nowhere, secret: "unused-secret-0123456789" },
+    webhook: options.shopifyWebhook ?? { url: nowhere, secret: "unused-secret-0123456789" },
     catalog,
     random: seededRandom(seed),
     locations: [
-      ...extraLocations,
+      ...(options.extraLocations ?? []),
       { id: "wh-east", gid: "gid://shopify/Location/71001", name: "East" },
       { id: "wh-west", gid: "gid://shopify/Location/71002", name: "West" },
     ],

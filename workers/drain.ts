@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { ownSaleAdjustment } from "@/lib/channels/own-sales";
+import { movesChannelCount, ownSaleAdjustment } from "@/lib/channels/own-sales";
 import { routedLines, routedSkus } from "@/lib/channels/routing-beliefs";
 import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
@@ -107,7 +107,7 @@ async function queueChannelWrites(ctx: StockContext, outcomes: readonly ApplyOut
   if (channels.length === 0) return;
 
   const lineChannel = (o: ApplyOutcome) => ("lineKey" in o.event && o.event.lineKey ? lineKeyChannel(o.event.lineKey) : undefined);
-  const sales = changed.filter((o) => o.lineDelta !== 0 && channels.some((c) => c === lineChannel(o)));
+  const sales = changed.filter((o) => movesChannelCount(o) && channels.some((c) => c === lineChannel(o)));
   if (sales.length > 0) {
     // One round trip for all channels' beliefs (the client pipelines concurrent reads).
     const believed = new Map<Channel, Map<string, number>>(

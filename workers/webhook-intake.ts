@@ -49,7 +49,8 @@ export async function handleWebhook(request: Request, def: WebhookSource, ctx: S
   try {
     const body = parseJson(raw);
     change = def.catalogChange?.(request.headers, body) ?? null;
-    events = change ? [] : def.parse(request.headers, body);
+    // The policy maps Shopify's location ids to ours and says whether test orders count.
+    events = change ? [] : def.parse(request.headers, body, { policy: await ctx.policy() });
     // Routing webhooks carry ids only: read the fulfillment orders now, before the 2xx (shopify-routing.ts).
     const routing = def.source === "shopify" && events === null ? routingTopicSchema.safeParse(request.headers.get("x-shopify-topic")) : null;
     if (routing?.success) events = await routingEvents(ctx, routing.data, body);

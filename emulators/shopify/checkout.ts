@@ -3,7 +3,7 @@ import { HttpError } from "../shared/http";
 import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
 import { orderPayload } from "./order-payload";
-import { DEFAULT_EMAIL, type Order, type OrderLine } from "./orders";
+import { DEFAULT_EMAIL, type Order, type OrderLine, type OrderOrigin } from "./orders";
 import { routeOrder, sendRoutingComplete } from "./routing";
 import type { ShopState } from "./shop-state";
 
@@ -66,12 +66,29 @@ export function checkout(
       refundedFulfilled: 0,
     };
   });
+  const order = recordOrder(shop, lines, body.email);
+  // Online orders are routed after creation; a counter sale (POS) is fulfilled where it was sold.
+  sendRoutingComplete(shop, order, now);
+  forwardToFulfillment(shop, order);
+  return {
+    ok: true,
+    result: {
+      orderId: order.id,
+      name: order.name,
+      lines: lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })),
+    },
+  };
+}
+
+/** Files a new order and sends `orders/create`; the inventory has already moved as the order's origin says. */
+export function recordOrder(shop: ShopState, lines: OrderLine[], email: string | undefined, origin?: OrderOrigin): Order {
+  const now = shop.now();
   const number = shop.orders.takeNumber();
   const order: Order = {
     id: shop.ids.order.next(),
     number,
     name: `#${number}`,
-    email: body.email ?? DEFAULT_EMAIL,
+    email: email ?? DEFAULT_EMAIL,
     token: hexFrom(shop.random, 32),
     cartToken: hexFrom(shop.random, 32),
     checkoutId: shop.ids.checkout.next(),
@@ -86,24 +103,16 @@ export function checkout(
     cancelledAt: null,
     lines,
     refunds: [],
+    ...(origin ? { origin } : {}),
   };
   shop.orders.add(order);
   shop.stats.counters.checkouts++;
   shop.webhooks.send("orders/create", orderPayload(shop, order), now);
-  sendRoutingComplete(shop, order, now);
-  forwardToFulfillment(shop, order);
-  return {
-    ok: true,
-    result: {
-      orderId: order.id,
-      name: order.name,
-      lines: lines.map((l) => ({ lineItemId: l.id, sku: l.variant.sku, quantity: l.quantity, locationId: l.locationId })),
-    },
-  };
+  return order;
 }
 
 /** Hands the new order to the WMS (fire and forget; the sender retries until it is taken). */
-function forwardToFulfillment(shop: ShopState, order: Order): void {
+export function forwardToFulfillment(shop: ShopState, order: Order): void {
   if (!shop.fulfillment) return;
   const body = {
     orderId: `shopify:${order.id}`,

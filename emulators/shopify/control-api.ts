@@ -4,7 +4,8 @@ import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
 import { checkout, checkoutBodySchema } from "./checkout";
 import { discountView } from "./discount-view";
-import { cancelOrder, fulfillOrder, refundBodySchema, refundOrder } from "./order-lifecycle";
+import { cancelBodySchema, cancelOrder, fulfillOrder, refundBodySchema, refundOrder } from "./order-lifecycle";
+import { apiOrder, apiOrderBodySchema, posSale, posSaleBodySchema } from "./order-sources";
 import { productPayload } from "./product-payload";
 import type { ShopState } from "./shop-state";
 
@@ -89,7 +90,11 @@ export function controlRoutes(shop: ShopState): Routes {
         refunds: order.refunds.map((r) => r.id),
       };
     },
-    "POST /_emulator/orders/:id/cancel": (ctx) => cancelOrder(shop, ctx.params.id ?? ""),
+    "POST /_emulator/orders/:id/cancel": async (ctx) => cancelOrder(shop, ctx.params.id ?? "", await ctx.json(cancelBodySchema)),
+    /** A POS counter sale at one of our locations (see order-sources.ts). */
+    "POST /_emulator/pos-sales": async (ctx) => posSale(shop, await ctx.json(posSaleBodySchema)),
+    /** An app's orderCreate (inventory bypassed unless asked otherwise). */
+    "POST /_emulator/api-orders": async (ctx) => apiOrder(shop, await ctx.json(apiOrderBodySchema)),
     "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
     "POST /_emulator/orders/:id/fulfill": (ctx) => fulfillOrder(shop, ctx.params.id ?? ""),
     /** A new product, announced with `products/create`. */

@@ -29,21 +29,39 @@ function orderOr404(shop: ShopState, rawId: string): Order {
   return order;
 }
 
-/** Cancel: every unfulfilled unit goes back to available at its location. */
-export function cancelOrder(shop: ShopState, rawId: string) {
+/**
+ * `orderCancel(restock: Boolean!, refund…)` (https://shopify.dev/docs/api/admin-graphql/latest/mutations/orderCancel):
+ * restocking is the merchant's choice, and a required one. The unfulfilled units leave
+ * committed; with restock they go back to available at their location. What was restocked
+ * is recorded as a refund (restock_type "cancel" or "no_restock"), nested in the
+ * `orders/cancelled` body and sent as `refunds/create` too: one merchant action, so both
+ * deliveries share one X-Shopify-Event-Id (https://shopify.dev/docs/apps/build/webhooks/delivery-structure).
+ */
+export const cancelBodySchema = z.object({ restock: z.boolean(), refund: z.boolean().default(true) });
+
+export function cancelOrder(shop: ShopState, rawId: string, body: z.infer<typeof cancelBodySchema>) {
   const order = orderOr404(shop, rawId);
   if (order.cancelledAt !== null) throw new HttpError(409, "order is already cancelled");
   const now = shop.now();
+  const claims = order.origin?.claimsInventory ?? true;
+  const restockType: RestockType = body.restock ? "cancel" : "no_restock";
+  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: null, lines: [], transactionId: shop.ids.transaction.next(), amountCents: 0 };
   const restocked = order.lines.map((line) => {
     const quantity = unfulfilled(line);
-    if (quantity > 0) shop.inventory.move(line.variant.sku, line.locationId, { available: quantity, committed: -quantity }, now);
+    if (quantity > 0) {
+      if (claims) shop.inventory.move(line.variant.sku, line.locationId, { committed: -quantity, ...(body.restock ? { available: quantity } : {}) }, now);
+      refund.lines.push({ id: shop.ids.refundLine.next(), line, quantity, restockType, locationId: body.restock ? line.locationId : null });
+      if (body.refund) refund.amountCents += line.priceCents * quantity;
+    }
     line.removed += quantity;
-    return { lineItemId: line.id, sku: line.variant.sku, quantity, locationId: line.locationId };
+    return { lineItemId: line.id, sku: line.variant.sku, quantity: body.restock ? quantity : 0, locationId: line.locationId };
   });
+  if (refund.lines.length > 0) order.refunds.push(refund);
   order.cancelledAt = now;
   order.updatedAt = now;
   shop.stats.counters.cancels++;
-  shop.webhooks.send("orders/cancelled", orderPayload(shop, order), now);
+  const { eventId } = shop.webhooks.send("orders/cancelled", orderPayload(shop, order), now);
+  if (refund.lines.length > 0) shop.webhooks.send("refunds/create", refundPayload(shop, order, refund), now, eventId);
   return { orderId: order.id, cancelledAt: new Date(now).toISOString(), restocked };
 }
 
@@ -177,7 +195,8 @@ export function fulfillOrder(shop: ShopState, rawId: string) {
   const fulfilled = order.lines.flatMap((line) => {
     const quantity = unfulfilled(line);
     if (quantity === 0) return [];
-    shop.inventory.move(line.variant.sku, line.locationId, { committed: -quantity }, now);
+    // An order that claimed nothing (inventory bypass) has nothing committed to ship from.
+    if (order.origin?.claimsInventory ?? true) shop.inventory.move(line.variant.sku, line.locationId, { committed: -quantity }, now);
     line.fulfilled += quantity;
     return [{ lineItemId: line.id, sku: line.variant.sku, quantity, locationId: line.locationId }];
   });

@@ -22,6 +22,22 @@ export interface OrderLine {
   refundedFulfilled: number;
 }
 
+/**
+ * Where an order came from, when not the online checkout. POS: `location_id` is the store's
+ * numeric id and counter lines are fulfilled at creation
+ * (https://shopify.dev/docs/api/admin-rest/latest/resources/order, `location_id`). An app's
+ * `orderCreate` claims no inventory by default (`inventoryBehaviour: BYPASS`,
+ * https://shopify.dev/docs/api/admin-graphql/latest/input-objects/OrderCreateOptionsInput).
+ */
+export interface OrderOrigin {
+  sourceName: string;
+  /** Our id of the POS location, or null. */
+  posLocationId: string | null;
+  test: boolean;
+  /** false: the order took nothing off available, so cancels and fulfilments move nothing either. */
+  claimsInventory: boolean;
+}
+
 export interface RefundLine {
   id: number;
   line: OrderLine;
@@ -60,6 +76,8 @@ export interface Order {
   cancelledAt: number | null;
   lines: OrderLine[];
   refunds: Refund[];
+  /** Absent for the online checkout. */
+  origin?: OrderOrigin;
 }
 
 /** The checkout's email when the buyer gave none. */

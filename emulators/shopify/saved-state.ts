@@ -94,6 +94,7 @@ const orderSchema = z.object({
   cancelledAt: z.number().nullable(),
   lines: z.array(orderLineSchema).min(1),
   refunds: z.array(refundSchema),
+  origin: z.object({ sourceName: z.string(), posLocationId: z.string().nullable(), test: z.boolean(), claimsInventory: z.boolean() }).optional(),
 });
 
 const cartSchema = z.object({
@@ -169,6 +170,7 @@ const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
   createdAt: o.createdAt,
   updatedAt: o.updatedAt,
   cancelledAt: o.cancelledAt,
+  ...(o.origin ? { origin: o.origin } : {}),
   lines: o.lines.map((l) => ({
     id: l.id,
     variantId: l.variant.id,

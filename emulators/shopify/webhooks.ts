@@ -34,8 +34,8 @@ export class ShopifyWebhooks {
     private readonly random: () => number,
   ) {}
 
-  send(topic: WebhookTopic, body: unknown, triggeredAt: number): { eventId: string } {
-    const eventId = uuidFrom(this.random);
+  /** `eventId`: the id of the merchant action this delivery belongs to, when it produces several topics (orders/cancelled + refunds/create). */
+  send(topic: WebhookTopic, body: unknown, triggeredAt: number, eventId: string = uuidFrom(this.random)): { eventId: string } {
     const headers: Record<string, string> = {
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": this.target.shopDomain,

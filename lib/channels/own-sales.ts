@@ -32,6 +32,13 @@ export interface BeliefAdjustment {
   resplit: boolean;
 }
 
+/**
+ * Whether an applied event may move a channel's own count: a change of what it holds for a
+ * line, or a restock it did by itself (a Shopify return refund puts units back at once).
+ */
+export const movesChannelCount = (outcome: { event: StockEvent; lineDelta: number }): boolean =>
+  outcome.lineDelta !== 0 || outcome.event.kind === "channel_restock";
+
 export function ownSaleAdjustment(
   outcome: { event: StockEvent; effect: string; lineDelta: number; lineLocation: string | null },
   policy: Policy,
@@ -39,22 +46,31 @@ export function ownSaleAdjustment(
 ): BeliefAdjustment | null {
   const { event, lineDelta } = outcome;
   // Duplicates carry their first application's delta: the adjustment itself is deduped by event id.
-  if (lineDelta === 0 || !("lineKey" in event) || !event.lineKey) return null;
+  if (!movesChannelCount(outcome) || !("lineKey" in event) || !event.lineKey) return null;
   // Refunded without restock: the channel's own number did not move (channelHeld already gives 0).
   if (event.kind === "release" && event.restocked === false) return null;
   const channelId = channelSchema.safeParse(lineKeyChannel(event.lineKey));
   if (!channelId.success) return null;
   const channel = policy.channels[channelId.data];
   if (!channel) return null;
-  const delta = -lineDelta;
+  // A channel restock is Shopify's own +q at the refund's location, whatever the line's state.
+  // A sale Shopify may not have committed (`committed: false`) moves nothing: the re-read sees
+  // what Shopify did, and a belief kept above the real number can only under-report.
+  const restock = event.kind === "channel_restock";
+  const uncommitted = event.kind === "reserve" && event.committed === false;
+  const delta = restock ? event.quantity : uncommitted ? 0 : -lineDelta;
   const adjust = (location: string, resplit: boolean): BeliefAdjustment => ({
     eventId: event.id,
     channel: channelId.data,
     target: targetKey(event.sku, location),
     delta,
-    resplit,
+    resplit: resplit || uncommitted,
   });
   if (!channel.locationAware) return adjust(ANY_LOCATION, false);
+  if (restock) {
+    const at = event.locationId && channel.locations.includes(event.locationId) ? event.locationId : undefined;
+    return at ? adjust(at, false) : channel.locations[0] ? adjust(channel.locations[0], true) : null;
+  }
   if (outcome.lineLocation) return adjust(outcome.lineLocation, false);
   // Shopify's default routing: the first location in priority order that could serve the units.
   const guess =

@@ -53,6 +53,16 @@ export const policySchema = z.object({
      */
     graceMs: z.number().int().min(0).max(3_600_000).default(120_000),
   }),
+  /** How Shopify order webhooks are read (lib/sources/shopify.ts). */
+  shopifyOrders: z
+    .object({
+      /**
+       * `test: true` orders (test mode, Bogus gateway) are never picked by the warehouse:
+       * "ignore" (the default) queues nothing for them; "reserve" treats them as real.
+       */
+      testOrders: z.enum(["ignore", "reserve"]).default("ignore"),
+    })
+    .default({ testOrders: "ignore" }),
   escalation: z.object({
     /** Oversold orders worth more than this (minor units) go to a human. */
     orderValueCents: z.number().int().min(0),

@@ -76,6 +76,12 @@ export const stockEventSchema = z.discriminatedUnion("kind", [
     locationId: locationIdSchema.optional(),
     /** Line value in shop currency minor units, for incident triage. */
     valueCents: z.number().int().min(0).optional(),
+    /**
+     * `false` when the channel may not have taken the units off its own count at the sale
+     * (Shopify: an app-created order that may bypass inventory, a selling plan that may reserve
+     * at fulfilment): the belief is re-read instead of lowered (lib/channels/own-sales.ts).
+     */
+    committed: z.literal(false).optional(),
   }),
   /**
    * Order channels: release q of a line's reservation (a refund of unshipped units). `restocked:
@@ -83,8 +89,25 @@ export const stockEventSchema = z.discriminatedUnion("kind", [
    * oversell refunds, for units that never existed).
    */
   z.object({ ...base, kind: z.literal("release"), channel: channelSchema, lineKey: lineKeySchema, quantity, restocked: z.boolean().optional() }),
-  /** Order channels: the whole line is cancelled; releases whatever is still reserved. */
-  z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema }),
+  /**
+   * Order channels: the whole line is cancelled; releases whatever is still reserved.
+   * `restocked: false` when the cancellation itself puts nothing back on the channel's count
+   * (Shopify: what a cancellation restocked arrives as its refund's lines, i.e. as releases).
+   */
+  z.object({ ...base, kind: z.literal("cancel_line"), channel: channelSchema, lineKey: lineKeySchema, restocked: z.literal(false).optional() }),
+  /**
+   * Order channels: the channel put q units of a fulfilled line back on its own count at
+   * `locationId` (Shopify: a refund line with restock_type "return"). No on-hand or reservation
+   * change: the unit counts again only when the WMS books the return; only the belief moves.
+   */
+  z.object({
+    ...base,
+    kind: z.literal("channel_restock"),
+    channel: channelSchema,
+    lineKey: lineKeySchema,
+    quantity,
+    locationId: locationIdSchema.optional(),
+  }),
   /**
    * Shopify routed (or moved) the line's fulfillment order to `locationId`: its outstanding
    * reservation sits there from now on. `routedAt` (when the routing was read, ms) orders

@@ -34,6 +34,12 @@ export interface OrderLine {
   kept: number;
   picked: number;
   cancelled: boolean;
+  /**
+   * Whether the cancellation restocked every unit not picked or kept. `false` for a channel whose
+   * cancellation restocks only through refund lines (Shopify: `orderCancel(restock: false)` is a
+   * merchant's choice), which then arrive as releases.
+   */
+  cancelRestocks: boolean;
   /** Where the reservation sits; `null` = not assigned to a location yet. */
   locationId: string | null;
   /** Id of the reserve event that set the location: the greatest id wins, so delivery order cannot matter. */
@@ -112,19 +118,29 @@ export const outstanding = (line: OrderLine): number => (line.cancelled ? 0 : Ma
 /**
  * What the line's selling channel has taken off its own count: it lowers its number at the
  * sale and puts back refunds with restock (a refund without restock puts nothing back); a
- * cancellation restocks all but what was picked or refunded without restock. Derived from sums,
- * so a refund delivered before its order still nets out right when the order arrives.
+ * cancellation restocks all but what was picked or refunded without restock, unless its
+ * restocks arrive as releases (`cancelRestocks: false`). Derived from sums, so a refund
+ * delivered before its order still nets out right when the order arrives.
  */
 export const channelHeld = (line: OrderLine): number => {
   const open = Math.max(0, line.reserved - (line.released - line.kept));
-  return line.cancelled ? Math.min(line.picked + line.kept, open) : open;
+  return line.cancelled && line.cancelRestocks ? Math.min(line.picked + line.kept, open) : open;
 };
 
 /** Strict order of cycle counts: later `occurredAt` wins, ties broken by id. */
 export const countIsNewer = (a: { at: number; id: string }, b: { at: number; id: string } | undefined): boolean =>
   b === undefined || a.at > b.at || (a.at === b.at && a.id > b.id);
 
-const emptyLine = (): OrderLine => ({ reserved: 0, released: 0, kept: 0, picked: 0, cancelled: false, locationId: null, locationBy: null });
+const emptyLine = (): OrderLine => ({
+  reserved: 0,
+  released: 0,
+  kept: 0,
+  picked: 0,
+  cancelled: false,
+  cancelRestocks: true,
+  locationId: null,
+  locationBy: null,
+});
 
 /** A relocate wins over the line's current routing when it is newer: later `routedAt`, ties broken by id. */
 const routesLine = (event: StockEvent & { kind: "relocate" }, line: OrderLine): boolean =>
@@ -145,7 +161,8 @@ function lineChange(event: StockEvent, line: OrderLine): OrderLine | null {
     case "release":
       return { ...line, released: line.released + event.quantity, kept: line.kept + (event.restocked === false ? event.quantity : 0) };
     case "cancel_line":
-      return { ...line, cancelled: true };
+      // Once any cancel says its restocks come as releases, it stays so: the order of deliveries cannot matter.
+      return { ...line, cancelled: true, cancelRestocks: line.cancelRestocks && event.restocked !== false };
     case "relocate":
       return routesLine(event, line) ? { ...line, routedTo: event.locationId, routedAt: event.routedAt, routedBy: event.id } : line;
     case "pick":
@@ -221,7 +238,8 @@ export function applyEvent(state: SkuState, event: StockEvent): ApplyResult {
   let effect: Effect = "applied";
   let lineDelta = 0;
 
-  if ("locationId" in event && event.locationId !== undefined && event.kind !== "reserve" && event.kind !== "relocate") {
+  // A reserve's, a routing's and a channel restock's location is the channel's, not an on-hand movement.
+  if ("locationId" in event && event.locationId !== undefined && event.kind !== "reserve" && event.kind !== "relocate" && event.kind !== "channel_restock") {
     const result = applyOnHand(next, event as StockEvent & { locationId: string }, at);
     next = result.state;
     effect = result.effect;

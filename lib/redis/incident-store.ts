@@ -115,6 +115,7 @@ const lineWire = z.object({
   n: z.number().default(0),
   k: z.number(),
   c: z.number(),
+  nr: z.number().optional(),
   loc: z.string(),
   by: z.string(),
   // Routing (relocate events); absent on lines stored before it existed.
@@ -133,6 +134,7 @@ export async function readLine(redis: Redis, sku: string, lineKey: string): Prom
         kept: l.n,
         picked: l.k,
         cancelled: l.c === 1,
+        cancelRestocks: l.nr !== 1,
         locationId: l.loc || null,
         locationBy: l.by || null,
         routedTo: l.rl || null,
@@ -158,6 +160,7 @@ export async function readLines(redis: Redis, sku: string): Promise<Record<strin
                 kept: l.n,
                 picked: l.k,
                 cancelled: l.c === 1,
+                cancelRestocks: l.nr !== 1,
                 locationId: l.loc || null,
                 locationBy: l.by || null,
                 routedTo: l.rl || null,

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { Policy } from "../config/policy";
 import { skuSchema, type StockEvent } from "../domain/events";
 import { formatLineKey } from "../domain/line-key";
 import { currencyExponent, decimalToMinorUnits } from "../money";
@@ -69,6 +70,12 @@ export const shopifyLineItemSchema = z.object({
   variant_inventory_management: z.string().nullable().optional(),
   price: decimalSchema.nullish(),
   price_set: moneySetSchema.nullish(),
+  /** null (nothing shipped), "partial" or "fulfilled"; a POS counter sale is "fulfilled" at creation. */
+  fulfillment_status: z.string().nullish(),
+  /** Units still to ship. */
+  fulfillable_quantity: z.number().int().min(0).nullish(),
+  /** Set when the line was sold under a selling plan (2026-10+), whose reserve may be ON_FULFILLMENT. */
+  selling_plan_id: shopifyIdSchema.nullish(),
 });
 export type ShopifyLineItem = z.infer<typeof shopifyLineItemSchema>;
 
@@ -79,12 +86,13 @@ export const shopifyOrderSchema = z.object({
   currency: currencySchema.nullish(),
   /** Where the order was taken: set for POS (and staff-created) orders, null for online checkout. */
   location_id: shopifyIdSchema.nullish(),
+  /** "web", "pos", "shopify_draft_order", "iphone", "android", or an app's own name/id for API-created orders. */
+  source_name: z.string().nullish(),
+  /** Test mode or the Bogus gateway. */
+  test: z.boolean().nullish(),
   line_items: z.array(shopifyLineItemSchema),
 });
 export type ShopifyOrder = z.infer<typeof shopifyOrderSchema>;
-
-export const shopifyCancelledOrderSchema = shopifyOrderSchema.extend({ cancelled_at: timestampSchema });
-export type ShopifyCancelledOrder = z.infer<typeof shopifyCancelledOrderSchema>;
 
 export const shopifyRefundLineItemSchema = z
   .object({
@@ -93,7 +101,16 @@ export const shopifyRefundLineItemSchema = z
     quantity: z.number().int().min(0),
     /** "cancel" | "return" | "no_restock" | "legacy_restock"; kept open so a new value cannot reject the refund. */
     restock_type: z.string().nullish(),
-    line_item: z.object({ sku: z.string().nullish(), gift_card: z.boolean().nullish(), fulfillment_status: z.string().nullish() }).nullish(),
+    /** Where the units were restocked: Shopify's numeric location id. */
+    location_id: shopifyIdSchema.nullish(),
+    line_item: z
+      .object({
+        sku: z.string().nullish(),
+        gift_card: z.boolean().nullish(),
+        fulfillment_status: z.string().nullish(),
+        fulfillable_quantity: z.number().int().min(0).nullish(),
+      })
+      .nullish(),
   })
   .superRefine((line, ctx) => {
     // The SKU of a cancelled unit lives only on the nested line item.
@@ -110,17 +127,54 @@ export const shopifyRefundSchema = z.object({
 });
 export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;
 
+/** A cancellation carries the refund that records what it restocked (`orderCancel(restock:)` is the merchant's choice). */
+export const shopifyCancelledOrderSchema = shopifyOrderSchema.extend({
+  cancelled_at: timestampSchema,
+  refunds: z.array(shopifyRefundSchema).nullish(),
+});
+export type ShopifyCancelledOrder = z.infer<typeof shopifyCancelledOrderSchema>;
+
+/** What the parser needs from the policy: our location per Shopify location, and the test-order setting. */
+export interface ShopifyParseOptions {
+  /** Shopify's numeric location id → our location id. */
+  locations: ReadonlyMap<string, string>;
+  testOrders: "ignore" | "reserve";
+}
+
+export const DEFAULT_PARSE_OPTIONS: ShopifyParseOptions = { locations: new Map(), testOrders: "ignore" };
+
+/** The reverse of `policy.locations[*].shopifyLocationId` (`gid://shopify/Location/<n>` → `<n>`). */
+export function shopifyParseOptions(policy: Policy): ShopifyParseOptions {
+  const locations = new Map<string, string>();
+  for (const [id, location] of Object.entries(policy.locations)) {
+    const legacy = location.shopifyLocationId?.split("/").pop();
+    if (legacy) locations.set(legacy, id);
+  }
+  return { locations, testOrders: policy.shopifyOrders.testOrders };
+}
+
 /** Parse one Shopify webhook body for `topic`. Throws PayloadError naming the bad field. */
-export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown): StockEvent[] {
+export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown, options: ShopifyParseOptions = DEFAULT_PARSE_OPTIONS): StockEvent[] {
   switch (topic) {
     case "orders/create":
-      return reserveEvents(parseOrThrow(shopifyOrderSchema, body));
+      return reserveEvents(parseOrThrow(shopifyOrderSchema, body), options);
     case "orders/cancelled":
-      return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body));
+      return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body), options);
     case "refunds/create":
-      return releaseEvents(parseOrThrow(shopifyRefundSchema, body));
+      return releaseEvents(parseOrThrow(shopifyRefundSchema, body), options);
   }
 }
+
+/** The test orders Shopify commits stock for but no warehouse ever picks (docs/architecture.md#projection). */
+const skipped = (order: { test?: boolean | null | undefined }, options: ShopifyParseOptions) => order.test === true && options.testOrders === "ignore";
+
+/**
+ * Sales channels whose orders Shopify commits at sale. An app-created order (`orderCreate`)
+ * defaults to `inventoryBehaviour: BYPASS` ("Do not claim inventory",
+ * https://shopify.dev/docs/api/admin-graphql/latest/input-objects/OrderCreateOptionsInput)
+ * and carries the app's own source_name. Draft orders are F6 (lib/sources/shopify-edits.ts).
+ */
+const COMMITTING_SOURCES = new Set(["web", "pos", "shopify_draft_order", "iphone", "android"]);
 
 const orderUri = (orderId: string) => `shopify://orders/${orderId}`;
 const lineKey = (orderId: string, lineItemId: string) => formatLineKey("shopify", orderId, lineItemId);
@@ -131,11 +185,19 @@ const lineKey = (orderId: string, lineItemId: string) => formatLineKey("shopify"
  * Quantity is `quantity`, not `current_quantity`: later removals reach us as refunds with
  * restock_type "cancel" (→ release) or as the cancellation (→ cancel_line). Reserving the
  * net `current_quantity` of a late or replayed payload and then applying those releases
- * would subtract the same units twice. `fulfillable_quantity` is wrong for the same reason
- * and is 0 on POS orders handed over at the counter; picks release reservations instead.
+ * would subtract the same units twice. `fulfillable_quantity` is wrong for the same reason.
+ *
+ * POS (`location_id` = Shopify's numeric id of the store, mapped to ours; an unknown one is
+ * treated like an online order): a line handed over at the counter (fulfilled at creation)
+ * is a reserve plus an immediate pick at that location, since no warehouse pick will ever
+ * come (docs/architecture.md#decisions). A line Shopify may not have committed at sale
+ * (app-created order, selling plan) is reserved with `committed: false`.
  */
-function reserveEvents(order: ShopifyOrder): StockEvent[] {
+function reserveEvents(order: ShopifyOrder, options: ShopifyParseOptions): StockEvent[] {
   const events: StockEvent[] = [];
+  if (skipped(order, options)) return events;
+  const locationId = order.location_id ? options.locations.get(order.location_id) : undefined;
+  const appOrder = !COMMITTING_SOURCES.has(order.source_name ?? "web");
   order.line_items.forEach((line, i) => {
     if (line.gift_card === true || line.variant_inventory_management === null || line.quantity === 0) return;
     const sku = skuOf(line.sku, ["line_items", i, "sku"]);
@@ -151,10 +213,29 @@ function reserveEvents(order: ShopifyOrder): StockEvent[] {
       channel: "shopify",
       lineKey: lineKey(order.id, line.id),
       quantity: line.quantity,
-      ...(order.location_id ? { locationId: order.location_id } : {}),
+      ...(locationId ? { locationId } : {}),
       ...(valueCents !== undefined ? { valueCents } : {}),
+      ...(appOrder || line.selling_plan_id ? { committed: false as const } : {}),
     };
     events.push(checkEvent(event, ["line_items", i]));
+    const handedOver = line.quantity - (line.fulfillable_quantity ?? line.quantity);
+    if (locationId && order.source_name === "pos" && handedOver > 0)
+      events.push(
+        checkEvent(
+          {
+            id: `shopify:counter-sale:${order.id}:${line.id}`,
+            kind: "pick",
+            sku,
+            occurredAt: order.created_at,
+            source: "shopify",
+            sourceUri: orderUri(order.id),
+            locationId,
+            lineKey: lineKey(order.id, line.id),
+            quantity: handedOver,
+          },
+          ["line_items", i],
+        ),
+      );
   });
   return events;
 }
@@ -163,9 +244,16 @@ function reserveEvents(order: ShopifyOrder): StockEvent[] {
  * One cancel_line per line that could hold a reservation. Tracking is not checked here: the
  * payload shows the variant as it is now, and a cancel for a line never reserved is a no-op,
  * while a missed cancel would strand units.
+ *
+ * Whether Shopify restocked is the merchant's choice (`orderCancel(restock: Boolean!)`,
+ * https://shopify.dev/docs/api/admin-graphql/latest/mutations/orderCancel), recorded as the
+ * cancellation's refund lines (`restock_type` "cancel" or "no_restock"). So the cancel_line
+ * restocks nothing itself (`restocked: false`), and the embedded refunds become the same
+ * releases (same effect ids) as the paired `refunds/create`: whichever arrives first counts.
  */
-function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
+function cancelEvents(order: ShopifyCancelledOrder, options: ShopifyParseOptions): StockEvent[] {
   const events: StockEvent[] = [];
+  if (skipped(order, options)) return events;
   order.line_items.forEach((line, i) => {
     if (line.gift_card === true) return;
     const sku = releasableSku(line.sku);
@@ -179,8 +267,12 @@ function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
       sourceUri: orderUri(order.id),
       channel: "shopify",
       lineKey: lineKey(order.id, line.id),
+      restocked: false,
     };
     events.push(checkEvent(event, ["line_items", i]));
+  });
+  (order.refunds ?? []).forEach((refund, r) => {
+    events.push(...releaseEvents(refund, options, ["refunds", r]));
   });
   return events;
 }
@@ -188,29 +280,40 @@ function cancelEvents(order: ShopifyCancelledOrder): StockEvent[] {
 /**
  * restock_type "cancel" = unfulfilled units given back → release them. "no_restock" of units
  * not yet picked (what our oversell recovery sends) releases them too, but Shopify did not put
- * them back on sale (`restocked: false`). "return" produces nothing: a returned unit touches
- * on-hand only when the WMS reports it back (docs/architecture.md#projection); "legacy_restock" can no longer be created.
+ * them back on sale (`restocked: false`); on a "partial" line at most its `fulfillable_quantity`,
+ * since the rest may be units already shipped. "return" (and "legacy_restock") = Shopify put
+ * fulfilled units back into `available` at the refund line's `location_id` → a channel_restock
+ * there; on-hand moves only when the WMS books the return (docs/architecture.md#projection).
  */
-function releaseEvents(refund: ShopifyRefund): StockEvent[] {
+function releaseEvents(refund: ShopifyRefund, options: ShopifyParseOptions, at: readonly PropertyKey[] = []): StockEvent[] {
   const events: StockEvent[] = [];
   refund.refund_line_items.forEach((item, i) => {
-    const unshippedNoRestock = item.restock_type === "no_restock" && !!item.line_item && item.line_item.fulfillment_status !== "fulfilled";
-    if ((item.restock_type !== "cancel" && !unshippedNoRestock) || item.quantity === 0 || item.line_item?.gift_card === true) return;
+    if (item.quantity === 0 || item.line_item?.gift_card === true) return;
     const sku = releasableSku(item.line_item?.sku);
     if (sku === null) return;
-    const event = {
+    const common = {
       id: `shopify:refund:${refund.id}:${item.id}`,
-      kind: "release",
       sku,
       occurredAt: refund.created_at,
       source: "shopify",
       sourceUri: orderUri(refund.order_id),
       channel: "shopify",
       lineKey: lineKey(refund.order_id, item.line_item_id),
-      quantity: item.quantity,
-      ...(unshippedNoRestock ? { restocked: false } : {}),
     };
-    events.push(checkEvent(event, ["refund_line_items", i]));
+    const path = [...at, "refund_line_items", i];
+    if (item.restock_type === "return" || item.restock_type === "legacy_restock") {
+      const locationId = item.location_id ? options.locations.get(item.location_id) : undefined;
+      events.push(checkEvent({ ...common, kind: "channel_restock", quantity: item.quantity, ...(locationId ? { locationId } : {}) }, path));
+      return;
+    }
+    if (item.restock_type === "cancel") {
+      events.push(checkEvent({ ...common, kind: "release", quantity: item.quantity }, path));
+      return;
+    }
+    const shipping = item.line_item?.fulfillment_status;
+    if (item.restock_type !== "no_restock" || !item.line_item || shipping === "fulfilled") return;
+    const quantity = shipping === "partial" ? Math.min(item.quantity, item.line_item.fulfillable_quantity ?? 0) : item.quantity;
+    if (quantity > 0) events.push(checkEvent({ ...common, kind: "release", quantity, restocked: false }, path));
   });
   return events;
 }

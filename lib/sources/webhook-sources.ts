@@ -1,9 +1,10 @@
 import type { CatalogChange } from "../catalog/cache-tags";
+import type { Policy } from "../config/policy";
 import type { Source, StockEvent } from "../domain/events";
 import { parseMarketplacePayload } from "./marketplace";
 import { PayloadError } from "./payload-error";
 import { parsePosPayload } from "./pos";
-import { parseShopifyWebhook, shopifyTopicSchema } from "./shopify";
+import { parseShopifyWebhook, shopifyParseOptions, shopifyTopicSchema } from "./shopify";
 import { parseProductWebhook } from "./shopify-products";
 import { parseWmsPayload } from "./wms";
 
@@ -19,7 +20,7 @@ export interface WebhookSource {
   /** Id of this delivery for cheap dedupe at intake (effect ids dedupe again at apply). */
   deliveryId: (headers: Headers) => string | null;
   /** Events to queue, or `null` for a topic we do not act on. Throws PayloadError. */
-  parse: (headers: Headers, body: unknown) => StockEvent[] | null;
+  parse: (headers: Headers, body: unknown, context: { policy: Policy }) => StockEvent[] | null;
   /** A change to cached storefront content (Shopify product topics), or null. Throws PayloadError. */
   catalogChange?: (headers: Headers, body: unknown) => CatalogChange | null;
 }
@@ -37,11 +38,11 @@ export const shopifySource: WebhookSource = {
   secretEnv: "SHOPIFY_WEBHOOK_SECRET",
   signatureHeader: "x-shopify-hmac-sha256",
   deliveryId: (headers) => headers.get("x-shopify-event-id") ?? headers.get("x-shopify-webhook-id"),
-  parse: (headers, body) => {
+  parse: (headers, body, { policy }) => {
     const topic = headers.get("x-shopify-topic");
     if (!topic) throw new PayloadError("X-Shopify-Topic", "header is required");
     const known = shopifyTopicSchema.safeParse(topic);
-    return known.success ? parseShopifyWebhook(known.data, body) : null;
+    return known.success ? parseShopifyWebhook(known.data, body, shopifyParseOptions(policy)) : null;
   },
   catalogChange: (headers, body) => parseProductWebhook(headers.get("x-shopify-topic") ?? "", body),
 };

@@ -88,7 +88,7 @@ async function ownSales(seed: number): Promise<StockEvent[]> {
     events.push({ ...base, id: `sh-${order.orderId}-reserve`, kind: "reserve", quantity: line.quantity, occurredAt: at() });
     const fate = i % 5;
     if (fate === 0) {
-      expect((await post(`${world.shopify.url}/_emulator/orders/${order.orderId}/cancel`, {})).status).toBe(200);
+      expect((await post(`${world.shopify.url}/_emulator/orders/${order.orderId}/cancel`, { restock: true })).status).toBe(200);
       events.push({ ...base, id: `sh-${order.orderId}-cancel`, kind: "cancel_line", occurredAt: at() });
     } else if (fate === 1) {
       const restocked = i % 2 === 0;

@@ -747,7 +747,7 @@ describe("checkout", () => {
     expect(unknown.status).toBe(400);
   });
 
-  it("cancels (restock + orders/cancelled) and refunds (refunds/create), each parsed by our intake", async () => {
+  it("cancels (restock + orders/cancelled with its paired refunds/create) and refunds (refunds/create), each parsed by our intake", async () => {
     await setAvailable(emu, "TEE-NVY-S", "wh-east", 6);
     const order = (await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-NVY-S", quantity: 3 }] })).body as CheckoutResult;
     const lineItemId = order.lines[0]?.lineItemId;
@@ -757,10 +757,12 @@ describe("checkout", () => {
     const tooMany = await control(emu, "POST", `/_emulator/orders/${order.orderId}/refund`, { lines: [{ lineItemId, quantity: 5, restockType: "cancel" }] });
     expect(tooMany.status).toBe(409);
 
-    const cancel = await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`);
+    // orderCancel's restock is a required choice.
+    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`, {})).status).toBe(400);
+    const cancel = await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`, { restock: true });
     expect(cancel.status).toBe(200);
     expect((await levels(emu, "TEE-NVY-S"))["TEE-NVY-S"]?.["wh-east"]).toEqual({ available: 6, committed: 0, onHand: 6 });
-    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`)).status).toBe(409);
+    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`, { restock: true })).status).toBe(409);
 
     await emu.sender.idle();
     const parsed = (topic: ShopifyTopic) =>
@@ -769,11 +771,18 @@ describe("checkout", () => {
         return parseShopifyWebhook(topic, d.body);
       });
     const refundId = (refund.body as { refundId: number }).refundId;
-    expect(parsed("refunds/create").map((events) => events.map((e) => [e.kind, e.sku, "quantity" in e ? e.quantity : null, e.id]))).toEqual([
-      [["release", "TEE-NVY-S", 1, expect.stringMatching(new RegExp(`^shopify:refund:${refundId}:\\d+$`))]],
+    const refunds = parsed("refunds/create");
+    expect(refunds.map((events) => events.map((e) => [e.kind, e.sku, "quantity" in e ? e.quantity : null]))).toEqual([
+      [["release", "TEE-NVY-S", 1]],
+      [["release", "TEE-NVY-S", 2]],
     ]);
+    expect(refunds[0]?.[0]?.id).toMatch(new RegExp(`^shopify:refund:${refundId}:\\d+$`));
+    // The cancellation's own refund and orders/cancelled are one merchant action: one event id.
+    const [cancelledDelivery] = webhooks(receiver, "orders/cancelled");
+    const cancelRefund = webhooks(receiver, "refunds/create")[1];
+    expect(cancelRefund && header(cancelRefund, "x-shopify-event-id")).toBe(cancelledDelivery && header(cancelledDelivery, "x-shopify-event-id"));
     expect(parsed("orders/cancelled").map((events) => events.map((e) => [e.kind, e.sku, e.id]))).toEqual([
-      [["cancel_line", "TEE-NVY-S", `shopify:cancel:${order.orderId}:${lineItemId}`]],
+      [["cancel_line", "TEE-NVY-S", `shopify:cancel:${order.orderId}:${lineItemId}`], ...refunds.flat().map((e) => [e.kind, e.sku, e.id])],
     ]);
     const cancelled = webhooks(receiver, "orders/cancelled")[0]?.body as {
       cancelled_at: string;
@@ -782,11 +791,45 @@ describe("checkout", () => {
       line_items: { current_quantity: number; fulfillable_quantity: number }[];
     };
     expect(cancelled.cancelled_at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-05:00$/);
-    expect(cancelled.refunds).toHaveLength(1);
+    expect(cancelled.refunds).toHaveLength(2);
     expect(cancelled.line_items[0]).toMatchObject({ quantity: 3, current_quantity: 0, fulfillable_quantity: 0 });
   });
 
-  it("fulfils (committed leaves), then a return refund restocks available and yields no release event", async () => {
+  it("cancels without restock: the units leave committed but not back to available; the refund lines say no_restock", async () => {
+    await setAvailable(emu, "TEE-NVY-L", "wh-east", 5);
+    const order = (await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-NVY-L", quantity: 2 }] })).body as CheckoutResult;
+    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`, { restock: false })).status).toBe(200);
+    expect((await levels(emu, "TEE-NVY-L"))["TEE-NVY-L"]?.["wh-east"]).toEqual({ available: 3, committed: 0, onHand: 3 });
+    await emu.sender.idle();
+    const refund = webhooks(receiver, "refunds/create").at(-1);
+    expect((refund?.body as { refund_line_items: { restock_type: string }[] }).refund_line_items.map((l) => l.restock_type)).toEqual(["no_restock"]);
+    const events = parseShopifyWebhook("refunds/create", refund?.body);
+    expect(events).toEqual([expect.objectContaining({ kind: "release", quantity: 2, restocked: false })]);
+  });
+
+  it("a POS counter sale takes the units off at its location at once, with Shopify's numeric location id; an app order bypasses inventory", async () => {
+    await setAvailable(emu, "TEE-WHT-M", "wh-west", 4);
+    const sale = await control(emu, "POST", "/_emulator/pos-sales", { locationId: "wh-west", lines: [{ sku: "TEE-WHT-M", quantity: 1 }] });
+    expect(sale.status).toBe(200);
+    expect((await levels(emu, "TEE-WHT-M"))["TEE-WHT-M"]?.["wh-west"]).toEqual({ available: 3, committed: 0, onHand: 3 });
+    await setAvailable(emu, "TEE-WHT-M", "wh-east", 2);
+    const app = await control(emu, "POST", "/_emulator/api-orders", { lines: [{ sku: "TEE-WHT-M", quantity: 2 }], sourceName: "marketplace-connector" });
+    expect(app.status).toBe(200);
+    expect((app.body as CheckoutResult).lines[0]?.locationId).toBe("wh-east");
+    expect((await levels(emu, "TEE-WHT-M"))["TEE-WHT-M"]).toEqual({
+      "wh-east": { available: 2, committed: 0, onHand: 2 },
+      "wh-west": { available: 3, committed: 0, onHand: 3 },
+    });
+    await emu.sender.idle();
+    const [pos, api] = webhooks(receiver, "orders/create")
+      .slice(-2)
+      .map((d) => d.body as { location_id: number | null; source_name: string; line_items: Record<string, unknown>[] });
+    expect(pos).toMatchObject({ location_id: 71002, source_name: "pos" });
+    expect(pos?.line_items[0]).toMatchObject({ fulfillment_status: "fulfilled", fulfillable_quantity: 0 });
+    expect(api).toMatchObject({ location_id: null, source_name: "marketplace-connector" });
+  });
+
+  it("fulfils (committed leaves), then a return refund restocks available and yields a channel restock", async () => {
     await setAvailable(emu, "TEE-NVY-M", "wh-west", 3);
     await setAvailable(emu, "TEE-NVY-M", "wh-east", 0);
     const order = (await control(emu, "POST", "/_emulator/checkout", { lines: [{ sku: "TEE-NVY-M", quantity: 2 }] })).body as CheckoutResult;
@@ -804,7 +847,7 @@ describe("checkout", () => {
       restock_type: "return",
       location_id: 71002,
     });
-    expect(parseShopifyWebhook("refunds/create", delivery.body)).toEqual([]);
+    expect(parseShopifyWebhook("refunds/create", delivery.body)).toEqual([expect.objectContaining({ kind: "channel_restock", quantity: 1 })]);
   });
 
   it("keeps X-Shopify-Event-Id across duplicate deliveries, with a new X-Shopify-Webhook-Id each", async () => {

@@ -304,7 +304,7 @@ async function drive(emu: ShopifyEmulator) {
   };
   const refunded = await admin(emu, REFUND, { input: refundInput, key: refundKey });
   expect((refunded.refundCreate as Json).userErrors).toEqual([]);
-  expect((await control(emu, "POST", `/_emulator/orders/${second.orderId}/cancel`)).status).toBe(200);
+  expect((await control(emu, "POST", `/_emulator/orders/${second.orderId}/cancel`, { restock: true })).status).toBe(200);
   expect((await control(emu, "POST", "/_emulator/products/classic-tee", { title: "Classic Tee, renamed" })).status).toBe(200);
   const created = await control(emu, "POST", "/_emulator/products", {
     handle: "restart-cap",
@@ -506,7 +506,7 @@ describe("no state file", () => {
     const emu = await start();
     const order = await checkout(emu, "TEE-BLK-M", 1);
     await admin(emu, ADJUST, { input: adjustInput("MUG-SND", 1, 6), key: "restart-memory-only" });
-    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`)).status).toBe(200);
+    expect((await control(emu, "POST", `/_emulator/orders/${order.orderId}/cancel`, { restock: true })).status).toBe(200);
     await emu.sender.idle();
     await stop(emu);
     expect(stateFile.persistTo).not.toHaveBeenCalled();

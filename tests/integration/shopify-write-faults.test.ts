@@ -25,7 +25,7 @@ let adapter: ChannelAdapter;
 
 beforeAll(async () => {
   // A pop-up store the policy does not list, whose id sorts before the warehouses'.
-  world = await startChannelWorld(catalog, 4242, {}, [{ id: "popup", gid: "gid://shopify/Location/70001", name: "Pop-up" }]);
+  world = await startChannelWorld(catalog, 4242, {}, { extraLocations: [{ id: "popup", gid: "gid://shopify/Location/70001", name: "Pop-up" }] });
   policy = await world.ctx.policy();
   adapter = writableChannels(world.ctx, policy).find((a) => a.channel === "shopify")!;
 }, 60_000);

@@ -98,7 +98,7 @@ const strayStory = (skus: readonly string[]) =>
     sku: fc.constantFrom(...skus),
     source: fc.constantFrom(...ORDER_SOURCES),
     line: fc.integer({ min: 1, max: 2 }),
-    kind: fc.constantFrom("reserve", "release", "cancel_line", "pick", "short_pick", "relocate"),
+    kind: fc.constantFrom("reserve", "release", "cancel_line", "cancel_no_restock", "channel_restock", "pick", "short_pick", "relocate"),
     location: fc.option(location, { nil: undefined }),
     quantity: fc.integer({ min: 0, max: 8 }),
     at: second,
@@ -169,6 +169,18 @@ function storyEvents(story: Story, k: number): StockEvent[] {
           return [{ ...common, id: `${story.source}:refund:X${k}`, kind: "release", quantity: story.quantity }];
         case "cancel_line":
           return [{ ...common, id: `${story.source}:cancel:X${k}`, kind: "cancel_line" }];
+        case "cancel_no_restock":
+          return [{ ...common, id: `${story.source}:cancel:X${k}`, kind: "cancel_line", restocked: false }];
+        case "channel_restock":
+          return [
+            {
+              ...common,
+              id: `${story.source}:restock:X${k}`,
+              kind: "channel_restock",
+              quantity: story.quantity,
+              ...(story.location ? { locationId: story.location } : {}),
+            },
+          ];
         case "relocate":
           // A small routedAt on purpose: routings of one line tie often, so the id tie-break is exercised.
           return [{ ...common, id: `${story.source}:route:X${k}`, kind: "relocate", locationId: story.location ?? LOCATIONS[1]!, routedAt: story.quantity }];

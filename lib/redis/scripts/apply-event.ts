@@ -30,7 +30,7 @@ local loc = e.locationId
 local kind = e.kind
 
 -- On-hand: cycle counts are absolute as of their time; other movements are deltas.
-if loc ~= nil and kind ~= 'reserve' and kind ~= 'relocate' then
+if loc ~= nil and kind ~= 'reserve' and kind ~= 'relocate' and kind ~= 'channel_restock' then
   local last = redis.call('HGET', counts, loc)
   local lastAt, lastId
   if last then
@@ -69,10 +69,11 @@ local function outstanding(l)
 end
 -- What the selling channel itself has taken off its own count for this line: it lowers its
 -- number at the sale, puts back refunds with restock (n: units refunded without restock, kept
--- off), and on cancellation restocks all but what was fulfilled or kept. Picks do not move it.
+-- off), and on cancellation restocks all but what was fulfilled or kept, unless the cancellation's
+-- restocks arrive as releases (nr = 1, cancelRestocks false). Picks do not move it.
 local function held(l)
   local open = math.max(0, l.r - (l.x - l.n))
-  if l.c == 1 then return math.min(l.k + l.n, open) end
+  if l.c == 1 and l.nr ~= 1 then return math.min(l.k + l.n, open) end
   return open
 end
 -- Where the outstanding amount sits: the channel's routing (rl), else the reserve's location.
@@ -103,6 +104,7 @@ if lineKey ~= nil and (kind == 'reserve' or kind == 'release' or kind == 'cancel
     if e.restocked == false then l.n = l.n + e.quantity end
   elseif kind == 'cancel_line' then
     l.c = 1
+    if e.restocked == false then l.nr = 1 end
   elseif kind == 'relocate' then
     -- The newest routing wins: later routedAt, ties broken by id (lib/domain/projection.ts routesLine).
     if l.rb == '' or e.routedAt > l.ra or (e.routedAt == l.ra and e.id > l.rb) then

@@ -156,6 +156,40 @@ describe("ownSaleAdjustment", () => {
     });
   });
 
+  it("a Shopify return restock raises the belief where Shopify restocked; an unmapped place is re-read", () => {
+    const restock = (locationId?: string): StockEvent => ({
+      id: "ret",
+      kind: "channel_restock",
+      sku: "S",
+      channel: "shopify",
+      lineKey: "shopify:1:1",
+      quantity: 1,
+      occurredAt: at,
+      source: "shopify",
+      sourceUri: "u",
+      ...(locationId ? { locationId } : {}),
+    });
+    expect(ownSaleAdjustment({ event: restock("w"), effect: "applied", lineDelta: 0, lineLocation: "e" }, policy, none)).toEqual({
+      eventId: "ret",
+      channel: "shopify",
+      target: "S|w",
+      delta: 1,
+      resplit: false,
+    });
+    expect(ownSaleAdjustment({ event: restock(), effect: "duplicate", lineDelta: 0, lineLocation: "" }, policy, none)).toMatchObject({
+      delta: 1,
+      resplit: true,
+    });
+  });
+
+  it("a sale Shopify may not have committed moves no belief and has the SKU re-read", () => {
+    const uncommitted: StockEvent = { ...reserve("shopify:1:1"), committed: false } as StockEvent;
+    expect(ownSaleAdjustment({ event: uncommitted, effect: "applied", lineDelta: 2, lineLocation: "e" }, policy, none)).toMatchObject({
+      delta: 0,
+      resplit: true,
+    });
+  });
+
   it("the channel comes from the line key; a summed channel moves its one target", () => {
     expect(ownSaleAdjustment({ event: reserve("marketplace:A-1:1"), effect: "applied", lineDelta: 2, lineLocation: "e" }, policy, none)).toEqual({
       eventId: "r:marketplace:A-1:1",

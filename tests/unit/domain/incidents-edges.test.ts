@@ -10,6 +10,7 @@ const open = (reserved: number, o: Partial<OrderLine> = {}): OrderLine => ({
   kept: 0,
   picked: 0,
   cancelled: false,
+  cancelRestocks: true,
   locationId: null,
   locationBy: null,
   ...o,

@@ -19,6 +19,7 @@ const line = (o: Partial<OrderLine>): OrderLine => ({
   kept: 0,
   picked: 0,
   cancelled: false,
+  cancelRestocks: true,
   locationId: null,
   locationBy: null,
   ...o,
@@ -198,6 +199,48 @@ describe("projection edges: order lines", () => {
       order("c1", "cancel_line", 2, {}, "shopify:1:1"),
     ]);
     expect(state.projection.reserved).toEqual({ "wh-east": 3 });
+  });
+
+  it("a cancellation without restock keeps the units off the channel's count, in any delivery order of cancel and refund", () => {
+    const held = (events: StockEvent[]) => {
+      let state = emptySkuState();
+      let total = 0;
+      for (const e of events) {
+        const r = applyEvent(state, e);
+        state = r.state;
+        total += r.lineDelta;
+      }
+      return { total, reserved: state.projection.reserved["wh-east"] ?? 0 };
+    };
+    const sale = order("r", "reserve", 1, { quantity: 2, locationId: "wh-east" });
+    const cancel = order("c", "cancel_line", 2, { restocked: false });
+    const noRestock = order("x", "release", 2, { quantity: 2, restocked: false });
+    const restock = order("y", "release", 2, { quantity: 2 });
+    for (const events of [
+      [sale, cancel, noRestock],
+      [sale, noRestock, cancel],
+      [cancel, noRestock, sale],
+      [noRestock, sale, cancel],
+    ])
+      expect(held(events)).toEqual({ total: 2, reserved: 0 });
+    for (const events of [
+      [sale, cancel, restock],
+      [restock, cancel, sale],
+      [cancel, sale, restock],
+    ])
+      expect(held(events).total).toBe(0);
+    // Its refund not heard of (yet): nothing is assumed restocked.
+    expect(held([sale, cancel]).total).toBe(2);
+    expect(held([cancel, sale]).total).toBe(2);
+  });
+
+  it("a channel restock moves neither on-hand nor the line's reservation", () => {
+    const sale = order("r", "reserve", 1, { quantity: 2, locationId: "wh-east" });
+    const before = applyAll(emptySkuState(), [sale]);
+    const after = applyEvent(before, order("ret", "channel_restock", 3, { quantity: 1, locationId: "wh-east" }));
+    expect(after.state.projection).toEqual(before.projection);
+    expect(after.state.lines).toEqual(before.lines);
+    expect(after).toMatchObject({ effect: "applied", lineDelta: 0 });
   });
 
   it("a duplicate changes nothing and returns the very same state", () => {

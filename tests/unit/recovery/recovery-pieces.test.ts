@@ -5,7 +5,16 @@ import type { OrderLine } from "@/lib/domain/projection";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { alertBody } from "@/workers/alerts";
 
-const line = (reserved: number, picked = 0): OrderLine => ({ reserved, released: 0, kept: 0, picked, cancelled: false, locationId: null, locationBy: null });
+const line = (reserved: number, picked = 0): OrderLine => ({
+  reserved,
+  released: 0,
+  kept: 0,
+  picked,
+  cancelled: false,
+  cancelRestocks: true,
+  locationId: null,
+  locationBy: null,
+});
 
 describe("incidents (pure)", () => {
   it("oversold units: promised beyond the shelves, over all locations", () => {

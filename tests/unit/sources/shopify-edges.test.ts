@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { currencyExponent, decimalToMinorUnits } from "@/lib/money";
-import { parseShopifyWebhook, shopifyIdSchema } from "@/lib/sources/shopify";
+import { parseShopifyWebhook, shopifyIdSchema, shopifyParseOptions } from "@/lib/sources/shopify";
+import { stackPolicy } from "@/tests/support/test-policy";
 
 /** Edges of the Shopify order/refund parser (lib/sources/shopify.ts); each expected value by hand from its comments. */
 const fieldOf = (parse: () => unknown): string => {
@@ -69,6 +70,8 @@ describe("orders/create", () => {
         currency: "USD",
         line_items: [item({ price: "9.99", price_set: { shop_money: { amount: "12.50", currency_code: "EUR" } } })],
       }),
+      // The stack's policy maps gid://shopify/Location/71001 to wh-east.
+      shopifyParseOptions(stackPolicy()),
     );
     expect(events).toEqual([
       {
@@ -81,7 +84,7 @@ describe("orders/create", () => {
         channel: "shopify",
         lineKey: "shopify:1001:11",
         quantity: 2,
-        locationId: "71001",
+        locationId: "wh-east",
         valueCents: 2500,
       },
     ]);
@@ -141,6 +144,7 @@ describe("orders/cancelled", () => {
         sourceUri: "shopify://orders/1001",
         channel: "shopify",
         lineKey: "shopify:1001:1",
+        restocked: false,
       },
       {
         id: "shopify:cancel:1001:5",
@@ -151,6 +155,7 @@ describe("orders/cancelled", () => {
         sourceUri: "shopify://orders/1001",
         channel: "shopify",
         lineKey: "shopify:1001:5",
+        restocked: false,
       },
     ]);
     expect(fieldOf(() => parseShopifyWebhook("orders/cancelled", order()))).toBe("cancelled_at");
@@ -158,7 +163,7 @@ describe("orders/cancelled", () => {
 });
 
 describe("refunds/create", () => {
-  it("cancel restocks release; unshipped no-restock releases without restock; returns, shipped no-restock and empty lines do nothing", () => {
+  it("cancel restocks release; unshipped no-restock releases without restock; returns restock at Shopify; shipped no-restock and empty lines do nothing", () => {
     const items = [
       refundItem({ id: 1 }),
       refundItem({ id: 2, restock_type: "no_restock", line_item: { sku: "S", fulfillment_status: null } }),
@@ -173,7 +178,13 @@ describe("refunds/create", () => {
       refundItem({ id: 12, restock_type: "no_restock", line_item: { sku: "S", fulfillment_status: "partial" } }),
     ];
     const events = parseShopifyWebhook("refunds/create", refund(items));
-    expect(events.map((e) => e.id)).toEqual(["shopify:refund:501:1", "shopify:refund:501:2", "shopify:refund:501:12"]);
+    // 12: a partial line whose fulfillable_quantity is not sent releases nothing (the unit may have shipped).
+    expect(events.map((e) => [e.id, e.kind])).toEqual([
+      ["shopify:refund:501:1", "release"],
+      ["shopify:refund:501:2", "release"],
+      ["shopify:refund:501:5", "channel_restock"],
+      ["shopify:refund:501:9", "channel_restock"],
+    ]);
     expect(events[0]).toEqual({
       id: "shopify:refund:501:1",
       kind: "release",

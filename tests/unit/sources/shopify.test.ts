@@ -5,8 +5,9 @@ import { describe, expect, it } from "vitest";
 import { stockEventSchema, type StockEvent } from "@/lib/domain/events";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { currencyExponent, decimalToMinorUnits } from "@/lib/money";
-import { parseShopifyWebhook, type ShopifyTopic } from "@/lib/sources/shopify";
+import { parseShopifyWebhook, shopifyParseOptions, type ShopifyTopic } from "@/lib/sources/shopify";
 import { shopifySource } from "@/lib/sources/webhook-sources";
+import { stackPolicy } from "@/tests/support/test-policy";
 
 /** Fixtures are full Shopify 2026-10 bodies; tests get a fresh deep copy to mutate. */
 type Json = Record<string, unknown>;
@@ -16,6 +17,20 @@ const lines = (body: Json): JsonLine[] => body.line_items as JsonLine[];
 const refundLines = (body: Json): JsonLine[] => body.refund_line_items as JsonLine[];
 
 const ORDER = "6524199518253";
+
+/** The stack's policy plus the fixtures' Shopify locations: the POS store (79581265965) and the warehouse (79581233197). */
+const policy = (() => {
+  const base = stackPolicy();
+  return {
+    ...base,
+    locations: {
+      ...base.locations,
+      "wh-east": { ...base.locations["wh-east"]!, shopifyLocationId: "gid://shopify/Location/79581233197" },
+      "store-austin": { name: "Austin store", pickup: true, shopifyLocationId: "gid://shopify/Location/79581265965" },
+    },
+  };
+})();
+const options = shopifyParseOptions(policy);
 const TEE = "16138219012141";
 const HOODIE = "16138219044909";
 const MUG = "16138219077677";
@@ -53,13 +68,45 @@ describe("orders/create", () => {
     for (const event of events) expect(stockEventSchema.parse(event)).toEqual(event);
   });
 
-  it("an online order names no location; a POS order reserves at its location_id", () => {
-    const online = parseShopifyWebhook("orders/create", fixture("orders-create.json"));
+  it("an online order names no location; a POS counter sale reserves at our location for Shopify's location_id and is picked at once", () => {
+    const online = parseShopifyWebhook("orders/create", fixture("orders-create.json"), options);
     expect(online.every((e) => !("locationId" in e))).toBe(true);
-    const pos = parseShopifyWebhook("orders/create", fixture("orders-create-pos-gift-card-no-sku.json"));
+    const pos = parseShopifyWebhook("orders/create", fixture("orders-create-pos-gift-card-no-sku.json"), options);
+    const lineKey = "shopify:6524311814445:16140551258413";
     expect(pos).toEqual([
-      expect.objectContaining({ kind: "reserve", sku: "TEE-BLK-M", locationId: "79581265965", lineKey: "shopify:6524311814445:16140551258413" }),
+      expect.objectContaining({ kind: "reserve", sku: "TEE-BLK-M", locationId: "store-austin", lineKey, quantity: 1 }),
+      expect.objectContaining({ id: "shopify:counter-sale:6524311814445:16140551258413", kind: "pick", locationId: "store-austin", lineKey, quantity: 1 }),
     ]);
+    for (const event of pos) expect(stockEventSchema.parse(event)).toEqual(event);
+  });
+
+  it("a POS line still to ship is only reserved; a POS order at a location the policy does not map is treated like an online order", () => {
+    const body = fixture("orders-create-pos-gift-card-no-sku.json");
+    const tee = lines(body)[0];
+    if (tee) Object.assign(tee, { fulfillable_quantity: 1, fulfillment_status: null });
+    expect(parseShopifyWebhook("orders/create", body, options).map((e) => [e.kind, "locationId" in e ? e.locationId : null])).toEqual([
+      ["reserve", "store-austin"],
+    ]);
+    const unknown = parseShopifyWebhook("orders/create", fixture("orders-create-pos-gift-card-no-sku.json"), shopifyParseOptions(stackPolicy()));
+    expect(unknown).toEqual([expect.objectContaining({ kind: "reserve", sku: "TEE-BLK-M" })]);
+    expect(unknown.every((e) => !("locationId" in e))).toBe(true);
+  });
+
+  it("an app-created order (inventory bypass by default) and a selling-plan line are reserved as not committed at sale", () => {
+    expect(parseShopifyWebhook("orders/create", fixture("orders-create.json"), options).every((e) => !("committed" in e))).toBe(true);
+    const app = { ...fixture("orders-create.json"), source_name: "marketplace-connector" };
+    expect(parseShopifyWebhook("orders/create", app, options).map((e) => ("committed" in e ? e.committed : undefined))).toEqual([false, false, false]);
+    const plan = fixture("orders-create.json");
+    const tee = lines(plan)[0];
+    if (tee) tee.selling_plan_id = 987654321;
+    expect(parseShopifyWebhook("orders/create", plan, options).map((e) => ("committed" in e ? e.committed : undefined))).toEqual([false, undefined, undefined]);
+  });
+
+  it("test orders are ignored by default and reserved when the policy says so", () => {
+    const test = { ...fixture("orders-create.json"), test: true };
+    expect(parseShopifyWebhook("orders/create", test, options)).toEqual([]);
+    expect(parseShopifyWebhook("orders/cancelled", { ...fixture("orders-cancelled.json"), test: true }, options)).toEqual([]);
+    expect(parseShopifyWebhook("orders/create", test, { ...options, testOrders: "reserve" })).toHaveLength(3);
   });
 
   it("skips the gift card, the custom line without SKU, the blank-SKU line and the untracked variant", () => {
@@ -126,7 +173,7 @@ describe("orders/create", () => {
 
 describe("orders/cancelled", () => {
   it("cancels every SKU line of the order at cancelled_at, on the same line keys the reserves used", () => {
-    const cancels = parseShopifyWebhook("orders/cancelled", fixture("orders-cancelled.json"));
+    const cancels = parseShopifyWebhook("orders/cancelled", fixture("orders-cancelled.json")).filter((e) => e.kind === "cancel_line");
     expect(cancels[0]).toEqual({
       id: `shopify:cancel:${ORDER}:${TEE}`,
       kind: "cancel_line",
@@ -136,9 +183,22 @@ describe("orders/cancelled", () => {
       sourceUri: `shopify://orders/${ORDER}`,
       channel: "shopify",
       lineKey: `shopify:${ORDER}:${TEE}`,
+      restocked: false,
     });
     const reserves = parseShopifyWebhook("orders/create", fixture("orders-create.json"));
     expect(cancels.map((e) => [e.kind, "lineKey" in e ? e.lineKey : null])).toEqual(reserves.map((e) => ["cancel_line", "lineKey" in e ? e.lineKey : null]));
+  });
+
+  it("restocks only through the cancellation's refund lines: the same releases, with the same ids, as the paired refunds/create", () => {
+    const body = fixture("orders-cancelled.json");
+    const refunds = body.refunds as Json[];
+    const fromCancel = parseShopifyWebhook("orders/cancelled", body).filter((e) => e.kind !== "cancel_line");
+    expect(fromCancel).toEqual(refunds.flatMap((refund) => parseShopifyWebhook("refunds/create", refund)));
+    expect(fromCancel.length).toBeGreaterThan(0);
+    // A cancellation without restock: its refund lines say no_restock, so nothing is put back.
+    for (const l of refunds.flatMap(refundLines)) l.restock_type = "no_restock";
+    const kept = parseShopifyWebhook("orders/cancelled", body).filter((e) => e.kind === "release");
+    expect(kept.every((e) => e.kind === "release" && e.restocked === false)).toBe(true);
   });
 
   it("cancels untracked SKU lines too (a no-op if never reserved) but not gift cards or blank SKUs", () => {
@@ -150,7 +210,7 @@ describe("orders/cancelled", () => {
     const body = fixture("orders-cancelled.json");
     const hoodie = lines(body)[1];
     if (hoodie) hoodie.sku = "HOOD{GRY}";
-    expect(parseShopifyWebhook("orders/cancelled", body).map((e) => e.sku)).toEqual(["TEE-BLK-M", "MUG-WHT-12OZ"]);
+    expect(parseShopifyWebhook("orders/cancelled", body).flatMap((e) => (e.kind === "cancel_line" ? [e.sku] : []))).toEqual(["TEE-BLK-M", "MUG-WHT-12OZ"]);
   });
 
   it("needs cancelled_at", () => {
@@ -196,14 +256,29 @@ describe("refunds/create", () => {
     expect(parseShopifyWebhook("refunds/create", body).map((e) => e.sku)).toEqual(["TEE-BLK-M"]);
   });
 
-  it('a "return" refund touches nothing: the WMS return event adds the unit back when it is on the shelf', () => {
-    const body = fixture("refunds-create-return.json");
-    expect(refundLines(body)[0]).toMatchObject({ restock_type: "return", quantity: 1 });
-    expect(parseShopifyWebhook("refunds/create", body)).toEqual([]);
+  it('a partial line refunded "no_restock" releases at most its fulfillable_quantity (the rest may have shipped)', () => {
+    const body = fixture("refunds-create.json");
+    const noRestock = refundLines(body)[1];
+    if (noRestock)
+      Object.assign(noRestock, { quantity: 2, line_item: { ...(noRestock.line_item as Json), fulfillment_status: "partial", fulfillable_quantity: 1 } });
+    expect(parseShopifyWebhook("refunds/create", body).filter((e) => e.sku === "MUG-WHT-12OZ")).toEqual([
+      expect.objectContaining({ kind: "release", quantity: 1, restocked: false }),
+    ]);
   });
 
-  it('ignores "legacy_restock" and unknown restock types instead of rejecting the refund', () => {
-    for (const restockType of ["legacy_restock", "something_new", null]) {
+  it('a "return" refund is Shopify restocking at the refund line\'s location: a channel restock there, no on-hand change', () => {
+    const body = fixture("refunds-create-return.json");
+    expect(refundLines(body)[0]).toMatchObject({ restock_type: "return", quantity: 1, location_id: 79581265965 });
+    const events = parseShopifyWebhook("refunds/create", body, options);
+    expect(events).toEqual([expect.objectContaining({ kind: "channel_restock", channel: "shopify", quantity: 1, locationId: "store-austin" })]);
+    for (const event of events) expect(stockEventSchema.parse(event)).toEqual(event);
+    // An unmapped location: the restock still counts, its place is re-read.
+    expect(parseShopifyWebhook("refunds/create", body)).toEqual([expect.objectContaining({ kind: "channel_restock", quantity: 1 })]);
+    expect(parseShopifyWebhook("refunds/create", body).every((e) => !("locationId" in e))).toBe(true);
+  });
+
+  it("ignores unknown restock types instead of rejecting the refund", () => {
+    for (const restockType of ["something_new", null]) {
       const body = fixture("refunds-create.json");
       const cancel = refundLines(body)[0];
       if (cancel) cancel.restock_type = restockType;
@@ -340,12 +415,12 @@ describe("through the Shopify webhook source, with Shopify's headers", () => {
 
   it("routes on X-Shopify-Topic and dedupes on X-Shopify-Event-Id", () => {
     const h = headers("orders/create");
-    expect(shopifySource.parse(h, fixture("orders-create.json"))).toEqual(parseShopifyWebhook("orders/create", fixture("orders-create.json")));
+    expect(shopifySource.parse(h, fixture("orders-create.json"), { policy })).toEqual(parseShopifyWebhook("orders/create", fixture("orders-create.json")));
     expect(shopifySource.deliveryId(h)).toBe("98880550-7158-44d4-b7cd-2c97c8a091b5");
   });
 
   it("a topic we do not act on is ignored, not rejected", () => {
-    expect(shopifySource.parse(headers("orders/updated"), fixture("orders-create.json"))).toBeNull();
+    expect(shopifySource.parse(headers("orders/updated"), fixture("orders-create.json"), { policy })).toBeNull();
   });
 });
 
@@ -393,7 +468,8 @@ describe("property: any valid order payload", () => {
           return { line, g };
         });
         const body = { ...template, id: orderId, location_id: locationId, line_items: items.map((x) => x.line) };
-        const events = parseShopifyWebhook("orders/create", body);
+        const mapped = { ...options, locations: new Map(locationId === null ? [] : [[String(locationId), `store-${locationId}`]]) };
+        const events = parseShopifyWebhook("orders/create", body, mapped);
 
         const eligible = items.filter(({ g }) => !g.gift_card && g.tracking !== null && g.quantity > 0 && g.sku !== null && g.sku.trim() !== "");
         expect(events).toHaveLength(eligible.length);
@@ -409,7 +485,7 @@ describe("property: any valid order payload", () => {
             quantity: expected?.g.quantity,
             valueCents: (expected?.g.cents ?? 0) * (expected?.g.quantity ?? 0),
           });
-          expect("locationId" in event ? event.locationId : null).toBe(locationId === null ? null : String(locationId));
+          expect("locationId" in event ? event.locationId : null).toBe(locationId === null ? null : `store-${locationId}`);
         });
       }),
       { numRuns: 200 },

@@ -1,3 +1,4 @@
+import { stackPolicy } from "@/tests/support/test-policy";
 import { describe, expect, it } from "vitest";
 import { parseMarketplacePayload } from "@/lib/sources/marketplace";
 import { PayloadError } from "@/lib/sources/payload-error";
@@ -235,25 +236,34 @@ describe("webhook sources", () => {
     expect(posSource.deliveryId(h({ "idempotency-key": "k-1" }))).toBeNull();
   });
 
+  const ctx = { policy: stackPolicy() };
   it("routes bodies to their parser; Shopify needs a topic and ignores topics it does not act on", () => {
-    expect(wmsSource.parse(h({}), wms())?.[0]).toMatchObject({ id: "wms:evt-1" });
+    expect(wmsSource.parse(h({}), wms(), ctx)?.[0]).toMatchObject({ id: "wms:evt-1" });
     expect(
-      marketplaceSource.parse(h({}), {
-        id: "n",
-        type: "order.created",
-        occurredAt: "2026-11-27T10:00:00Z",
-        order: { id: "A", lines: [{ id: "1", sku: "S", quantity: 1 }] },
-      })?.[0],
+      marketplaceSource.parse(
+        h({}),
+        {
+          id: "n",
+          type: "order.created",
+          occurredAt: "2026-11-27T10:00:00Z",
+          order: { id: "A", lines: [{ id: "1", sku: "S", quantity: 1 }] },
+        },
+        ctx,
+      )?.[0],
     ).toMatchObject({ id: "marketplace:reserve:A:1" });
     expect(
-      posSource.parse(h({}), {
-        batchId: "B",
-        locationId: "st",
-        sales: [{ id: "S", occurredAt: "2026-11-27T10:00:00Z", status: "voided", lines: [{ id: "1", sku: "S", quantity: 1 }] }],
-      })?.[0],
+      posSource.parse(
+        h({}),
+        {
+          batchId: "B",
+          locationId: "st",
+          sales: [{ id: "S", occurredAt: "2026-11-27T10:00:00Z", status: "voided", lines: [{ id: "1", sku: "S", quantity: 1 }] }],
+        },
+        ctx,
+      )?.[0],
     ).toMatchObject({ id: "pos:cancel:S:1" });
-    expect(failure(() => shopifySource.parse(h({}), {}))).toEqual({ field: "X-Shopify-Topic", message: "X-Shopify-Topic: header is required" });
-    expect(shopifySource.parse(h({ "x-shopify-topic": "carts/update" }), {})).toBeNull();
+    expect(failure(() => shopifySource.parse(h({}), {}, ctx))).toEqual({ field: "X-Shopify-Topic", message: "X-Shopify-Topic: header is required" });
+    expect(shopifySource.parse(h({ "x-shopify-topic": "carts/update" }), {}, ctx)).toBeNull();
     expect(shopifySource.catalogChange?.(h({ "x-shopify-topic": "products/delete" }), { id: 5 })).toEqual({
       topic: "products/delete",
       productId: "5",
