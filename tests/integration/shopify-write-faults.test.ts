@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desiredTargets } from "@/lib/channels/plan";
+import { reconcileChannels } from "@/lib/channels/reconcile-channels";
 import { writableChannels } from "@/lib/channels/registry";
 import type { ChannelAdapter } from "@/lib/channels/types";
 import { targetKey } from "@/lib/domain/channel-targets";
@@ -115,6 +116,16 @@ describe("reads (F7, F12)", () => {
     await flush();
     await expectConverged(skus);
     expect(await dirtyCount(world.ctx.redis, "shopify")).toBe(0);
+  });
+});
+
+describe("the drift pass's target reads (F7)", () => {
+  it("see both warehouses of every SKU, whatever other locations the shop has and however alike the SKUs are", async () => {
+    const recon = reconcileChannels(world.ctx, policy).find((c) => c.channel === "shopify")!;
+    const skus = catalog.products.slice(7).flatMap((p) => p.variants.map((v) => v.sku));
+    const observed = await recon.readTargets(skus.flatMap((sku) => LOCATIONS.map((location) => ({ sku, location }))));
+    expect(new Set(observed.map((o) => `${o.sku}|${o.location}`))).toEqual(new Set(skus.flatMap((sku) => LOCATIONS.map((l) => `${sku}|${l}`))));
+    for (const o of observed) expect(o.actual, `${o.sku}@${o.location}`).toBe((await shopifyLevels(o.sku))[o.location]?.available);
   });
 });
 
