@@ -216,6 +216,20 @@ describe("duplicate SKUs (F12)", () => {
   });
 });
 
+describe("items that were not sent (F12)", () => {
+  it("a SKU Shopify does not have is refused alone: its belief never moves, the SKU beside it lands", async () => {
+    const healthy = catalog.products[2]!.variants[7]!.sku;
+    await stock(["NOT-AT-SHOPIFY", healthy], 6, 6);
+    await flush();
+    expect((await believed("NOT-AT-SHOPIFY")).get(targetKey("NOT-AT-SHOPIFY", "wh-east"))).toBe(0);
+    await expectConverged([healthy]);
+    expect((await listRejected(world.ctx.redis, "shopify", 100)).filter((r) => r.sku === "NOT-AT-SHOPIFY").map((r) => r.code)).toEqual([
+      "UNKNOWN_SKU",
+      "UNKNOWN_SKU",
+    ]);
+  });
+});
+
 describe("bucket from throttleStatus (F16)", () => {
   it("a shop whose bucket is smaller than the plan's: our bucket shrinks to half of what Shopify reports", async () => {
     await post("/_emulator/plan", { restoreRate: 50, bucketSize: 600 });
