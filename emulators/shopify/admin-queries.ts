@@ -72,7 +72,9 @@ export function adminQueries(shop: ShopState): Record<string, RootResolver> {
     },
     inventoryItems: (args) =>
       paginate(
-        catalog.variants.filter(searchFilter<VariantRecord>(str(args.query), { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] }, (v) => [v.sku], TOKENIZED)),
+        catalog.variants.filter(
+          searchFilter<VariantRecord>(str(args.query), { sku: (v) => [v.sku], id: (v) => [String(v.inventoryItemId)] }, (v) => [v.sku], TOKENIZED),
+        ),
         args,
         (v) => v.inventoryItemId,
         (v) => inventoryItemNode(shop, v),

@@ -103,7 +103,11 @@ export function controlRoutes(shop: ShopState): Routes {
       if (shop.catalog.productByHandle(body.handle)) throw new HttpError(409, `product ${body.handle} exists`);
       const taken = body.variants.filter((v) => shop.catalog.variantBySku(v.sku));
       if (taken.length && !body.duplicateSkus) throw new HttpError(409, `sku ${taken.map((v) => v.sku).join(", ")} exists`);
-      const product = shop.catalog.addProduct({ ...body, image: "/products/classic-tee.svg", imageAlt: body.title, color: "#000000" }, shop.now(), body.duplicateSkus);
+      const product = shop.catalog.addProduct(
+        { ...body, image: "/products/classic-tee.svg", imageAlt: body.title, color: "#000000" },
+        shop.now(),
+        body.duplicateSkus,
+      );
       for (const v of product.variants) shop.inventory.addSku(v.stockKey, shop.now());
       shop.webhooks.send("products/create", productPayload(shop, product), product.createdAt);
       return { productId: product.id, handle: product.handle };

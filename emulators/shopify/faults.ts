@@ -23,7 +23,14 @@ export interface Faults {
   adjustFailureCode: "ADJUST_QUANTITIES_FAILED" | "SERVICE_UNAVAILABLE";
 }
 
-export const noFaults = (): Faults => ({ errorRate: 0, latencyMs: 0, stallRate: 0, stallMs: 0, adjustFailures: 0, adjustFailureCode: "ADJUST_QUANTITIES_FAILED" });
+export const noFaults = (): Faults => ({
+  errorRate: 0,
+  latencyMs: 0,
+  stallRate: 0,
+  stallMs: 0,
+  adjustFailures: 0,
+  adjustFailureCode: "ADJUST_QUANTITIES_FAILED",
+});
 
 /**
  * After the request ran: sometimes hold the answer (a timeout on the client's side). Counted

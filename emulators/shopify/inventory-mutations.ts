@@ -96,7 +96,8 @@ function injectedFailure(shop: ShopState): UserError[] {
   if (shop.faults.adjustFailures <= 0) return [];
   shop.faults.adjustFailures--;
   const code = shop.faults.adjustFailureCode;
-  const message = code === "SERVICE_UNAVAILABLE" ? "The service is temporarily unavailable. Try again later." : "The quantities couldn't be adjusted. Try again.";
+  const message =
+    code === "SERVICE_UNAVAILABLE" ? "The service is temporarily unavailable. Try again later." : "The quantities couldn't be adjusted. Try again.";
   return [{ field: null, message, code }];
 }
 
@@ -106,11 +107,7 @@ function injectedFailure(shop: ShopState): UserError[] {
  * locations take no adjustments, https://help.shopify.com/en/manual/locations/deactivating-and-deleting-locations),
  * and a tracked bundle parent (NON_MUTABLE_INVENTORY_ITEM, schema description).
  */
-function itemErrors(
-  at: (field: string) => string[],
-  variant: VariantRecord | undefined,
-  location: LocationRecord | undefined,
-): UserError[] {
+function itemErrors(at: (field: string) => string[], variant: VariantRecord | undefined, location: LocationRecord | undefined): UserError[] {
   const errors: UserError[] = [];
   if (!variant) errors.push({ field: at("inventoryItemId"), message: "The specified inventory item could not be found.", code: "INVALID_INVENTORY_ITEM" });
   else if (variant.bundleParent)

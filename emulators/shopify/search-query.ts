@@ -63,7 +63,11 @@ function matches(value: string, wanted: string): boolean {
  * so `sku:AB-1-2` also finds `AB-2-1` and `ab 1 2`. Shopify's search is not an exact-match
  * index (https://shopify.dev/docs/api/usage/search-syntax); clients must check hits themselves.
  */
-const words = (value: string): string[] => value.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean);
+const words = (value: string): string[] =>
+  value
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean);
 function tokenMatches(value: string, wanted: string): boolean {
   const have = new Set(words(value));
   const want = words(wanted.replace(/\*$/, ""));

@@ -6,7 +6,7 @@ import type { StockContext } from "../context";
 import type { MarketplaceClient } from "../marketplace/client";
 import { waitForTokens } from "../redis/token-bucket";
 import type { ShopifyAdmin } from "../shopify/admin-client";
-import { lookupCost, lookupItems, SKUS_PER_LOOKUP } from "../shopify/inventory";
+import { findItems, itemsPageCost, SKUS_PER_LOOKUP } from "../shopify/inventory";
 import { levelsPageCost, readLocationLevels, setAvailableCas } from "../shopify/reconcile-inventory";
 import { marketplaceAdapter } from "./marketplace-adapter";
 import { shopifyAdapter } from "./shopify-adapter";
@@ -81,14 +81,21 @@ function shopifyReconcile(admin: ShopifyAdmin, redis: Redis, policy: Policy): Re
       const observed: ObservedLevel[] = [];
       for (let i = 0; i < skus.length; i += SKUS_PER_LOOKUP) {
         const page = skus.slice(i, i + SKUS_PER_LOOKUP);
-        await waitForTokens(redis, "shopify", bucket, lookupCost(page.length, locations.length));
-        const result = await lookupItems(admin, page, locations.length);
+        // Exact SKUs through the tokenized search, one level per policy location; a duplicate SKU is not ours to set.
+        const result = await findItems(
+          admin,
+          page,
+          locations.map((l) => l.gid),
+          () => waitForTokens(redis, "shopify", bucket, itemsPageCost(page.length, locations.length)).then(() => undefined),
+        );
         if (result.kind !== "ok") continue;
-        for (const item of result.data)
-          for (const [gid, actual] of item.available) {
+        for (const found of result.data) {
+          const item = found.items.length === 1 ? found.items[0]! : null;
+          for (const [gid, actual] of item?.available ?? []) {
             const location = byGid.get(gid);
-            if (location) observed.push({ sku: item.sku, location, actual, ref: item.inventoryItemId });
+            if (location && item) observed.push({ sku: found.sku, location, actual, ref: item.inventoryItemId });
           }
+        }
       }
       return observed;
     },

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { desiredTargets } from "@/lib/channels/plan";
+import { reconcileChannels } from "@/lib/channels/reconcile-channels";
 import { writableChannels } from "@/lib/channels/registry";
 import type { ChannelAdapter } from "@/lib/channels/types";
 import { targetKey } from "@/lib/domain/channel-targets";
@@ -118,6 +119,16 @@ describe("reads (F7, F12)", () => {
   });
 });
 
+describe("the drift pass's target reads (F7)", () => {
+  it("see both warehouses of every SKU, whatever other locations the shop has and however alike the SKUs are", async () => {
+    const recon = reconcileChannels(world.ctx, policy).find((c) => c.channel === "shopify")!;
+    const skus = catalog.products.slice(7).flatMap((p) => p.variants.map((v) => v.sku));
+    const observed = await recon.readTargets(skus.flatMap((sku) => LOCATIONS.map((location) => ({ sku, location }))));
+    expect(new Set(observed.map((o) => `${o.sku}|${o.location}`))).toEqual(new Set(skus.flatMap((sku) => LOCATIONS.map((l) => `${sku}|${l}`))));
+    for (const o of observed) expect(o.actual, `${o.sku}@${o.location}`).toBe((await shopifyLevels(o.sku))[o.location]?.available);
+  });
+});
+
 describe("one bad item never sinks a batch (F2)", () => {
   it("a tracked bundle parent is refused alone: the rest lands, its belief stays, it is listed with Shopify's code", async () => {
     const skus = catalog.products[0]!.variants.map((v) => v.sku);
@@ -202,6 +213,20 @@ describe("duplicate SKUs (F12)", () => {
     expect(items.items.map((i) => i.levels["wh-east"]?.available)).toEqual([0, 0]);
     expect((await believed(sku)).get(targetKey(sku, "wh-east"))).toBe(0);
     expect((await listRejected(world.ctx.redis, "shopify", 100)).filter((r) => r.sku === sku).map((r) => r.code)).toContain("DUPLICATE_SKU");
+  });
+});
+
+describe("items that were not sent (F12)", () => {
+  it("a SKU Shopify does not have is refused alone: its belief never moves, the SKU beside it lands", async () => {
+    const healthy = catalog.products[2]!.variants[7]!.sku;
+    await stock(["NOT-AT-SHOPIFY", healthy], 6, 6);
+    await flush();
+    expect((await believed("NOT-AT-SHOPIFY")).get(targetKey("NOT-AT-SHOPIFY", "wh-east"))).toBe(0);
+    await expectConverged([healthy]);
+    expect((await listRejected(world.ctx.redis, "shopify", 100)).filter((r) => r.sku === "NOT-AT-SHOPIFY").map((r) => r.code)).toEqual([
+      "UNKNOWN_SKU",
+      "UNKNOWN_SKU",
+    ]);
   });
 });
 

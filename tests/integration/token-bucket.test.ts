@@ -5,7 +5,7 @@ import { createRedis } from "@/lib/redis/client";
 import { enqueueDelivery } from "@/lib/redis/intake-queue";
 import { channelKeys } from "@/lib/redis/keys";
 import { bucketState, correctTokens, takeTokens } from "@/lib/redis/token-bucket";
-import { itemsPageCost, lookupCost, lookupItems } from "@/lib/shopify/inventory";
+import { itemsPageCost, lookupItems } from "@/lib/shopify/inventory";
 import { drainIntake } from "@/workers/drain";
 import { flushChannel } from "@/workers/flush";
 import { loadCatalog, startChannelWorld } from "../../harness/channel-world";
@@ -142,7 +142,7 @@ describe("the Shopify bucket", () => {
     const shop = await emulatorBucket();
     expect(shop.throttled).toBe(0);
     // Our bucket really ran low (so it is what paced us) …
-    expect((await bucketState(redis, "shopify")).peakUsed).toBeGreaterThan(1_000 - lookupCost(25, 2));
+    expect((await bucketState(redis, "shopify")).peakUsed).toBeGreaterThan(1_000 - itemsPageCost(25, 2));
     // … and Shopify never saw more than half of its 2,000 in use.
     expect(shop.peakBucketUsage).toBeLessThanOrEqual(1_000);
   });

@@ -4,6 +4,8 @@ import type { StockContext } from "@/lib/context";
 import { signBody } from "@/lib/http/hmac";
 import { createRedis } from "@/lib/redis/client";
 import { readDeadLetters, queueLength } from "@/lib/redis/intake-queue";
+import { listRejected, rejectItems } from "@/lib/redis/channel-store";
+import { channelKeys, shopifyItemsKey } from "@/lib/redis/keys";
 import { countMetrics } from "@/lib/redis/metrics";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { PayloadError } from "@/lib/sources/payload-error";
@@ -236,6 +238,25 @@ describe("accepted deliveries", () => {
     expect(await queueLength(testRedis())).toBe(0);
     // The warm-up of the pages is scheduled after the response (catalog-warm.test.ts runs it).
     expect(hooks.after).toHaveLength(1);
+  });
+
+  it("a product change forgets cached Shopify item ids and gives refused Shopify items another try", async () => {
+    const redis = testRedis();
+    await redis.hset(shopifyItemsKey, { "TEE-1": "gid://shopify/InventoryItem/1" });
+    await rejectItems(redis, "shopify", [
+      { sku: "TEE-2", location: "wh-east", code: "NON_MUTABLE_INVENTORY_ITEM", message: "bundle", at: Date.now(), version: "4" },
+    ]);
+    for (const [topic, body] of [
+      ["products/update", { id: 632910392, handle: "linen-shirt" }],
+      ["products/delete", { id: 632910392 }],
+    ] as const) {
+      await redis.hset(shopifyItemsKey, { "TEE-1": "gid://shopify/InventoryItem/1" });
+      const response = await handleWebhook(signed(JSON.stringify(body), { "x-shopify-topic": topic }, "x-shopify-hmac-sha256"), shopifySource, workerContext());
+      expect(response.status).toBe(200);
+      expect(await redis.hgetall(shopifyItemsKey), topic).toBeNull();
+    }
+    expect(await listRejected(redis, "shopify", 10)).toEqual([]);
+    expect(await redis.hget(channelKeys.dirty("shopify"), "TEE-2")).toBe(4);
   });
 
   it("a bad product payload: 400 naming the field, nothing purged", async () => {
