@@ -662,6 +662,28 @@ function expectSignedShopifyDelivery(d: FakeAppDelivery, topic: string): void {
 }
 
 describe("checkout", () => {
+  it("routes like Shopify (one location for the whole order when one can ship it) and announces each fulfillment order by id after orders/create", async () => {
+    await setAvailable(emu, "LIN-WHT-M", "wh-east", 5);
+    await setAvailable(emu, "LIN-WHT-M", "wh-west", 5);
+    await setAvailable(emu, "TOT-TAN", "wh-east", 0);
+    await setAvailable(emu, "TOT-TAN", "wh-west", 2);
+    const seen = webhooks(receiver, "fulfillment_orders/order_routing_complete").length;
+    const { status, body } = await control(emu, "POST", "/_emulator/checkout", {
+      lines: [
+        { sku: "LIN-WHT-M", quantity: 1 },
+        { sku: "TOT-TAN", quantity: 1 },
+      ],
+    });
+    expect(status).toBe(200);
+    // East is ranked first and has the tee, but only west ships the whole order: minimise split wins.
+    expect((body as CheckoutResult).lines.map((l) => l.locationId)).toEqual(["wh-west", "wh-west"]);
+    await emu.sender.idle();
+    const routed = webhooks(receiver, "fulfillment_orders/order_routing_complete").slice(seen);
+    expect(routed).toHaveLength(1);
+    expectSignedShopifyDelivery(routed[0]!, "fulfillment_orders/order_routing_complete");
+    expect(routed[0]!.body).toEqual({ fulfillment_order: { id: expect.stringMatching(/^gid:\/\/shopify\/FulfillmentOrder\/\d+$/), status: "open" } });
+  });
+
   it("takes each line from the first location that covers it, commits it, and sends a signed orders/create", async () => {
     await setAvailable(emu, "TEE-BLK-S", "wh-east", 1);
     await setAvailable(emu, "TEE-BLK-S", "wh-west", 5);
