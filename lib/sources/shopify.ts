@@ -3,7 +3,7 @@ import { skuSchema, type StockEvent } from "../domain/events";
 import { formatLineKey } from "../domain/line-key";
 import { currencyExponent, decimalToMinorUnits } from "../money";
 import { checkEvent, parseOrThrow } from "./parse";
-import { payloadErrorFromZod } from "./payload-error";
+import { rejectLine, type RejectedLine } from "./payload-error";
 
 /**
  * Shopify order webhooks (Admin API 2026-10, REST-shaped JSON bodies) → stock events.
@@ -111,10 +111,10 @@ export const shopifyRefundSchema = z.object({
 export type ShopifyRefund = z.infer<typeof shopifyRefundSchema>;
 
 /** Parse one Shopify webhook body for `topic`. Throws PayloadError naming the bad field. */
-export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown): StockEvent[] {
+export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown, rejected: RejectedLine[] = []): StockEvent[] {
   switch (topic) {
     case "orders/create":
-      return reserveEvents(parseOrThrow(shopifyOrderSchema, body));
+      return reserveEvents(parseOrThrow(shopifyOrderSchema, body), rejected);
     case "orders/cancelled":
       return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body));
     case "refunds/create":
@@ -134,11 +134,11 @@ const lineKey = (orderId: string, lineItemId: string) => formatLineKey("shopify"
  * would subtract the same units twice. `fulfillable_quantity` is wrong for the same reason
  * and is 0 on POS orders handed over at the counter; picks release reservations instead.
  */
-function reserveEvents(order: ShopifyOrder): StockEvent[] {
+function reserveEvents(order: ShopifyOrder, rejected: RejectedLine[]): StockEvent[] {
   const events: StockEvent[] = [];
   order.line_items.forEach((line, i) => {
     if (line.gift_card === true || line.variant_inventory_management === null || line.quantity === 0) return;
-    const sku = skuOf(line.sku, ["line_items", i, "sku"]);
+    const sku = skuOf(line.sku, ["line_items", i, "sku"], rejected);
     if (sku === null) return;
     const valueCents = lineValueCents(line, order.currency, line.quantity);
     const event = {
@@ -215,12 +215,17 @@ function releaseEvents(refund: ShopifyRefund): StockEvent[] {
   return events;
 }
 
-/** Blank SKU = not a stock item (custom line, service). A SKU we must reserve has to be usable as a key, or the payload is rejected naming it. */
-function skuOf(raw: string | null | undefined, path: readonly PropertyKey[]): string | null {
+/**
+ * Blank SKU = not a stock item (custom line, service). Any other text is a SKU (skuSchema); one
+ * we still cannot hold (longer than MAX_SKU_LENGTH) skips only its line, recorded in `rejected`,
+ * so the order's other lines are reserved and the delivery is answered 2xx.
+ */
+function skuOf(raw: string | null | undefined, path: readonly PropertyKey[], rejected: RejectedLine[]): string | null {
   if (raw === null || raw === undefined || raw.trim() === "") return null;
   const result = skuSchema.safeParse(raw);
-  if (!result.success) throw payloadErrorFromZod(result.error, path);
-  return result.data;
+  if (result.success) return result.data;
+  rejectLine(rejected, result.error, path);
+  return null;
 }
 
 /**
