@@ -3,7 +3,7 @@ import { movesChannelCount, ownSaleAdjustment } from "@/lib/channels/own-sales";
 import { routedLines, routedSkus } from "@/lib/channels/routing-beliefs";
 import { lineKeyChannel } from "@/lib/domain/line-key";
 import { writableChannelIds } from "@/lib/channels/registry";
-import { targetKey } from "@/lib/domain/channel-targets";
+import { targetKey, targetSku } from "@/lib/domain/channel-targets";
 import type { StockContext } from "@/lib/context";
 import type { Channel } from "@/lib/domain/events";
 import { errorMessage, log } from "@/lib/log";
@@ -128,7 +128,7 @@ async function queueChannelWrites(ctx: StockContext, outcomes: readonly ApplyOut
           markResplit(
             redis,
             channel,
-            mine.filter((a) => a.resplit).map((a) => a.target.split("|")[0]!),
+            mine.filter((a) => a.resplit).map((a) => targetSku(a.target)),
           ),
         ]);
       }),

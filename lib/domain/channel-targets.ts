@@ -29,6 +29,12 @@ export interface WriteBatch {
   attempt?: number;
 }
 
-/** `sku|location`: the field name of a target in the believed hash. */
+/**
+ * `sku|location`: the field name of a target in the believed hash. A SKU may hold `|` (it is
+ * free text); a location never does (locationIdSchema), so the last `|` is the separator.
+ */
 export const targetKey = (sku: string, location: string): string => `${sku}|${location}`;
+
+/** The SKU of a `targetKey`. */
+export const targetSku = (target: string): string => target.slice(0, target.lastIndexOf("|"));
 export const ANY_LOCATION = "*";

@@ -8,12 +8,24 @@ import { z } from "zod";
  * same id (that is what makes I1 hold across webhook retries with new delivery ids).
  */
 
-/** SKUs become part of Redis keys inside a `{sku}` hash tag, so braces and control chars are out. */
+/**
+ * Longest SKU we accept, in code points. Shopify's `ProductVariant.sku` is free text ("A
+ * case-sensitive identifier", no character rule in the 2026-10 schema), stored in a 255-character
+ * column; the same bound keeps every Redis key that holds a SKU bounded (lib/redis/sku-key.ts).
+ */
+export const MAX_SKU_LENGTH = 255;
+
+/**
+ * Any non-blank, well-formed Unicode text up to MAX_SKU_LENGTH code points: `Tee (Blk) M`,
+ * `ÉCHARPE-01`, `12" LP`, `a|b`, `{x}`. Keys encode it (lib/redis/sku-key.ts); separators that
+ * sit next to a SKU are parsed from the side the SKU is not on (lib/domain/channel-targets.ts).
+ * A lone surrogate is refused: it has no UTF-8 form, so it could not round-trip through Redis.
+ */
 export const skuSchema = z
   .string()
-  .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9 ._\-/#+:]*$/, "sku may hold letters, digits, space and . _ - / # + : only");
+  .refine((s) => s.trim() !== "", "sku must not be blank")
+  .refine((s) => !/[\uD800-\uDFFF]/u.test(s), "sku must be well-formed Unicode (no lone surrogates)")
+  .refine((s) => [...s].length <= MAX_SKU_LENGTH, `sku is longer than ${MAX_SKU_LENGTH} characters`);
 
 export const locationIdSchema = z
   .string()

@@ -6,7 +6,10 @@ import { decodeStored, storedJson } from "./stored-json";
 import { runScript } from "./run-script";
 import { ENQUEUE_LUA } from "./scripts/enqueue";
 
-/** How long a delivery id is remembered for dedupe (Shopify retries for up to 48 h). */
+/**
+ * How long a delivery id is remembered for dedupe: well past Shopify's retries, "a total of 8
+ * times over 4 hours" (https://shopify.dev/changelog/updates-to-webhook-retry-mechanism).
+ */
 const SEEN_TTL_SECONDS = 7 * 24 * 3600;
 const DEAD_LETTER_KEEP = 1_000;
 

@@ -1,8 +1,10 @@
+import { encodeSkuForKey } from "./sku-key";
+
 /**
  * Every Redis key in one place. Keys that belong to one SKU share the `{sku}` hash tag so
  * that a Lua script touching them runs on one Redis Cluster slot (docs/architecture.md#redis-keys).
  */
-const sku = (s: string) => `stk:{${s}}`;
+const sku = (s: string) => `stk:{${encodeSkuForKey(s)}}`;
 
 export const keys = {
   /** Hash: `oh:<loc>` on-hand, `rs:<loc>` / `rs:*` outstanding reservations, `buf:<channel>` buffer override, `v`, `at`. */

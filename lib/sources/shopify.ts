@@ -4,7 +4,7 @@ import { skuSchema, type StockEvent } from "../domain/events";
 import { formatLineKey } from "../domain/line-key";
 import { currencyExponent, decimalToMinorUnits } from "../money";
 import { checkEvent, parseOrThrow } from "./parse";
-import { payloadErrorFromZod } from "./payload-error";
+import { rejectLine, type RejectedLine } from "./payload-error";
 
 /**
  * Shopify order webhooks (Admin API 2026-10, REST-shaped JSON bodies) → stock events.
@@ -154,10 +154,15 @@ export function shopifyParseOptions(policy: Policy): ShopifyParseOptions {
 }
 
 /** Parse one Shopify webhook body for `topic`. Throws PayloadError naming the bad field. */
-export function parseShopifyWebhook(topic: ShopifyTopic, body: unknown, options: ShopifyParseOptions = DEFAULT_PARSE_OPTIONS): StockEvent[] {
+export function parseShopifyWebhook(
+  topic: ShopifyTopic,
+  body: unknown,
+  options: ShopifyParseOptions = DEFAULT_PARSE_OPTIONS,
+  rejected: RejectedLine[] = [],
+): StockEvent[] {
   switch (topic) {
     case "orders/create":
-      return reserveEvents(parseOrThrow(shopifyOrderSchema, body), options);
+      return reserveEvents(parseOrThrow(shopifyOrderSchema, body), options, rejected);
     case "orders/cancelled":
       return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body), options);
     case "refunds/create":
@@ -193,14 +198,14 @@ const lineKey = (orderId: string, lineItemId: string) => formatLineKey("shopify"
  * come (docs/architecture.md#decisions). A line Shopify may not have committed at sale
  * (app-created order, selling plan) is reserved with `committed: false`.
  */
-function reserveEvents(order: ShopifyOrder, options: ShopifyParseOptions): StockEvent[] {
+function reserveEvents(order: ShopifyOrder, options: ShopifyParseOptions, rejected: RejectedLine[]): StockEvent[] {
   const events: StockEvent[] = [];
   if (skipped(order, options)) return events;
   const locationId = order.location_id ? options.locations.get(order.location_id) : undefined;
   const appOrder = !COMMITTING_SOURCES.has(order.source_name ?? "web");
   order.line_items.forEach((line, i) => {
     if (line.gift_card === true || line.variant_inventory_management === null || line.quantity === 0) return;
-    const sku = skuOf(line.sku, ["line_items", i, "sku"]);
+    const sku = skuOf(line.sku, ["line_items", i, "sku"], rejected);
     if (sku === null) return;
     const valueCents = lineValueCents(line, order.currency, line.quantity);
     const event = {
@@ -318,12 +323,17 @@ function releaseEvents(refund: ShopifyRefund, options: ShopifyParseOptions, at: 
   return events;
 }
 
-/** Blank SKU = not a stock item (custom line, service). A SKU we must reserve has to be usable as a key, or the payload is rejected naming it. */
-function skuOf(raw: string | null | undefined, path: readonly PropertyKey[]): string | null {
+/**
+ * Blank SKU = not a stock item (custom line, service). Any other text is a SKU (skuSchema); one
+ * we still cannot hold (longer than MAX_SKU_LENGTH) skips only its line, recorded in `rejected`,
+ * so the order's other lines are reserved and the delivery is answered 2xx.
+ */
+function skuOf(raw: string | null | undefined, path: readonly PropertyKey[], rejected: RejectedLine[]): string | null {
   if (raw === null || raw === undefined || raw.trim() === "") return null;
   const result = skuSchema.safeParse(raw);
-  if (!result.success) throw payloadErrorFromZod(result.error, path);
-  return result.data;
+  if (result.success) return result.data;
+  rejectLine(rejected, result.error, path);
+  return null;
 }
 
 /**

@@ -36,6 +36,7 @@ beforeAll(async () => {
   world = await startWorkerWorld("webhook-intake");
   process.env.WMS_WEBHOOK_SECRET = SECRET;
   process.env.SHOPIFY_WEBHOOK_SECRET = SECRET;
+  process.env.SHOPIFY_STORE_DOMAIN = "intake-test.myshopify.com";
 }, 60_000);
 afterAll(async () => world?.stop());
 beforeEach(async () => {
@@ -52,7 +53,11 @@ afterEach(() => {
 
 const URL_BASE = "http://127.0.0.1:3999/api/webhooks/wms";
 function signed(body: string, headers: Record<string, string> = {}, header = "x-signature-sha256", secret = SECRET): Request {
-  return new Request(URL_BASE, { method: "POST", headers: { "content-type": "application/json", [header]: signBody(body, secret), ...headers }, body });
+  return new Request(URL_BASE, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-shopify-shop-domain": "intake-test.myshopify.com", [header]: signBody(body, secret), ...headers },
+    body,
+  });
 }
 const wmsEvent = (id: string, rest: Record<string, unknown> = {}) => ({
   id,
@@ -211,7 +216,7 @@ describe("accepted deliveries", () => {
     expect(response.status).toBe(200);
     expect(await json(response)).toEqual({ accepted: 0, ignored: true });
     expect(eventsNamed(logs, "webhook.ignored_topic")).toEqual([
-      expect.objectContaining({ level: "info", source: "shopify", topic: "customers/update", deliveryId: "ev-1" }),
+      expect.objectContaining({ level: "info", source: "shopify", topic: "customers/update", deliveryId: "customers/update:ev-1" }),
     ]);
     expect(await queueLength(testRedis())).toBe(0);
     expect(hooks.after).toHaveLength(0);

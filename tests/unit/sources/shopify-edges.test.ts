@@ -1,8 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { PayloadError } from "@/lib/sources/payload-error";
 import { currencyExponent, decimalToMinorUnits } from "@/lib/money";
-import { parseShopifyWebhook, shopifyIdSchema, shopifyParseOptions } from "@/lib/sources/shopify";
+import { DEFAULT_PARSE_OPTIONS, parseShopifyWebhook, shopifyIdSchema, shopifyParseOptions } from "@/lib/sources/shopify";
 import { stackPolicy } from "@/tests/support/test-policy";
+import type { RejectedLine } from "@/lib/sources/payload-error";
 
 /** Edges of the Shopify order/refund parser (lib/sources/shopify.ts); each expected value by hand from its comments. */
 const fieldOf = (parse: () => unknown): string => {
@@ -110,8 +111,16 @@ describe("orders/create", () => {
     expect(parseShopifyWebhook("orders/create", order({ line_items: lines })).map((e) => e.id)).toEqual(["shopify:reserve:1001:6", "shopify:reserve:1001:7"]);
   });
 
-  it("a SKU that cannot be a key rejects the payload naming the line", () => {
-    expect(fieldOf(() => parseShopifyWebhook("orders/create", order({ line_items: [item(), item({ id: 12, sku: "A{B}" })] })))).toBe("line_items.1.sku");
+  it("a SKU longer than Shopify allows skips only its line, recorded as rejected; other bad fields reject the payload", () => {
+    const rejected: RejectedLine[] = [];
+    const events = parseShopifyWebhook(
+      "orders/create",
+      order({ line_items: [item(), item({ id: 12, sku: "X".repeat(256) }), item({ id: 13, sku: "A{B} |é" })] }),
+      DEFAULT_PARSE_OPTIONS,
+      rejected,
+    );
+    expect(events.map((e) => e.sku)).toEqual(["S", "A{B} |é"]);
+    expect(rejected).toEqual([{ field: "line_items.1.sku", error: "line_items.1.sku: sku is longer than 255 characters" }]);
     expect(fieldOf(() => parseShopifyWebhook("orders/create", order({ line_items: [item({ quantity: -1 })] })))).toBe("line_items.0.quantity");
     expect(fieldOf(() => parseShopifyWebhook("orders/create", order({ created_at: "yesterday" })))).toBe("created_at");
     expect(fieldOf(() => parseShopifyWebhook("orders/create", order({ currency: "usd" })))).toBe("currency");
@@ -130,7 +139,7 @@ describe("orders/cancelled", () => {
     const lines = [
       item({ id: 1 }),
       item({ id: 2, gift_card: true }),
-      item({ id: 3, sku: "A{B}" }),
+      item({ id: 3, sku: "X".repeat(256) }),
       item({ id: 4, sku: "" }),
       item({ id: 5, variant_inventory_management: null }),
     ];
@@ -172,7 +181,7 @@ describe("refunds/create", () => {
       refundItem({ id: 5, restock_type: "return" }),
       refundItem({ id: 6, quantity: 0 }),
       refundItem({ id: 7, line_item: { sku: "S", gift_card: true } }),
-      refundItem({ id: 8, line_item: { sku: "A{B}" } }),
+      refundItem({ id: 8, line_item: { sku: "X".repeat(256) } }),
       refundItem({ id: 9, restock_type: "legacy_restock" }),
       refundItem({ id: 10, restock_type: null }),
       refundItem({ id: 12, restock_type: "no_restock", line_item: { sku: "S", fulfillment_status: "partial" } }),

@@ -228,8 +228,12 @@ describe("webhook sources", () => {
       ["marketplace", "MARKETPLACE_WEBHOOK_SECRET", "x-signature-sha256"],
       ["pos", "POS_WEBHOOK_SECRET", "x-signature-sha256"],
     ]);
-    expect(shopifySource.deliveryId(h({ "x-shopify-event-id": "ev-1", "x-shopify-webhook-id": "wh-1" }))).toBe("ev-1");
-    expect(shopifySource.deliveryId(h({ "x-shopify-webhook-id": "wh-1" }))).toBe("wh-1");
+    // Per topic and delivery: the event id is shared by every topic of one merchant action.
+    const t = { "x-shopify-topic": "refunds/create" };
+    expect(shopifySource.deliveryId(h({ ...t, "x-shopify-event-id": "ev-1", "x-shopify-webhook-id": "wh-1" }))).toBe("refunds/create:wh-1");
+    expect(shopifySource.deliveryId(h({ ...t, "x-shopify-event-id": "ev-1" }))).toBe("refunds/create:ev-1");
+    expect(shopifySource.deliveryId(h({ "x-shopify-webhook-id": "wh-1" }))).toBeNull();
+    expect(shopifySource.deliveryId(h({ ...t, "x-shopify-webhook-id": "w".repeat(201) }))).toBeNull();
     expect(shopifySource.deliveryId(h({}))).toBeNull();
     expect(marketplaceSource.deliveryId(h({ "idempotency-key": "k-1" }))).toBe("k-1");
     expect(wmsSource.deliveryId(h({ "idempotency-key": "k-1" }))).toBeNull();
