@@ -38,7 +38,8 @@ export function seededRandom(seed: number): () => number {
   return () => (rng.next() >>> 0) / 2 ** 32;
 }
 
-export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}) {
+/** `shopifyWebhookUrl`: where the Shopify emulator delivers its webhooks (default: nowhere). */
+export async function startChannelWorld(catalog: Catalog, seed = 20261127, extraEnv: Record<string, string> = {}, opts: { shopifyWebhookUrl?: string } = {}) {
   const root = path.resolve(import.meta.dirname, "..");
   const dir = mkdtempSync(path.join(os.tmpdir(), "channel-world-"));
   const policyFile = path.join(dir, "edge-config.json");
@@ -53,7 +54,7 @@ export async function startChannelWorld(catalog: Catalog, seed = 20261127, extra
     shopDomain: "load-test.myshopify.com",
     adminAccessToken: "shpat_load_test_token",
     storefrontAccessToken: "storefront-load-token",
-    webhook: { url: nowhere, secret: "unused-secret-0123456789" },
+    webhook: { url: opts.shopifyWebhookUrl ?? nowhere, secret: "unused-secret-0123456789" },
     catalog,
     random: seededRandom(seed),
     locations: [

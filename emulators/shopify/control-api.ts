@@ -3,6 +3,7 @@ import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
 import { checkout, checkoutBodySchema } from "./checkout";
 import { discountView } from "./discount-view";
+import { editOrder, orderEditBodySchema } from "./order-edits";
 import { cancelOrder, fulfillOrder, refundBodySchema, refundOrder } from "./order-lifecycle";
 import { productPayload } from "./product-payload";
 import type { ShopState } from "./shop-state";
@@ -84,6 +85,11 @@ export function controlRoutes(shop: ShopState): Routes {
     },
     "POST /_emulator/orders/:id/cancel": (ctx) => cancelOrder(shop, ctx.params.id ?? ""),
     "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
+    "POST /_emulator/orders/:id/edit": async (ctx) => {
+      const order = shop.orders.get(Number(ctx.params.id));
+      if (!order) throw new HttpError(404, `no order ${ctx.params.id}`);
+      return editOrder(shop, order, await ctx.json(orderEditBodySchema));
+    },
     "POST /_emulator/orders/:id/fulfill": (ctx) => fulfillOrder(shop, ctx.params.id ?? ""),
     /** A new product, announced with `products/create`. */
     "POST /_emulator/products": async (ctx) => {

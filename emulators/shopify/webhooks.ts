@@ -9,7 +9,18 @@ import type { SavedDelivery } from "./saved-delivery";
  */
 export const WEBHOOK_API_VERSION = "2026-10";
 
-export type WebhookTopic = "orders/create" | "orders/cancelled" | "refunds/create" | "products/create" | "products/update" | "products/delete";
+export type WebhookTopic =
+  | "orders/create"
+  | "orders/cancelled"
+  | "orders/edited"
+  | "orders/updated"
+  | "refunds/create"
+  | "draft_orders/create"
+  | "draft_orders/update"
+  | "draft_orders/delete"
+  | "products/create"
+  | "products/update"
+  | "products/delete";
 
 export interface WebhookTarget {
   url: string;
@@ -26,8 +37,12 @@ export class ShopifyWebhooks {
     private readonly random: () => number,
   ) {}
 
-  send(topic: WebhookTopic, body: unknown, triggeredAt: number): { eventId: string } {
-    const eventId = uuidFrom(this.random);
+  /**
+   * `eventId`: pass the first send's id for the other topics of one merchant action ("A unique ID
+   * shared across all deliveries produced by the same merchant action",
+   * https://shopify.dev/docs/apps/build/webhooks/delivery-structure).
+   */
+  send(topic: WebhookTopic, body: unknown, triggeredAt: number, eventId: string = uuidFrom(this.random)): { eventId: string } {
     const headers: Record<string, string> = {
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": this.target.shopDomain,
