@@ -116,3 +116,30 @@ describe("order edits", () => {
     expect([await listing(kept), await listing(dropped), await listing(added)]).toEqual([5, 6, 5]);
   });
 });
+
+describe("the emulator's order edit is all or nothing, like orderEditCommit", () => {
+  it("refuses removing fulfilled units, unknown lines and edits of cancelled orders, and moves no stock", async () => {
+    const sku = "LOAD-1-1";
+    await fetch(`${world.shopify.url}/_emulator/inventory`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ sku, locationId: "wh-east", available: 5 }),
+    });
+    const order = (await post("/_emulator/checkout", { lines: [{ sku, quantity: 2 }] })) as { orderId: number; lines: { lineItemId: number }[] };
+    await post(`/_emulator/orders/${order.orderId}/fulfill`, {});
+    const edit = (body: unknown) =>
+      fetch(`${world.shopify.url}/_emulator/orders/${order.orderId}/edit`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(body),
+      });
+    const fulfilledRemoval = await edit({ addVariants: [{ sku, quantity: 1 }], setQuantities: [{ lineItemId: order.lines[0]!.lineItemId, quantity: 0 }] });
+    expect(fulfilledRemoval.status).toBe(409);
+    expect((await edit({ setQuantities: [{ lineItemId: 1, quantity: 0 }] })).status).toBe(400);
+    expect((await edit({})).status).toBe(400);
+    expect(await shopifyEast(sku)).toBe(3);
+    await post(`/_emulator/orders/${order.orderId}/cancel`, {});
+    expect((await edit({ addVariants: [{ sku, quantity: 1 }] })).status).toBe(409);
+    expect(await shopifyEast(sku)).toBe(3);
+  });
+});
