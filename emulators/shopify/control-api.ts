@@ -4,6 +4,7 @@ import { log } from "../../lib/log";
 import { HttpError, sendJson, type Handler, type Routes } from "../shared/http";
 import { checkout, checkoutBodySchema } from "./checkout";
 import { discountView } from "./discount-view";
+import { editOrder, orderEditBodySchema } from "./order-edits";
 import { cancelBodySchema, cancelOrder, fulfillOrder, refundBodySchema, refundOrder } from "./order-lifecycle";
 import { apiOrder, apiOrderBodySchema, posSale, posSaleBodySchema } from "./order-sources";
 import { productPayload } from "./product-payload";
@@ -96,6 +97,11 @@ export function controlRoutes(shop: ShopState): Routes {
     /** An app's orderCreate (inventory bypassed unless asked otherwise). */
     "POST /_emulator/api-orders": async (ctx) => apiOrder(shop, await ctx.json(apiOrderBodySchema)),
     "POST /_emulator/orders/:id/refund": async (ctx) => refundOrder(shop, ctx.params.id ?? "", await ctx.json(refundBodySchema)),
+    "POST /_emulator/orders/:id/edit": async (ctx) => {
+      const order = shop.orders.get(Number(ctx.params.id));
+      if (!order) throw new HttpError(404, `no order ${ctx.params.id}`);
+      return editOrder(shop, order, await ctx.json(orderEditBodySchema));
+    },
     "POST /_emulator/orders/:id/fulfill": (ctx) => fulfillOrder(shop, ctx.params.id ?? ""),
     /** A new product, announced with `products/create`. */
     "POST /_emulator/products": async (ctx) => {

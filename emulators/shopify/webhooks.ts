@@ -12,7 +12,12 @@ export const WEBHOOK_API_VERSION = "2026-10";
 export type WebhookTopic =
   | "orders/create"
   | "orders/cancelled"
+  | "orders/edited"
+  | "orders/updated"
   | "refunds/create"
+  | "draft_orders/create"
+  | "draft_orders/update"
+  | "draft_orders/delete"
   | "products/create"
   | "products/update"
   | "products/delete"
@@ -34,7 +39,11 @@ export class ShopifyWebhooks {
     private readonly random: () => number,
   ) {}
 
-  /** `eventId`: the id of the merchant action this delivery belongs to, when it produces several topics (orders/cancelled + refunds/create). */
+  /**
+   * `eventId`: pass the first send's id for the other topics of one merchant action ("A unique ID
+   * shared across all deliveries produced by the same merchant action",
+   * https://shopify.dev/docs/apps/build/webhooks/delivery-structure).
+   */
   send(topic: WebhookTopic, body: unknown, triggeredAt: number, eventId: string = uuidFrom(this.random)): { eventId: string } {
     const headers: Record<string, string> = {
       "X-Shopify-Topic": topic,

@@ -22,6 +22,7 @@ export interface WebhookSubscription {
 export const WEBHOOK_SUBSCRIPTIONS = [
   { topic: "orders/create", reads: "stock", scope: "read_orders", why: "reserve each tracked line" },
   { topic: "orders/cancelled", reads: "stock", scope: "read_orders", why: "release what a cancelled order still holds" },
+  { topic: "orders/updated", reads: "stock", scope: "read_orders", why: "order edits: added lines reserve, removals (refund lines) release" },
   { topic: "refunds/create", reads: "stock", scope: "read_orders", why: "release refunded units; restocked returns" },
   {
     topic: "fulfillment_orders/order_routing_complete",

@@ -4,7 +4,7 @@ import { skuSchema, type StockEvent } from "../domain/events";
 import { formatLineKey } from "../domain/line-key";
 import { currencyExponent, decimalToMinorUnits } from "../money";
 import { checkEvent, parseOrThrow } from "./parse";
-import { rejectLine, type RejectedLine } from "./payload-error";
+import { PayloadError, rejectLine, type RejectedLine } from "./payload-error";
 
 /**
  * Shopify order webhooks (Admin API 2026-10, REST-shaped JSON bodies) → stock events.
@@ -15,7 +15,7 @@ import { rejectLine, type RejectedLine } from "./payload-error";
  * redelivery or a retry with a new X-Shopify-Webhook-Id yields the same ids (I1).
  */
 
-export const shopifyTopicSchema = z.enum(["orders/create", "orders/cancelled", "refunds/create"]);
+export const shopifyTopicSchema = z.enum(["orders/create", "orders/cancelled", "orders/updated", "refunds/create"]);
 export type ShopifyTopic = z.infer<typeof shopifyTopicSchema>;
 
 /**
@@ -153,6 +153,30 @@ export function shopifyParseOptions(policy: Policy): ShopifyParseOptions {
   return { locations, testOrders: policy.shopifyOrders.testOrders };
 }
 
+/**
+ * `orders/updated`: the order as it is now. An order edit's added units are new line items and
+ * its removals are refund lines (restock_type "cancel" or "no_restock", no transaction), so the
+ * order's own reserves and refund releases, under the ids orders/create and refunds/create use,
+ * cover every edit in any delivery order (docs/architecture.md#decisions, "Order edits").
+ */
+export const shopifyUpdatedOrderSchema = shopifyOrderSchema.extend({ refunds: z.array(shopifyRefundSchema).nullish() });
+export type ShopifyUpdatedOrder = z.infer<typeof shopifyUpdatedOrderSchema>;
+
+const updatedOrderEvents = (order: ShopifyUpdatedOrder, options: ShopifyParseOptions, rejected: RejectedLine[]): StockEvent[] => [
+  ...reserveEvents(order, options, rejected),
+  ...(order.refunds ?? []).flatMap((refund, i) => prefixed(["refunds", i], () => releaseEvents(refund, options))),
+];
+
+/** Runs a per-refund parser inside an order body, so a bad event is blamed on its path there. */
+function prefixed<T>(path: readonly PropertyKey[], run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (error instanceof PayloadError) throw new PayloadError([...path, error.field].map(String).join("."), error.message.slice(error.field.length + 2));
+    throw error;
+  }
+}
+
 /** Parse one Shopify webhook body for `topic`. Throws PayloadError naming the bad field. */
 export function parseShopifyWebhook(
   topic: ShopifyTopic,
@@ -165,6 +189,8 @@ export function parseShopifyWebhook(
       return reserveEvents(parseOrThrow(shopifyOrderSchema, body), options, rejected);
     case "orders/cancelled":
       return cancelEvents(parseOrThrow(shopifyCancelledOrderSchema, body), options);
+    case "orders/updated":
+      return updatedOrderEvents(parseOrThrow(shopifyUpdatedOrderSchema, body), options, rejected);
     case "refunds/create":
       return releaseEvents(parseOrThrow(shopifyRefundSchema, body), options);
   }

@@ -105,6 +105,7 @@ const shopifyKeys = new Set([
 const shopifyBodies: [ShopifyTopic, Json][] = [
   ["orders/create", fixture("orders-create.json")],
   ["orders/cancelled", fixture("orders-cancelled.json")],
+  ["orders/updated", fixture("orders-updated-edit.json")],
   ["refunds/create", fixture("refunds-create.json")],
   ["refunds/create", fixture("refunds-create-return.json")],
 ];
