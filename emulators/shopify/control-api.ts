@@ -47,7 +47,7 @@ const newProductBodySchema = z.object({
 });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
-function loopbackOnly(handler: Handler): Handler {
+export function loopbackOnly(handler: Handler): Handler {
   return (ctx) => {
     const address = ctx.req.socket.remoteAddress ?? "";
     if (!LOOPBACK.has(address)) throw new HttpError(403, "the control API answers loopback callers only");
