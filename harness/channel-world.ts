@@ -61,6 +61,8 @@ export async function startChannelWorld(
     port: await freePort(),
     shopDomain: "load-test.myshopify.com",
     adminAccessToken: "shpat_load_test_token",
+    // The app uses the client-credentials grant by default, so every world runs on expiring tokens.
+    clientCredentials: { clientId: "load-test-client-id", clientSecret: "load-test-client-secret-0123456789" },
     storefrontAccessToken: "storefront-load-token",
     webhook: options.shopifyWebhook ?? { url: nowhere, secret: "unused-secret-0123456789" },
     catalog,
@@ -83,7 +85,8 @@ export async function startChannelWorld(
     UPSTASH_REDIS_REST_TOKEN: token,
     EDGE_CONFIG: edge.connectionString,
     SHOPIFY_STORE_DOMAIN: "load-test.myshopify.com",
-    SHOPIFY_ADMIN_ACCESS_TOKEN: "shpat_load_test_token",
+    SHOPIFY_CLIENT_ID: "load-test-client-id",
+    SHOPIFY_CLIENT_SECRET: "load-test-client-secret-0123456789",
     SHOPIFY_ADMIN_API_URL: shopify.url,
     MARKETPLACE_API_URL: marketplace.url,
     MARKETPLACE_API_KEY: "marketplace-key-0123456789",

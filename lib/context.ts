@@ -27,18 +27,20 @@ export interface Clients {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export const clientsFromEnv = (env: Env): Clients => ({
-  shopify: shopifyAdminFromEnv(env),
+/** `redis` shares Shopify's bought access token between instances (lib/shopify/access-token.ts). */
+export const clientsFromEnv = (env: Env, redis: Redis | null = null): Clients => ({
+  shopify: shopifyAdminFromEnv(env, redis),
   marketplace: marketplaceClientFromEnv(env),
   erp: erpClientFromEnv(env),
 });
 
 /** A context for the systems `env` names; `parts` replace any piece (a fake clock, a client with faults). */
 export function createStockContext(env: Env, parts: Partial<StockContext> = {}): StockContext {
+  const redis = parts.redis ?? redisFromEnv(env);
   return {
-    redis: parts.redis ?? redisFromEnv(env),
+    redis,
     policy: parts.policy ?? createPolicySource(env.EDGE_CONFIG),
-    clients: parts.clients ?? clientsFromEnv(env),
+    clients: parts.clients ?? clientsFromEnv(env, redis),
     now: parts.now ?? Date.now,
   };
 }
@@ -47,4 +49,4 @@ let processContext: StockContext | undefined;
 
 /** This process's context (its env), built on first use: what routes, crons and `after()` run with. */
 export const stockContext = (): StockContext =>
-  (processContext ??= { redis: getRedis(), policy: getPolicy, clients: clientsFromEnv(process.env), now: Date.now });
+  (processContext ??= { redis: getRedis(), policy: getPolicy, clients: clientsFromEnv(process.env, getRedis()), now: Date.now });

@@ -13,7 +13,7 @@ const envSchema = z.object({
 });
 
 export interface Alert {
-  kind: "drift" | "oversell_escalation";
+  kind: "drift" | "oversell_escalation" | "credentials";
   summary: string;
   /** Stable id for deduplication at the receiver (PagerDuty `dedup_key`). */
   dedupKey?: string;

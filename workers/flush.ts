@@ -29,6 +29,7 @@ import {
 import { resplitBeliefs } from "@/lib/channels/own-sales";
 import { readSnapshots } from "@/lib/redis/projection-store";
 import { correctTokens, waitForTokens } from "@/lib/redis/token-bucket";
+import { alertCredentialsRefused } from "./auth-alert";
 import { coalesce } from "@/lib/single-flight";
 
 /**
@@ -177,6 +178,7 @@ async function send(redis: Redis, adapter: ChannelAdapter, batch: WriteBatch, de
       case "retry":
         stats.retries++;
         await bumpStat(redis, adapter.channel, result.reason);
+        if (result.reason === "auth") await alertCredentialsRefused(redis, adapter.channel, batch.key);
         log.warn("channel.write_retry", { channel: adapter.channel, key: batch.key, reason: result.reason, retryAfterMs: result.retryAfterMs });
         await sleep(Math.min(result.retryAfterMs, Math.max(0, deadline - Date.now())));
     }

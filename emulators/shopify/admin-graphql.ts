@@ -49,7 +49,9 @@ export function adminGraphqlHandler(shop: ShopState, schema: GraphQLSchema, root
         record.status = 503;
         return;
       }
-      if (ctx.req.headers["x-shopify-access-token"] !== shop.adminAccessToken) {
+      const token = ctx.req.headers["x-shopify-access-token"];
+      // An expired client-credentials token is refused exactly like an unknown one.
+      if (typeof token !== "string" || (token !== shop.adminAccessToken && !shop.accessTokens?.valid(token))) {
         shop.stats.counters.unauthorized++;
         return reply(401, INVALID_TOKEN_BODY);
       }

@@ -56,7 +56,7 @@ const bundleBodySchema = z.object({ sku: z.string().min(1), bundleParent: z.bool
 const activeBodySchema = z.object({ active: z.boolean() });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
-function loopbackOnly(handler: Handler): Handler {
+export function loopbackOnly(handler: Handler): Handler {
   return (ctx) => {
     const address = ctx.req.socket.remoteAddress ?? "";
     if (!LOOPBACK.has(address)) throw new HttpError(403, "the control API answers loopback callers only");

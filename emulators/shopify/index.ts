@@ -8,7 +8,7 @@ import { immediateDelivery, WebhookSender, type DeliveryProfile } from "../share
 import { ADMIN_API_VERSION, adminGraphqlHandler } from "./admin-graphql";
 import { adminRootValue } from "./admin-resolvers";
 import { CartBook } from "./cart-book";
-import { controlRoutes } from "./control-api";
+import { controlRoutes, loopbackOnly } from "./control-api";
 import { DiscountBook } from "./discounts";
 import { hostedCheckoutRoutes } from "./hosted-checkout";
 import { noFaults } from "./faults";
@@ -17,6 +17,7 @@ import { replayPayload } from "./idempotent-replay";
 import { IdSequence } from "./ids";
 import { InventoryState } from "./inventory-state";
 import { LeakyBucket, STANDARD_PLAN, type Plan } from "./leaky-bucket";
+import { AccessTokens, DEFAULT_TOKEN_LIFETIME_S, oauthControlRoutes, oauthRoutes, type ClientCredentials } from "./oauth";
 import { OrderBook } from "./orders";
 import { SaveGate } from "./save-gate";
 import { restoreShop, resumeDeliveries, savedShopSchema, snapshotShop } from "./saved-state";
@@ -37,7 +38,10 @@ export interface ShopifyEmulatorOptions {
   port: number;
   host?: string;
   shopDomain: string;
+  /** A legacy custom app's static `shpat_` token (valid for ever). */
   adminAccessToken: string;
+  /** A Dev Dashboard app installed on the shop: its client credentials buy expiring tokens (oauth.ts). */
+  clientCredentials?: ClientCredentials;
   storefrontAccessToken: string;
   webhook: { url: string; secret: string; delivery?: DeliveryProfile };
   plan?: Plan;
@@ -78,6 +82,13 @@ const optionsSchema = z.object({
   port: z.number().int().min(0).max(65_535),
   shopDomain: z.string().regex(/^[a-z0-9][a-z0-9-]*\.myshopify\.com$/, "expected <name>.myshopify.com"),
   adminAccessToken: z.string().min(1),
+  clientCredentials: z
+    .object({
+      clientId: z.string().min(1),
+      clientSecret: z.string().min(1),
+      tokenLifetimeSeconds: z.number().int().min(1).max(DEFAULT_TOKEN_LIFETIME_S).optional(),
+    })
+    .optional(),
   storefrontAccessToken: z.string().min(1),
   webhook: z.object({ url: z.url(), secret: z.string().min(1) }),
   plan: z.object({ restoreRate: z.number().positive(), bucketSize: z.number().positive() }).optional(),
@@ -115,6 +126,14 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
       .replace(/-/g, " ")
       .replace(/\b\w/g, (c) => c.toUpperCase()),
     adminAccessToken: opts.adminAccessToken,
+    accessTokens: opts.clientCredentials
+      ? new AccessTokens(
+          opts.clientCredentials.clientId,
+          opts.clientCredentials.clientSecret,
+          opts.clientCredentials.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_S,
+          now,
+        )
+      : null,
     storefrontAccessToken: opts.storefrontAccessToken,
     catalog,
     inventory: new InventoryState(
@@ -170,7 +189,9 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
         return storefront(ctx);
       },
       ...hostedCheckoutRoutes(shop),
+      ...oauthRoutes(shop.accessTokens),
       ...controlRoutes(shop),
+      ...Object.fromEntries(Object.entries(oauthControlRoutes(shop.accessTokens)).map(([key, handler]) => [key, loopbackOnly(handler)])),
     },
     beforeRespond: shop.saves.beforeRespond,
   });

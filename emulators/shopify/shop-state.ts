@@ -10,6 +10,7 @@ import type { MutationPayload } from "./mutation-payload";
 import type { OrderBook } from "./orders";
 import type { Replay } from "./replay-schema";
 import type { SaveGate } from "./save-gate";
+import type { AccessTokens } from "./oauth";
 import type { ShopCatalog } from "./shop-catalog";
 import type { EmulatorStats } from "./stats";
 import type { ShopifyWebhooks } from "./webhooks";
@@ -18,7 +19,10 @@ import type { ShopifyWebhooks } from "./webhooks";
 export interface ShopState {
   shopDomain: string;
   shopName: string;
+  /** The legacy static Admin token (custom apps made in the admin): valid for ever. */
   adminAccessToken: string;
+  /** Client-credentials tokens (oauth.ts); null when the shop has no such app installed. */
+  accessTokens: AccessTokens | null;
   storefrontAccessToken: string;
   catalog: ShopCatalog;
   inventory: InventoryState;

@@ -9,7 +9,9 @@ export async function readWithRetry<T>(what: string, attempt: () => Promise<Call
   for (let i = 1; ; i++) {
     const result = await attempt();
     if (result.kind === "ok") return result.data;
-    if (result.kind === "error" || i >= tries) throw new Error(`${what} failed: ${result.kind === "error" ? result.message : result.reason}`);
+    // Refused credentials do not heal in seconds: fail now (the caller's batch stays in flight).
+    if (result.kind === "error" || result.reason === "auth" || i >= tries)
+      throw new Error(`${what} failed: ${result.kind === "error" ? result.message : result.reason}`);
     await new Promise((r) => setTimeout(r, result.retryAfterMs));
   }
 }

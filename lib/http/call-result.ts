@@ -4,7 +4,8 @@
  * whether to try again later (and when), or why it failed for good, and the caller `switch`es
  * on `kind`. `Extra` carries what a system adds to every answer (Shopify's throttle status).
  */
-export type RetryReason = "throttled" | "rate_limited" | "unavailable";
+/** `auth`: the system refused our credentials (401/403); kept and retried until a human fixes them, with an alert. */
+export type RetryReason = "throttled" | "rate_limited" | "unavailable" | "auth";
 
 export type CallResult<T, Extra extends object = object> =
   | ({ kind: "ok"; data: T } & Extra)

@@ -133,6 +133,12 @@ export const reconKeys = {
   alerts: "recon:{r}:alerts",
 } as const;
 
+/** String: the Shopify Admin access token from the client-credentials grant, JSON `{token, expiresAt}` (`lib/shopify/access-token.ts`), expiring with the token. */
+export const shopifyAccessTokenKey = "shopify:admin-token";
+
+/** String: set while a "channel refuses our credentials" alert stands (expires after an hour: one alert per channel per hour at most). */
+export const authAlertKey = (channel: string) => `alert:auth:${channel}`;
+
 /** Hash: SKU → Shopify inventory item gid (looked up once). */
 export const shopifyItemsKey = "shopify:items";
 

@@ -48,7 +48,11 @@ export interface AccessScope {
   why: string;
 }
 
-/** Admin API scopes the app must be granted (client-credentials or OAuth install). */
+/**
+ * Admin API scopes the app must be granted (client-credentials or OAuth install). The
+ * client-credentials grant answers with the scopes of the installed app version; the emulator
+ * grants exactly these.
+ */
 export const ADMIN_SCOPES = [
   { scope: "read_inventory", why: "read available per location (drift pass, re-split)" },
   { scope: "write_inventory", why: "inventoryAdjustQuantities / inventorySetQuantities" },

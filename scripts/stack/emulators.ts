@@ -72,6 +72,7 @@ export async function startEmulators(
       port: opts.ports.shopify,
       shopDomain: SHOP_DOMAIN,
       adminAccessToken: opts.secrets.shopifyAdminToken,
+      clientCredentials: { clientId: opts.secrets.shopifyClientId, clientSecret: opts.secrets.shopifyClientSecret },
       storefrontAccessToken: opts.secrets.shopifyStorefrontToken,
       webhook: { url: `${hooks}/api/webhooks/shopify`, secret: opts.secrets.shopifyWebhookSecret, ...(opts.delivery ? { delivery: opts.delivery } : {}) },
       catalog: demoCatalog,
@@ -116,7 +117,9 @@ export async function startEmulators(
       urls: { shopify: shopify.url, wms: wms.url, marketplace: marketplace.url, pos: pos.url, erp: erp.url },
       appEnv: {
         SHOPIFY_STORE_DOMAIN: SHOP_DOMAIN,
-        SHOPIFY_ADMIN_ACCESS_TOKEN: opts.secrets.shopifyAdminToken,
+        // Client credentials by default, so every stack run lives with expiring tokens (the static token stays valid at the emulator).
+        SHOPIFY_CLIENT_ID: opts.secrets.shopifyClientId,
+        SHOPIFY_CLIENT_SECRET: opts.secrets.shopifyClientSecret,
         SHOPIFY_ADMIN_API_URL: shopify.url,
         SHOPIFY_STOREFRONT_ACCESS_TOKEN: opts.secrets.shopifyStorefrontToken,
         SHOPIFY_STOREFRONT_API_URL: shopify.url,

@@ -13,6 +13,9 @@ export const stackSecretsSchema = z.object({
   marketplaceWebhookSecret: z.string().min(16),
   posWebhookSecret: z.string().min(16),
   shopifyAdminToken: z.string().min(16),
+  /** The Dev Dashboard app's client credentials: the app buys expiring Admin tokens with them. */
+  shopifyClientId: z.string().min(16),
+  shopifyClientSecret: z.string().min(16),
   shopifyStorefrontToken: z.string().min(16),
   marketplaceApiKey: z.string().min(16),
   erpApiKey: z.string().min(16),
@@ -32,6 +35,8 @@ const fresh = (): StackSecrets => {
     marketplaceWebhookSecret: secret(),
     posWebhookSecret: secret(),
     shopifyAdminToken: `shpat_${secret()}`,
+    shopifyClientId: secret(),
+    shopifyClientSecret: secret(),
     shopifyStorefrontToken: secret(),
     marketplaceApiKey: secret(),
     erpApiKey: secret(),

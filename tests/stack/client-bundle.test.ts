@@ -21,7 +21,7 @@ describe("client bundles and pages carry no secrets", () => {
     expect(assets.length).toBeGreaterThan(5);
     const text = assets.map((f) => readFileSync(f, "utf8")).join("\n");
     for (const [name, value] of secrets()) expect(text.includes(value), name).toBe(false);
-    expect(text).not.toMatch(/SHOPIFY_STOREFRONT_ACCESS_TOKEN|SHOPIFY_ADMIN_ACCESS_TOKEN|UPSTASH_REDIS_REST_TOKEN|CRON_SECRET/);
+    expect(text).not.toMatch(/SHOPIFY_STOREFRONT_ACCESS_TOKEN|SHOPIFY_ADMIN_ACCESS_TOKEN|SHOPIFY_CLIENT_SECRET|UPSTASH_REDIS_REST_TOKEN|CRON_SECRET/);
   });
 
   it("no secret value in the HTML of the storefront's pages", async () => {
