@@ -4,8 +4,11 @@ import type { SavedDelivery } from "./saved-delivery";
 
 /**
  * Shopify webhook deliveries through the shared sender (lag, duplicates, reordering,
- * retries): Shopify's headers, HMAC of the raw body in X-Shopify-Hmac-Sha256. One event keeps
- * its X-Shopify-Event-Id across duplicate deliveries; X-Shopify-Webhook-Id is new on each.
+ * retries): Shopify's headers, HMAC of the raw body in X-Shopify-Hmac-Sha256. Per
+ * https://shopify.dev/docs/apps/build/webhooks/delivery-structure, X-Shopify-Event-Id is
+ * "shared across all deliveries produced by the same merchant action" (a caller that sends
+ * several topics for one action passes the same `eventId`), and X-Shopify-Webhook-Id is "a
+ * unique composite key per delivery": drawn once per delivery, kept by its retries and duplicates.
  */
 export const WEBHOOK_API_VERSION = "2026-10";
 
@@ -44,41 +47,38 @@ export class ShopifyWebhooks {
    * shared across all deliveries produced by the same merchant action",
    * https://shopify.dev/docs/apps/build/webhooks/delivery-structure).
    */
-  send(topic: WebhookTopic, body: unknown, triggeredAt: number, eventId: string = uuidFrom(this.random)): { eventId: string } {
+  send(topic: WebhookTopic, body: unknown, triggeredAt: number, eventId: string = uuidFrom(this.random)): { eventId: string; webhookId: string } {
+    const webhookId = uuidFrom(this.random);
     const headers: Record<string, string> = {
       "X-Shopify-Topic": topic,
       "X-Shopify-Shop-Domain": this.target.shopDomain,
       "X-Shopify-API-Version": WEBHOOK_API_VERSION,
       "X-Shopify-Event-Id": eventId,
       "X-Shopify-Triggered-At": new Date(triggeredAt).toISOString(),
+      [DELIVERY_ID]: webhookId,
     };
     this.sender.send(this.message(body, headers));
-    return { eventId };
+    return { eventId, webhookId };
   }
 
-  /** Deliveries not yet acknowledged, for the state file: the event's headers without the per-delivery id. */
+  /** Deliveries not yet acknowledged, for the state file (webhook id included: Shopify's retries after our restart keep it). */
   pending(): PendingDelivery[] {
-    return this.sender.pending().map((d) => {
-      const headers = d.message.headers ?? {};
-      // Read the keys, not the values: reading the delivery id getter would draw from the (seeded) RNG.
-      const eventHeaders = Object.fromEntries(
-        Object.keys(headers)
-          .filter((k) => k !== DELIVERY_ID)
-          .map((k) => [k, headers[k] ?? ""]),
-      );
-      return { ...d, message: { ...d.message, headers: eventHeaders } };
-    });
+    return this.sender.pending();
   }
 
   /** Deliveries a previous run had not got acknowledged, sent on to the subscription as it is now configured. */
   resume(deliveries: readonly SavedDelivery[]): void {
-    this.sender.resume(deliveries.map(({ body, headers, attempt, dueAt }) => ({ message: this.message(body, { ...headers }), attempt, dueAt })));
+    // A state file from before webhook ids were saved gets one drawn now, kept from here on.
+    this.sender.resume(
+      deliveries.map(({ body, headers, attempt, dueAt }) => ({
+        message: this.message(body, { ...headers, [DELIVERY_ID]: headers?.[DELIVERY_ID] ?? uuidFrom(this.random) }),
+        attempt,
+        dueAt,
+      })),
+    );
   }
 
   private message(body: unknown, headers: Record<string, string>): Outgoing {
-    // The shared sender spreads `headers` into each request it makes, so a getter yields a
-    // fresh id per delivery (duplicates and retries alike) while the event id stays put.
-    Object.defineProperty(headers, DELIVERY_ID, { enumerable: true, get: () => uuidFrom(this.random) });
     return { url: this.target.url, secret: this.target.secret, signatureHeader: "X-Shopify-Hmac-Sha256", body, headers };
   }
 }

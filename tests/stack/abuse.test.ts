@@ -50,7 +50,13 @@ describe("bad webhook input", () => {
     expect((await postSigned("/api/webhooks/wms", JSON.stringify({ pad: "x".repeat(1_100_000) }), secrets().wmsWebhookSecret)).status).toBe(413);
     expect((await fetch(url("/api/webhooks/wms"), { method: "POST", body: JSON.stringify(good()) })).status).toBe(401);
     expect((await postSigned("/api/webhooks/wms", good(), secrets().shopifyWebhookSecret)).status).toBe(401);
-    const noTopic = await postSigned("/api/webhooks/shopify", "{}", secrets().shopifyWebhookSecret, {}, "x-shopify-hmac-sha256");
+    const noTopic = await postSigned(
+      "/api/webhooks/shopify",
+      "{}",
+      secrets().shopifyWebhookSecret,
+      { "x-shopify-shop-domain": "northwind-demo.myshopify.com" },
+      "x-shopify-hmac-sha256",
+    );
     expect(noTopic.status).toBe(400);
     expect(((await noTopic.json()) as { field: string }).field).toBe("X-Shopify-Topic");
     expect((await getStock(sku)).skus[sku]?.status).toBe("unknown");
@@ -107,7 +113,7 @@ describe("bad webhook input", () => {
         "/api/webhooks/shopify",
         secrets().shopifyWebhookSecret,
         "x-shopify-hmac-sha256",
-        { "x-shopify-topic": "orders/create" },
+        { "x-shopify-topic": "orders/create", "x-shopify-shop-domain": "northwind-demo.myshopify.com" },
         mutationArbitrary([order], shopifyKeys),
       ],
     ] as const;

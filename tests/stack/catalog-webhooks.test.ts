@@ -90,7 +90,7 @@ describe("products/update → revalidateTag", () => {
       "/api/webhooks/shopify",
       JSON.stringify({ id: "abc", handle: "x" }),
       stack().secrets.shopifyWebhookSecret,
-      { "x-shopify-topic": "products/update" },
+      { "x-shopify-topic": "products/update", "x-shopify-shop-domain": "northwind-demo.myshopify.com" },
       "x-shopify-hmac-sha256",
     );
     expect(response.status).toBe(400);

@@ -117,12 +117,14 @@ describe("webhooks from every source delivered 3×, reordered, old deliveries re
       [b]: { onHand: { "wh-east": 15 }, reserved: {}, unassigned: 1 },
     };
 
-    // Three times each, shuffled; Shopify's third copy comes under a new Event-Id (a replay
-    // the delivery dedupe cannot catch, only the effect ids can).
+    // Three times each, shuffled; Shopify's third copy comes as a new delivery (new Event-Id and
+    // Webhook-Id: a replay the delivery dedupe cannot catch, only the effect ids can).
     const sends = deliveries.flatMap((d) => [
       d,
       d,
-      d.path.endsWith("/shopify") ? { ...d, headers: { ...d.headers, "x-shopify-event-id": `evt-${d.name}-${tag}-replay` } } : d,
+      d.path.endsWith("/shopify")
+        ? { ...d, headers: { ...d.headers, "x-shopify-event-id": `evt-${d.name}-${tag}-replay`, "x-shopify-webhook-id": `wh-${d.name}-${tag}-replay` } }
+        : d,
     ]);
     const rng = xoroshiro128plus(42);
     for (let i = sends.length - 1; i > 0; i--) {

@@ -20,7 +20,10 @@ async function DeadLetters() {
   await connection();
   const letters = await readDeadLetters(getRedis(), 100);
   return (
-    <Panel title="Dead letters" subtitle="Signed payloads we could not read; the sender got a 400 naming the field.">
+    <Panel
+      title="Dead letters"
+      subtitle="Signed payloads we could not read (the sender got a 400 naming the field), or lines we left out of an order whose other lines were applied."
+    >
       {letters.length === 0 ? (
         <p>None.</p>
       ) : (
