@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HttpError } from "../shared/http";
 import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
+import { orderPaymentFrom, paymentBodySchema } from "./order-money";
 import { orderPayload } from "./order-payload";
 import { DEFAULT_EMAIL, type Order, type OrderLine } from "./orders";
 import type { ShopState } from "./shop-state";
@@ -17,6 +18,8 @@ export const checkoutBodySchema = z.object({
     .min(1)
     .max(250),
   email: z.email().optional(),
+  /** How the buyer paid (gateway, capture, Markets currency, discount, tax); default: Shopify Payments, captured, shop currency. */
+  payment: paymentBodySchema.optional(),
 });
 
 export interface CheckoutResult {
@@ -91,6 +94,7 @@ export function checkout(
     createdAt: now,
     updatedAt: now,
     cancelledAt: null,
+    payment: orderPaymentFrom(body.payment, catalog.currency),
     lines,
     refunds: [],
   };

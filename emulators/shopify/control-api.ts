@@ -45,6 +45,7 @@ const newProductBodySchema = z.object({
     .min(1)
     .max(100),
 });
+const protectedDataBodySchema = z.object({ granted: z.boolean() });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
 function loopbackOnly(handler: Handler): Handler {
@@ -186,6 +187,12 @@ export function controlRoutes(shop: ShopState): Routes {
       Object.assign(shop.faults, await ctx.json(faultsBodySchema));
       log.info("shopify_emulator.faults", { errorRate: shop.faults.errorRate, latencyMs: shop.faults.latencyMs });
       return { faults: shop.faults };
+    },
+    /** Grant or withdraw the app's Level 2 protected customer data access (protected-data.ts). */
+    "POST /_emulator/protected-customer-data": async (ctx) => {
+      shop.protectedCustomerData = (await ctx.json(protectedDataBodySchema)).granted;
+      log.info("shopify_emulator.protected_customer_data", { granted: shop.protectedCustomerData });
+      return { granted: shop.protectedCustomerData };
     },
     "POST /_emulator/reset-stats": () => {
       shop.stats.reset(shop.webhooks.sender.stats);

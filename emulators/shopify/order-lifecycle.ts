@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HttpError } from "../shared/http";
 import { orderPayload } from "./order-payload";
-import { unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
+import { lineUnit, netPaymentCents, unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -105,7 +105,12 @@ export function planRefund(
  * restocking (unfulfilled units leave committed, fulfilled ones stay gone). Sends
  * `refunds/create`.
  */
-export function applyRefund(shop: ShopState, order: Order, planned: readonly PlannedRefundLine[], opts: { note: string | null; amountCents: number }): Refund {
+export function applyRefund(
+  shop: ShopState,
+  order: Order,
+  planned: readonly PlannedRefundLine[],
+  opts: { note: string | null; amountCents: number; presentmentCents: number },
+): Refund {
   const now = shop.now();
   const refund: Refund = {
     id: shop.ids.refund.next(),
@@ -114,6 +119,7 @@ export function applyRefund(shop: ShopState, order: Order, planned: readonly Pla
     lines: [],
     transactionId: shop.ids.transaction.next(),
     amountCents: opts.amountCents,
+    presentmentCents: opts.presentmentCents,
   };
   for (const { line, quantity, restockType, restockLocationId } of planned) {
     const sku = line.variant.sku;
@@ -153,8 +159,13 @@ export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof
   const order = orderOr404(shop, rawId);
   const plan = planRefund(order, body.lines);
   if (!plan.ok) throw refundHttpError(order, plan.problems);
-  const amountCents = plan.planned.reduce((n, p) => n + p.line.priceCents * p.quantity, 0);
-  const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents });
+  // What the buyer paid for the units (discounted, taxed), capped by what was captured and not yet returned.
+  const paid = (side: "shop" | "presentment") =>
+    Math.min(
+      netPaymentCents(order, side),
+      plan.planned.reduce((n, p) => n + lineUnit(order, p.line, side).paid * p.quantity, 0),
+    );
+  const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents: paid("shop"), presentmentCents: paid("presentment") });
   return {
     orderId: order.id,
     refundId: refund.id,
