@@ -2,6 +2,7 @@ import { z } from "zod";
 import { HttpError } from "../shared/http";
 import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
+import { defaultPayment, orderPaymentFrom, paymentBodySchema, type OrderPayment } from "./order-money";
 import { orderPayload } from "./order-payload";
 import { DEFAULT_EMAIL, type Order, type OrderLine, type OrderOrigin } from "./orders";
 import { routeOrder, sendRoutingComplete } from "./routing";
@@ -18,6 +19,8 @@ export const checkoutBodySchema = z.object({
     .min(1)
     .max(250),
   email: z.email().optional(),
+  /** How the buyer paid (gateway, capture, Markets currency, discount, tax); default: Shopify Payments, captured, shop currency. */
+  payment: paymentBodySchema.optional(),
 });
 
 export interface CheckoutResult {
@@ -66,7 +69,7 @@ export function checkout(
       refundedFulfilled: 0,
     };
   });
-  const order = recordOrder(shop, lines, body.email);
+  const order = recordOrder(shop, lines, body.email, undefined, orderPaymentFrom(body.payment, catalog.currency));
   // Online orders are routed after creation; a counter sale (POS) is fulfilled where it was sold.
   sendRoutingComplete(shop, order, now);
   forwardToFulfillment(shop, order);
@@ -81,7 +84,13 @@ export function checkout(
 }
 
 /** Files a new order and sends `orders/create`; the inventory has already moved as the order's origin says. */
-export function recordOrder(shop: ShopState, lines: OrderLine[], email: string | undefined, origin?: OrderOrigin): Order {
+export function recordOrder(
+  shop: ShopState,
+  lines: OrderLine[],
+  email: string | undefined,
+  origin?: OrderOrigin,
+  payment: OrderPayment = defaultPayment(shop.catalog.currency),
+): Order {
   const now = shop.now();
   const number = shop.orders.takeNumber();
   const order: Order = {
@@ -101,6 +110,7 @@ export function recordOrder(shop: ShopState, lines: OrderLine[], email: string |
     createdAt: now,
     updatedAt: now,
     cancelledAt: null,
+    payment,
     lines,
     refunds: [],
     ...(origin ? { origin } : {}),

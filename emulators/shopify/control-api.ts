@@ -54,6 +54,7 @@ const newProductBodySchema = z.object({
 });
 const bundleBodySchema = z.object({ sku: z.string().min(1), bundleParent: z.boolean() });
 const activeBodySchema = z.object({ active: z.boolean() });
+const protectedDataBodySchema = z.object({ granted: z.boolean() });
 const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
 
 export function loopbackOnly(handler: Handler): Handler {
@@ -244,6 +245,12 @@ export function controlRoutes(shop: ShopState): Routes {
       Object.assign(shop.faults, await ctx.json(faultsBodySchema));
       log.info("shopify_emulator.faults", { errorRate: shop.faults.errorRate, latencyMs: shop.faults.latencyMs });
       return { faults: shop.faults };
+    },
+    /** Grant or withdraw the app's Level 2 protected customer data access (protected-data.ts). */
+    "POST /_emulator/protected-customer-data": async (ctx) => {
+      shop.protectedCustomerData = (await ctx.json(protectedDataBodySchema)).granted;
+      log.info("shopify_emulator.protected_customer_data", { granted: shop.protectedCustomerData });
+      return { granted: shop.protectedCustomerData };
     },
     "POST /_emulator/reset-stats": () => {
       shop.stats.reset(shop.webhooks.sender.stats);

@@ -62,6 +62,11 @@ export interface ShopifyEmulatorOptions {
    * shop lives in memory only and nothing is written.
    */
   stateFile?: string;
+  /**
+   * Grant the app Level 2 protected customer data (name, email, phone, address). Default false:
+   * redacted, as for an app without approval (protected-data.ts); also `POST /_emulator/protected-customer-data`.
+   */
+  protectedCustomerData?: boolean;
 }
 
 export interface ShopifyEmulator {
@@ -153,6 +158,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     webhooks: new ShopifyWebhooks(sender, { url: opts.webhook.url, secret: opts.webhook.secret, shopDomain: opts.shopDomain }, random),
     fulfillment: fulfillmentSender && opts.fulfillmentUrl ? { sender: fulfillmentSender, url: opts.fulfillmentUrl, secret: opts.webhook.secret } : null,
     faults: noFaults(),
+    protectedCustomerData: opts.protectedCustomerData ?? false,
     ids: {
       order: seq(6_524_199_000_000),
       lineItem: seq(16_138_219_000_000),

@@ -103,7 +103,9 @@ export function editOrder(shop: ShopState, order: Order, body: OrderEditBody) {
       note: body.staffNote ?? null,
       lines: [],
       transactionId: shop.ids.transaction.next(),
+      // An edit's removal is a refund record without money (no transaction is processed).
       amountCents: 0,
+      presentmentCents: 0,
     };
     for (const { line, quantity, restock } of decreases) {
       inventory.move(line.variant.sku, line.locationId, { committed: -quantity, ...(restock ? { available: quantity } : {}) }, now);

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { HttpError } from "../shared/http";
 import { orderPayload } from "./order-payload";
-import { unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
+import { toPresentment } from "./order-money";
+import { lineUnit, netPaymentCents, unfulfilled, type Order, type OrderLine, type Refund, type RestockType } from "./orders";
 import { refundPayload } from "./refund-payload";
 import type { ShopState } from "./shop-state";
 
@@ -45,7 +46,15 @@ export function cancelOrder(shop: ShopState, rawId: string, body: z.infer<typeof
   const now = shop.now();
   const claims = order.origin?.claimsInventory ?? true;
   const restockType: RestockType = body.restock ? "cancel" : "no_restock";
-  const refund: Refund = { id: shop.ids.refund.next(), createdAt: now, note: null, lines: [], transactionId: shop.ids.transaction.next(), amountCents: 0 };
+  const refund: Refund = {
+    id: shop.ids.refund.next(),
+    createdAt: now,
+    note: null,
+    lines: [],
+    transactionId: shop.ids.transaction.next(),
+    amountCents: 0,
+    presentmentCents: 0,
+  };
   const restocked = order.lines.map((line) => {
     const quantity = unfulfilled(line);
     if (quantity > 0) {
@@ -56,6 +65,7 @@ export function cancelOrder(shop: ShopState, rawId: string, body: z.infer<typeof
     line.removed += quantity;
     return { lineItemId: line.id, sku: line.variant.sku, quantity: body.restock ? quantity : 0, locationId: line.locationId };
   });
+  refund.presentmentCents = toPresentment(order.payment, refund.amountCents);
   if (refund.lines.length > 0) order.refunds.push(refund);
   order.cancelledAt = now;
   order.updatedAt = now;
@@ -123,7 +133,12 @@ export function planRefund(
  * restocking (unfulfilled units leave committed, fulfilled ones stay gone). Sends
  * `refunds/create`.
  */
-export function applyRefund(shop: ShopState, order: Order, planned: readonly PlannedRefundLine[], opts: { note: string | null; amountCents: number }): Refund {
+export function applyRefund(
+  shop: ShopState,
+  order: Order,
+  planned: readonly PlannedRefundLine[],
+  opts: { note: string | null; amountCents: number; presentmentCents: number },
+): Refund {
   const now = shop.now();
   const refund: Refund = {
     id: shop.ids.refund.next(),
@@ -132,6 +147,7 @@ export function applyRefund(shop: ShopState, order: Order, planned: readonly Pla
     lines: [],
     transactionId: shop.ids.transaction.next(),
     amountCents: opts.amountCents,
+    presentmentCents: opts.presentmentCents,
   };
   for (const { line, quantity, restockType, restockLocationId } of planned) {
     const sku = line.variant.sku;
@@ -171,8 +187,13 @@ export function refundOrder(shop: ShopState, rawId: string, body: z.infer<typeof
   const order = orderOr404(shop, rawId);
   const plan = planRefund(order, body.lines);
   if (!plan.ok) throw refundHttpError(order, plan.problems);
-  const amountCents = plan.planned.reduce((n, p) => n + p.line.priceCents * p.quantity, 0);
-  const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents });
+  // What the buyer paid for the units (discounted, taxed), capped by what was captured and not yet returned.
+  const paid = (side: "shop" | "presentment") =>
+    Math.min(
+      netPaymentCents(order, side),
+      plan.planned.reduce((n, p) => n + lineUnit(order, p.line, side).paid * p.quantity, 0),
+    );
+  const refund = applyRefund(shop, order, plan.planned, { note: body.note ?? null, amountCents: paid("shop"), presentmentCents: paid("presentment") });
   return {
     orderId: order.id,
     refundId: refund.id,

@@ -1,3 +1,4 @@
+import { toPresentment, unitAmounts, type OrderPayment, type Side } from "./order-money";
 import type { VariantRecord } from "./shop-catalog";
 
 /**
@@ -53,8 +54,10 @@ export interface Refund {
   note: string | null;
   lines: RefundLine[];
   transactionId: number;
-  /** Money returned (minor units); 0 = a restock-only refund with no refund transaction. */
+  /** Money returned (shop currency, minor units); 0 = a restock-only refund with no refund transaction. */
   amountCents: number;
+  /** The same money in the order's presentment currency (what the buyer got back). */
+  presentmentCents: number;
 }
 
 export interface Order {
@@ -74,6 +77,8 @@ export interface Order {
   createdAt: number;
   updatedAt: number;
   cancelledAt: number | null;
+  /** Gateway, capture, presentment currency, discount and tax (order-money.ts). */
+  payment: OrderPayment;
   lines: OrderLine[];
   refunds: Refund[];
   /** Absent for the online checkout. */
@@ -112,34 +117,49 @@ export const unfulfilled = (line: OrderLine): number => line.quantity - line.ful
 /** Units still on the order (what Shopify calls `current_quantity`). */
 export const currentQuantity = (line: OrderLine): number => line.quantity - line.removed - line.refundedFulfilled;
 
-/** The one flat "Standard" shipping line every online checkout pays (minor units). */
+/** The one flat "Standard" shipping line every online checkout pays (shop currency, minor units). */
 export const SHIPPING_CENTS = 695;
 
-/** The lines as ordered, before any cancel or refund. */
-export const orderSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * l.quantity, 0);
-/** What the buyer paid: lines plus the flat shipping line. */
-export const orderTotalCents = (order: Order): number => orderSubtotalCents(order) + SHIPPING_CENTS;
-/** The lines still on the order (`current_subtotal_price`). */
-export const currentSubtotalCents = (order: Order): number => order.lines.reduce((n, l) => n + l.priceCents * currentQuantity(l), 0);
-/** Shipping still charged: a cancelled order drops its shipping line. */
-export const currentShippingCents = (order: Order): number => (order.cancelledAt === null ? SHIPPING_CENTS : 0);
-/** What the order still charges: its current lines plus current shipping. */
-export const currentTotalCents = (order: Order): number => currentSubtotalCents(order) + currentShippingCents(order);
-/** Money returned so far across every refund. */
-export const refundedCents = (order: Order): number => order.refunds.reduce((n, r) => n + r.amountCents, 0);
-/** What the buyer has paid net of refunds (also what can still be refunded). */
-export const netPaymentCents = (order: Order): number => orderTotalCents(order) - refundedCents(order);
+/** One unit of a line as paid, on one side (order-money.ts). */
+export const lineUnit = (order: Order, line: OrderLine, side: Side = "shop") => unitAmounts(order.payment, line.priceCents, side);
+export const shippingCents = (order: Order, side: Side = "shop"): number => (side === "shop" ? SHIPPING_CENTS : toPresentment(order.payment, SHIPPING_CENTS));
 
-export type FinancialStatus = "paid" | "partially_refunded" | "refunded";
+const sumLines = (order: Order, side: Side, units: (l: OrderLine) => number, part: "price" | "discount" | "tax" | "paid"): number =>
+  order.lines.reduce((n, l) => n + lineUnit(order, l, side)[part] * units(l), 0);
+
+/** The lines as ordered, before discounts, taxes, cancels or refunds. */
+export const orderSubtotalCents = (order: Order, side: Side = "shop"): number => sumLines(order, side, (l) => l.quantity, "price");
+export const orderDiscountCents = (order: Order, side: Side = "shop"): number => sumLines(order, side, (l) => l.quantity, "discount");
+export const orderTaxCents = (order: Order, side: Side = "shop"): number => sumLines(order, side, (l) => l.quantity, "tax");
+/** What the buyer was charged: discounted lines, their tax, and the flat shipping line. */
+export const orderTotalCents = (order: Order, side: Side = "shop"): number => sumLines(order, side, (l) => l.quantity, "paid") + shippingCents(order, side);
+/** The lines still on the order (`current_subtotal_price`). */
+export const currentSubtotalCents = (order: Order, side: Side = "shop"): number => sumLines(order, side, currentQuantity, "price");
+/** Shipping still charged: a cancelled order drops its shipping line. */
+export const currentShippingCents = (order: Order, side: Side = "shop"): number => (order.cancelledAt === null ? shippingCents(order, side) : 0);
+/** What the order still charges: its current lines (discounted, taxed) plus current shipping. */
+export const currentTotalCents = (order: Order, side: Side = "shop"): number =>
+  sumLines(order, side, currentQuantity, "paid") + currentShippingCents(order, side);
+/** Money captured: the whole total for a SALE, nothing while the payment is only authorized. */
+export const capturedCents = (order: Order, side: Side = "shop"): number => (order.payment.kind === "SALE" ? orderTotalCents(order, side) : 0);
+/** Money returned so far across every refund. */
+export const refundedCents = (order: Order, side: Side = "shop"): number =>
+  order.refunds.reduce((n, r) => n + (side === "shop" ? r.amountCents : r.presentmentCents), 0);
+/** What the buyer has paid net of refunds (also what can still be refunded). */
+export const netPaymentCents = (order: Order, side: Side = "shop"): number => capturedCents(order, side) - refundedCents(order, side);
+
+export type FinancialStatus = "authorized" | "paid" | "partially_refunded" | "refunded";
 
 /**
  * Decided by money, as Shopify documents `OrderDisplayFinancialStatus` (and REST's
  * `financial_status`): "Partially refunded. The amount refunded to a customer is less than the
  * full amount paid"; "Refunded. The full amount paid for an order was refunded"
  * (https://shopify.dev/docs/api/admin-graphql/latest/enums/OrderDisplayFinancialStatus).
- * So a cancel that refunds nothing, or a restock-only refund, leaves the order paid.
+ * So a cancel that refunds nothing, or a restock-only refund, leaves the order paid. A payment
+ * not yet captured is AUTHORIZED ("The payment has been authorized", same page).
  */
 export function financialStatus(order: Order): FinancialStatus {
+  if (order.payment.kind === "AUTHORIZATION") return "authorized";
   const refunded = refundedCents(order);
   if (refunded === 0) return "paid";
   return refunded >= orderTotalCents(order) ? "refunded" : "partially_refunded";

@@ -4,6 +4,7 @@ import type { UserError } from "./mutation-payload";
 import { applyRefund, planRefund, type RefundProblem, type RefundRequestLine } from "./order-lifecycle";
 import { decimalAmount, minorUnits } from "./format";
 import { gid, parseGid } from "./ids";
+import { toShop } from "./order-money";
 import { orderNode, refundNode } from "./order-objects";
 import { orderByGid } from "./order-queries";
 import { currentQuantity, netPaymentCents, type Order, type RestockType } from "./orders";
@@ -14,7 +15,8 @@ import type { ShopState } from "./shop-state";
  * the control API's refund (checkout.ts `planRefund`/`applyRefund`): same inventory moves,
  * same `refunds/create` webhook. All or nothing: any user error and nothing is refunded.
  * Money moves only through `transactions`, as on Shopify: without them the refund restocks or
- * removes items but returns nothing (`totalRefundedSet` 0). `shipping`, `notify`,
+ * removes items but returns nothing (`totalRefundedSet` 0); each transaction must match the
+ * order's payment (transactionErrors). `shipping`, `notify`,
  * `refundMethods` and `refundDuties` are accepted and ignored.
  *
  * RefundCreatePayload.userErrors is the generic `UserError` (field, message; no `code`): the
@@ -40,6 +42,7 @@ const inputSchema = z.object({
   note: z.string().nullish(),
   notify: z.boolean().nullish(),
   allowOverRefunding: z.boolean().nullish(),
+  currency: z.string().nullish(),
   refundLineItems: z.array(lineSchema).nullish(),
   transactions: z.array(transactionSchema).nullish(),
 });
@@ -81,29 +84,61 @@ function requestLines(shop: ShopState, lines: z.infer<typeof lineSchema>[]): { r
   return { requests, errors };
 }
 
-/** Light checks on refund transactions: this order, kind REFUND, the sale as parent, no more than is refundable. */
-function transactionErrors(shop: ShopState, order: Order, input: z.infer<typeof inputSchema>): { cents: number; errors: UserError[] } {
-  const currency = shop.catalog.currency;
+/**
+ * Refund transactions checked against the order's one payment, as Shopify's money model has it:
+ * - `currency` "must be the presentment currency … a required field for orders where the
+ *   currency and presentment currency differ" (RefundInput.currency [2026-10 schema]); amounts
+ *   are read in that currency.
+ * - kind REFUND only, and "A refund can happen only after a capture is processed"
+ *   (OrderTransactionKind.REFUND [schema]): an authorization-only payment has nothing to refund.
+ * - `parentId`, "the ID of the optional parent transaction" (OrderTransactionInput [schema]),
+ *   must be this order's payment, and `gateway` must be that payment's gateway — Shopify's own
+ *   example passes the sale as parent with its gateway
+ *   (https://shopify.dev/docs/api/admin-graphql/latest/mutations/refundCreate).
+ * - no more than is still refundable (`SuggestedOrderTransaction.maximumRefundableSet`,
+ *   https://shopify.dev/docs/api/admin-graphql/latest/objects/SuggestedRefund) unless
+ *   `allowOverRefunding`.
+ */
+function transactionErrors(order: Order, input: z.infer<typeof inputSchema>): { cents: number; presentmentCents: number; errors: UserError[] } {
+  const { payment } = order;
+  const currency = payment.presentmentCurrency;
   const errors: UserError[] = [];
-  let cents = 0;
-  (input.transactions ?? []).forEach((tx, i) => {
+  const transactions = input.transactions ?? [];
+  if (transactions.length > 0 && input.currency == null && payment.presentmentCurrency !== payment.shopCurrency)
+    errors.push({
+      field: ["currency"],
+      message: `Currency is required for orders where the currency (${payment.shopCurrency}) and presentment currency (${currency}) differ.`,
+      code: "REQUIRED",
+    });
+  if (input.currency != null && input.currency !== currency)
+    errors.push({ field: ["currency"], message: `Currency must be the order's presentment currency (${currency}).`, code: "INVALID" });
+  let presentmentCents = 0;
+  transactions.forEach((tx, i) => {
     const at = (field: string) => ["transactions", String(i), field];
     if (tx.orderId !== input.orderId) errors.push({ field: at("orderId"), message: "Transaction must belong to the order being refunded.", code: "INVALID" });
     if (tx.kind !== "REFUND") errors.push({ field: at("kind"), message: "Kind must be REFUND for a refund transaction.", code: "INVALID" });
     if (tx.parentId != null && tx.parentId !== gid("OrderTransaction", order.paymentTransactionId))
       errors.push({ field: at("parentId"), message: "Parent transaction does not exist on this order.", code: "NOT_FOUND" });
+    else if (payment.kind === "AUTHORIZATION")
+      errors.push({
+        field: at(tx.parentId != null ? "parentId" : "kind"),
+        message: "A refund can happen only after a capture is processed; this payment is only authorized.",
+        code: "INVALID",
+      });
+    if (tx.gateway !== payment.gateway)
+      errors.push({ field: at("gateway"), message: `Gateway must match the gateway of the order's payment (${payment.gateway}).`, code: "INVALID" });
     const amount = minorUnits(tx.amount, currency);
     if (amount === null || amount === 0) errors.push({ field: at("amount"), message: "Amount must be greater than 0.", code: "GREATER_THAN" });
-    else cents += amount;
+    else presentmentCents += amount;
   });
-  const refundable = netPaymentCents(order);
-  if (cents > refundable && input.allowOverRefunding !== true)
+  const refundable = Math.max(0, netPaymentCents(order, "presentment"));
+  if (presentmentCents > refundable && input.allowOverRefunding !== true)
     errors.push({
       field: ["transactions"],
       message: `Refund amount cannot exceed the refundable amount of ${decimalAmount(refundable, currency)} ${currency}.`,
       code: "INVALID",
     });
-  return { cents, errors };
+  return { cents: toShop(payment, presentmentCents), presentmentCents, errors };
 }
 
 function refundCreate(args: Args, shop: ShopState): IdempotentOutcome {
@@ -111,12 +146,12 @@ function refundCreate(args: Args, shop: ShopState): IdempotentOutcome {
   const order = orderByGid(shop, input.orderId);
   if (!order) return failed([{ field: ["orderId"], message: "Order does not exist.", code: "NOT_FOUND" }]);
   const { requests, errors } = requestLines(shop, input.refundLineItems ?? []);
-  const money = transactionErrors(shop, order, input);
+  const money = transactionErrors(order, input);
   errors.push(...money.errors);
   const plan = planRefund(order, requests);
   if (!plan.ok) errors.push(...plan.problems.map(problemError));
   if (errors.length > 0 || !plan.ok) return failed(errors);
-  const refund = applyRefund(shop, order, plan.planned, { note: input.note ?? null, amountCents: money.cents });
+  const refund = applyRefund(shop, order, plan.planned, { note: input.note ?? null, amountCents: money.cents, presentmentCents: money.presentmentCents });
   return {
     payload: { refund: refundNode(shop, order, refund), order: orderNode(shop, order), userErrors: [] },
     replay: { kind: "refund", orderId: order.id, refundId: refund.id },

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { CartRecord } from "./cart-book";
 import { fulfillmentMessage } from "./checkout";
 import { codeDiscountSchema } from "./discounts";
+import { defaultPayment, GATEWAYS, type Gateway } from "./order-money";
 import { gid, IdSequence, SEQUENCE_NAMES, type SequenceName } from "./ids";
 import type { Order, OrderLine } from "./orders";
 import { replaySchema } from "./replay-schema";
@@ -73,6 +74,8 @@ const refundSchema = z.object({
   note: z.string().nullable(),
   transactionId: int,
   amountCents: int,
+  /** Absent in files from before presentment currencies: the same as amountCents. */
+  presentmentCents: int.optional(),
   lines: z.array(z.object({ id: int, lineId: int, quantity: int, restockType: z.enum(["cancel", "return", "no_restock"]), locationId: z.string().nullable() })),
 });
 
@@ -92,6 +95,18 @@ const orderSchema = z.object({
   createdAt: z.number(),
   updatedAt: z.number(),
   cancelledAt: z.number().nullable(),
+  /** Absent in files from before order-money.ts: Shopify Payments, captured, in shop currency. */
+  payment: z
+    .object({
+      shopCurrency: z.string(),
+      gateway: z.enum(Object.keys(GATEWAYS) as [Gateway, ...Gateway[]]),
+      kind: z.enum(["SALE", "AUTHORIZATION"]),
+      presentmentCurrency: z.string(),
+      rate: z.number().positive(),
+      taxRate: z.number().min(0),
+      lineDiscountPercent: z.number().min(0),
+    })
+    .optional(),
   lines: z.array(orderLineSchema).min(1),
   refunds: z.array(refundSchema),
   origin: z.object({ sourceName: z.string(), posLocationId: z.string().nullable(), test: z.boolean(), claimsInventory: z.boolean() }).optional(),
@@ -171,6 +186,7 @@ const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
   updatedAt: o.updatedAt,
   cancelledAt: o.cancelledAt,
   ...(o.origin ? { origin: o.origin } : {}),
+  payment: o.payment,
   lines: o.lines.map((l) => ({
     id: l.id,
     variantId: l.variant.id,
@@ -187,6 +203,7 @@ const orderOut = (o: Order): z.infer<typeof orderSchema> => ({
     note: r.note,
     transactionId: r.transactionId,
     amountCents: r.amountCents,
+    presentmentCents: r.presentmentCents,
     lines: r.lines.map((rl) => ({ id: rl.id, lineId: rl.line.id, quantity: rl.quantity, restockType: rl.restockType, locationId: rl.locationId })),
   })),
 });
@@ -253,18 +270,19 @@ function variantOf(variants: ReadonlyMap<number, VariantRecord>, id: number, whe
   return variant;
 }
 
-function orderIn(saved: z.infer<typeof orderSchema>, variants: ReadonlyMap<number, VariantRecord>): Order {
+function orderIn(saved: z.infer<typeof orderSchema>, variants: ReadonlyMap<number, VariantRecord>, shopCurrency: string): Order {
   const lines: OrderLine[] = saved.lines.map(({ variantId, ...l }) => ({ ...l, variant: variantOf(variants, variantId, `order ${saved.id}`) }));
   const lineById = new Map(lines.map((l) => [l.id, l]));
   const refunds = saved.refunds.map((r) => ({
     ...r,
+    presentmentCents: r.presentmentCents ?? r.amountCents,
     lines: r.lines.map(({ lineId, ...rl }) => {
       const line = lineById.get(lineId);
       if (!line) throw new Error(`refund ${r.id} names line ${lineId}, which order ${saved.id} does not hold`);
       return { ...rl, line };
     }),
   }));
-  return { ...saved, name: `#${saved.number}`, lines, refunds };
+  return { ...saved, name: `#${saved.number}`, payment: saved.payment ?? defaultPayment(shopCurrency), lines, refunds };
 }
 
 /**
@@ -281,7 +299,7 @@ export function restoreShop(shop: ShopState, saved: SavedShop): void {
   shop.inventory.restoreLevels(saved.inventory, shop.now());
   for (const v of shop.catalog.variants) shop.inventory.addSku(v.stockKey, shop.now());
   shop.orders.restore(
-    saved.orders.list.map((o) => orderIn(o, variants)),
+    saved.orders.list.map((o) => orderIn(o, variants, shop.catalog.currency)),
     saved.orders.upcomingNumber,
   );
   const carts: CartRecord[] = saved.carts.map((c) => ({

@@ -41,6 +41,8 @@ export interface ShopState {
   /** Forwards new orders to the WMS (`fulfillmentUrl`), or null. */
   fulfillment: { sender: WebhookSender; url: string; secret: string } | null;
   faults: Faults;
+  /** Whether the app may read Level 2 protected customer data (protected-data.ts); false = redacted. */
+  protectedCustomerData: boolean;
   ids: Record<SequenceName, IdSequence>;
   /** When the state file is written around an answer (save-gate.ts). */
   saves: SaveGate;

@@ -51,7 +51,11 @@ export interface AccessScope {
 /**
  * Admin API scopes the app must be granted (client-credentials or OAuth install). The
  * client-credentials grant answers with the scopes of the installed app version; the emulator
- * grants exactly these.
+ * grants exactly these. Besides
+ * scopes, oversell recovery reads Level 2 protected customer data (the buyer's email and name
+ * for the apology email): a public app needs Shopify's approval for it, a custom app configures
+ * it (https://shopify.dev/docs/apps/launch/protected-customer-data). Without it Shopify redacts
+ * those fields (null plus an `ACCESS_DENIED` error per field).
  */
 export const ADMIN_SCOPES = [
   { scope: "read_inventory", why: "read available per location (drift pass, re-split)" },

@@ -99,7 +99,8 @@ const SCENARIO_DIR = path.join(import.meta.dirname, "scenarios");
 /** A shipped scenario by name (`default`, `black-friday`, `smoke`) or a JSON file path. */
 export function loadScenario(nameOrPath: string): Scenario {
   const file = existsSync(nameOrPath) ? nameOrPath : path.join(SCENARIO_DIR, `${nameOrPath}.json`);
-  if (!existsSync(file)) throw new Error(`no scenario "${nameOrPath}" (shipped: default, black-friday, smoke, thin-buffers-1, thin-buffers-2; or give a JSON file)`);
+  if (!existsSync(file))
+    throw new Error(`no scenario "${nameOrPath}" (shipped: default, black-friday, smoke, thin-buffers-1, thin-buffers-2; or give a JSON file)`);
   const parsed = scenarioSchema.safeParse(JSON.parse(readFileSync(file, "utf8")));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

@@ -79,6 +79,9 @@ export async function startEmulators(
       locations: Object.entries(opts.policy.locations).flatMap(([id, l]) => (l.shopifyLocationId ? [{ id, gid: l.shopifyLocationId, name: l.name }] : [])),
       fulfillmentUrl,
       storefrontUrl: opts.appUrl,
+      // The demo store's app is a custom app with Level 2 protected customer data configured
+      // (https://shopify.dev/docs/apps/launch/protected-customer-data); the emulator's default is redacted.
+      protectedCustomerData: true,
       ...stateFile("shopify"),
       ...random,
     });

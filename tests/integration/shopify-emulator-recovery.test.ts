@@ -263,6 +263,8 @@ beforeAll(async () => {
     catalog: demoCatalog,
     locations: [EAST, WEST],
     random: seeded(7),
+    // This app has Level 2 access here; the redaction tests withdraw it through the control API.
+    protectedCustomerData: true,
     initialAvailable: {
       "TEE-BLK-M": { "wh-east": 20, "wh-west": 5 },
       "MUG-SND": { "wh-east": 20 },
@@ -800,5 +802,186 @@ describe("discountCodeBasicCreate", () => {
       ["basicCodeDiscount.customerGets.value.percentage", "VALUE_OUTSIDE_RANGE"],
     ]);
     expect(((await control("GET", "/_emulator/discounts")).body as { discounts: { code: string }[] }).discounts.map((d) => d.code)).toHaveLength(before + 1);
+  });
+});
+
+// ---------------------------------------------------------------- payments, suggestedRefund, protected data
+
+const SUGGESTED = /* GraphQL */ `
+  query Suggested($id: ID!, $lines: [RefundLineItemInput!]) {
+    order(id: $id) {
+      presentmentCurrencyCode
+      suggestedRefund(refundLineItems: $lines) {
+        amountSet {
+          presentmentMoney {
+            amount
+            currencyCode
+          }
+        }
+        discountedSubtotalSet {
+          shopMoney {
+            amount
+          }
+        }
+        totalTaxSet {
+          shopMoney {
+            amount
+          }
+        }
+        suggestedTransactions {
+          gateway
+          kind
+          parentTransaction {
+            id
+            kind
+          }
+          amountSet {
+            presentmentMoney {
+              amount
+              currencyCode
+            }
+          }
+          maximumRefundableSet {
+            presentmentMoney {
+              amount
+            }
+          }
+        }
+      }
+    }
+  }
+`;
+interface SuggestedView {
+  presentmentCurrencyCode: string;
+  suggestedRefund: {
+    amountSet: { presentmentMoney: { amount: string; currencyCode: string } };
+    discountedSubtotalSet: { shopMoney: { amount: string } };
+    totalTaxSet: { shopMoney: { amount: string } };
+    suggestedTransactions: {
+      gateway: string;
+      kind: string;
+      parentTransaction: { id: string; kind: string } | null;
+      amountSet: { presentmentMoney: { amount: string; currencyCode: string } };
+      maximumRefundableSet: { presentmentMoney: { amount: string } } | null;
+    }[];
+  };
+}
+
+async function paidCheckout(payment: Record<string, unknown>): Promise<CheckoutResult> {
+  const { status, body } = await control("POST", "/_emulator/checkout", { lines: [{ sku: "SCK-GRN", quantity: 2 }], payment });
+  expect(status).toBe(200);
+  return body as CheckoutResult;
+}
+
+async function suggest(order: CheckoutResult, quantity = 1): Promise<SuggestedView> {
+  const lines = [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity, restockType: "NO_RESTOCK" }];
+  const res = await send<{ order: SuggestedView }>(SUGGESTED, { id: orderGid(order.orderId), lines });
+  expect(res.errors).toBeUndefined();
+  if (!res.data) throw new Error("no order");
+  return res.data.order;
+}
+
+const lineInput = (order: CheckoutResult) => [{ lineItemId: lineGid(order.lines[0]?.lineItemId ?? 0), quantity: 1, restockType: "NO_RESTOCK" }];
+
+describe("payments: gateways, presentment currency, authorization, suggestedRefund", () => {
+  it("a PayPal order: suggestedRefund names the paypal sale as parent; a refund on another gateway is refused, on paypal it passes", async () => {
+    const order = await paidCheckout({ gateway: "paypal" });
+    const suggested = (await suggest(order)).suggestedRefund;
+    const [tx] = suggested.suggestedTransactions;
+    expect(tx).toMatchObject({ gateway: "paypal", kind: "SUGGESTED_REFUND", parentTransaction: { kind: "SALE" } });
+    const wrong = await refund({
+      orderId: orderGid(order.orderId),
+      refundLineItems: lineInput(order),
+      transactions: [{ orderId: orderGid(order.orderId), amount: tx?.amountSet.presentmentMoney.amount, kind: "REFUND", gateway: "shopify_payments" }],
+    });
+    expect(wrong.refund).toBeNull();
+    expect(wrong.userErrors).toEqual([{ field: ["transactions", "0", "gateway"], message: "Gateway must match the gateway of the order's payment (paypal)." }]);
+    const right = await refund({
+      orderId: orderGid(order.orderId),
+      refundLineItems: lineInput(order),
+      transactions: [
+        {
+          orderId: orderGid(order.orderId),
+          amount: tx?.amountSet.presentmentMoney.amount,
+          kind: "REFUND",
+          gateway: "paypal",
+          parentId: tx?.parentTransaction?.id,
+        },
+      ],
+    });
+    expect(right.userErrors).toEqual([]);
+    expect(right.refund?.totalRefundedSet.shopMoney.amount).toBe(tx?.amountSet.presentmentMoney.amount);
+  });
+
+  it("a Markets order in EUR: amounts in presentment currency; a refund without `currency` is refused", async () => {
+    const order = await paidCheckout({ gateway: "manual", presentmentCurrency: "EUR", rate: 0.9 });
+    const view = await suggest(order);
+    expect(view.presentmentCurrencyCode).toBe("EUR");
+    const [tx] = view.suggestedRefund.suggestedTransactions;
+    // One 24.00 USD sock at 0.9 → 21.60 EUR.
+    expect(tx).toMatchObject({ gateway: "manual", amountSet: { presentmentMoney: { amount: "21.6", currencyCode: "EUR" } } });
+    const base = {
+      orderId: orderGid(order.orderId),
+      refundLineItems: lineInput(order),
+      transactions: [{ orderId: orderGid(order.orderId), amount: "21.60", kind: "REFUND", gateway: "manual", parentId: tx?.parentTransaction?.id }],
+    };
+    const missing = await refund(base);
+    expect(missing.userErrors.map((e) => e.field)).toEqual([["currency"]]);
+    const ok = await refund({ ...base, currency: "EUR" });
+    expect(ok.userErrors).toEqual([]);
+  });
+
+  it("a discounted, tax-exclusive line: suggestedRefund is what the buyer paid; more than refundable is refused", async () => {
+    const order = await paidCheckout({ lineDiscountPercent: 25, taxRate: 0.1 });
+    const suggested = (await suggest(order)).suggestedRefund;
+    // 24.00 − 25 % = 18.00, + 10 % tax = 19.80.
+    expect(suggested.discountedSubtotalSet.shopMoney.amount).toBe("18.0");
+    expect(suggested.totalTaxSet.shopMoney.amount).toBe("1.8");
+    expect(suggested.amountSet.presentmentMoney.amount).toBe("19.8");
+    const over = await refund({
+      orderId: orderGid(order.orderId),
+      refundLineItems: lineInput(order),
+      transactions: [{ orderId: orderGid(order.orderId), amount: "100.00", kind: "REFUND", gateway: "shopify_payments" }],
+    });
+    expect(over.userErrors.map((e) => e.field)).toEqual([["transactions"]]);
+  });
+
+  it("an authorization-only order: nothing suggested, and a REFUND is refused", async () => {
+    const order = await paidCheckout({ capture: "manual" });
+    expect((await suggest(order)).suggestedRefund.suggestedTransactions).toEqual([]);
+    const res = await refund({
+      orderId: orderGid(order.orderId),
+      refundLineItems: lineInput(order),
+      transactions: [{ orderId: orderGid(order.orderId), amount: "24.00", kind: "REFUND", gateway: "shopify_payments" }],
+    });
+    expect(res.refund).toBeNull();
+    expect(res.userErrors.map((e) => e.message)).toContain("A refund can happen only after a capture is processed; this payment is only authorized.");
+  });
+});
+
+describe("protected customer data (Level 2)", () => {
+  it("without access: email and customer names null with ACCESS_DENIED errors at their paths, the rest of the order in data", async () => {
+    const order = await checkout([{ sku: "SCK-GRN", quantity: 1 }], "kai@example.com");
+    expect((await control("POST", "/_emulator/protected-customer-data", { granted: false })).status).toBe(200);
+    try {
+      const res = await client.request<{
+        order: { name: string; email: string | null; customer: { id: string; firstName: string | null; displayName: string } };
+      }>(`query Redacted($id: ID!) { order(id: $id) { name email customer { id firstName displayName defaultEmailAddress { emailAddress } } } }`, {
+        variables: { id: orderGid(order.orderId) },
+      });
+      expect(res.data?.order).toEqual({
+        name: order.name,
+        email: null,
+        customer: { id: expect.any(String), firstName: null, displayName: "•••", defaultEmailAddress: null },
+      });
+      const errors = (res.errors?.graphQLErrors ?? []) as { path?: string[]; extensions?: { code?: string } }[];
+      expect(errors.map((e) => [e.path?.join("."), e.extensions?.code])).toEqual([
+        ["order.email", "ACCESS_DENIED"],
+        ["order.customer.firstName", "ACCESS_DENIED"],
+        ["order.customer.defaultEmailAddress", "ACCESS_DENIED"],
+      ]);
+    } finally {
+      await control("POST", "/_emulator/protected-customer-data", { granted: true });
+    }
   });
 });
