@@ -25,7 +25,7 @@ const root = path.resolve(import.meta.dirname, "..", "..");
 const TOKEN = `ec-${randomBytes(12).toString("hex")}`;
 const FRESH = { disableDevelopmentCache: true, staleIfError: false, cache: "no-store" } as const;
 const basePolicy: Policy = policySchema.parse(JSON.parse(readFileSync(path.join(root, "scripts", "stack", "edge-config.json"), "utf8")));
-const ITEM_KEYS = ["channels", "drift", "escalation", "locations", "lowStockThreshold", "storefront", "version"];
+const ITEM_KEYS = ["channels", "drift", "escalation", "locations", "lowStockThreshold", "shopifyOrders", "storefront", "version"];
 const WAIT = { timeout: 5_000, interval: 25 };
 
 let dir: string;

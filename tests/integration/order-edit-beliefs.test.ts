@@ -138,7 +138,7 @@ describe("the emulator's order edit is all or nothing, like orderEditCommit", ()
     expect((await edit({ setQuantities: [{ lineItemId: 1, quantity: 0 }] })).status).toBe(400);
     expect((await edit({})).status).toBe(400);
     expect(await shopifyEast(sku)).toBe(3);
-    await post(`/_emulator/orders/${order.orderId}/cancel`, {});
+    await post(`/_emulator/orders/${order.orderId}/cancel`, { restock: true });
     expect((await edit({ addVariants: [{ sku, quantity: 1 }] })).status).toBe(409);
     expect(await shopifyEast(sku)).toBe(3);
   });

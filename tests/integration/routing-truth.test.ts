@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { targetKey } from "@/lib/domain/channel-targets";
 import type { StockEvent } from "@/lib/domain/events";
@@ -26,6 +27,7 @@ let world: Awaited<ReturnType<typeof startChannelWorld>>;
 
 beforeAll(async () => {
   process.env.SHOPIFY_WEBHOOK_SECRET = SECRET;
+  process.env.SHOPIFY_STORE_DOMAIN = "load-test.myshopify.com";
   world = await startChannelWorld(catalog);
 }, 60_000);
 afterAll(async () => world?.stop());
@@ -89,7 +91,13 @@ async function routingWebhook(topic: string, body: unknown): Promise<Response> {
   const raw = JSON.stringify(body);
   const request = new Request("http://stock.test/api/webhooks/shopify", {
     method: "POST",
-    headers: { "content-type": "application/json", "x-shopify-topic": topic, "x-shopify-hmac-sha256": signBody(raw, SECRET) },
+    headers: {
+      "content-type": "application/json",
+      "x-shopify-topic": topic,
+      "x-shopify-shop-domain": "load-test.myshopify.com",
+      "x-shopify-webhook-id": randomUUID(),
+      "x-shopify-hmac-sha256": signBody(raw, SECRET),
+    },
     body: raw,
   });
   const response = await handleWebhook(request, shopifySource, world.ctx);

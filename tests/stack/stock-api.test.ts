@@ -51,9 +51,9 @@ describe("GET /api/stock", () => {
   it.each([
     ["", /sku/],
     [`?${Array.from({ length: 51 }, (_, i) => `sku=S${i}`).join("&")}`, /at most 50/],
-    ["?sku=bad%7Bsku%7D", /sku\[0\]/],
+    ["?sku=%20%20", /sku\[0\]/],
     ["?sku=", /sku\[0\]/],
-    [`?sku=${"A".repeat(65)}`, /sku\[0\]/],
+    [`?sku=${"A".repeat(256)}`, /sku\[0\]/],
   ])("refuses bad input %# with 400 and a message", async (query, message) => {
     const response = await get(query);
     expect(response.status).toBe(400);

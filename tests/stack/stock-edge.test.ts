@@ -21,7 +21,7 @@ describe("/api/stock in the edge runtime", () => {
     const body = await eventually(read, (b) => b.skus[sku]?.available === 7);
     expect(body.skus[sku]?.available).toBe(7);
 
-    const bad = await GET(new Request("http://edge.test/api/stock?sku=%7B"));
+    const bad = await GET(new Request("http://edge.test/api/stock?sku=%20"));
     expect(bad.status).toBe(400);
   });
 });
