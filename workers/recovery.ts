@@ -199,7 +199,9 @@ async function settleOrder(
       const planned = preview.kind === "ok" ? preview.data : null;
       if (planned?.kind !== "refund") {
         const reason = preview.kind === "error" ? preview.message : planned ? planned.reason : "Shopify has no such order";
-        record(incident, now(), { action: "refund_preview", target: line.lineKey, result: "skipped", detail: reason });
+        // Asked again each run (a merchant may capture meanwhile), recorded once: the record stays bounded.
+        if (!incident.actions.some((a) => a.action === "refund_preview" && a.target === line.lineKey && a.detail === reason))
+          record(incident, now(), { action: "refund_preview", target: line.lineKey, result: "skipped", detail: reason });
         return escalate(incident, orderId, channel, `no automatic refund: ${reason}`, now);
       }
       plan = { currency: planned.currency, amountCents: planned.amountCents, transactions: planned.transactions };

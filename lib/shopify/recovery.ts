@@ -134,7 +134,7 @@ export async function planLineRefund(admin: ShopifyAdmin, orderId: string, lineG
     // adjustment or a void, a merchant's call, not a REFUND (OrderTransactionKind.REFUND).
     const reason =
       o.displayFinancialStatus === "AUTHORIZED" || o.displayFinancialStatus === "PARTIALLY_PAID"
-        ? "the payment is only authorized (manual capture), so there is nothing captured to refund: capture less or void it in Shopify"
+        ? "the payment is only authorized (manual capture), so nothing captured can be refunded: void or capture it in Shopify (once captured, the next run refunds)"
         : `Shopify suggests no refund for the line (financial status ${o.displayFinancialStatus ?? "unknown"})`;
     return { ...result, data: { kind: "none", reason } };
   }

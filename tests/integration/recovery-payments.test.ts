@@ -147,6 +147,9 @@ describe("refunds follow Shopify's suggestedRefund", () => {
     expect(refundAction(after)).toBeUndefined();
     expect(after.actions.find((a) => a.action === "escalate")?.detail).toContain("only authorized");
     expect((await refunded(order.orderId)).transactions.map((t) => t.kind)).toEqual(["AUTHORIZATION"]);
+    // Asked again on the next run (a capture may have happened meanwhile), recorded once.
+    await run();
+    expect((await incident(after.id)).actions).toEqual(after.actions);
   });
 
   it("an order of more than 100 lines: the 105th line is refunded at its price", async () => {

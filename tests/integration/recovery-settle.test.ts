@@ -3,7 +3,7 @@ import { apologyCode } from "@/lib/domain/incidents";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
 import { AT, incident, outbox, run, shortPick, smallOrder, startRecoveryWorld } from "../support/recovery-world";
-import { graphqlError, refundOk, unavailable } from "../support/scripted-shopify";
+import { graphqlError, orderNode, refundOk, unavailable } from "../support/scripted-shopify";
 import { captureLogs, eventsNamed, type LogLine, testRedis } from "../support/worker-world";
 
 /**
@@ -240,6 +240,33 @@ describe("Shopify busy or refusing", () => {
     const denied = await incident("short:wms:f3");
     expect(denied.actions[0]).toMatchObject({ action: "lookup", result: "failed", detail: expect.stringContaining("GraphQL") });
     expect(denied.actions[1]).toMatchObject({ action: "escalate", result: "ok", detail: "the order could not be read from Shopify; waiting on /ops" });
+  });
+
+  it("field-level ACCESS_DENIED (Level 2 data): the rest of the order is used; a denied order itself is a failed lookup", async () => {
+    const denied = (path: string[]) => ({ message: `This app is not approved to use the ${path.at(-1)} field.`, path, extensions: { code: "ACCESS_DENIED" } });
+    const node = orderNode(smallOrder("2005"));
+    world.shopify.orders.set("2005", smallOrder("2005"));
+    world.shopify.script("order", {
+      body: {
+        data: { order: { ...node, email: null, customer: { ...node.customer, firstName: null, defaultEmailAddress: null } } },
+        errors: [denied(["order", "email"]), denied(["order", "customer", "firstName"])],
+      },
+    });
+    await shortPick("short:wms:f5", "shopify:2005:11");
+    await run();
+    const partial = await incident("short:wms:f5");
+    expect(partial.state).toBe("recovered");
+    // The order-level email is redacted too here, so the email is not sendable; refund and code stand.
+    expect(partial.actions.map((a) => [a.action, a.result])).toEqual([
+      ["refund", "ok"],
+      ["code", "ok"],
+      ["email", "skipped"],
+    ]);
+
+    world.shopify.script("order", { body: { data: { order: null }, errors: [denied(["order"])] } });
+    await shortPick("short:wms:f6", "shopify:2006:11");
+    await run();
+    expect((await incident("short:wms:f6")).actions[0]).toMatchObject({ action: "lookup", result: "failed", detail: expect.stringContaining("GraphQL") });
   });
 
   it("refund throttled (503): no refund recorded, no escalation; the next run refunds once", async () => {
