@@ -12,7 +12,7 @@ import { closeOversold, listIncidents, readLines, saveIncident, type Incident, t
 import { acquireLock, releaseLock } from "@/lib/redis/lock";
 import type { ShopifyAdmin } from "@/lib/shopify/admin-client";
 import { coalesce } from "@/lib/single-flight";
-import { createApologyCode, orderGid, readRecoveryOrder, refundShortLine } from "@/lib/shopify/recovery";
+import { createApologyCode, orderGid, planLineRefund, readRecoveryOrder, refundShortLine } from "@/lib/shopify/recovery";
 import { sendAlert } from "./alerts";
 
 /**
@@ -168,8 +168,10 @@ async function settleOrder(
       valueCents: o.totalCents,
       createdAt: o.createdAt,
       currency: o.currency,
-      unitCents: Object.fromEntries(o.lines.map((l) => [l.legacyId, l.unitCents])),
-      lineNames: Object.fromEntries(o.lines.map((l) => [l.legacyId, l.name])),
+      presentmentCurrency: o.presentmentCurrency,
+      lineNames: {},
+      refundPlans: {},
+      refundedCents: {},
     };
   }
   const order = incident.orders[orderId];
@@ -185,30 +187,40 @@ async function settleOrder(
   if (route.kind === "escalate" || !admin || !order)
     return escalate(incident, orderId, channel, route.kind === "escalate" ? route.reason : "Shopify is not configured", now);
 
-  // 1. Refund the short units of each line (same key on a retry: Shopify replays, never refunds twice).
+  // 1. Refund the short units of each line, as Shopify suggests (gateway, parent payment, what
+  // the buyer paid, presentment currency); same key and input on a retry: Shopify replays.
+  const lineGid = (line: AffectedLine) => `gid://shopify/LineItem/${line.lineId}`;
   for (const line of lines) {
     if (done(incident, "refund", line.lineKey)) continue;
-    const amount = (order.unitCents[line.lineId] ?? 0) * line.units;
+    let plan = order.refundPlans[line.lineKey];
+    if (!plan) {
+      const preview = await planLineRefund(admin, orderId, lineGid(line), line.units);
+      if (preview.kind === "retry") return false;
+      const planned = preview.kind === "ok" ? preview.data : null;
+      if (planned?.kind !== "refund") {
+        const reason = preview.kind === "error" ? preview.message : planned ? planned.reason : "Shopify has no such order";
+        // Asked again each run (a merchant may capture meanwhile), recorded once: the record stays bounded.
+        if (!incident.actions.some((a) => a.action === "refund_preview" && a.target === line.lineKey && a.detail === reason))
+          record(incident, now(), { action: "refund_preview", target: line.lineKey, result: "skipped", detail: reason });
+        return escalate(incident, orderId, channel, `no automatic refund: ${reason}`, now);
+      }
+      plan = { currency: planned.currency, amountCents: planned.amountCents, transactions: planned.transactions };
+      order.refundPlans[line.lineKey] = plan;
+      order.lineNames[line.lineId] = planned.lineName;
+    }
     const key = `recovery-${incident.id}-${line.lineKey}`.replace(/[^\w:.-]/g, "_").slice(0, 255);
-    const result = await refundShortLine(
-      admin,
-      key,
-      { gid: orderGid(orderId), currency: order.currency },
-      `gid://shopify/LineItem/${line.lineId}`,
-      line.units,
-      amount,
-      `Out of stock (incident ${incident.id})`,
-    );
+    const result = await refundShortLine(admin, key, orderGid(orderId), lineGid(line), line.units, plan, `Out of stock (incident ${incident.id})`);
     if (result.kind === "retry") return false;
     if (result.kind === "error") {
       record(incident, now(), { action: "refund", target: line.lineKey, result: "failed", detail: result.message });
       return escalate(incident, orderId, channel, "the automatic refund failed", now);
     }
+    order.refundedCents[line.lineKey] = result.data.refundedCents;
     record(incident, now(), {
       action: "refund",
       target: line.lineKey,
       result: "ok",
-      detail: `${line.units} unit(s), ${decimalAmount(result.data.refundedCents, order.currency)} ${order.currency} (${result.data.refundId})`,
+      detail: `${line.units} unit(s), ${decimalAmount(result.data.refundedCents, result.data.currency)} ${result.data.currency} (${result.data.refundId})`,
     });
   }
   // 2. A single-use apology code (same code on a retry: TAKEN → the existing one).
@@ -225,7 +237,13 @@ async function settleOrder(
   // 3. The apology email (stable message id: the transport sends it once).
   if (!done(incident, "email", orderId)) {
     if (!order.email) {
-      record(incident, now(), { action: "email", target: orderId, result: "skipped", detail: "the order has no email address" });
+      // Not a failure: the refund and the code stand; support reaches the buyer another way.
+      record(incident, now(), {
+        action: "email",
+        target: orderId,
+        result: "skipped",
+        detail: "not sendable: no readable email address (none on the order, or redacted without Level 2 protected customer data access)",
+      });
       return true;
     }
     const email = renderApologyEmail({
@@ -233,8 +251,8 @@ async function settleOrder(
       to: order.email,
       firstName: order.firstName,
       orderName: order.name,
-      items: lines.map((l) => ({ name: order.lineNames[l.lineId] ?? incident.sku, units: l.units, refundCents: (order.unitCents[l.lineId] ?? 0) * l.units })),
-      currency: order.currency,
+      items: lines.map((l) => ({ name: order.lineNames[l.lineId] ?? incident.sku, units: l.units, refundCents: order.refundedCents[l.lineKey] ?? 0 })),
+      currency: order.presentmentCurrency ?? order.currency,
       code,
       percentOff: APOLOGY_PERCENT_OFF,
       codeValidDays: CODE_VALID_DAYS,

@@ -29,10 +29,30 @@ const orderSchema = z.object({
   customerGid: z.string().nullable(),
   valueCents: z.number(),
   createdAt: z.string(),
+  /** Shop currency, of `valueCents`. */
   currency: z.string(),
-  /** Line id → unit price, for the refund amount. */
-  unitCents: z.record(z.string(), z.number()),
-  lineNames: z.record(z.string(), z.string()),
+  /** The buyer's currency, of refunds (absent on incidents recorded before it was kept). */
+  presentmentCurrency: z.string().optional(),
+  /** Line id → name, from the refund preview. */
+  lineNames: z.record(z.string(), z.string()).default({}),
+  /**
+   * Line key → the refund to send, from Shopify's `suggestedRefund`, kept before the first send
+   * so a retry sends the same input under the same idempotency key (a fresh preview after a
+   * refund that did land would differ, and Shopify refuses a key reused with other input).
+   * One per affected line: bounded by the incident's lines.
+   */
+  refundPlans: z
+    .record(
+      z.string(),
+      z.object({
+        currency: z.string(),
+        amountCents: z.number().int(),
+        transactions: z.array(z.object({ gateway: z.string(), parentId: z.string().nullable(), amount: z.string() })),
+      }),
+    )
+    .default({}),
+  /** Line key → what Shopify says it refunded (presentment currency). */
+  refundedCents: z.record(z.string(), z.number().int()).default({}),
 });
 
 const decisionSchema = z.object({ choice: z.enum(["refund", "wait_for_restock", "substitute"]), note: z.string(), at: z.string() });

@@ -150,7 +150,19 @@ async function send(client: AdminApiClient, document: string, variables: Record<
   }
 }
 
-const graphQLErrorSchema = z.object({ message: z.string(), extensions: z.object({ code: z.string().optional() }).passthrough().optional() });
+const graphQLErrorSchema = z.object({
+  message: z.string(),
+  path: z.array(z.union([z.string(), z.number()])).optional(),
+  extensions: z.object({ code: z.string().optional() }).passthrough().optional(),
+});
+
+/**
+ * Level 2 protected customer fields the app may not read come back null in `data` with an
+ * ACCESS_DENIED error at their path (https://shopify.dev/docs/apps/launch/protected-customer-data):
+ * the rest of the answer is good, and the caller's schema decides whether null is acceptable.
+ */
+const onlyFieldAccessDenied = (errors: z.infer<typeof graphQLErrorSchema>[]): boolean =>
+  errors.length > 0 && errors.every((e) => e.extensions?.code === "ACCESS_DENIED" && (e.path?.length ?? 0) > 1);
 
 function interpret<T>(response: RawResponse, dataSchema: z.ZodType<T>): AdminResult<T> {
   if (response === null) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle: null };
@@ -169,7 +181,8 @@ function interpret<T>(response: RawResponse, dataSchema: z.ZodType<T>): AdminRes
       return { kind: "retry", reason: "rate_limited", retryAfterMs: retryAfterMs(errors.response?.headers.get("retry-after") ?? null, 2_000), throttle };
     if (status !== undefined && status >= 500) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
     if (status === undefined && !errors.graphQLErrors?.length) return { kind: "retry", reason: "unavailable", retryAfterMs: 1_000, throttle };
-    return { kind: "error", message: errors.message ?? codes.data?.[0]?.message ?? "Shopify request failed" };
+    if (!(response.data && codes.success && onlyFieldAccessDenied(codes.data)))
+      return { kind: "error", message: errors.message ?? codes.data?.[0]?.message ?? "Shopify request failed" };
   }
   const data = dataSchema.safeParse(response.data);
   if (!data.success) return { kind: "error", message: `unexpected response shape: ${data.error.issues[0]?.path.join(".")}` };

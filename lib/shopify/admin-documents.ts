@@ -145,7 +145,12 @@ const MONEY_SET_FRAGMENT = /* GraphQL */ `
   }
 `;
 
-/** The order behind an oversold line: who to tell, what it was worth, the line's price. */
+/**
+ * The order behind an oversold line: who to tell and what it was worth. No line items: the
+ * refund preview below names the line by id, so an order of any length works (a
+ * `lineItems(first: 100)` page would miss line 101). Email and customer names are Level 2
+ * protected data: without access they come back null with field-level ACCESS_DENIED errors.
+ */
 export const RECOVERY_ORDER_QUERY = /* GraphQL */ `
   query RecoveryOrder($id: ID!) {
     order(id: $id) {
@@ -154,6 +159,7 @@ export const RECOVERY_ORDER_QUERY = /* GraphQL */ `
       email
       createdAt
       cancelledAt
+      presentmentCurrencyCode
       totalPriceSet {
         ...ShopMoney
       }
@@ -165,20 +171,45 @@ export const RECOVERY_ORDER_QUERY = /* GraphQL */ `
           emailAddress
         }
       }
-      lineItems(first: 100) {
-        nodes {
-          id
-          sku
-          name
+    }
+  }
+  ${MONEY_SET_FRAGMENT}
+`;
+
+/**
+ * What Shopify would refund for some units of one line: what the buyer paid (after discounts,
+ * with tax) in presentment currency, and the transactions to send (gateway, parent payment).
+ * https://shopify.dev/docs/api/admin-graphql/latest/objects/SuggestedRefund
+ */
+export const RECOVERY_REFUND_PREVIEW_QUERY = /* GraphQL */ `
+  query RecoveryRefundPreview($id: ID!, $lines: [RefundLineItemInput!]!) {
+    order(id: $id) {
+      displayFinancialStatus
+      presentmentCurrencyCode
+      suggestedRefund(refundLineItems: $lines) {
+        refundLineItems {
           quantity
-          originalUnitPriceSet {
-            ...ShopMoney
+          lineItem {
+            id
+            name
+          }
+        }
+        suggestedTransactions {
+          gateway
+          kind
+          parentTransaction {
+            id
+          }
+          amountSet {
+            presentmentMoney {
+              amount
+              currencyCode
+            }
           }
         }
       }
     }
   }
-  ${MONEY_SET_FRAGMENT}
 `;
 
 /** 2026-04+: refundCreate requires @idempotent; the same key and input replay the first refund. */
@@ -188,7 +219,10 @@ export const RECOVERY_REFUND_MUTATION = /* GraphQL */ `
       refund {
         id
         totalRefundedSet {
-          ...ShopMoney
+          presentmentMoney {
+            amount
+            currencyCode
+          }
         }
       }
       userErrors {
@@ -197,7 +231,6 @@ export const RECOVERY_REFUND_MUTATION = /* GraphQL */ `
       }
     }
   }
-  ${MONEY_SET_FRAGMENT}
 `;
 
 /** Not idempotent at Shopify: a repeat answers TAKEN, and the code is then looked up. */
@@ -231,6 +264,7 @@ export const ALL_ADMIN_DOCUMENTS = {
   SET_AVAILABLE_MUTATION,
   LOCATION_LEVELS_QUERY,
   RECOVERY_ORDER_QUERY,
+  RECOVERY_REFUND_PREVIEW_QUERY,
   RECOVERY_REFUND_MUTATION,
   APOLOGY_CODE_MUTATION,
   DISCOUNT_BY_CODE_QUERY,

@@ -3,7 +3,7 @@ import { apologyCode } from "@/lib/domain/incidents";
 import { renderApologyEmail } from "@/lib/email/apology-email";
 import { sendEmail } from "@/lib/email/transport";
 import { AT, incident, outbox, run, shortPick, smallOrder, startRecoveryWorld } from "../support/recovery-world";
-import { graphqlError, refundOk, unavailable } from "../support/scripted-shopify";
+import { graphqlError, orderNode, refundOk, unavailable } from "../support/scripted-shopify";
 import { captureLogs, eventsNamed, type LogLine, testRedis } from "../support/worker-world";
 
 /**
@@ -47,8 +47,17 @@ describe("a short pick on a small Shopify order", () => {
       valueCents: 2_500,
       createdAt: "2026-11-27T08:00:00Z",
       currency: "USD",
-      unitCents: { "11": 1_250 },
+      presentmentCurrency: "USD",
       lineNames: { "11": "Linen Shirt - Sky / L" },
+      // Shopify's suggestion, kept so a retry sends the same input; and Shopify's refunded amount.
+      refundPlans: {
+        "shopify:1001:11": {
+          currency: "USD",
+          amountCents: 1_250,
+          transactions: [{ gateway: "shopify_payments", parentId: "gid://shopify/OrderTransaction/1001", amount: "12.50" }],
+        },
+      },
+      refundedCents: { "shopify:1001:11": 1_250 },
     });
     expect(after.actions).toEqual([
       { at: AT, action: "refund", target: "shopify:1001:11", result: "ok", detail: "1 unit(s), 12.50 USD (gid://shopify/Refund/9)" },
@@ -56,18 +65,31 @@ describe("a short pick on a small Shopify order", () => {
       { at: AT, action: "email", target: "1001", result: "ok", detail: "to ana@example.com via outbox" },
     ]);
 
-    // What Shopify was asked: the order, one refund under a stable key, one code for this customer.
-    expect(ops()).toEqual(["order", "refund", "code"]);
-    const [read, refund, created] = world.shopify.requests;
+    // What Shopify was asked: the order, its refund suggestion, one refund under a stable key, one code for this customer.
+    expect(ops()).toEqual(["order", "preview", "refund", "code"]);
+    const [read, preview, refund, created] = world.shopify.requests;
     expect(read!.variables).toEqual({ id: "gid://shopify/Order/1001" });
+    expect(preview!.variables).toEqual({
+      id: "gid://shopify/Order/1001",
+      lines: [{ lineItemId: "gid://shopify/LineItem/11", quantity: 1, restockType: "NO_RESTOCK" }],
+    });
     expect(refund!.variables).toEqual({
       key: "recovery-short:wms:p_1-shopify:1001:11",
       input: {
         orderId: "gid://shopify/Order/1001",
         note: `Out of stock (incident ${id})`,
         notify: false,
+        currency: "USD",
         refundLineItems: [{ lineItemId: "gid://shopify/LineItem/11", quantity: 1, restockType: "NO_RESTOCK" }],
-        transactions: [{ orderId: "gid://shopify/Order/1001", amount: "12.50", kind: "REFUND", gateway: "shopify_payments" }],
+        transactions: [
+          {
+            orderId: "gid://shopify/Order/1001",
+            amount: "12.50",
+            kind: "REFUND",
+            gateway: "shopify_payments",
+            parentId: "gid://shopify/OrderTransaction/1001",
+          },
+        ],
       },
     });
     expect(created!.variables.input).toMatchObject({
@@ -103,7 +125,7 @@ describe("a short pick on a small Shopify order", () => {
 
     // A recovered incident is done: the next run leaves it alone.
     expect(await run()).toEqual({ processed: 0, recovered: 0, escalated: 0 });
-    expect(ops()).toHaveLength(3);
+    expect(ops()).toHaveLength(4);
   });
 
   it("several units at the line's price; a long incident id still gives a key Shopify accepts (≤ 255)", async () => {
@@ -147,7 +169,7 @@ describe("a short pick on a small Shopify order", () => {
       { at: AT, action: "code", target: "1003", result: "ok", detail: `${code} (already created)` },
       { at: AT, action: "email", target: "1003", result: "ok", detail: "to ana@example.com via outbox (already sent)" },
     ]);
-    expect(ops()).toEqual(["order", "refund", "code", "codeByCode"]);
+    expect(ops()).toEqual(["order", "preview", "refund", "code", "codeByCode"]);
     expect(await outbox()).toHaveLength(1);
   });
 
@@ -158,18 +180,30 @@ describe("a short pick on a small Shopify order", () => {
     expect(await run()).toMatchObject({ recovered: 1 });
     const after = await incident(id);
     expect(after.orders["1004"]).toMatchObject({ email: null, customer: "there", firstName: null, customerGid: null });
-    expect(after.actions.at(-1)).toEqual({ at: AT, action: "email", target: "1004", result: "skipped", detail: "the order has no email address" });
+    expect(after.actions.at(-1)).toEqual({
+      at: AT,
+      action: "email",
+      target: "1004",
+      result: "skipped",
+      detail: expect.stringContaining("not sendable: no readable email address"),
+    });
     expect(world.shopify.requests.find((r) => r.operation === "code")!.variables.input).toMatchObject({ context: { all: "ALL" } });
     expect(await outbox()).toEqual([]);
   });
 
-  it("a line Shopify does not list: refunded at 0, named by its SKU in the email", async () => {
+  it("a line Shopify does not list: no refund sent (never 0.00), a human is asked", async () => {
     const id = "short:wms:p4";
     world.shopify.orders.set("1005", smallOrder("1005"));
     await shortPick(id, "shopify:1005:99", 2, "REC-9");
-    await run();
-    expect(world.shopify.requests.find((r) => r.operation === "refund")!.variables.input).toMatchObject({ transactions: [{ amount: "0.00" }] });
-    expect((await outbox())[0]!.text).toContain("2 × REC-9 — refunded $0.00");
+    expect(await run()).toMatchObject({ escalated: 1 });
+    expect(ops()).toEqual(["order", "preview"]);
+    const after = await incident(id);
+    expect(after.state).toBe("awaiting_decision");
+    expect(after.actions.map((a) => [a.action, a.result, a.detail])).toEqual([
+      ["refund_preview", "skipped", "the line is not on the order, or has no units left to refund"],
+      ["escalate", "ok", "no automatic refund: the line is not on the order, or has no units left to refund; waiting on /ops"],
+    ]);
+    expect(await outbox()).toEqual([]);
   });
 });
 
@@ -208,6 +242,33 @@ describe("Shopify busy or refusing", () => {
     expect(denied.actions[1]).toMatchObject({ action: "escalate", result: "ok", detail: "the order could not be read from Shopify; waiting on /ops" });
   });
 
+  it("field-level ACCESS_DENIED (Level 2 data): the rest of the order is used; a denied order itself is a failed lookup", async () => {
+    const denied = (path: string[]) => ({ message: `This app is not approved to use the ${path.at(-1)} field.`, path, extensions: { code: "ACCESS_DENIED" } });
+    const node = orderNode(smallOrder("2005"));
+    world.shopify.orders.set("2005", smallOrder("2005"));
+    world.shopify.script("order", {
+      body: {
+        data: { order: { ...node, email: null, customer: { ...node.customer, firstName: null, defaultEmailAddress: null } } },
+        errors: [denied(["order", "email"]), denied(["order", "customer", "firstName"])],
+      },
+    });
+    await shortPick("short:wms:f5", "shopify:2005:11");
+    await run();
+    const partial = await incident("short:wms:f5");
+    expect(partial.state).toBe("recovered");
+    // The order-level email is redacted too here, so the email is not sendable; refund and code stand.
+    expect(partial.actions.map((a) => [a.action, a.result])).toEqual([
+      ["refund", "ok"],
+      ["code", "ok"],
+      ["email", "skipped"],
+    ]);
+
+    world.shopify.script("order", { body: { data: { order: null }, errors: [denied(["order"])] } });
+    await shortPick("short:wms:f6", "shopify:2006:11");
+    await run();
+    expect((await incident("short:wms:f6")).actions[0]).toMatchObject({ action: "lookup", result: "failed", detail: expect.stringContaining("GraphQL") });
+  });
+
   it("refund throttled (503): no refund recorded, no escalation; the next run refunds once", async () => {
     const id = "short:wms:f4";
     world.shopify.orders.set("2004", smallOrder("2004"));
@@ -217,8 +278,8 @@ describe("Shopify busy or refusing", () => {
     expect((await incident(id)).actions).toEqual([]);
     expect((await incident(id)).state).toBe("recovering");
     await run();
-    // The order was read once and kept; the refund asked twice under the same key.
-    expect(ops()).toEqual(["order", "refund", "refund", "code"]);
+    // The order was read and the refund planned once, kept; the refund asked twice under the same key and input.
+    expect(ops()).toEqual(["order", "preview", "refund", "refund", "code"]);
     // Waiting is not a failure.
     expect(eventsNamed(logs, "recovery.incident_failed")).toEqual([]);
     const keys = world.shopify.requests.filter((r) => r.operation === "refund").map((r) => r.variables.key);

@@ -7,7 +7,7 @@ import { listenHttp } from "@/harness/ports";
  * has no switch for. Requests are recorded with their operation and variables; an operation
  * without a script gets the happy answer built from `orders`.
  */
-export type Operation = "order" | "refund" | "code" | "codeByCode";
+export type Operation = "order" | "preview" | "refund" | "code" | "codeByCode";
 export interface ScriptedReply {
   status?: number;
   body: unknown;
@@ -17,12 +17,13 @@ export interface ScriptedOrder {
   name: string;
   email: string | null;
   totalCents: number;
+  /** Shop and presentment currency (the scripted shop has one). */
   currency?: string;
   customer?: { id: string; firstName: string | null; displayName: string; email: string | null } | null;
   lines: { id: string; sku: string; name: string; quantity: number; unitCents: number }[];
 }
 
-const money = (cents: number, currencyCode = "USD") => ({ shopMoney: { amount: (cents / 100).toFixed(2), currencyCode } });
+const money = (cents: number, currencyCode = "USD") => ({ shopMoney: { amount: decimal(cents), currencyCode } });
 
 export function orderNode(o: ScriptedOrder) {
   return {
@@ -31,24 +32,46 @@ export function orderNode(o: ScriptedOrder) {
     email: o.email,
     createdAt: "2026-11-27T08:00:00Z",
     cancelledAt: null,
+    presentmentCurrencyCode: o.currency ?? "USD",
     totalPriceSet: money(o.totalCents, o.currency),
     customer: o.customer
       ? { id: o.customer.id, firstName: o.customer.firstName, displayName: o.customer.displayName, defaultEmailAddress: { emailAddress: o.customer.email } }
       : null,
-    lineItems: {
-      nodes: o.lines.map((l) => ({
-        id: `gid://shopify/LineItem/${l.id}`,
-        sku: l.sku,
-        name: l.name,
-        quantity: l.quantity,
-        originalUnitPriceSet: money(l.unitCents, o.currency),
-      })),
+  };
+}
+
+const decimal = (cents: number) => (cents / 100).toFixed(2);
+
+/** `suggestedRefund` for the requested lines: unit price × units on the order's one payment (Shopify Payments, captured). */
+export function previewNode(o: ScriptedOrder, requested: { lineItemId: string; quantity: number }[]) {
+  const currencyCode = o.currency ?? "USD";
+  const lines = requested.flatMap((r) => {
+    const line = o.lines.find((l) => `gid://shopify/LineItem/${l.id}` === r.lineItemId);
+    return line ? [{ line, quantity: Math.min(r.quantity, line.quantity) }] : [];
+  });
+  const cents = lines.reduce((n, r) => n + r.line.unitCents * r.quantity, 0);
+  return {
+    displayFinancialStatus: "PAID",
+    presentmentCurrencyCode: currencyCode,
+    suggestedRefund: {
+      refundLineItems: lines.map((r) => ({ quantity: r.quantity, lineItem: { id: `gid://shopify/LineItem/${r.line.id}`, name: r.line.name } })),
+      suggestedTransactions:
+        cents > 0
+          ? [
+              {
+                gateway: "shopify_payments",
+                kind: "SUGGESTED_REFUND",
+                parentTransaction: { id: `gid://shopify/OrderTransaction/${o.id}` },
+                amountSet: { presentmentMoney: { amount: decimal(cents), currencyCode } },
+              },
+            ]
+          : [],
     },
   };
 }
 
-export const refundOk = (id: string, cents: number): ScriptedReply => ({
-  body: { data: { refundCreate: { refund: { id, totalRefundedSet: money(cents) }, userErrors: [] } } },
+export const refundOk = (id: string, cents: number, currencyCode = "USD"): ScriptedReply => ({
+  body: { data: { refundCreate: { refund: { id, totalRefundedSet: { presentmentMoney: { amount: decimal(cents), currencyCode } } }, userErrors: [] } } },
 });
 export const codeOk = (id: string): ScriptedReply => ({ body: { data: { discountCodeBasicCreate: { codeDiscountNode: { id }, userErrors: [] } } } });
 export const unavailable: ScriptedReply = { status: 503, body: { errors: "Service Unavailable" } };
@@ -61,17 +84,28 @@ export async function startScriptedShopify() {
   const operationOf = (query: string): Operation =>
     query.includes("refundCreate")
       ? "refund"
-      : query.includes("discountCodeBasicCreate")
-        ? "code"
-        : query.includes("codeDiscountNodeByCode")
-          ? "codeByCode"
-          : "order";
+      : query.includes("suggestedRefund")
+        ? "preview"
+        : query.includes("discountCodeBasicCreate")
+          ? "code"
+          : query.includes("codeDiscountNodeByCode")
+            ? "codeByCode"
+            : "order";
   const happy = (operation: Operation, variables: Record<string, unknown>): ScriptedReply => {
     if (operation === "order") {
       const order = orders.get(String(variables.id).split("/").pop() ?? "");
       return { body: { data: { order: order ? orderNode(order) : null } } };
     }
-    if (operation === "refund") return refundOk(`gid://shopify/Refund/${requests.length}`, 0);
+    if (operation === "preview") {
+      const order = orders.get(String(variables.id).split("/").pop() ?? "");
+      return { body: { data: { order: order ? previewNode(order, variables.lines as { lineItemId: string; quantity: number }[]) : null } } };
+    }
+    if (operation === "refund") {
+      // What was sent is what was refunded (the scripted shop refuses nothing).
+      const input = variables.input as { currency?: string; transactions: { amount: string }[] };
+      const cents = input.transactions.reduce((n, t) => n + Math.round(Number(t.amount) * 100), 0);
+      return refundOk(`gid://shopify/Refund/${requests.length}`, cents, input.currency);
+    }
     if (operation === "code") return codeOk(`gid://shopify/DiscountCodeNode/${requests.length}`);
     return { body: { data: { codeDiscountNodeByCode: { id: "gid://shopify/DiscountCodeNode/existing" } } } };
   };

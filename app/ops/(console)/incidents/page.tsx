@@ -61,7 +61,10 @@ async function Incidents() {
                     <tr key={a.lineKey} className="border-t border-stone-100">
                       <td className="py-1">{order?.name ?? a.orderId}</td>
                       <td>{a.channel}</td>
-                      <td>{order ? `${order.customer}${order.email ? ` <${order.email}>` : ""}` : "—"}</td>
+                      <td>
+                        {order ? `${order.customer}${order.email ? ` <${order.email}>` : ""}` : "—"}
+                        {order && !order.email ? <span className="ml-1 text-amber-700">(email not sendable: no readable address)</span> : null}
+                      </td>
                       <td className="tabular-nums">{a.units}</td>
                       <td className="tabular-nums">{order ? formatMoney(order.valueCents, order.currency) : "—"}</td>
                     </tr>
