@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readDeadLetters } from "@/lib/redis/intake-queue";
 import { fieldShape, mutationArbitrary, namesMutation, type Json } from "../support/payload-mutations";
-import { getStock, postSigned, postWms, stack, testRedis, uniqueSku, wmsEvent } from "../support/stack-client";
+import { eventually, getStock, postSigned, postWms, SETTLE_MS, stack, testRedis, uniqueSku, wmsEvent } from "../support/stack-client";
 
 /**
  * Hostile and broken input against the running app over HTTP: the right status, an error that
@@ -53,7 +53,11 @@ describe("bad webhook input", () => {
     const hostile = `${raw} ${uniqueSku("H")}`;
     const plain = hostile.replace(/[^A-Za-z0-9 ]/g, "");
     expect((await postWms(wmsEvent(hostile, "receipt", 3))).status).toBe(202);
-    const answer = await getStock(hostile, plain);
+    const answer = await eventually(
+      () => getStock(hostile, plain),
+      (a) => (a.skus[hostile]?.available ?? 0) > 0,
+      SETTLE_MS,
+    );
     expect(answer.skus[hostile]?.available).toBeGreaterThan(0);
     expect(answer.skus[plain]?.status).toBe("unknown");
   });
