@@ -1,6 +1,7 @@
 import type { z } from "zod";
 import { cacheLife, cacheTag } from "next/cache";
 import { CATALOG_TAG, collectionTag, handleTag, productTag } from "../catalog/cache-tags";
+import { log } from "../log";
 import { storefrontRequest } from "./storefront-client";
 import {
   CART_CREATE_MUTATION,
@@ -10,12 +11,14 @@ import {
   CART_QUERY,
   COLLECTION_PRODUCTS_QUERY,
   PRODUCT_QUERY,
+  PRODUCT_VARIANTS_QUERY,
 } from "./storefront-documents";
 import {
   cartPayloadSchema,
   cartResponseSchema,
   collectionResponseSchema,
   productResponseSchema,
+  productVariantsResponseSchema,
   reshapeCart,
   reshapeProduct,
   type Cart,
@@ -23,6 +26,7 @@ import {
   type CartWarning,
   type ProductCard,
   type ProductDetail,
+  type VariantsPage,
 } from "./storefront-shapes";
 
 /**
@@ -36,7 +40,7 @@ export async function getProduct(handle: string): Promise<ProductDetail | null> 
   cacheTag(handleTag(handle));
   const { product } = await storefrontRequest(PRODUCT_QUERY, { handle }, productResponseSchema);
   if (!product) return null;
-  const shaped = reshapeProduct(product);
+  const shaped = reshapeProduct({ ...product, variants: await allVariants(product.id, product.variants) });
   cacheTag(productTag(shaped.legacyId));
   return shaped;
 }
@@ -61,12 +65,32 @@ export async function getCollection(handle: string): Promise<CollectionPage | nu
     const { collection }: CollectionResponse = await readPage(handle, after);
     if (!collection) return null;
     head = { handle: collection.handle, title: collection.title, description: collection.description };
-    products.push(...collection.products.nodes.map((p) => reshapeProduct(p)));
+    for (const p of collection.products.nodes) products.push(reshapeProduct({ ...p, variants: await allVariants(p.id, p.variants) }));
     after = collection.products.pageInfo.hasNextPage ? collection.products.pageInfo.endCursor : null;
   } while (after);
   // Every product shown is a reason to re-render this grid (and only those are).
   cacheTag(...products.map((p) => productTag(p.legacyId)));
   return { ...head, products };
+}
+
+/** 2,048 variants at 250 a page; a product that still says "more" after that is cut off (and logged). */
+const MAX_VARIANT_PAGES = Math.ceil(2_048 / 250);
+
+/** The first page of a product's variants plus every later one (Shopify pages by 250 at most). */
+async function allVariants(productId: string, first: VariantsPage): Promise<VariantsPage> {
+  const nodes = [...first.nodes];
+  let pageInfo = first.pageInfo;
+  for (let page = 1; pageInfo.hasNextPage && pageInfo.endCursor; page++) {
+    if (page >= MAX_VARIANT_PAGES) {
+      log.warn("storefront.variants_cut_off", { productId, variants: nodes.length });
+      break;
+    }
+    const { product } = await storefrontRequest(PRODUCT_VARIANTS_QUERY, { id: productId, after: pageInfo.endCursor }, productVariantsResponseSchema);
+    if (!product) break;
+    nodes.push(...product.variants.nodes);
+    pageInfo = product.variants.pageInfo;
+  }
+  return { nodes, pageInfo };
 }
 
 type CollectionResponse = z.infer<typeof collectionResponseSchema>;
