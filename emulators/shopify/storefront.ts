@@ -140,6 +140,8 @@ export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootVa
         shop.stats.counters.unauthorized++;
         return reply(401, STOREFRONT_UNAUTHORIZED_BODY);
       }
+      const buyerIp = ctx.req.headers["shopify-storefront-buyer-ip"];
+      record.buyerIp = typeof buyerIp === "string" ? buyerIp.slice(0, 64) : null;
       const request = await readGraphqlRequest(ctx);
       if (!request) return reply(400, MISSING_QUERY_BODY);
       const prepared = prepare(schema, request);

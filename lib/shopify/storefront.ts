@@ -99,21 +99,24 @@ const readPage = (handle: string, after: string | null): Promise<CollectionRespo
 
 export type CartResult = { cart: Cart | null; userErrors: CartUserError[]; warnings: CartWarning[] };
 
-export async function getCart(cartId: string): Promise<Cart | null> {
-  const { cart } = await storefrontRequest(CART_QUERY, { cartId }, cartResponseSchema);
+/** `buyerIp`: the shopper the cart call is for (lib/http/client-ip.ts), sent as Shopify-Storefront-Buyer-IP. */
+export async function getCart(cartId: string, buyerIp: string | null = null): Promise<Cart | null> {
+  const { cart } = await storefrontRequest(CART_QUERY, { cartId }, cartResponseSchema, buyerIp);
   return cart ? reshapeCart(cart) : null;
 }
 
-async function cartMutation<K extends string>(document: string, field: K, variables: Record<string, unknown>): Promise<CartResult> {
-  const data = await storefrontRequest(document, variables, cartPayloadSchema(field));
+async function cartMutation<K extends string>(document: string, field: K, variables: Record<string, unknown>, buyerIp: string | null): Promise<CartResult> {
+  const data = await storefrontRequest(document, variables, cartPayloadSchema(field), buyerIp);
   const payload = data[field];
   return { cart: payload.cart ? reshapeCart(payload.cart) : null, userErrors: payload.userErrors, warnings: payload.warnings };
 }
 
 export type LineInput = { merchandiseId: string; quantity: number };
 
-export const createCart = (lines: LineInput[]) => cartMutation(CART_CREATE_MUTATION, "cartCreate", { lines });
-export const addCartLines = (cartId: string, lines: LineInput[]) => cartMutation(CART_LINES_ADD_MUTATION, "cartLinesAdd", { cartId, lines });
-export const updateCartLines = (cartId: string, lines: { id: string; quantity: number }[]) =>
-  cartMutation(CART_LINES_UPDATE_MUTATION, "cartLinesUpdate", { cartId, lines });
-export const removeCartLines = (cartId: string, lineIds: string[]) => cartMutation(CART_LINES_REMOVE_MUTATION, "cartLinesRemove", { cartId, lineIds });
+export const createCart = (lines: LineInput[], buyerIp: string | null = null) => cartMutation(CART_CREATE_MUTATION, "cartCreate", { lines }, buyerIp);
+export const addCartLines = (cartId: string, lines: LineInput[], buyerIp: string | null = null) =>
+  cartMutation(CART_LINES_ADD_MUTATION, "cartLinesAdd", { cartId, lines }, buyerIp);
+export const updateCartLines = (cartId: string, lines: { id: string; quantity: number }[], buyerIp: string | null = null) =>
+  cartMutation(CART_LINES_UPDATE_MUTATION, "cartLinesUpdate", { cartId, lines }, buyerIp);
+export const removeCartLines = (cartId: string, lineIds: string[], buyerIp: string | null = null) =>
+  cartMutation(CART_LINES_REMOVE_MUTATION, "cartLinesRemove", { cartId, lineIds }, buyerIp);
