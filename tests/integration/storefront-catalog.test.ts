@@ -75,6 +75,15 @@ describe("products with more than 100 variants (F17)", () => {
     expect(new Set(product!.skus).size).toBe(600);
   });
 
+  it("the grid pages past its first page of products, each with all its variants", async () => {
+    for (let i = 1; i <= 35; i++)
+      expect((await createProduct({ handle: `extra-${i}`, title: `Extra ${i}`, variants: manyVariants(2, `EXTRA${i}`) })).status).toBe(200);
+    const handles = (await getCollection("all"))!.products.map((p) => p.handle);
+    expect(handles.length).toBeGreaterThan(40);
+    expect(new Set(handles).size).toBe(handles.length);
+    expect(handles).toEqual(expect.arrayContaining(["many-sizes", "huge-range", "extra-1", "extra-35"]));
+  });
+
   it("the emulator takes up to 2,048 variants per product and refuses more, as Shopify does", async () => {
     expect((await createProduct({ handle: "too-many", title: "Too many", variants: manyVariants(2049, "TOO") })).status).toBe(400);
     expect((await createProduct({ handle: "max-range", title: "Max range", variants: manyVariants(2048, "MAX") })).status).toBe(200);
