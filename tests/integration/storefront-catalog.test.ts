@@ -87,6 +87,8 @@ describe("products with more than 100 variants (F17)", () => {
   it("the emulator takes up to 2,048 variants per product and refuses more, as Shopify does", async () => {
     expect((await createProduct({ handle: "too-many", title: "Too many", variants: manyVariants(2049, "TOO") })).status).toBe(400);
     expect((await createProduct({ handle: "max-range", title: "Max range", variants: manyVariants(2048, "MAX") })).status).toBe(200);
+    // The facade's page bound (9 × 250) covers the largest product Shopify allows.
+    expect((await getProduct("max-range"))!.skus).toHaveLength(2048);
   });
 
   it("the emulator refuses a connection page larger than 250", async () => {
