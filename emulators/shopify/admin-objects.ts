@@ -1,9 +1,8 @@
-import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
 import { decimalAmount, graphqlDateTime } from "./format";
 import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
-import type { LocationRecord, ProductRecord, VariantRecord } from "./shop-catalog";
+import { productHtml, sellable, type LocationRecord, type ProductRecord, type VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -103,7 +102,7 @@ export function inventoryItemNode(shop: ShopState, variant: VariantRecord): Grap
     id: variant.inventoryItemGid,
     legacyResourceId: String(variant.inventoryItemId),
     sku: variant.sku,
-    tracked: true,
+    tracked: variant.tracked,
     requiresShipping: true,
     duplicateSkuCount: () => shop.catalog.variantsBySku(variant.sku).length - 1,
     countryCodeOfOrigin: null,
@@ -149,8 +148,8 @@ export function variantNode(shop: ShopState, variant: VariantRecord): GraphQLObj
     barcode: null,
     position: variant.position,
     taxable: true,
-    inventoryPolicy: "DENY",
-    availableForSale: () => shop.inventory.totalAvailable(variant.stockKey) > 0,
+    inventoryPolicy: variant.inventoryPolicy,
+    availableForSale: () => sellable(variant, shop.inventory.totalAvailable(variant.stockKey)),
     inventoryQuantity: () => shop.inventory.totalAvailable(variant.stockKey),
     sellableOnlineQuantity: () => Math.max(0, shop.inventory.totalAvailable(variant.stockKey)),
     selectedOptions: Object.entries(variant.options).map(([name, value]) => ({ __typename: "SelectedOption", name, value })),
@@ -169,7 +168,7 @@ export function productNode(shop: ShopState, product: ProductRecord): GraphQLObj
     title: product.title,
     handle: product.handle,
     description: product.description,
-    descriptionHtml: `<p>${escapeHtml(product.description)}</p>`,
+    descriptionHtml: productHtml(product),
     status: "ACTIVE",
     vendor: shop.shopName,
     productType: "",

@@ -18,6 +18,7 @@ export interface Connection<N> {
   pageInfo: { hasNextPage: boolean; hasPreviousPage: boolean; startCursor: string | null; endCursor: string | null };
 }
 
+/** Shopify's page limit for `first`/`last` (https://shopify.dev/changelog/new-pagination-limits-for-liquid-storefront-graphql-api: "250 … the Storefront GraphQL API limit"; the Admin API's is the same). */
 export const MAX_PAGE_SIZE = 250;
 
 export const cursorFor = (id: number): string => Buffer.from(JSON.stringify({ last_id: id, last_value: String(id) })).toString("base64");

@@ -39,23 +39,42 @@ const faultsBodySchema = z
     adjustFailureCode: z.enum(["ADJUST_QUANTITIES_FAILED", "SERVICE_UNAVAILABLE"]),
   })
   .partial();
+/** Any HTML the merchant writes, served as written; 512 KB keeps one product bounded. */
+const descriptionHtmlSchema = z.string().max(512_000);
+/** "Up to 2,048 variants" per product (https://shopify.dev/changelog/the-product-variant-limit-is-now-2048-for-all-merchants). */
+export const MAX_VARIANTS_PER_PRODUCT = 2_048;
 const newProductBodySchema = z.object({
   handle: z.string().regex(/^[a-z0-9][a-z0-9-]{0,99}$/),
   title: z.string().min(1).max(255),
   description: z.string().max(10_000).default(""),
+  descriptionHtml: descriptionHtmlSchema.optional(),
   variants: z
     .array(
-      z.object({ sku: z.string().min(1).max(64), title: z.string().min(1), priceCents: z.number().int().min(0), options: z.record(z.string(), z.string()) }),
+      z.object({
+        sku: z.string().min(1).max(64),
+        title: z.string().min(1),
+        priceCents: z.number().int().min(0),
+        options: z.record(z.string(), z.string()),
+        inventoryPolicy: z.enum(["DENY", "CONTINUE"]).optional(),
+        tracked: z.boolean().optional(),
+      }),
     )
     .min(1)
-    .max(100),
+    .max(MAX_VARIANTS_PER_PRODUCT),
   /** Shopify does not enforce unique SKUs: let this product's variants reuse SKUs other items hold. */
   duplicateSkus: z.boolean().default(false),
 });
 const bundleBodySchema = z.object({ sku: z.string().min(1), bundleParent: z.boolean() });
 const activeBodySchema = z.object({ active: z.boolean() });
 const protectedDataBodySchema = z.object({ granted: z.boolean() });
-const productBodySchema = z.object({ title: z.string().min(1).max(255), description: z.string().max(10_000), priceCents: z.number().int().min(0) }).partial();
+const productBodySchema = z
+  .object({
+    title: z.string().min(1).max(255),
+    description: z.string().max(10_000),
+    descriptionHtml: descriptionHtmlSchema,
+    priceCents: z.number().int().min(0),
+  })
+  .partial();
 
 export function loopbackOnly(handler: Handler): Handler {
   return (ctx) => {
@@ -131,7 +150,9 @@ export function controlRoutes(shop: ShopState): Routes {
       const product = shop.catalog.productByHandle(ctx.params.handle ?? "");
       if (!product) throw new HttpError(404, `no product ${ctx.params.handle}`);
       if (patch.title !== undefined) product.title = patch.title;
+      // A new plain description without HTML replaces the old HTML too (one text in the admin).
       if (patch.description !== undefined) product.description = patch.description;
+      if (patch.descriptionHtml !== undefined || patch.description !== undefined) product.descriptionHtml = patch.descriptionHtml ?? null;
       if (patch.priceCents !== undefined) for (const v of product.variants) v.priceCents = patch.priceCents;
       product.updatedAt = Math.max(shop.now(), product.updatedAt + 1000);
       shop.stats.counters.productUpdates++;

@@ -67,6 +67,11 @@ export interface ShopifyEmulatorOptions {
    * redacted, as for an app without approval (protected-data.ts); also `POST /_emulator/protected-customer-data`.
    */
   protectedCustomerData?: boolean;
+  /**
+   * Grant the Storefront token `unauthenticated_read_product_inventory`. Default false: the
+   * quantity fields (`quantityAvailable`, `totalInventory`) answer ACCESS_DENIED (storefront-objects.ts).
+   */
+  storefrontInventoryScope?: boolean;
 }
 
 export interface ShopifyEmulator {
@@ -159,6 +164,7 @@ export async function startShopifyEmulator(opts: ShopifyEmulatorOptions): Promis
     fulfillment: fulfillmentSender && opts.fulfillmentUrl ? { sender: fulfillmentSender, url: opts.fulfillmentUrl, secret: opts.webhook.secret } : null,
     faults: noFaults(),
     protectedCustomerData: opts.protectedCustomerData ?? false,
+    storefrontInventoryScope: opts.storefrontInventoryScope ?? false,
     ids: {
       order: seq(6_524_199_000_000),
       lineItem: seq(16_138_219_000_000),

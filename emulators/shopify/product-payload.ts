@@ -1,7 +1,6 @@
-import { escapeHtml } from "../../lib/escape-html";
 import { decimalAmount, shopTimestamp } from "./format";
 import { gid } from "./ids";
-import type { ProductRecord } from "./shop-catalog";
+import { productHtml, type ProductRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
 /** The REST-shaped product body of `products/update` (API 2026-10). */
@@ -23,7 +22,7 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
   };
   return {
     admin_graphql_api_id: product.gid,
-    body_html: `<p>${escapeHtml(product.description)}</p>`,
+    body_html: productHtml(product),
     created_at: shopTimestamp(product.createdAt),
     handle: product.handle,
     id: product.id,
@@ -42,7 +41,7 @@ export function productPayload(shop: ShopState, product: ProductRecord) {
       compare_at_price: null,
       created_at: shopTimestamp(product.createdAt),
       id: v.id,
-      inventory_policy: "deny",
+      inventory_policy: v.inventoryPolicy.toLowerCase(),
       position: v.position,
       price: decimalAmount(v.priceCents, currency),
       product_id: product.id,

@@ -42,6 +42,8 @@ const variantSchema = z.object({
   index: int.min(0),
   stockKey: z.string().min(1).optional(),
   bundleParent: z.boolean().optional(),
+  inventoryPolicy: z.enum(["DENY", "CONTINUE"]).optional(),
+  tracked: z.boolean().optional(),
 });
 
 const productSchema = z.object({
@@ -49,6 +51,7 @@ const productSchema = z.object({
   handle: z.string().min(1),
   title: z.string(),
   description: z.string(),
+  descriptionHtml: z.string().nullable().optional(),
   image: z.string(),
   imageAlt: z.string(),
   imageId: int,
@@ -149,6 +152,7 @@ const productOut = (p: ProductRecord): z.infer<typeof productSchema> => ({
   handle: p.handle,
   title: p.title,
   description: p.description,
+  descriptionHtml: p.descriptionHtml,
   image: p.image,
   imageAlt: p.imageAlt,
   imageId: p.imageId,
@@ -166,6 +170,8 @@ const productOut = (p: ProductRecord): z.infer<typeof productSchema> => ({
     index: v.index,
     stockKey: v.stockKey,
     bundleParent: v.bundleParent,
+    inventoryPolicy: v.inventoryPolicy,
+    tracked: v.tracked,
   })),
 });
 
@@ -251,13 +257,15 @@ export function snapshotShop(shop: ShopState): SavedShop {
 // ---------------------------------------------------------------- restore
 
 function productIn(saved: z.infer<typeof productSchema>): ProductRecord {
-  const product: ProductRecord = { ...saved, gid: gid("Product", saved.id), variants: [] };
+  const product: ProductRecord = { ...saved, descriptionHtml: saved.descriptionHtml ?? null, gid: gid("Product", saved.id), variants: [] };
   product.variants = saved.variants.map((v) => ({
     ...v,
     gid: gid("ProductVariant", v.id),
     inventoryItemGid: gid("InventoryItem", v.inventoryItemId),
     stockKey: v.stockKey ?? v.sku,
     bundleParent: v.bundleParent ?? false,
+    inventoryPolicy: v.inventoryPolicy ?? "DENY",
+    tracked: v.tracked ?? true,
     product,
   }));
   return product;

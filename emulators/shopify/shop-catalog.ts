@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Catalog } from "../../lib/catalog/demo-catalog";
+import { escapeHtml } from "../../lib/escape-html";
 import { gid, ID_BASE } from "./ids";
 
 /**
@@ -25,6 +26,8 @@ export interface ProductRecord {
   handle: string;
   title: string;
   description: string;
+  /** The merchant's own HTML, served as written (Shopify does not clean it); null = a paragraph of `description`. */
+  descriptionHtml: string | null;
   image: string;
   imageAlt: string;
   imageId: number;
@@ -54,10 +57,26 @@ export interface VariantRecord {
   stockKey: string;
   /** A tracked bundle parent: Shopify refuses API adjustments of it (NON_MUTABLE_INVENTORY_ITEM). */
   bundleParent: boolean;
+  /** CONTINUE = "continue selling when out of stock": still for sale at 0 or below. */
+  inventoryPolicy: "DENY" | "CONTINUE";
+  /** An untracked item is always for sale, whatever its levels say. */
+  tracked: boolean;
   product: ProductRecord;
   /** Catalog-wide index (stable id source). */
   index: number;
 }
+
+/** What the storefront and admin serve as `descriptionHtml` (body_html in webhooks). */
+export const productHtml = (product: ProductRecord): string => product.descriptionHtml ?? `<p>${escapeHtml(product.description)}</p>`;
+
+/**
+ * Whether a variant can be sold now (`availableForSale`): also true at any level for a
+ * continue-selling variant ("Customers can buy this product variant after it's out of stock",
+ * https://shopify.dev/docs/api/admin-graphql/latest/enums/ProductVariantInventoryPolicy) and for
+ * an untracked one (no quantity to run out of).
+ */
+export const sellable = (variant: VariantRecord, totalAvailable: number): boolean =>
+  !variant.tracked || variant.inventoryPolicy === "CONTINUE" || totalAvailable > 0;
 
 export const locationConfigSchema = z
   .array(
@@ -111,6 +130,7 @@ export class ShopCatalog {
       handle: p.handle,
       title: p.title,
       description: p.description,
+      descriptionHtml: p.descriptionHtml ?? null,
       image: p.image,
       imageAlt: p.imageAlt,
       imageId: ID_BASE.productImage + i + 1,
@@ -135,6 +155,8 @@ export class ShopCatalog {
         inventoryItemGid: gid("InventoryItem", itemId),
         stockKey: duplicateSkus && this.bySku.has(v.sku) ? `${v.sku}#${itemId}` : v.sku,
         bundleParent: false,
+        inventoryPolicy: v.inventoryPolicy ?? "DENY",
+        tracked: v.tracked ?? true,
         product,
         index,
       });

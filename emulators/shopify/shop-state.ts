@@ -43,6 +43,8 @@ export interface ShopState {
   faults: Faults;
   /** Whether the app may read Level 2 protected customer data (protected-data.ts); false = redacted. */
   protectedCustomerData: boolean;
+  /** Whether the Storefront token holds `unauthenticated_read_product_inventory` (quantities); false = ACCESS_DENIED. */
+  storefrontInventoryScope: boolean;
   ids: Record<SequenceName, IdSequence>;
   /** When the state file is written around an answer (save-gate.ts). */
   saves: SaveGate;

@@ -21,6 +21,12 @@ export interface RequestRecord {
   durationMs: number;
   /** Each inventory change an inventory mutation asked for, with its compare-and-swap value (I6 checks). */
   inventoryChanges: InventoryChangeRecord[];
+  /**
+   * Storefront only: the `Shopify-Storefront-Buyer-IP` header (first 64 characters), which a
+   * server-side caller with a private token sends so Shopify throttles per shopper, not per server
+   * (https://shopify.dev/docs/api/usage/authentication#optional-ip-header); null when absent.
+   */
+  buyerIp: string | null;
 }
 
 export interface InventoryChangeRecord {
@@ -48,6 +54,7 @@ export const newRequestRecord = (api: RequestRecord["api"]): RequestRecord => ({
   errorCodes: [],
   durationMs: 0,
   inventoryChanges: [],
+  buyerIp: null,
 });
 
 const zeroCounters = () => ({

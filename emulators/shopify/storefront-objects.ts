@@ -1,9 +1,9 @@
-import { escapeHtml } from "../../lib/escape-html";
 import { paginate } from "./connection";
 import { graphqlDateTime, storefrontDecimal } from "./format";
 import type { GraphQLObject } from "./graphql-value";
 import { gid, ID_BASE } from "./ids";
-import type { ProductRecord, VariantRecord } from "./shop-catalog";
+import { GraphQLError } from "graphql";
+import { productHtml, sellable, type ProductRecord, type VariantRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -12,6 +12,22 @@ import type { ShopState } from "./shop-state";
  * locations, at request time.
  */
 type Args = Record<string, unknown>;
+
+/**
+ * Quantities need the `unauthenticated_read_product_inventory` scope; without it Shopify
+ * answers the field with null and an ACCESS_DENIED error, the rest of the data as usual
+ * (https://shopify.dev/docs/api/storefront/latest/objects/ProductVariant#field-quantityAvailable).
+ */
+const INVENTORY_SCOPE = "unauthenticated_read_product_inventory";
+const inventoryRead =
+  <T>(shop: ShopState, field: string, read: () => T) =>
+  (): T => {
+    if (!shop.storefrontInventoryScope)
+      throw new GraphQLError(`Access denied for ${field} field. Required access: \`${INVENTORY_SCOPE}\` access scope.`, {
+        extensions: { code: "ACCESS_DENIED", documentation: "https://shopify.dev/api/usage/access-scopes" },
+      });
+    return read();
+  };
 
 export const ALL_COLLECTION = { handle: "all", title: "All products", id: ID_BASE.collection + 1 };
 
@@ -51,9 +67,10 @@ export function storefrontVariant(shop: ShopState, variant: VariantRecord): Grap
     id: variant.gid,
     sku: variant.sku,
     title: variant.title,
-    availableForSale: () => total() > 0,
-    currentlyNotInStock: false,
-    quantityAvailable: total,
+    availableForSale: () => sellable(variant, total()),
+    // "Continue selling when out of stock" and nothing left.
+    currentlyNotInStock: () => variant.tracked && variant.inventoryPolicy === "CONTINUE" && total() <= 0,
+    quantityAvailable: inventoryRead(shop, "quantityAvailable", total),
     price: money(shop, variant.priceCents),
     priceV2: money(shop, variant.priceCents),
     compareAtPrice: null,
@@ -79,7 +96,7 @@ export function storefrontVariant(shop: ShopState, variant: VariantRecord): Grap
           return {
             __typename: "StoreAvailability",
             available: available > 0,
-            quantityAvailable: available,
+            quantityAvailable: inventoryRead(shop, "quantityAvailable", () => available),
             pickUpTime: "Usually ready in 24 hours",
             location: { __typename: "Location", id: l.gid, name: l.name, address: { __typename: "LocationAddress", formatted: [l.name], countryCode: "US" } },
           };
@@ -105,7 +122,8 @@ export function storefrontVariant(shop: ShopState, variant: VariantRecord): Grap
 export function storefrontProduct(shop: ShopState, product: ProductRecord): GraphQLObject {
   const prices = product.variants.map((v) => v.priceCents);
   const variantNode = (v: VariantRecord) => storefrontVariant(shop, v);
-  const firstAvailable = () => product.variants.find((v) => shop.inventory.totalAvailable(v.sku) > 0) ?? product.variants[0];
+  const forSale = (v: VariantRecord) => sellable(v, shop.inventory.totalAvailable(v.sku));
+  const firstAvailable = () => product.variants.find(forSale) ?? product.variants[0];
   return {
     __typename: "Product",
     id: product.gid,
@@ -115,7 +133,7 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
       typeof args.truncateAt === "number" && product.description.length > args.truncateAt
         ? `${product.description.slice(0, args.truncateAt)}…`
         : product.description,
-    descriptionHtml: `<p>${escapeHtml(product.description)}</p>`,
+    descriptionHtml: productHtml(product),
     vendor: shop.shopName,
     productType: "",
     tags: [],
@@ -126,8 +144,8 @@ export function storefrontProduct(shop: ShopState, product: ProductRecord): Grap
     updatedAt: graphqlDateTime(product.updatedAt),
     publishedAt: graphqlDateTime(product.createdAt),
     seo: { __typename: "SEO", title: product.title, description: product.description },
-    availableForSale: () => product.variants.some((v) => shop.inventory.totalAvailable(v.sku) > 0),
-    totalInventory: () => product.variants.reduce((sum, v) => sum + shop.inventory.totalAvailable(v.sku), 0),
+    availableForSale: () => product.variants.some(forSale),
+    totalInventory: inventoryRead(shop, "totalInventory", () => product.variants.reduce((sum, v) => sum + shop.inventory.totalAvailable(v.sku), 0)),
     featuredImage: imageOf(product),
     images: (args: Args) => paginate([product], args, (p) => p.imageId, imageOf),
     media: (args: Args) =>

@@ -6,7 +6,7 @@ import { paginate } from "./connection";
 import { injectFaults } from "./faults";
 import { MISSING_QUERY_BODY, prepare, readGraphqlRequest, run } from "./graphql-pipeline";
 import { searchFilter } from "./search-query";
-import type { ProductRecord } from "./shop-catalog";
+import { sellable, type ProductRecord } from "./shop-catalog";
 import type { ShopState } from "./shop-state";
 import { newRequestRecord } from "./stats";
 import { ALL_COLLECTION, storefrontCollection, storefrontProduct } from "./storefront-objects";
@@ -34,7 +34,7 @@ export function storefrontRootValue(shop: ShopState): Record<string, (args: Args
         handle: (p) => [p.handle],
         title: (p) => [p.title],
         sku: (p) => p.variants.map((v) => v.sku),
-        available_for_sale: (p) => [String(p.variants.some((v) => shop.inventory.totalAvailable(v.sku) > 0))],
+        available_for_sale: (p) => [String(p.variants.some((v) => sellable(v, shop.inventory.totalAvailable(v.sku))))],
         product_type: () => [""],
         vendor: () => [shop.shopName],
       },
@@ -140,6 +140,8 @@ export function storefrontHandler(shop: ShopState, schema: GraphQLSchema, rootVa
         shop.stats.counters.unauthorized++;
         return reply(401, STOREFRONT_UNAUTHORIZED_BODY);
       }
+      const buyerIp = ctx.req.headers["shopify-storefront-buyer-ip"];
+      record.buyerIp = typeof buyerIp === "string" ? buyerIp.slice(0, 64) : null;
       const request = await readGraphqlRequest(ctx);
       if (!request) return reply(400, MISSING_QUERY_BODY);
       const prepared = prepare(schema, request);

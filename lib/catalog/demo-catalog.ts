@@ -12,6 +12,8 @@ export const catalogSchema = z.object({
         handle: z.string().regex(/^[a-z0-9-]+$/),
         title: z.string(),
         description: z.string(),
+        /** The merchant's HTML as written in the admin (any HTML); absent = a paragraph of `description`. */
+        descriptionHtml: z.string().optional(),
         image: z.string(),
         imageAlt: z.string(),
         color: z.string(),
@@ -23,6 +25,10 @@ export const catalogSchema = z.object({
               priceCents: z.number().int().min(0),
               options: z.record(z.string(), z.string()),
               image: z.string().optional(),
+              /** CONTINUE = keeps selling when out of stock (Shopify's inventoryPolicy); default DENY. */
+              inventoryPolicy: z.enum(["DENY", "CONTINUE"]).optional(),
+              /** Whether Shopify tracks its quantities; default true. */
+              tracked: z.boolean().optional(),
             }),
           )
           .min(1),

@@ -68,7 +68,12 @@ export const ADMIN_SCOPES = [
   { scope: "write_discounts", why: "the apology discount code" },
 ] as const satisfies readonly AccessScope[];
 
-/** Storefront API (tokenless/private) scopes the storefront's reads and carts need. */
+/**
+ * Storefront API (tokenless/private) scopes the storefront's reads and carts need. Not asked
+ * for on purpose: `unauthenticated_read_product_inventory` (quantityAvailable, totalInventory):
+ * stock comes live from /api/stock, and without it Shopify answers those fields ACCESS_DENIED.
+ * Cart calls send `Shopify-Storefront-Buyer-IP`, which needs the private (delegate) token, no scope.
+ */
 export const STOREFRONT_SCOPES = [
   { scope: "unauthenticated_read_product_listings", why: "product shells" },
   { scope: "unauthenticated_write_checkouts", why: "cart mutations" },

@@ -39,7 +39,13 @@ interface StorefrontConnection {
   headers: Record<string, string>;
 }
 
-function connection(): StorefrontConnection {
+/**
+ * `buyerIp`: the shopper's IP for a call made on their behalf (carts), sent as
+ * `Shopify-Storefront-Buyer-IP` so Shopify throttles and bot-checks per shopper rather than per
+ * server (https://shopify.dev/docs/api/usage/authentication#optional-ip-header). Null for the
+ * storefront's own reads (cached product shells), which no one shopper asked for.
+ */
+function connection(buyerIp: string | null): StorefrontConnection {
   const env = envSchema.safeParse(process.env);
   if (!env.success)
     throw new StorefrontError("not_configured", "Shopify Storefront API is not configured (SHOPIFY_STORE_DOMAIN, SHOPIFY_STOREFRONT_ACCESS_TOKEN)");
@@ -48,12 +54,17 @@ function connection(): StorefrontConnection {
     privateStorefrontToken: env.data.SHOPIFY_STOREFRONT_ACCESS_TOKEN,
     storefrontApiVersion: STOREFRONT_API_VERSION,
   });
-  return { url: client.getStorefrontApiUrl(), headers: client.getPrivateTokenHeaders() };
+  return { url: client.getStorefrontApiUrl(), headers: client.getPrivateTokenHeaders(buyerIp ? { buyerIp } : undefined) };
 }
 
 /** Run one document; the data comes back validated by `dataSchema`, or a StorefrontError is thrown. */
-export async function storefrontRequest<T>(document: string, variables: Record<string, unknown>, dataSchema: z.ZodType<T>): Promise<T> {
-  const { url, headers } = connection();
+export async function storefrontRequest<T>(
+  document: string,
+  variables: Record<string, unknown>,
+  dataSchema: z.ZodType<T>,
+  buyerIp: string | null = null,
+): Promise<T> {
+  const { url, headers } = connection(buyerIp);
   let response: Response;
   try {
     response = await fetch(url, { method: "POST", headers, body: JSON.stringify({ query: document, variables }), cache: "no-store" });

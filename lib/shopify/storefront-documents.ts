@@ -54,9 +54,13 @@ const PRODUCT_CARD_FRAGMENT = /* GraphQL */ `
         ...Money
       }
     }
-    variants(first: 100) {
+    variants(first: 250) {
       nodes {
         ...Variant
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
       }
     }
   }
@@ -89,6 +93,29 @@ export const PRODUCT_QUERY = /* GraphQL */ `
   }
   ${PRODUCT_DETAIL_FRAGMENT}
   ${PRODUCT_CARD_FRAGMENT}
+  ${VARIANT_FRAGMENT}
+  ${IMAGE_FRAGMENT}
+  ${MONEY_FRAGMENT}
+`;
+
+/**
+ * The variants after the first page (Shopify allows 2,048 per product and pages by at most
+ * 250; https://shopify.dev/changelog/the-product-variant-limit-is-now-2048-for-all-merchants).
+ */
+export const PRODUCT_VARIANTS_QUERY = /* GraphQL */ `
+  query ProductVariants($id: ID!, $after: String!) {
+    product(id: $id) {
+      variants(first: 250, after: $after) {
+        nodes {
+          ...Variant
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+    }
+  }
   ${VARIANT_FRAGMENT}
   ${IMAGE_FRAGMENT}
   ${MONEY_FRAGMENT}
@@ -205,6 +232,7 @@ export const CART_LINES_REMOVE_MUTATION = cartMutation(
 
 export const ALL_STOREFRONT_DOCUMENTS = {
   PRODUCT_QUERY,
+  PRODUCT_VARIANTS_QUERY,
   COLLECTION_PRODUCTS_QUERY,
   CART_QUERY,
   CART_CREATE_MUTATION,

@@ -28,14 +28,21 @@ export const variantSchema = z.object({
 });
 export type Variant = z.infer<typeof variantSchema>;
 
+const pageInfoSchema = z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() });
+const variantsPageSchema = z.object({ nodes: z.array(variantSchema), pageInfo: pageInfoSchema });
+export type VariantsPage = z.infer<typeof variantsPageSchema>;
+
 const productCardWire = z.object({
   id: z.string(),
   handle: z.string(),
   title: z.string(),
   featuredImage: imageSchema.nullable(),
   priceRange: z.object({ minVariantPrice: moneySchema, maxVariantPrice: moneySchema }),
-  variants: z.object({ nodes: z.array(variantSchema) }),
+  variants: variantsPageSchema,
 });
+
+/** Variants past the first page, by product id (storefront.ts pages them in). */
+export const productVariantsResponseSchema = z.object({ product: z.object({ variants: variantsPageSchema }).nullable() });
 
 const productDetailWire = productCardWire.extend({
   description: z.string(),
@@ -53,7 +60,7 @@ export const collectionResponseSchema = z.object({
       handle: z.string(),
       title: z.string(),
       description: z.string(),
-      products: z.object({ nodes: z.array(productCardWire), pageInfo: z.object({ hasNextPage: z.boolean(), endCursor: z.string().nullable() }) }),
+      products: z.object({ nodes: z.array(productCardWire), pageInfo: pageInfoSchema }),
     })
     .nullable(),
 });

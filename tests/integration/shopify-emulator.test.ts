@@ -42,6 +42,8 @@ async function start(receiver: FakeApp, overrides: Partial<ShopifyEmulatorOption
     catalog: demoCatalog,
     locations: [EAST, WEST],
     random: seeded(42),
+    // The Storefront tests below read quantityAvailable (storefront-catalog.test.ts: refused without it).
+    storefrontInventoryScope: true,
     ...overrides,
   });
 }

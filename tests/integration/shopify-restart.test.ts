@@ -342,6 +342,40 @@ async function drive(emu: ShopifyEmulator) {
 }
 
 describe("a clean stop and a start from the same file", () => {
+  it("keeps a product's merchant HTML, continue-selling and untracked variants", async () => {
+    const file = path.join(tempDir(), "emulators", "shopify.json");
+    const one = await start({ stateFile: file });
+    const html = "<p>Raw <b>html<script>x()</script>";
+    const created = await control(one, "POST", "/_emulator/products", {
+      handle: "kept-html",
+      title: "Kept",
+      descriptionHtml: html,
+      variants: [
+        { sku: "KEPT-CONT", title: "C", priceCents: 100, options: { K: "c" }, inventoryPolicy: "CONTINUE" },
+        { sku: "KEPT-UNTR", title: "U", priceCents: 100, options: { K: "u" }, tracked: false },
+      ],
+    });
+    expect(created.status).toBe(200);
+    await stop(one);
+    const two = await start({ stateFile: file });
+    const { json } = await requestJson(two.storefrontGraphqlUrl, {
+      method: "POST",
+      headers: { "x-shopify-storefront-access-token": STOREFRONT_TOKEN },
+      body: { query: `{ product(handle: "kept-html") { descriptionHtml variants(first: 5) { nodes { sku availableForSale } } } }` },
+    });
+    expect((json as { data: unknown }).data).toEqual({
+      product: {
+        descriptionHtml: html,
+        variants: {
+          nodes: [
+            { sku: "KEPT-CONT", availableForSale: true },
+            { sku: "KEPT-UNTR", availableForSale: true },
+          ],
+        },
+      },
+    });
+  });
+
   it("resumes the same shop: stock, orders, refunds, products, discounts, carts; ids go on; idempotent keys still replay", async () => {
     const file = path.join(tempDir(), "emulators", "shopify.json");
     const one = await start({ stateFile: file });

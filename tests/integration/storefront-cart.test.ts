@@ -100,6 +100,26 @@ describe("the cart through our Storefront facade", () => {
     expect(await getCart(cartId.replace(/key=\w+/, "key=0000"))).toBeNull();
   });
 
+  it("sends the shopper's IP as Shopify-Storefront-Buyer-IP on every cart call (F15)", async () => {
+    const mug = await variantGid("MUG-SND");
+    const shopper = "203.0.113.7";
+    const { cart } = await createCart([{ merchandiseId: mug, quantity: 1 }], shopper);
+    const added = await addCartLines(cart!.id, [{ merchandiseId: mug, quantity: 1 }], shopper);
+    const line = added.cart!.lines[0]!;
+    await updateCartLines(cart!.id, [{ id: line.id, quantity: 1 }], shopper);
+    await removeCartLines(cart!.id, [line.id], shopper);
+    await getCart(cart!.id, shopper);
+    const { json } = await requestJson(`${emu.url}/_emulator/requests?limit=5`);
+    const requests = (json as { requests: { operationName: string; buyerIp: string | null }[] }).requests;
+    expect(requests.map((r) => [r.operationName, r.buyerIp])).toEqual([
+      ["CartCreate", shopper],
+      ["CartLinesAdd", shopper],
+      ["CartLinesUpdate", shopper],
+      ["CartLinesRemove", shopper],
+      ["Cart", shopper],
+    ]);
+  });
+
   it("clamps an add to what the shop can sell, with Shopify's warning", async () => {
     const mug = await variantGid("MUG-SND");
     const result = await createCart([{ merchandiseId: mug, quantity: 5 }]);

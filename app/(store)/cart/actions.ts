@@ -1,9 +1,11 @@
 "use server";
 
 import { refresh } from "next/cache";
+import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { forgetCart, readCartId, saveCart } from "@/lib/cart/cart-cookies";
+import { clientIp } from "@/lib/http/client-ip";
 import { errorMessage, log } from "@/lib/log";
 import { cartShortfalls, type Shortfall } from "@/lib/stock/cart-shortfalls";
 import { getPolicy } from "@/lib/config/edge-config";
@@ -22,6 +24,9 @@ const lineIdSchema = z.string().min(1).max(300);
 const quantitySchema = z.number().int().min(0).max(99);
 
 const failed = (message: string): CartActionState => ({ ok: false, message, totalQuantity: null });
+
+/** The shopper behind this action, for Shopify-Storefront-Buyer-IP (per-shopper throttling and bot checks). */
+const shopperIp = async (): Promise<string | null> => clientIp(await headers());
 
 async function settle(result: CartResult, success: string): Promise<CartActionState> {
   if (result.userErrors.length > 0 || !result.cart) return failed(result.userErrors[0]?.message ?? "Your cart could not be updated.");
@@ -44,10 +49,10 @@ export async function addToCart(variantId: string, quantity: number): Promise<Ca
   if (!id.success || !qty.success) return failed("That item or quantity is not valid.");
   return guarded("add", async () => {
     const lines = [{ merchandiseId: id.data, quantity: qty.data }];
-    const cartId = await readCartId();
-    let result = cartId ? await addCartLines(cartId, lines) : await createCart(lines);
+    const [cartId, buyerIp] = await Promise.all([readCartId(), shopperIp()]);
+    let result = cartId ? await addCartLines(cartId, lines, buyerIp) : await createCart(lines, buyerIp);
     // A cart that went through checkout is gone: start a new one.
-    if (cartId && !result.cart) result = await createCart(lines);
+    if (cartId && !result.cart) result = await createCart(lines, buyerIp);
     return settle(result, "Added to your cart.");
   });
 }
@@ -57,10 +62,10 @@ export async function updateCartLine(lineId: string, quantity: number): Promise<
   const qty = quantitySchema.safeParse(quantity);
   if (!id.success || !qty.success) return failed("That quantity is not valid.");
   return guarded("update", async () => {
-    const cartId = await readCartId();
+    const [cartId, buyerIp] = await Promise.all([readCartId(), shopperIp()]);
     if (!cartId) return failed("Your cart has expired.");
     const state = await settle(
-      qty.data === 0 ? await removeCartLines(cartId, [id.data]) : await updateCartLines(cartId, [{ id: id.data, quantity: qty.data }]),
+      qty.data === 0 ? await removeCartLines(cartId, [id.data], buyerIp) : await updateCartLines(cartId, [{ id: id.data, quantity: qty.data }], buyerIp),
       "Cart updated.",
     );
     refresh();
@@ -79,7 +84,7 @@ export async function startCheckout(_previous: CheckoutState): Promise<CheckoutS
   let checkoutUrl: string;
   try {
     const cartId = await readCartId();
-    const cart = cartId ? await getCart(cartId) : null;
+    const cart = cartId ? await getCart(cartId, await shopperIp()) : null;
     if (!cart || cart.lines.length === 0) {
       if (cartId && !cart) await forgetCart();
       return { message: "Your cart is empty.", shortfalls: [] };

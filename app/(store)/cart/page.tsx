@@ -1,6 +1,8 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { Suspense } from "react";
 import { readCartId } from "@/lib/cart/cart-cookies";
+import { clientIp } from "@/lib/http/client-ip";
 import { errorMessage, log } from "@/lib/log";
 import { getCart } from "@/lib/shopify/storefront";
 import type { Cart } from "@/lib/shopify/storefront-shapes";
@@ -28,7 +30,7 @@ async function CartContents() {
   let unavailable = false;
   if (cartId) {
     try {
-      cart = await getCart(cartId);
+      cart = await getCart(cartId, clientIp(await headers()));
     } catch (error) {
       log.error("cart.read_failed", { error: errorMessage(error) });
       unavailable = true;
