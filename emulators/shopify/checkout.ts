@@ -4,7 +4,7 @@ import type { Outgoing } from "../shared/webhook-sender";
 import { hexFrom } from "./ids";
 import { defaultPayment, orderPaymentFrom, paymentBodySchema, type OrderPayment } from "./order-money";
 import { orderPayload } from "./order-payload";
-import { DEFAULT_EMAIL, type Order, type OrderLine, type OrderOrigin } from "./orders";
+import { DEFAULT_EMAIL, newOrderLine, type Order, type OrderLine, type OrderOrigin } from "./orders";
 import { routeOrder, sendRoutingComplete } from "./routing";
 import type { ShopState } from "./shop-state";
 
@@ -58,16 +58,7 @@ export function checkout(
     inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now, "checkout");
     const variant = catalog.variantBySku(p.sku);
     if (!variant) throw new Error(`sku vanished: ${p.sku}`);
-    return {
-      id: shop.ids.lineItem.next(),
-      variant,
-      quantity: p.quantity,
-      priceCents: variant.priceCents,
-      locationId: p.locationId,
-      fulfilled: 0,
-      removed: 0,
-      refundedFulfilled: 0,
-    };
+    return newOrderLine(shop.ids.lineItem.next(), variant, p.quantity, p.locationId);
   });
   const order = recordOrder(shop, lines, body.email, undefined, orderPaymentFrom(body.payment, catalog.currency));
   // Online orders are routed after creation; a counter sale (POS) is fulfilled where it was sold.

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { HttpError } from "../shared/http";
 import { shopTimestamp } from "./format";
 import { orderPayload } from "./order-payload";
-import { currentQuantity, unfulfilled, type Order, type OrderLine, type Refund } from "./orders";
+import { currentQuantity, newOrderLine, unfulfilled, type Order, type OrderLine, type Refund } from "./orders";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -82,16 +82,7 @@ export function editOrder(shop: ShopState, order: Order, body: OrderEditBody) {
     const variant = catalog.variantBySku(p.sku);
     if (!variant) throw new Error(`sku vanished: ${p.sku}`);
     inventory.move(p.sku, p.locationId, { available: -p.quantity, committed: p.quantity }, now, "checkout");
-    const line: OrderLine = {
-      id: shop.ids.lineItem.next(),
-      variant,
-      quantity: p.quantity,
-      priceCents: variant.priceCents,
-      locationId: p.locationId,
-      fulfilled: 0,
-      removed: 0,
-      refundedFulfilled: 0,
-    };
+    const line = newOrderLine(shop.ids.lineItem.next(), variant, p.quantity, p.locationId);
     order.lines.push(line);
     return { id: line.id, delta: p.quantity };
   });

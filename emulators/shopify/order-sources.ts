@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { HttpError } from "../shared/http";
 import { forwardToFulfillment, recordOrder } from "./checkout";
-import type { OrderLine } from "./orders";
+import { newOrderLine, type OrderLine } from "./orders";
 import type { ShopState } from "./shop-state";
 
 /**
@@ -32,16 +32,7 @@ function orderLines(shop: ShopState, lines: z.infer<typeof linesSchema>, locatio
   return lines.map((l) => {
     const variant = shop.catalog.variantBySku(l.sku);
     if (!variant) throw new HttpError(400, `unknown sku ${l.sku}`);
-    return {
-      id: shop.ids.lineItem.next(),
-      variant,
-      quantity: l.quantity,
-      priceCents: variant.priceCents,
-      locationId,
-      fulfilled: fulfilled ? l.quantity : 0,
-      removed: 0,
-      refundedFulfilled: 0,
-    };
+    return newOrderLine(shop.ids.lineItem.next(), variant, l.quantity, locationId, fulfilled ? l.quantity : 0);
   });
 }
 

@@ -113,6 +113,18 @@ export function orderCustomer(order: Order): OrderCustomer {
   return { id: order.customerId, firstName: first, lastName, displayName: lastName ? `${first} ${lastName}` : first, email: order.email };
 }
 
+/** A fresh order line at its price, nothing fulfilled or removed yet (or all of it handed over, for a counter sale). */
+export const newOrderLine = (id: number, variant: VariantRecord, quantity: number, locationId: string, fulfilled = 0): OrderLine => ({
+  id,
+  variant,
+  quantity,
+  priceCents: variant.priceCents,
+  locationId,
+  fulfilled,
+  removed: 0,
+  refundedFulfilled: 0,
+});
+
 export const unfulfilled = (line: OrderLine): number => line.quantity - line.fulfilled - line.removed;
 /** Units still on the order (what Shopify calls `current_quantity`). */
 export const currentQuantity = (line: OrderLine): number => line.quantity - line.removed - line.refundedFulfilled;

@@ -144,9 +144,9 @@ const lineWire = z.object({
   rb: z.string().default(""),
 });
 
-/** One order line as the apply script keeps it, or null (a routing webhook may come before its order). */
-export async function readLine(redis: Redis, sku: string, lineKey: string): Promise<OrderLine | null> {
-  const l = decodeStored(lineWire, await redis.hget<unknown>(keys.lines(sku), lineKey));
+/** A stored line (the apply script's short field names) in our terms, or null when it does not decode. */
+function decodeLine(value: unknown): OrderLine | null {
+  const l = decodeStored(lineWire, value);
   return l
     ? {
         reserved: l.r,
@@ -164,32 +164,18 @@ export async function readLine(redis: Redis, sku: string, lineKey: string): Prom
     : null;
 }
 
+/** One order line as the apply script keeps it, or null (a routing webhook may come before its order). */
+export async function readLine(redis: Redis, sku: string, lineKey: string): Promise<OrderLine | null> {
+  return decodeLine(await redis.hget<unknown>(keys.lines(sku), lineKey));
+}
+
 /** A SKU's order lines as the apply script keeps them. */
 export async function readLines(redis: Redis, sku: string): Promise<Record<string, OrderLine>> {
   const raw = (await redis.hgetall<Record<string, unknown>>(keys.lines(sku))) ?? {};
   return Object.fromEntries(
     Object.entries(raw).flatMap(([lineKey, value]) => {
-      const l = decodeStored(lineWire, value);
-      return l
-        ? [
-            [
-              lineKey,
-              {
-                reserved: l.r,
-                released: l.x,
-                kept: l.n,
-                picked: l.k,
-                cancelled: l.c === 1,
-                cancelRestocks: l.nr !== 1,
-                locationId: l.loc || null,
-                locationBy: l.by || null,
-                routedTo: l.rl || null,
-                routedAt: l.ra,
-                routedBy: l.rb || null,
-              },
-            ],
-          ]
-        : [];
+      const line = decodeLine(value);
+      return line ? [[lineKey, line] as const] : [];
     }),
   );
 }

@@ -478,7 +478,8 @@ describe("deliveries still owed at stop", () => {
     expect(receiver.deliveries).toHaveLength(0);
 
     const two = await start({ stateFile: file, fulfillmentUrl: `${receiver.url}/orders` });
-    await receiver.waitFor(2, 10_000);
+    // Three were owed: orders/create, its fulfillment_orders/order_routing_complete, and the WMS forward.
+    await receiver.waitFor(3, 10_000);
     expect(receiver.rejected).toEqual([]);
     const hook = receiver.deliveries.find((d) => d.path === "/api/webhooks/shopify");
     expect(header(hook ?? { headers: {} }, "x-shopify-topic")).toBe("orders/create");
@@ -496,7 +497,7 @@ describe("deliveries still owed at stop", () => {
     receiver.clear();
     await start({ stateFile: file, fulfillmentUrl: `${receiver.url}/orders` });
     await checkout(running[running.length - 1] as ShopifyEmulator, "MUG-SND", 1);
-    await receiver.waitFor(2, 10_000);
+    await receiver.waitFor(3, 10_000);
     expect(receiver.deliveries.map((d) => (d.path === "/orders" ? (d.body as Json).orderId : (d.body as Json).id))).not.toContain(order.orderId);
   });
 });
