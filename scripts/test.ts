@@ -10,9 +10,9 @@ import { stackInfoFiles } from "../harness/test-stack-info";
  * redis-server, the whole stack over HTTP and in real Chromium, and the flash-sale smoke run.
  * Ends with one plain "N passed, N failed" line that CI reads.
  *
- * Most of the suite waits on I/O, so it runs as tsc beside four lanes, each one file at a time:
- * unit, then the load group (services of their own); integration (each file starts its own
- * redis-server, bridge and emulators, so it shares nothing with the others); the stack group, whose
+ * Most of the suite waits on I/O, so it runs as tsc beside three lanes, each one file at a time:
+ * unit + integration, then the load group (services of their own; last, so its latency figures are
+ * taken on a quieter machine); the stack group, whose
  * shared stack launches (with its `next build`) in the background (tests/support/global-setup.ts)
  * while the other lanes run; and the launcher group (`npm start` started, stopped, restarted and
  * killed; it waits for that build). Beside them, at a lower priority, the static checks run one
@@ -93,7 +93,7 @@ async function vitest(
 }
 
 console.log(
-  "▶ type-check and the static checks (format, lint, layers) beside four lanes: unit, then load | integration | the shared stack (launch and build in the background) + browser | the launcher",
+  "▶ type-check and the static checks (format, lint, layers) beside three lanes: unit + integration, then load | the shared stack (launch and build in the background) + browser | the launcher",
 );
 const tscBin = path.join(root, "node_modules", "typescript", "bin", "tsc");
 const tsc = run(process.execPath, [tscBin, "--noEmit", "-p", root]);
@@ -106,9 +106,8 @@ const lanes = async () => {
   const stackLane = vitest("stack", ["--project", "stack"], true, 0, (pid) => (stackPid = pid));
   let stackDone = false;
   void stackLane.finally(() => (stackDone = true));
-  const [first, integrationRun, stackRun, launcherRun] = await Promise.all([
-    (async () => [await vitest("unit", ["--project", "unit"]), await vitest("load", ["--project", "load"])])(),
-    vitest("integration", ["--project", "integration"]),
+  const [first, stackRun, launcherRun] = await Promise.all([
+    (async () => [await vitest("unit+integration", ["--project", "unit", "--project", "integration"]), await vitest("load", ["--project", "load"])])(),
     stackLane,
     // Off the critical path: it starts once the shared stack is up (so its launches find that
     // `next build` done, never making it themselves at a low priority), and runs at a lower priority.
@@ -120,7 +119,7 @@ const lanes = async () => {
       return vitest("launcher", ["--project", "launcher"], true, 10);
     })(),
   ]);
-  return [...first, integrationRun, stackRun, launcherRun];
+  return [...first, stackRun, launcherRun];
 };
 
 interface CheckResult {
